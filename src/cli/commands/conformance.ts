@@ -1,12 +1,14 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
 import { formatConformanceReport, type ConformanceReport } from '../../conformance/common.js';
+import { runKarmadaConformance } from '../../conformance/karmada.js';
 
 /**
  * Conformance runners by system. Each takes the file or directory paths the user gave and
  * returns one report; the command prints a line per failing vector and `N passed, M failed`.
  */
 const runners: Record<string, (paths: string[]) => Promise<ConformanceReport>> = {
+  karmada: runKarmadaConformance,
 };
 
 interface Args {
