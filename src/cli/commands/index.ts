@@ -1,7 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { conformanceCommand } from './conformance.js';
+import { runCommand } from './run.js';
+import { schemaCommand } from './schema.js';
+import { validateCommand } from './validate.js';
 
 /** Every subcommand of `fleetsim`, in the order `--help` lists them. */
 export const commands: CommandModule<object, never>[] = [
+  runCommand as unknown as CommandModule<object, never>,
+  validateCommand as unknown as CommandModule<object, never>,
+  schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,
 ];

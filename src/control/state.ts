@@ -1,0 +1,114 @@
+import type { Simulation } from '../kernel/index.js';
+import type { World } from '../model/world.js';
+import type { TargetCluster } from '../placement/karmada/index.js';
+import type { Scenario, WorkloadSpec } from '../scenario/types.js';
+import { PodTable } from './pods.js';
+
+/** Event kinds, one number space for all actors (each actor only receives its own). */
+export const enum Kind {
+  WorkloadArrive = 1,
+  ScheduleBinding = 2,
+  DeliverWork = 3,
+  MemberSchedule = 10,
+  PodReady = 11,
+  PodFinish = 12,
+  Sample = 20,
+}
+
+/** Event priorities at equal times: facts first, then scheduling cycles, then sampling. */
+export const enum Prio {
+  Fact = 0,
+  Control = 5,
+  Cycle = 10,
+  Sample = 100,
+}
+
+/** A workload in the run: its spec plus what happened to it. Times are NaN until they happen. */
+export interface RuntimeWorkload {
+  index: number;
+  spec: WorkloadSpec;
+  /** Pods that make the workload "scheduled"/"ready": Deployment replicas, or a Job's first wave. */
+  desired: number;
+  created: number;
+  pending: number;
+  bound: number;
+  ready: number;
+  succeeded: number;
+  firstPlacedAt: number;
+  allBoundAt: number;
+  allReadyAt: number;
+  completedAt: number;
+  /** The latest schedule result (Karmada `spec.clusters`). */
+  placement: TargetCluster[];
+  /** Job parts still running, one per member cluster that got replicas. */
+  openParts: number;
+  schedulingError: string;
+}
+
+/** Per-cluster counters kept up to date on every bind/free (the sampler reads them). */
+export class ClusterCounters {
+  readonly cpuUsed: Float64Array;
+  readonly memUsed: Float64Array;
+  readonly gpuUsed: Float64Array;
+  readonly podsBound: Int32Array;
+  readonly podsReady: Int32Array;
+  readonly podsPending: Int32Array;
+  readonly cpuAlloc: Float64Array;
+  readonly memAlloc: Float64Array;
+  readonly gpuAlloc: Float64Array;
+  readonly podsAlloc: Float64Array;
+
+  constructor(world: World) {
+    const n = world.clusters.length;
+    this.cpuUsed = new Float64Array(n);
+    this.memUsed = new Float64Array(n);
+    this.gpuUsed = new Float64Array(n);
+    this.podsBound = new Int32Array(n);
+    this.podsReady = new Int32Array(n);
+    this.podsPending = new Int32Array(n);
+    this.cpuAlloc = new Float64Array(n);
+    this.memAlloc = new Float64Array(n);
+    this.gpuAlloc = new Float64Array(n);
+    this.podsAlloc = new Float64Array(n);
+    for (const c of world.clusters) {
+      this.cpuAlloc[c.index] = world.clusterSum(world.cpuAlloc, c.index);
+      this.memAlloc[c.index] = world.clusterSum(world.memAlloc, c.index);
+      this.gpuAlloc[c.index] = world.clusterSum(world.gpuAlloc, c.index);
+      this.podsAlloc[c.index] = world.clusterSum(world.podsAlloc, c.index);
+    }
+  }
+}
+
+/** Everything the actors of one run share. */
+export interface RunState {
+  sim: Simulation;
+  scenario: Scenario;
+  world: World;
+  pods: PodTable;
+  workloads: RuntimeWorkload[];
+  counters: ClusterCounters;
+  /** Interned image references: index = image id. */
+  images: string[];
+  imageId(ref: string): number;
+}
+
+export function newRuntimeWorkload(index: number, spec: WorkloadSpec): RuntimeWorkload {
+  const desired = spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions);
+  return {
+    index,
+    spec,
+    desired,
+    created: 0,
+    pending: 0,
+    bound: 0,
+    ready: 0,
+    succeeded: 0,
+    firstPlacedAt: NaN,
+    allBoundAt: desired === 0 ? NaN : NaN,
+    allReadyAt: NaN,
+    completedAt: NaN,
+    placement: [],
+    openParts: 0,
+    schedulingError: '',
+  };
+}

@@ -1,0 +1,62 @@
+import type { EventHandler, Simulation } from '../kernel/index.js';
+import { Kind, Prio, type RunState } from '../control/state.js';
+
+/** Fixed-interval time series per cluster, in bounded typed arrays (one slot per sample). */
+export interface ClusterSeries {
+  /** Fraction of allocatable cpu / memory / GPUs requested by bound pods, 0..1. */
+  cpu: Float64Array;
+  mem: Float64Array;
+  gpu: Float64Array;
+  /** Ready pods. */
+  replicas: Int32Array;
+  /** Pending pods. */
+  pending: Int32Array;
+}
+
+/**
+ * Samples the per-cluster counters every `interval` seconds of simulated time, after all other
+ * events of that instant, from t = 0 to t = end inclusive. Memory is fixed up front:
+ * `floor(end / interval) + 1` samples per series.
+ */
+export class Sampler implements EventHandler {
+  readonly interval: number;
+  readonly times: Float64Array;
+  readonly clusters: ClusterSeries[];
+  count = 0;
+  private readonly state: RunState;
+
+  constructor(state: RunState, interval: number, end: number) {
+    this.state = state;
+    this.interval = interval;
+    const n = Math.floor(end / interval + 1e-9) + 1;
+    this.times = new Float64Array(n);
+    this.clusters = state.world.clusters.map(() => ({
+      cpu: new Float64Array(n),
+      mem: new Float64Array(n),
+      gpu: new Float64Array(n),
+      replicas: new Int32Array(n),
+      pending: new Int32Array(n),
+    }));
+  }
+
+  start(): void {
+    this.state.sim.schedule(0, this, Kind.Sample, null, Prio.Sample);
+  }
+
+  handleEvent(_kind: number, _data: unknown, sim: Simulation): void {
+    const i = this.count;
+    if (i >= this.times.length) return;
+    const c = this.state.counters;
+    this.times[i] = sim.now;
+    for (let k = 0; k < this.clusters.length; k++) {
+      const s = this.clusters[k];
+      s.cpu[i] = c.cpuAlloc[k] > 0 ? c.cpuUsed[k] / c.cpuAlloc[k] : 0;
+      s.mem[i] = c.memAlloc[k] > 0 ? c.memUsed[k] / c.memAlloc[k] : 0;
+      s.gpu[i] = c.gpuAlloc[k] > 0 ? c.gpuUsed[k] / c.gpuAlloc[k] : 0;
+      s.replicas[i] = c.podsReady[k];
+      s.pending[i] = c.podsPending[k];
+    }
+    this.count++;
+    if (this.count < this.times.length) sim.schedule((this.count) * this.interval, this, Kind.Sample, null, Prio.Sample);
+  }
+}

@@ -1,0 +1,91 @@
+import type { ClusterSpec, Scenario } from '../scenario/types.js';
+import { Network } from './network.js';
+
+/** The static description of one cluster plus the range of node ids it owns. */
+export interface ClusterInfo {
+  index: number;
+  spec: ClusterSpec;
+  name: string;
+  regionIndex: number;
+  /** Node ids [nodeStart, nodeEnd) belong to this cluster. */
+  nodeStart: number;
+  nodeEnd: number;
+}
+
+/**
+ * The fleet's physical state: clusters and their nodes. Per-node capacity and free resources
+ * live in typed arrays indexed by node id (cpu in millicores, memory in MiB, pods, whole GPUs);
+ * cluster objects are for the cold path.
+ */
+export class World {
+  readonly network: Network;
+  readonly clusters: ClusterInfo[];
+  readonly clusterByName = new Map<string, ClusterInfo>();
+  readonly nodeCount: number;
+  readonly nodeCluster: Int32Array;
+  readonly nodePool: Int32Array;
+  readonly cpuAlloc: Int32Array;
+  readonly memAlloc: Int32Array;
+  readonly podsAlloc: Int32Array;
+  readonly gpuAlloc: Int32Array;
+  readonly cpuFree: Int32Array;
+  readonly memFree: Int32Array;
+  readonly podsFree: Int32Array;
+  readonly gpuFree: Int32Array;
+  /** 1 when the node is up and schedulable. */
+  readonly nodeReady: Uint8Array;
+
+  constructor(scenario: Scenario) {
+    this.network = new Network(scenario.network);
+    let n = 0;
+    this.clusters = scenario.fleet.clusters.map((spec, index) => {
+      const count = spec.nodePools.reduce((s, p) => s + p.count, 0);
+      const info: ClusterInfo = { index, spec, name: spec.name, regionIndex: this.network.regionIndex(spec.region), nodeStart: n, nodeEnd: n + count };
+      n += count;
+      this.clusterByName.set(spec.name, info);
+      return info;
+    });
+    this.nodeCount = n;
+    this.nodeCluster = new Int32Array(n);
+    this.nodePool = new Int32Array(n);
+    this.cpuAlloc = new Int32Array(n);
+    this.memAlloc = new Int32Array(n);
+    this.podsAlloc = new Int32Array(n);
+    this.gpuAlloc = new Int32Array(n);
+    for (const c of this.clusters) {
+      let id = c.nodeStart;
+      c.spec.nodePools.forEach((pool, p) => {
+        for (let k = 0; k < pool.count; k++, id++) {
+          this.nodeCluster[id] = c.index;
+          this.nodePool[id] = p;
+          this.cpuAlloc[id] = pool.cpuMillis;
+          this.memAlloc[id] = pool.memoryMiB;
+          this.podsAlloc[id] = pool.maxPods;
+          this.gpuAlloc[id] = pool.gpus.count;
+        }
+      });
+    }
+    this.cpuFree = this.cpuAlloc.slice();
+    this.memFree = this.memAlloc.slice();
+    this.podsFree = this.podsAlloc.slice();
+    this.gpuFree = this.gpuAlloc.slice();
+    this.nodeReady = new Uint8Array(n).fill(1);
+  }
+
+  /** A node's name: `<cluster>-<pool>-<k>`. */
+  nodeName(id: number): string {
+    const c = this.clusters[this.nodeCluster[id]];
+    const pool = c.spec.nodePools[this.nodePool[id]];
+    let k = id - c.nodeStart;
+    for (let p = 0; p < this.nodePool[id]; p++) k -= c.spec.nodePools[p].count;
+    return `${c.name}-${pool.name}-${k}`;
+  }
+
+  /** Sum of a per-node array over a cluster's nodes. */
+  clusterSum(arr: Int32Array, cluster: number): number {
+    const c = this.clusters[cluster];
+    let s = 0;
+    for (let i = c.nodeStart; i < c.nodeEnd; i++) s += arr[i];
+    return s;
+  }
+}

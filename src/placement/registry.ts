@@ -1,0 +1,145 @@
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { Cluster, TargetCluster } from './karmada/types.js';
+import type { Placement, PolicySpec, WorkloadSpec } from '../scenario/types.js';
+
+/**
+ * Fleet-level schedulers are plugins. A scheduler decides, for one workload (a Karmada
+ * ResourceBinding), how many replicas go to which member cluster. Built-ins register in the
+ * registry below; a user's module registers the same way (`--scheduler ./my-policy.js`).
+ */
+
+/** A member cluster as a fleet scheduler sees it: Karmada's Cluster object plus simulator facts. */
+export interface ClusterView extends Cluster {
+  name: string;
+  region: string;
+  zones: string[];
+  provider: string;
+  labels: Record<string, string>;
+  /** Ready condition as the control plane last saw it. */
+  ready: boolean;
+  spot: boolean;
+  /** Price per hour of one core, one GiB, one GPU. */
+  prices: { cpu: number; memory: number; gpu: number };
+}
+
+/** What is being placed: the binding's spec, Karmada-style. */
+export interface BindingRequest {
+  /** `<namespace>/<kind>/<name>`; Karmada's Webster tie-break uses the resource UID. */
+  uid: string;
+  workload: WorkloadSpec;
+  /** Desired replicas (Deployment replicas, Job parallelism). */
+  replicas: number;
+  /** Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). */
+  replicaRequirements: Record<string, number>;
+  /** The placement of the policy that claimed the workload (or its inline placement). */
+  placement: Placement;
+  /** The policy, when one claimed the workload. */
+  policy: PolicySpec | null;
+  /** The current schedule result (`spec.clusters`), empty on first scheduling. */
+  previous: TargetCluster[];
+}
+
+export type ScheduleOutcome =
+  | { ok: true; clusters: TargetCluster[] }
+  /** kind follows Karmada: FitError (no cluster passed the filters: the workload is removed everywhere),
+   *  Unschedulable (not enough capacity: previous result kept, retried later), SchedulerError (other). */
+  | { ok: false; kind: 'FitError' | 'Unschedulable' | 'SchedulerError'; message: string };
+
+/**
+ * The scheduler interface. `schedule` is required; the optional extension points let a plugin be
+ * written in the kube-scheduler framework's shape and composed by `frameworkScheduler`.
+ */
+export interface FleetScheduler {
+  readonly name: string;
+  readonly description?: string;
+  schedule(binding: BindingRequest, clusters: readonly ClusterView[]): ScheduleOutcome;
+}
+
+/** Extension points, kube-scheduler framework style; see `frameworkScheduler`. */
+export interface SchedulerPlugins {
+  name: string;
+  description?: string;
+  /** true to keep the cluster, or a reason string to filter it out. */
+  filter?(binding: BindingRequest, cluster: ClusterView): true | string;
+  /** Higher is better; clusters are passed to `assign` best first (ties by name). */
+  score?(binding: BindingRequest, cluster: ClusterView): number;
+  /** Divide `binding.replicas` over the feasible clusters (sorted by score). */
+  assign(binding: BindingRequest, feasible: readonly ClusterView[]): TargetCluster[] | ScheduleOutcome;
+}
+
+/** Build a FleetScheduler from extension points: filter → score → assign. */
+export function frameworkScheduler(p: SchedulerPlugins): FleetScheduler {
+  return {
+    name: p.name,
+    ...(p.description ? { description: p.description } : {}),
+    schedule(binding, clusters) {
+      const reasons: string[] = [];
+      const feasible = clusters.filter((c) => {
+        const r = p.filter ? p.filter(binding, c) : true;
+        if (r !== true) reasons.push(`${c.name}: ${r}`);
+        return r === true;
+      });
+      if (feasible.length === 0) {
+        return { ok: false, kind: 'FitError', message: `0/${clusters.length} clusters are available: ${reasons.join('; ')}` };
+      }
+      let ordered = feasible;
+      if (p.score) {
+        const scores = new Map(feasible.map((c) => [c.name, p.score!(binding, c)]));
+        ordered = [...feasible].sort((a, b) => scores.get(b.name)! - scores.get(a.name)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      }
+      const out = p.assign(binding, ordered);
+      if (Array.isArray(out)) return { ok: true, clusters: out.filter((t) => t.replicas > 0 || binding.replicas === 0) };
+      return out;
+    },
+  };
+}
+
+const registry = new Map<string, FleetScheduler>();
+
+/** Register a scheduler under its name (a later registration of the same name replaces it). */
+export function registerScheduler(s: FleetScheduler): void {
+  if (!s || typeof s.name !== 'string' || !s.name || typeof s.schedule !== 'function') {
+    throw new TypeError('registerScheduler: expected an object with a name and a schedule(binding, clusters) method');
+  }
+  registry.set(s.name, s);
+}
+
+export function getScheduler(name: string): FleetScheduler | undefined {
+  return registry.get(name);
+}
+
+/** Registered scheduler names, in registration order. */
+export function schedulerNames(): string[] {
+  return [...registry.keys()];
+}
+
+/**
+ * Load a user's scheduler module. It may export `default` (a FleetScheduler, a SchedulerPlugins
+ * object, or a function `(api) => void` that registers schedulers itself), or `register(api)`.
+ * Returns the names it registered.
+ */
+export async function loadSchedulerModule(path: string): Promise<string[]> {
+  const mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  const names: string[] = [];
+  const api = {
+    registerScheduler(s: FleetScheduler): void {
+      registerScheduler(s);
+      names.push(s.name);
+    },
+    frameworkScheduler,
+  };
+  const entry = mod.register ?? mod.default;
+  if (typeof entry === 'function') {
+    (entry as (a: typeof api) => void)(api);
+  } else if (entry && typeof entry === 'object') {
+    const e = entry as Partial<FleetScheduler & SchedulerPlugins>;
+    if (typeof e.schedule === 'function') api.registerScheduler(e as FleetScheduler);
+    else if (typeof e.assign === 'function') api.registerScheduler(frameworkScheduler(e as SchedulerPlugins));
+    else throw new TypeError(`${path}: the default export has neither schedule() nor assign()`);
+  } else {
+    throw new TypeError(`${path}: export a scheduler as default, or a register(api) function`);
+  }
+  if (names.length === 0) throw new TypeError(`${path}: the module registered no scheduler`);
+  return names;
+}

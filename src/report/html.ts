@@ -1,0 +1,171 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/**
+ * Self-contained HTML reports: Vega, Vega-Lite and vega-embed are inlined (no CDN, works
+ * offline), every chart also carries a static SVG rendered in Node (shown until, or unless, the
+ * scripts run), and every user-provided string is HTML-escaped.
+ */
+
+export type VegaLiteSpec = TopLevelSpec;
+
+export interface ReportTable {
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface ReportSection {
+  title: string;
+  /** Plain text paragraphs (escaped; blank lines separate paragraphs). */
+  text?: string;
+  charts?: VegaLiteSpec[];
+  table?: ReportTable;
+  /** Preformatted text (escaped), e.g. the scenario itself. */
+  pre?: string;
+}
+
+export interface ReportOptions {
+  title: string;
+  subtitle?: string;
+  sections: ReportSection[];
+  /** Render a static SVG of every chart in Node as a fallback (default true). */
+  staticSvg?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+let libs: string | null = null;
+
+/** The folder of an installed package (its `exports` hide the build files from require.resolve). */
+function packageDir(pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  for (;;) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === pkg) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the folder of package ${pkg}`);
+    dir = up;
+  }
+}
+
+/** The three browser bundles, read once from node_modules. */
+function inlineLibraries(): string {
+  if (libs === null) {
+    const read = (pkg: string, file: string) => readFileSync(join(packageDir(pkg), file), 'utf8').replace(/<\/script/gi, '<\\/script');
+    libs = [read('vega', 'build/vega.min.js'), read('vega-lite', 'build/vega-lite.min.js'), read('vega-embed', 'build/vega-embed.min.js')]
+      .map((js) => `<script>${js}</script>`)
+      .join('\n');
+  }
+  return libs;
+}
+
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON that is safe inside a <script> element (no `</script>`, no `<!--`). */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Render a Vega-Lite spec to SVG in Node (no browser, no canvas). */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const vg = compile(spec).spec;
+  const view = new vega.View(vega.parse(vg), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+function renderTable(t: ReportTable): string {
+  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows
+    .map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(v === null ? '—' : String(v))}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+const CSS = `
+:root { color-scheme: light; --fg:#1d2433; --muted:#5b6475; --line:#dfe3ea; --accent:#2f6fde; --bg:#f7f8fa; }
+* { box-sizing: border-box; }
+body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--fg); background:var(--bg); }
+header { padding:24px 32px 12px; background:#fff; border-bottom:1px solid var(--line); }
+header h1 { margin:0 0 4px; font-size:22px; }
+header p { margin:0; color:var(--muted); }
+main { padding:16px 32px 48px; max-width:1280px; }
+section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px 20px; margin:16px 0; }
+section h2 { margin:0 0 8px; font-size:17px; }
+.charts { display:flex; flex-wrap:wrap; gap:16px; }
+.chart { min-width:320px; overflow-x:auto; }
+.table-wrap { overflow-x:auto; }
+table { border-collapse:collapse; width:100%; font-size:13px; }
+th, td { text-align:left; padding:4px 10px; border-bottom:1px solid var(--line); white-space:nowrap; }
+th { color:var(--muted); font-weight:600; }
+td.num { text-align:right; font-variant-numeric:tabular-nums; }
+pre { background:var(--bg); padding:12px; border-radius:6px; overflow:auto; font-size:12px; max-height:480px; }
+footer { color:var(--muted); font-size:12px; padding:0 32px 24px; }
+`;
+
+/** Build the whole HTML page. */
+export async function renderHtmlReport(opts: ReportOptions): Promise<string> {
+  const specs: VegaLiteSpec[] = [];
+  const parts: string[] = [];
+  for (const s of opts.sections) {
+    const body: string[] = [`<h2>${escapeHtml(s.title)}</h2>`];
+    if (s.text) for (const para of s.text.split(/\n\s*\n/)) body.push(`<p>${escapeHtml(para.trim())}</p>`);
+    if (s.charts?.length) {
+      const charts: string[] = [];
+      for (const spec of s.charts) {
+        const id = specs.length;
+        specs.push(spec);
+        const svg = opts.staticSvg === false ? '' : await renderSvg(spec);
+        charts.push(`<div class="chart" id="chart-${id}" data-chart="${id}">${svg}</div>`);
+      }
+      body.push(`<div class="charts">${charts.join('\n')}</div>`);
+    }
+    if (s.table) body.push(renderTable(s.table));
+    if (s.pre !== undefined) body.push(`<pre>${escapeHtml(s.pre)}</pre>`);
+    parts.push(`<section>${body.join('\n')}</section>`);
+  }
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(opts.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(opts.title)}</h1>${opts.subtitle ? `<p>${escapeHtml(opts.subtitle)}</p>` : ''}</header>
+<main>
+${parts.join('\n')}
+</main>
+<footer>Generated by fleetsim. Charts: Vega-Lite, rendered in the page; a static SVG is shown where scripts do not run.</footer>
+<script type="application/json" id="fleetsim-specs">${scriptJson(specs)}</script>
+${inlineLibraries()}
+<script>
+(function () {
+  var specs = JSON.parse(document.getElementById('fleetsim-specs').textContent);
+  var pending = specs.length;
+  window.fleetsimChartsRendered = 0;
+  specs.forEach(function (spec, i) {
+    var el = document.getElementById('chart-' + i);
+    vegaEmbed(el, spec, { renderer: 'svg', actions: false }).then(function () {
+      window.fleetsimChartsRendered++;
+      if (--pending === 0) document.body.setAttribute('data-charts-ready', 'true');
+    }).catch(function (err) {
+      console.error('chart ' + i + ' failed: ' + err);
+    });
+  });
+  if (specs.length === 0) document.body.setAttribute('data-charts-ready', 'true');
+})();
+</script>
+</body>
+</html>
+`;
+}

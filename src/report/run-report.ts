@@ -1,0 +1,159 @@
+import type { RunResult, RunSummary } from '../runner/result.js';
+import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
+
+/** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
+export function fmtSeconds(s: number | null): string {
+  if (s === null) return 'never';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+function seriesRows(run: RunResult, metric: 'cpu' | 'gpu' | 'replicas' | 'pending', memberOnly: boolean): { minute: number; cluster: string; value: number }[] {
+  const rows: { minute: number; cluster: string; value: number }[] = [];
+  for (const c of run.clusters) {
+    if (memberOnly && c.role !== 'member') continue;
+    if (metric === 'gpu' && c.gpus === 0) continue;
+    const s = run.series.clusters[c.name];
+    run.series.t.forEach((t, i) => rows.push({ minute: Math.round((t / 60) * 1000) / 1000, cluster: c.name, value: s[metric][i] }));
+  }
+  return rows;
+}
+
+function lineChart(title: string, rows: object[], yTitle: string, format: string, stacked = false): VegaLiteSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: 220,
+    data: { values: rows },
+    mark: stacked ? { type: 'area', interpolate: 'step-after' } : { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
+      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format }, ...(stacked ? { stack: 'zero' } : {}) },
+      color: { field: 'cluster', type: 'nominal', title: 'cluster' },
+      tooltip: [
+        { field: 'cluster', type: 'nominal' },
+        { field: 'minute', type: 'quantitative', format: '.1f' },
+        { field: 'value', type: 'quantitative', format },
+      ],
+    },
+  } as VegaLiteSpec;
+}
+
+/** The sections of one run: tables, then charts. */
+function runSections(run: RunResult, many: boolean): ReportSection[] {
+  const tag = many ? ` — scheduler ${run.scheduler}` : '';
+  const clusterTable = {
+    columns: ['cluster', 'region', 'nodes', 'GPUs', 'ready replicas', 'pending', 'CPU util mean', 'CPU util max', 'GPU util mean', 'GPU util max'],
+    rows: run.clusters.map((c) => [c.name, c.region, c.nodes, c.gpus, c.replicas, c.pending, pct(c.cpuUtilization.mean), pct(c.cpuUtilization.max), c.gpus ? pct(c.gpuUtilization.mean) : null, c.gpus ? pct(c.gpuUtilization.max) : null]),
+  };
+  const workloadTable = {
+    columns: ['workload', 'kind', 'desired', 'placement', 'time to scheduled', 'time to all ready', 'time to complete', 'pending', 'note'],
+    rows: run.workloads.map((w) => [
+      `${w.namespace}/${w.name}`,
+      w.kind,
+      w.desired,
+      Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' ') || '—',
+      fmtSeconds(w.timeToScheduled),
+      fmtSeconds(w.timeToAllReady),
+      w.kind === 'Job' ? fmtSeconds(w.timeToComplete) : null,
+      w.pending,
+      w.schedulingError || '',
+    ]),
+  };
+  const charts: VegaLiteSpec[] = [
+    lineChart(`CPU allocation per cluster${tag}`, seriesRows(run, 'cpu', true), 'CPU requested / allocatable', '.0%'),
+    lineChart(`Ready replicas per cluster${tag}`, seriesRows(run, 'replicas', true), 'ready pods', 'd', true),
+  ];
+  const gpuRows = seriesRows(run, 'gpu', true);
+  if (gpuRows.length) charts.splice(1, 0, lineChart(`GPU allocation per cluster${tag}`, gpuRows, 'GPUs allocated / total', '.0%'));
+  const pendingRows = seriesRows(run, 'pending', true);
+  if (pendingRows.some((r) => r.value > 0)) charts.push(lineChart(`Pending pods per cluster${tag}`, pendingRows, 'pending pods', 'd'));
+  return [
+    { title: `Clusters${tag}`, table: clusterTable },
+    { title: `Workloads${tag}`, table: workloadTable },
+    { title: `Over time${tag}`, charts },
+  ];
+}
+
+/** The HTML report of `fleetsim run`. */
+export async function renderRunReport(summary: RunSummary, scenarioText: string): Promise<string> {
+  const many = summary.runs.length > 1;
+  const sections: ReportSection[] = [];
+  if (many) {
+    sections.push({
+      title: 'Schedulers compared',
+      table: {
+        columns: ['scheduler', 'ready replicas', 'pending pods', 'workloads all ready', 'mean time to all ready', 'mean CPU util', 'mean GPU util'],
+        rows: summary.runs.map((r) => {
+          const members = r.clusters.filter((c) => c.role === 'member');
+          const ready = r.workloads.filter((w) => w.timeToAllReady !== null);
+          const mean = ready.length ? ready.reduce((s, w) => s + w.timeToAllReady!, 0) / ready.length : null;
+          const gpuClusters = members.filter((c) => c.gpus > 0);
+          return [
+            r.scheduler,
+            members.reduce((s, c) => s + c.replicas, 0),
+            members.reduce((s, c) => s + c.pending, 0),
+            `${ready.length}/${r.workloads.length}`,
+            fmtSeconds(mean),
+            pct(members.reduce((s, c) => s + c.cpuUtilization.mean, 0) / Math.max(1, members.length)),
+            gpuClusters.length ? pct(gpuClusters.reduce((s, c) => s + c.gpuUtilization.mean, 0) / gpuClusters.length) : null,
+          ];
+        }),
+      },
+    });
+  }
+  for (const run of summary.runs) sections.push(...runSections(run, many));
+  sections.push({ title: 'Scenario', pre: scenarioText });
+  return renderHtmlReport({
+    title: `fleetsim — ${summary.scenario}`,
+    subtitle: `${summary.description ? summary.description + ' · ' : ''}seed ${summary.seed} · ${fmtSeconds(summary.duration)} simulated · schedulers: ${summary.runs.map((r) => r.scheduler).join(', ')}`,
+    sections,
+  });
+}
+
+const MAX_ROWS = 25;
+
+/** The text summary printed by `fleetsim run`. */
+export function formatRunSummary(summary: RunSummary): string {
+  const out: string[] = [];
+  out.push(`scenario ${summary.scenario}, seed ${summary.seed}, ${fmtSeconds(summary.duration)} simulated`);
+  for (const run of summary.runs) {
+    out.push('');
+    out.push(`scheduler ${run.scheduler}  (${run.events} events)`);
+    const ct = [['cluster', 'region', 'replicas', 'pending', 'cpu util (mean/max)', 'gpu util (mean/max)']];
+    for (const c of run.clusters) {
+      ct.push([c.name + (c.role === 'host' ? ' (host)' : ''), c.region, String(c.replicas), String(c.pending), `${pct(c.cpuUtilization.mean)} / ${pct(c.cpuUtilization.max)}`, c.gpus ? `${pct(c.gpuUtilization.mean)} / ${pct(c.gpuUtilization.max)}` : '-']);
+    }
+    out.push(...table(ct));
+    out.push('');
+    const wt = [['workload', 'kind', 'desired', 'placement', 'to scheduled', 'to all ready', 'to complete', 'pending']];
+    const shown = run.workloads.length > MAX_ROWS ? run.workloads.slice(0, MAX_ROWS - 1) : run.workloads;
+    for (const w of shown) {
+      wt.push([
+        `${w.namespace}/${w.name}`,
+        w.kind,
+        String(w.desired),
+        Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' ') || '-',
+        fmtSeconds(w.timeToScheduled),
+        fmtSeconds(w.timeToAllReady),
+        w.kind === 'Job' ? fmtSeconds(w.timeToComplete) : '-',
+        String(w.pending),
+      ]);
+    }
+    out.push(...table(wt));
+    if (shown.length < run.workloads.length) out.push(`  ... and ${run.workloads.length - shown.length} more workloads (see summary.json)`);
+    const notes = new Map<string, string[]>();
+    for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    for (const [note, who] of notes) out.push(`  note: ${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')}: ${note}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}

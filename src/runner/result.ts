@@ -1,0 +1,73 @@
+/** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
+export interface RunResult {
+  scenario: string;
+  scheduler: string;
+  seed: number;
+  /** Simulated seconds covered. */
+  duration: number;
+  /** Kernel events processed. */
+  events: number;
+  clusters: ClusterResult[];
+  workloads: WorkloadResult[];
+  series: SeriesResult;
+}
+
+export interface Stat {
+  mean: number;
+  max: number;
+  end: number;
+}
+
+export interface ClusterResult {
+  name: string;
+  region: string;
+  role: 'member' | 'host';
+  nodes: number;
+  gpus: number;
+  /** Ready pods at the end. */
+  replicas: number;
+  pending: number;
+  /** Allocation ratios (requests of bound pods / allocatable), over the sampled time series. */
+  cpuUtilization: Stat;
+  memoryUtilization: Stat;
+  gpuUtilization: Stat;
+}
+
+export interface WorkloadResult {
+  name: string;
+  namespace: string;
+  kind: 'Deployment' | 'Job';
+  /** Replicas (Deployment) or first-wave pods (Job). */
+  desired: number;
+  arrival: number;
+  /** Final schedule result: cluster → replicas. */
+  placement: Record<string, number>;
+  /** Seconds from creation until every desired pod was bound to a node (null: never). */
+  timeToScheduled: number | null;
+  /** Seconds from creation until every desired pod was Ready (null: never). */
+  timeToAllReady: number | null;
+  /** Seconds from creation until the Job's completions were all done (Jobs; null: not done). */
+  timeToComplete: number | null;
+  /** Pods still Pending at the end. */
+  pending: number;
+  ready: number;
+  succeeded: number;
+  /** Why it is not (fully) placed, if the control plane said so. */
+  schedulingError: string;
+}
+
+export interface SeriesResult {
+  interval: number;
+  t: number[];
+  clusters: Record<string, { cpu: number[]; memory: number[]; gpu: number[]; replicas: number[]; pending: number[] }>;
+}
+
+/** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */
+export interface RunSummary {
+  fleetsim: string;
+  scenario: string;
+  description: string;
+  seed: number;
+  duration: number;
+  runs: RunResult[];
+}

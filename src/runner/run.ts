@@ -1,0 +1,186 @@
+import { makeArrivals, Simulation } from '../kernel/index.js';
+import { World } from '../model/world.js';
+import { ControlPlane } from '../control/control-plane.js';
+import { MemberCluster } from '../control/member-cluster.js';
+import { PodPhase, PodTable } from '../control/pods.js';
+import { ClusterCounters, newRuntimeWorkload, type RunState } from '../control/state.js';
+import { Sampler } from '../metrics/sampler.js';
+import { registerBuiltinSchedulers } from '../placement/builtin.js';
+import { getScheduler, loadSchedulerModule, schedulerNames, type FleetScheduler } from '../placement/registry.js';
+import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
+import { UserError } from '../errors.js';
+import { FLEETSIM_VERSION } from '../version.js';
+import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+
+export interface RunOptions {
+  /** Scheduler name (registered) or module path; default: the scenario's first. */
+  scheduler?: string;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Called now and then with the fraction of simulated time done (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+
+/** Resolve a scheduler by name, loading it first if it names a module (`./my-policy.js`). */
+export async function resolveScheduler(name: string): Promise<FleetScheduler> {
+  registerBuiltinSchedulers();
+  let s = getScheduler(name);
+  if (!s && /[/\\]|\.m?js$/.test(name)) {
+    let names: string[];
+    try {
+      names = await loadSchedulerModule(name);
+    } catch (e) {
+      throw new UserError(`scheduler module ${name}: ${(e as Error).message}`);
+    }
+    s = getScheduler(names[0]);
+  }
+  if (!s) throw new UserError(`unknown scheduler '${name}' (registered: ${schedulerNames().join(', ')}; or give a module path like ./my-policy.js)`);
+  return s;
+}
+
+/** Expand Job arrival streams into one Job per arrival (Poisson by thinning, stream per job). */
+export function expandWorkloads(scenario: Scenario, sim: Simulation): WorkloadSpec[] {
+  const out: WorkloadSpec[] = [];
+  for (const w of scenario.workloads) {
+    if (w.kind !== 'Job' || !w.arrivals) {
+      out.push(w);
+      continue;
+    }
+    const proc = makeArrivals(w.arrivals.rate, sim.stream(`arrivals/${w.namespace}/${w.name}`));
+    const until = Math.min(w.arrivals.until, scenario.duration);
+    let t = w.arrival;
+    for (let k = 1; k <= w.arrivals.count; k++) {
+      t = proc.next(t);
+      if (!(t <= until)) break;
+      const copy: JobSpec = { ...w, name: `${w.name}-${k}`, uid: `${w.namespace}/Job/${w.name}-${k}`, arrival: t, arrivals: null };
+      out.push(copy);
+    }
+  }
+  return out;
+}
+
+function stat(a: ArrayLike<number>, n: number): Stat {
+  if (n === 0) return { mean: 0, max: 0, end: 0 };
+  let sum = 0;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    sum += a[i];
+    if (a[i] > max) max = a[i];
+  }
+  return { mean: sum / n, max, end: a[n - 1] };
+}
+
+const since = (t: number, from: number): number | null => (Number.isNaN(t) ? null : t - from);
+
+/** Run one scenario with one scheduler on one seed. Pure function of its inputs: same inputs, same result. */
+export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const schedulerName = opts.scheduler ?? scenario.schedulers[0] ?? 'karmada';
+  const scheduler = await resolveScheduler(schedulerName);
+  const seed = opts.seed ?? scenario.seed;
+  const sim = new Simulation({ seed });
+  const world = new World(scenario);
+  const imageIds = new Map<string, number>();
+  const images: string[] = [];
+  const specs = expandWorkloads(scenario, sim);
+  for (const w of specs) {
+    if (!imageIds.has(w.template.image)) {
+      imageIds.set(w.template.image, images.length);
+      images.push(w.template.image);
+    }
+  }
+  const state: RunState = {
+    sim,
+    scenario,
+    world,
+    pods: new PodTable(),
+    workloads: specs.map((w, i) => newRuntimeWorkload(i, w)),
+    counters: new ClusterCounters(world),
+    images,
+    imageId: (ref) => imageIds.get(ref)!,
+  };
+  const members = world.clusters.map((c) => new MemberCluster(state, c));
+  const cp = new ControlPlane(state, scheduler, members);
+  const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
+  cp.start();
+  sampler.start();
+
+  const chunks = opts.onProgress ? 100 : 1;
+  for (let k = 1; k <= chunks; k++) {
+    sim.run({ until: (scenario.duration * k) / chunks });
+    opts.onProgress?.(k / chunks);
+  }
+
+  const n = sampler.count;
+  const clusters: ClusterResult[] = world.clusters.map((c) => {
+    const s = sampler.clusters[c.index];
+    return {
+      name: c.name,
+      region: c.spec.region,
+      role: c.spec.role,
+      nodes: c.nodeEnd - c.nodeStart,
+      gpus: state.counters.gpuAlloc[c.index],
+      replicas: state.counters.podsReady[c.index],
+      pending: state.counters.podsPending[c.index],
+      cpuUtilization: stat(s.cpu, n),
+      memoryUtilization: stat(s.mem, n),
+      gpuUtilization: stat(s.gpu, n),
+    };
+  });
+  const workloads: WorkloadResult[] = state.workloads.map((w) => ({
+    name: w.spec.name,
+    namespace: w.spec.namespace,
+    kind: w.spec.kind,
+    desired: w.desired,
+    arrival: w.spec.arrival,
+    placement: Object.fromEntries(w.placement.map((t) => [t.name, t.replicas])),
+    timeToScheduled: since(w.allBoundAt, w.spec.arrival),
+    timeToAllReady: since(w.allReadyAt, w.spec.arrival),
+    timeToComplete: w.spec.kind === 'Job' ? since(w.completedAt, w.spec.arrival) : null,
+    pending: w.pending,
+    ready: w.ready,
+    succeeded: w.succeeded,
+    schedulingError: w.schedulingError,
+  }));
+  const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {} };
+  for (const c of world.clusters) {
+    const s = sampler.clusters[c.index];
+    series.clusters[c.name] = {
+      cpu: Array.from(s.cpu.subarray(0, n)),
+      memory: Array.from(s.mem.subarray(0, n)),
+      gpu: Array.from(s.gpu.subarray(0, n)),
+      replicas: Array.from(s.replicas.subarray(0, n)),
+      pending: Array.from(s.pending.subarray(0, n)),
+    };
+  }
+  // Sanity: every pod is in exactly one phase and the counters agree with the pod table.
+  let pendingPods = 0;
+  for (let i = 0; i < state.pods.count; i++) if (state.pods.phase[i] === PodPhase.Pending) pendingPods++;
+  const pendingCounted = state.counters.podsPending.reduce((a, b) => a + b, 0);
+  if (pendingPods !== pendingCounted) throw new Error(`internal: pending pods ${pendingPods} != counted ${pendingCounted}`);
+
+  return { scenario: scenario.name, scheduler: scheduler.name, seed, duration: scenario.duration, events: sim.eventsProcessed, clusters, workloads, series };
+}
+
+/** Run every scheduler the scenario lists (or those given) on the same seed. */
+export async function runAll(scenario: Scenario, opts: { schedulers?: string[]; seed?: number; onProgress?: (f: number) => void } = {}): Promise<RunSummary> {
+  const names = opts.schedulers && opts.schedulers.length ? opts.schedulers : scenario.schedulers;
+  const runs: RunResult[] = [];
+  for (let i = 0; i < names.length; i++) {
+    runs.push(
+      await runScenario(scenario, {
+        scheduler: names[i],
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.onProgress ? { onProgress: (f: number) => opts.onProgress!((i + f) / names.length) } : {}),
+      }),
+    );
+  }
+  return {
+    fleetsim: FLEETSIM_VERSION,
+    scenario: scenario.name,
+    description: scenario.description,
+    seed: opts.seed ?? scenario.seed,
+    duration: scenario.duration,
+    runs,
+  };
+}

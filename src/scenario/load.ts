@@ -1,0 +1,518 @@
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+import { admitPlacement } from './admission.js';
+import { ScenarioError } from './errors.js';
+import { validateAgainst } from './json-schema.js';
+import { deploymentSchema, jobSchema, manifestRoot, propagationPolicySchema } from './manifests.js';
+import { scenarioSchema } from './schema.js';
+import { readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
+import type {
+  ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
+} from './types.js';
+import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
+
+export interface LoadOptions {
+  /** Names of the fleet schedulers that exist; when given, `schedulers:` is checked against it. */
+  knownSchedulers?: readonly string[];
+}
+
+/** Defaults, documented in the README's scenario reference. */
+export const DEFAULTS = {
+  seed: 1,
+  duration: 3600,
+  metricsInterval: 30,
+  schedulingLatency: 0.05,
+  imageSizeBytes: 256 * 2 ** 20,
+  podStartup: 2,
+  maxPods: 110,
+  link: { latency: 0.05, bandwidth: 1e9 / 8 },
+  intraRegion: { latency: 0.001, bandwidth: 10e9 / 8 },
+} as const;
+
+type Obj = Record<string, unknown>;
+
+/** Read, validate and type a scenario file. Every user mistake is a located ScenarioError (exit 2). */
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  const display = displayPath(file);
+  const docs = readYamlFile(file, display);
+  if (docs.length !== 1) {
+    throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
+  }
+  return buildScenario(docs[0], resolve(file), opts);
+}
+
+/** Parse a scenario from YAML text (for tests and the library API); includes resolve against `baseDir`. */
+export function parseScenario(text: string, name = '<scenario>', baseDir = process.cwd(), opts: LoadOptions = {}): Scenario {
+  const docs = parseYamlText(text, name);
+  if (docs.length !== 1) {
+    throw new ScenarioError({ file: name, line: 1, col: 1 }, '', 'exactly one YAML document', `${docs.length} documents`);
+  }
+  return buildScenario(docs[0], resolve(baseDir, name), opts);
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Scenario {
+  const raw = src.value();
+  validateAgainst(src, raw, scenarioSchema);
+  const doc = raw as Obj;
+  const baseDir = dirname(absFile);
+
+  // Clusters.
+  const fleetRaw = doc.fleet as Obj;
+  const clustersRaw = fleetRaw.clusters as Obj[];
+  const seenClusters = new Map<string, number>();
+  const clusters: ClusterSpec[] = clustersRaw.map((c, i) => {
+    const name = c.name as string;
+    if (seenClusters.has(name)) src.fail(['fleet', 'clusters', i, 'name'], `a cluster name not used before (fleet.clusters[${seenClusters.get(name)}] is "${name}")`, name);
+    seenClusters.set(name, i);
+    const zones = (c.zones as string[] | undefined) ?? (c.zone ? [c.zone as string] : []);
+    const pools = (c.nodePools as Obj[]).map((p, j): NodePoolSpec => {
+      const gpus = (p.gpus as Obj | undefined) ?? {};
+      return {
+        name: (p.name as string | undefined) ?? `pool-${j}`,
+        count: p.count as number,
+        cpuMillis: parseCpuMillis(p.cpu)!,
+        memoryMiB: parseMemoryMiB(p.memory)!,
+        maxPods: (p.maxPods as number | undefined) ?? DEFAULTS.maxPods,
+        labels: (p.labels as Record<string, string> | undefined) ?? {},
+        gpus: {
+          count: (gpus.count as number | undefined) ?? 0,
+          model: (gpus.model as string | undefined) ?? (gpus.count ? 'generic' : ''),
+          memoryMiB: gpus.memory === undefined ? 0 : parseMemoryMiB(gpus.memory)!,
+        },
+      };
+    });
+    const prices = (c.prices as Obj | undefined) ?? {};
+    return {
+      name,
+      region: c.region as string,
+      zones,
+      provider: (c.provider as string | undefined) ?? '',
+      labels: (c.labels as Record<string, string> | undefined) ?? {},
+      taints: ((c.taints as ClusterSpec['taints'] | undefined) ?? []).map((t) => ({ ...t })),
+      spot: (c.spot as boolean | undefined) ?? false,
+      prices: { cpu: (prices.cpu as number) ?? 0, memory: (prices.memory as number) ?? 0, gpu: (prices.gpu as number) ?? 0 },
+      nodeScoring: (c.nodeScoring as ClusterSpec['nodeScoring'] | undefined) ?? 'LeastAllocated',
+      role: (c.role as ClusterSpec['role'] | undefined) ?? 'member',
+      nodePools: pools,
+    };
+  });
+  if (!clusters.some((c) => c.role === 'member')) src.fail(['fleet', 'clusters'], 'at least one cluster with role member', 'only host clusters');
+
+  // Regions and network.
+  const registriesRaw = (doc.registries as Obj[] | undefined) ?? [];
+  const regionSet = new Set<string>(clusters.map((c) => c.region));
+  for (const r of registriesRaw) regionSet.add(r.region as string);
+  const net = (doc.network as Obj | undefined) ?? {};
+  const linkOf = (l: Obj | undefined, d: { latency: number; bandwidth: number }) => ({
+    latency: l?.latency === undefined ? d.latency : parseDuration(l.latency)!,
+    bandwidth: l?.bandwidth === undefined ? d.bandwidth : parseBandwidth(l.bandwidth)!,
+  });
+  const links = ((net.links as Obj[] | undefined) ?? []).map((l, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (!regionSet.has(l[end] as string)) src.fail(['network', 'links', i, end], `a region of a cluster or registry (${[...regionSet].join(', ')})`, l[end]);
+    }
+    const d = linkOf(l, DEFAULTS.link);
+    return { from: l.from as string, to: l.to as string, latency: d.latency, bandwidth: d.bandwidth };
+  });
+
+  // Control plane.
+  const cp = (doc.controlPlane as Obj | undefined) ?? {};
+  let cpCluster: string | null = (cp.cluster as string | undefined) ?? clusters.find((c) => c.role === 'host')?.name ?? null;
+  if (cp.cluster !== undefined && !seenClusters.has(cp.cluster as string)) src.fail(['controlPlane', 'cluster'], `the name of a cluster in fleet.clusters (${[...seenClusters.keys()].join(', ')})`, cp.cluster);
+  let cpRegion = (cp.region as string | undefined) ?? (cpCluster ? clusters[seenClusters.get(cpCluster)!].region : clusters[0].region);
+  if (cp.region !== undefined && !regionSet.has(cpRegion)) src.fail(['controlPlane', 'region'], `a region of a cluster or registry (${[...regionSet].join(', ')})`, cpRegion);
+  if (cpCluster === null) cpCluster = null;
+
+  // Registries, images, defaults.
+  const registries: RegistrySpec[] = registriesRaw.map((r) => ({ name: (r.name as string | undefined) ?? (r.host as string), host: r.host as string, region: r.region as string }));
+  const images = ((doc.images as Obj[] | undefined) ?? []).map((im) => ({ image: im.image as string, sizeBytes: parseBytes(im.size)! }));
+  const defaultsRaw = (doc.defaults as Obj | undefined) ?? {};
+  if (defaultsRaw.registryRegion !== undefined && !regionSet.has(defaultsRaw.registryRegion as string)) {
+    src.fail(['defaults', 'registryRegion'], `a region of a cluster or registry (${[...regionSet].join(', ')})`, defaultsRaw.registryRegion);
+  }
+  const defaults = {
+    imageSizeBytes: defaultsRaw.imageSize === undefined ? DEFAULTS.imageSizeBytes : parseBytes(defaultsRaw.imageSize)!,
+    registryRegion: (defaultsRaw.registryRegion as string | undefined) ?? cpRegion,
+    podStartup: defaultsRaw.podStartup === undefined ? DEFAULTS.podStartup : parseDuration(defaultsRaw.podStartup)!,
+  };
+  const ctx: TemplateContext = { registries, images, defaults, baseDir };
+
+  // Policies and workloads written in the scenario itself.
+  const policies: PolicySpec[] = ((doc.policies as Obj[] | undefined) ?? []).map((p, i) => {
+    const pos = src.at(['policies', i]);
+    const kind = (p.kind as PolicySpec['kind'] | undefined) ?? 'PropagationPolicy';
+    return {
+      kind,
+      name: p.name as string,
+      namespace: kind === 'ClusterPropagationPolicy' ? '' : ((p.namespace as string | undefined) ?? 'default'),
+      priority: (p.priority as number | undefined) ?? 0,
+      resourceSelectors: (p.resourceSelectors as PolicySpec['resourceSelectors'] | undefined) ?? [],
+      placement: admitPlacement(p.placement as Placement),
+      source: `${pos.file}:${pos.line}`,
+    };
+  });
+  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
+
+  // Included manifests.
+  const ignoredManifests: Scenario['ignoredManifests'] = [];
+  ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
+    const abs = resolve(baseDir, inc);
+    let docs: YamlSource[];
+    try {
+      docs = readYamlFile(abs, displayPath(abs));
+    } catch (e) {
+      if (e instanceof ScenarioError && e.expected === 'a readable YAML file') src.fail(['include', i], 'a readable YAML file (relative to the scenario)', `${inc}: ${e.found}`, { rawFound: true });
+      throw e;
+    }
+    for (const m of docs) readManifest(m, ctx, workloads, policies, ignoredManifests);
+  });
+
+  // Cross-references.
+  const seenWorkloads = new Map<string, string>();
+  for (const w of workloads) {
+    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    if (seenWorkloads.has(key)) throw new ScenarioError(parseSource(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    seenWorkloads.set(key, w.source);
+    if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
+      throw new ScenarioError(parseSource(w.source), 'policy', `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, `"${w.policy}"`);
+    }
+  }
+  const seenPolicies = new Set<string>();
+  for (const p of policies) {
+    const key = `${p.kind}/${p.namespace}/${p.name}`;
+    if (seenPolicies.has(key)) throw new ScenarioError(parseSource(p.source), 'name', 'a policy name not used before', `"${p.name}" again`);
+    seenPolicies.add(key);
+  }
+
+  const schedulers = (doc.schedulers as string[] | undefined) ?? ['karmada'];
+  if (opts.knownSchedulers) {
+    schedulers.forEach((s, i) => {
+      if (!opts.knownSchedulers!.includes(s) && !/[/\\]|\.m?js$/.test(s)) {
+        src.fail(['schedulers', i], `a registered scheduler (${opts.knownSchedulers!.join(', ')}) or a module path like ./my-policy.js`, s);
+      }
+    });
+  }
+
+  return {
+    name: doc.name as string,
+    description: (doc.description as string | undefined) ?? '',
+    file: absFile,
+    seed: (doc.seed as number | undefined) ?? DEFAULTS.seed,
+    duration: doc.duration === undefined ? DEFAULTS.duration : parseDuration(doc.duration)!,
+    metricsInterval: parseDuration(((doc.metrics as Obj | undefined) ?? {}).interval ?? DEFAULTS.metricsInterval)!,
+    controlPlane: { region: cpRegion, cluster: cpCluster, schedulingLatency: cp.schedulingLatency === undefined ? DEFAULTS.schedulingLatency : parseDuration(cp.schedulingLatency)! },
+    network: { regions: [...regionSet], default: linkOf(net.default as Obj | undefined, DEFAULTS.link), intraRegion: linkOf(net.intraRegion as Obj | undefined, DEFAULTS.intraRegion), links },
+    registries,
+    images,
+    defaults,
+    fleet: { name: (fleetRaw.name as string | undefined) ?? (doc.name as string), clusters },
+    workloads,
+    policies,
+    schedulers,
+    ignoredManifests,
+  };
+}
+
+function parseSource(s: string): { file: string; line: number; col: number } {
+  const m = /^(.*):(\d+)$/.exec(s);
+  return m ? { file: m[1], line: Number(m[2]), col: 1 } : { file: s, line: 1, col: 1 };
+}
+
+interface TemplateContext {
+  registries: RegistrySpec[];
+  images: { image: string; sizeBytes: number }[];
+  defaults: Scenario['defaults'];
+  baseDir: string;
+}
+
+/** The registry host of an image reference, as the container runtime reads it. */
+export function imageHost(image: string): string {
+  const first = image.split('/')[0];
+  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first;
+  return 'docker.io';
+}
+
+function template(
+  ctx: TemplateContext,
+  f: { image: string; imageSize?: number | null; startup?: number | null; cpuMillis: number; memoryMiB: number; gpus: number; priority: number },
+): PodTemplate {
+  const host = imageHost(f.image);
+  const reg = ctx.registries.find((r) => r.host === host);
+  const known = ctx.images.find((im) => im.image === f.image);
+  return {
+    cpuMillis: f.cpuMillis,
+    memoryMiB: f.memoryMiB,
+    gpus: f.gpus,
+    image: f.image,
+    imageSizeBytes: f.imageSize ?? known?.sizeBytes ?? ctx.defaults.imageSizeBytes,
+    registryRegion: reg?.region ?? ctx.defaults.registryRegion,
+    startup: f.startup ?? ctx.defaults.podStartup,
+    priority: f.priority,
+  };
+}
+
+function durationSpec(src: YamlSource, v: unknown, path: PathElement[], baseDir: string): DistributionSpec {
+  if (typeof v === 'number' || typeof v === 'string') {
+    const d = parseDuration(v);
+    if (d === null) src.fail(path, 'a duration (seconds, or like "10m") or a distribution', v);
+    return { kind: 'constant', value: d };
+  }
+  const d = v as DistributionSpec & Obj;
+  if (d.kind === 'uniform' && (d.max as number) < (d.min as number)) src.fail([...path, 'max'], `a number >= min (${d.min})`, d.max);
+  if (d.kind === 'empirical') {
+    const hasSamples = Array.isArray(d.samples);
+    const hasCsv = typeof d.csv === 'string';
+    if (hasSamples === hasCsv) src.fail(path, 'an empirical distribution with either samples or csv+column', d);
+    if (hasCsv) {
+      if (typeof d.column !== 'string') src.fail([...path, 'column'], 'the name of a CSV column', d.column);
+      return { kind: 'empirical', csv: resolve(baseDir, d.csv as string), column: d.column as string };
+    }
+  }
+  const out: Obj = { ...d };
+  for (const k of ['value', 'min', 'max', 'mean', 'stddev', 'scale']) {
+    if (k in out && d.kind !== 'lognormal') out[k] = parseDuration(out[k])!;
+  }
+  return out as DistributionSpec;
+}
+
+function rateSpec(v: Obj): RateSpec {
+  if (v.kind === 'diurnal') {
+    return {
+      kind: 'diurnal',
+      mean: v.mean as number,
+      amplitude: v.amplitude as number,
+      ...(v.period !== undefined ? { period: parseDuration(v.period)! } : {}),
+      ...(v.peakAt !== undefined ? { peakAt: parseDuration(v.peakAt)! } : {}),
+    };
+  }
+  if (v.kind === 'piecewise') {
+    return {
+      kind: 'piecewise',
+      points: (v.points as Obj[]).map((p) => ({ t: parseDuration(p.t)!, rate: p.rate as number })),
+      ...(v.repeat !== undefined ? { repeat: parseDuration(v.repeat)! } : {}),
+    };
+  }
+  return { kind: 'constant', rate: v.rate as number };
+}
+
+function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
+  const res = (w.resources as Obj | undefined) ?? {};
+  const name = w.name as string;
+  const namespace = (w.namespace as string | undefined) ?? 'default';
+  const pos = src.at(path);
+  const image = (w.image as string | undefined) ?? 'registry.k8s.io/pause:3.9';
+  const common = {
+    name,
+    namespace,
+    labels: (w.labels as Record<string, string> | undefined) ?? {},
+    arrival: w.at === undefined ? 0 : parseDuration(w.at)!,
+    template: template(ctx, {
+      image,
+      imageSize: w.imageSize === undefined ? null : parseBytes(w.imageSize),
+      startup: w.startup === undefined ? null : parseDuration(w.startup),
+      cpuMillis: res.cpu === undefined ? 0 : parseCpuMillis(res.cpu)!,
+      memoryMiB: res.memory === undefined ? 0 : parseMemoryMiB(res.memory)!,
+      gpus: (res.gpu as number | undefined) ?? 0,
+      priority: (w.priority as number | undefined) ?? 0,
+    }),
+    policy: (w.policy as string | undefined) ?? null,
+    placement: w.placement === undefined ? null : admitPlacement(w.placement as Placement),
+    source: `${pos.file}:${pos.line}`,
+  };
+  if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
+  if (w.kind === 'Deployment') {
+    return { kind: 'Deployment', apiVersion: 'apps/v1', uid: `${namespace}/Deployment/${name}`, ...common, replicas: w.replicas as number };
+  }
+  const parallelism = (w.parallelism as number | undefined) ?? 1;
+  const completions = (w.completions as number | undefined) ?? parallelism;
+  const minAvailable = (w.minAvailable as number | undefined) ?? 1;
+  if (minAvailable > parallelism) src.fail([...path, 'minAvailable'], `an integer <= parallelism (${parallelism})`, minAvailable);
+  const arr = w.arrivals as Obj | undefined;
+  if (arr && arr.count === undefined && arr.until === undefined) src.fail([...path, 'arrivals'], 'a bound: count or until (or both)', arr);
+  const job: JobSpec = {
+    kind: 'Job',
+    apiVersion: 'batch/v1',
+    uid: `${namespace}/Job/${name}`,
+    ...common,
+    parallelism,
+    completions,
+    minAvailable,
+    duration: durationSpec(src, w.duration, [...path, 'duration'], ctx.baseDir),
+    arrivals: arr ? { rate: rateSpec(arr.rate as Obj), count: (arr.count as number | undefined) ?? Number.MAX_SAFE_INTEGER, until: arr.until === undefined ? Infinity : parseDuration(arr.until)! } : null,
+  };
+  return job;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Included manifests: Kubernetes Deployment/Job, Karmada PropagationPolicy/ClusterPropagationPolicy.
+
+function requestsOf(src: YamlSource, containers: Obj[], path: PathElement[]): { cpuMillis: number; memoryMiB: number; gpus: number } {
+  let cpu = 0;
+  let mem = 0;
+  let gpu = 0;
+  containers.forEach((c, i) => {
+    const r = (c.resources as Obj | undefined) ?? {};
+    // Kubernetes defaults a container's requests to its limits when only limits are given.
+    const req = { ...((r.limits as Obj | undefined) ?? {}), ...((r.requests as Obj | undefined) ?? {}) };
+    const base = [...path, i, 'resources', r.requests && (r.requests as Obj).cpu !== undefined ? 'requests' : 'limits'];
+    if (req.cpu !== undefined) {
+      const v = parseCpuMillis(req.cpu);
+      if (v === null) src.fail([...base, 'cpu'], 'a CPU quantity like "500m" or 2', req.cpu);
+      cpu += v;
+    }
+    if (req.memory !== undefined) {
+      const v = parseMemoryMiB(req.memory);
+      if (v === null) src.fail([...path, i, 'resources', 'requests', 'memory'], 'a memory quantity like "512Mi"', req.memory);
+      mem += v;
+    }
+    const g = req['nvidia.com/gpu'];
+    if (g !== undefined) {
+      const v = parseQuantity(g);
+      if (v === null || !Number.isInteger(v)) src.fail([...path, i, 'resources', 'limits', 'nvidia.com/gpu'], 'a whole number of GPUs', g);
+      gpu += v;
+    }
+  });
+  return { cpuMillis: cpu, memoryMiB: mem, gpus: gpu };
+}
+
+function annotationDuration(src: YamlSource, ann: Record<string, string>, key: string, path: PathElement[]): number | null {
+  if (ann[key] === undefined) return null;
+  const d = parseDuration(ann[key]);
+  if (d === null) src.fail([...path, 'metadata', 'annotations', key], 'a duration like "90s" or "10m"', ann[key]);
+  return d;
+}
+
+function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSpec[], policies: PolicySpec[], ignored: Scenario['ignoredManifests']): void {
+  const v = m.value();
+  if (v === null || v === undefined) return;
+  if (typeof v !== 'object' || Array.isArray(v)) m.fail([], 'a Kubernetes manifest (a map with apiVersion and kind)', v);
+  const o = v as Obj;
+  if (typeof o.apiVersion !== 'string') m.fail(['apiVersion'], 'a string like "apps/v1"', o.apiVersion);
+  if (typeof o.kind !== 'string') m.fail(['kind'], 'a string like "Deployment"', o.kind);
+  const group = o.apiVersion.split('/')[0];
+  const pos = m.at([]);
+  const source = `${pos.file}:${pos.line}`;
+  const metaName = (o.metadata as Obj | undefined)?.name;
+
+  if (o.kind === 'Deployment' && o.apiVersion === 'apps/v1') {
+    validateAgainst(m, o, deploymentSchema, manifestRoot);
+    const { meta, spec, podSpec, ann } = parts(o);
+    const name = meta.name as string;
+    const namespace = (meta.namespace as string | undefined) ?? 'default';
+    const containers = podSpec.containers as Obj[];
+    const dep: DeploymentSpec = {
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      name,
+      namespace,
+      uid: `${namespace}/Deployment/${name}`,
+      labels: (meta.labels as Record<string, string> | undefined) ?? {},
+      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
+      template: template(ctx, {
+        image: containers[0].image as string,
+        imageSize: ann['fleetsim.io/image-size'] === undefined ? null : imageSizeAnnotation(m, ann),
+        startup: annotationDuration(m, ann, 'fleetsim.io/startup', []),
+        ...requestsOf(m, containers, ['spec', 'template', 'spec', 'containers']),
+        priority: (podSpec.priority as number | undefined) ?? 0,
+      }),
+      policy: null,
+      placement: null,
+      source,
+      replicas: (spec.replicas as number | undefined) ?? 1,
+    };
+    workloads.push(dep);
+    return;
+  }
+  if (o.kind === 'Job' && o.apiVersion === 'batch/v1') {
+    validateAgainst(m, o, jobSchema, manifestRoot);
+    const { meta, spec, podSpec, ann } = parts(o);
+    const name = meta.name as string;
+    const namespace = (meta.namespace as string | undefined) ?? 'default';
+    const containers = podSpec.containers as Obj[];
+    const parallelism = (spec.parallelism as number | undefined) ?? 1;
+    const completions = (spec.completions as number | undefined) ?? parallelism;
+    let duration: DistributionSpec;
+    const durText = ann['fleetsim.io/duration'];
+    if (durText === undefined) m.fail(['metadata', 'annotations', 'fleetsim.io/duration'], 'a run time for the Job\'s pods (annotation fleetsim.io/duration, e.g. "10m" or {kind: exponential, mean: 600})', undefined);
+    if (parseDuration(durText) !== null) duration = { kind: 'constant', value: parseDuration(durText)! };
+    else {
+      let parsed: unknown;
+      try {
+        parsed = parseYamlText(durText, m.file)[0]?.value();
+      } catch {
+        parsed = undefined;
+      }
+      const dist = scenarioSchema.$defs!.distribution;
+      validateAgainst(m, parsed, dist, scenarioSchema, ['metadata', 'annotations', 'fleetsim.io/duration']);
+      duration = durationSpec(m, parsed, ['metadata', 'annotations', 'fleetsim.io/duration'], ctx.baseDir);
+    }
+    let minAvailable = 1;
+    if (ann['fleetsim.io/min-available'] !== undefined) {
+      minAvailable = Number(ann['fleetsim.io/min-available']);
+      if (!Number.isInteger(minAvailable) || minAvailable < 1 || minAvailable > parallelism) {
+        m.fail(['metadata', 'annotations', 'fleetsim.io/min-available'], `an integer from 1 to parallelism (${parallelism})`, ann['fleetsim.io/min-available']);
+      }
+    }
+    workloads.push({
+      kind: 'Job',
+      apiVersion: 'batch/v1',
+      name,
+      namespace,
+      uid: `${namespace}/Job/${name}`,
+      labels: (meta.labels as Record<string, string> | undefined) ?? {},
+      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
+      template: template(ctx, {
+        image: containers[0].image as string,
+        imageSize: ann['fleetsim.io/image-size'] === undefined ? null : imageSizeAnnotation(m, ann),
+        startup: annotationDuration(m, ann, 'fleetsim.io/startup', []),
+        ...requestsOf(m, containers, ['spec', 'template', 'spec', 'containers']),
+        priority: (podSpec.priority as number | undefined) ?? 0,
+      }),
+      policy: null,
+      placement: null,
+      source,
+      parallelism,
+      completions,
+      minAvailable,
+      duration,
+      arrivals: null,
+    });
+    return;
+  }
+  if ((o.kind === 'PropagationPolicy' || o.kind === 'ClusterPropagationPolicy') && group === 'policy.karmada.io') {
+    validateAgainst(m, o, propagationPolicySchema, manifestRoot);
+    const meta = o.metadata as Obj;
+    const spec = o.spec as Obj;
+    policies.push({
+      kind: o.kind,
+      name: meta.name as string,
+      namespace: o.kind === 'ClusterPropagationPolicy' ? '' : ((meta.namespace as string | undefined) ?? 'default'),
+      priority: (spec.priority as number | undefined) ?? 0,
+      resourceSelectors: spec.resourceSelectors as PolicySpec['resourceSelectors'],
+      placement: admitPlacement((spec.placement as Placement | undefined) ?? {}),
+      source,
+    });
+    return;
+  }
+  ignored.push({ kind: `${o.apiVersion}/${o.kind}`, name: typeof metaName === 'string' ? metaName : '', file: m.file });
+}
+
+function imageSizeAnnotation(m: YamlSource, ann: Record<string, string>): number {
+  const b = parseBytes(ann['fleetsim.io/image-size']);
+  if (b === null) m.fail(['metadata', 'annotations', 'fleetsim.io/image-size'], 'a size like "150Mi"', ann['fleetsim.io/image-size']);
+  return b;
+}
+
+function parts(o: Obj): { meta: Obj; spec: Obj; podSpec: Obj; ann: Record<string, string> } {
+  const meta = o.metadata as Obj;
+  const spec = o.spec as Obj;
+  const tpl = spec.template as Obj;
+  const podSpec = tpl.spec as Obj;
+  const ann = { ...((((tpl.metadata as Obj | undefined) ?? {}).annotations as Record<string, string> | undefined) ?? {}), ...((meta.annotations as Record<string, string> | undefined) ?? {}) };
+  return { meta, spec, podSpec, ann };
+}

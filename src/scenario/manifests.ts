@@ -1,0 +1,107 @@
+import type { JsonSchema } from './json-schema.js';
+import { scenarioSchema } from './schema.js';
+
+/**
+ * What fleetsim reads from real Kubernetes and Karmada manifests (`include:` files). Real
+ * manifests carry many fields fleetsim does not model, so unknown fields are allowed here;
+ * the fields it does read are type-checked with positions like the scenario's own.
+ *
+ * Simulation-only facts that a manifest cannot express ride on annotations:
+ * - `fleetsim.io/at`: when the workload is created (a duration, default 0);
+ * - `fleetsim.io/duration`: a Job pod's run time (a duration, or a distribution in JSON/flow YAML);
+ * - `fleetsim.io/image-size`: the image size when the scenario's `images:` table lacks it;
+ * - `fleetsim.io/startup`: container start time after the pull;
+ * - `fleetsim.io/min-available`: a Job's gang size.
+ */
+
+const quantity: JsonSchema = { type: ['number', 'string'] };
+const resourceList: JsonSchema = { type: 'object', additionalProperties: quantity };
+const stringMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
+
+const metadata: JsonSchema = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    namespace: { type: 'string', minLength: 1 },
+    labels: stringMap,
+    annotations: stringMap,
+  },
+};
+
+const container: JsonSchema = {
+  type: 'object',
+  required: ['image'],
+  properties: {
+    name: { type: 'string' },
+    image: { type: 'string', minLength: 1 },
+    resources: { type: 'object', properties: { requests: resourceList, limits: resourceList } },
+  },
+};
+
+const podTemplate: JsonSchema = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    metadata: { type: 'object', properties: { labels: stringMap, annotations: stringMap } },
+    spec: {
+      type: 'object',
+      required: ['containers'],
+      properties: {
+        containers: { type: 'array', minItems: 1, items: container },
+        initContainers: { type: 'array', items: container },
+        priority: { type: 'integer' },
+      },
+    },
+  },
+};
+
+export const deploymentSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['template'],
+      properties: { replicas: { type: 'integer', minimum: 0 }, template: podTemplate },
+    },
+  },
+};
+
+export const jobSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['template'],
+      properties: {
+        parallelism: { type: 'integer', minimum: 1 },
+        completions: { type: 'integer', minimum: 1 },
+        template: podTemplate,
+      },
+    },
+  },
+};
+
+export const propagationPolicySchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['resourceSelectors'],
+      properties: {
+        resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
+        priority: { type: 'integer' },
+        placement: { $ref: '#/$defs/placement' },
+      },
+    },
+  },
+};
+
+/** Schemas for included manifests share the scenario schema's definitions (placement, selectors). */
+export const manifestRoot: JsonSchema = { $defs: scenarioSchema.$defs };

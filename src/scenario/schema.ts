@@ -1,0 +1,391 @@
+import type { JsonSchema } from './json-schema.js';
+
+/**
+ * The scenario format, as JSON Schema. `fleetsim schema` prints it (point an editor at it with
+ * `# yaml-language-server: $schema=<file>`); the loader validates every scenario against this
+ * same object, then checks cross-references (cluster names, regions, registries) itself.
+ */
+
+const str = (description?: string): JsonSchema => ({ type: 'string', minLength: 1, ...(description ? { description } : {}) });
+const labels: JsonSchema = { type: 'object', additionalProperties: { type: 'string' }, description: 'Kubernetes-style labels' };
+const cpu: JsonSchema = { type: ['number', 'string'], format: 'cpu', description: 'cores (2, 0.5) or millicores ("500m")' };
+const memory: JsonSchema = { type: ['number', 'string'], format: 'memory', description: 'bytes or a quantity ("512Mi", "64Gi")' };
+const bytes: JsonSchema = { type: ['number', 'string'], format: 'bytes', description: 'bytes or a quantity ("150Mi", "2G")' };
+const duration: JsonSchema = { type: ['number', 'string'], format: 'duration', description: 'seconds, or "90s", "5m", "1h30m"' };
+const bandwidth: JsonSchema = { type: ['number', 'string'], format: 'bandwidth', description: 'Mbit/s, or "500Mbps", "10Gbps"' };
+const nonNegInt: JsonSchema = { type: 'integer', minimum: 0 };
+const posNum: JsonSchema = { type: 'number', exclusiveMinimum: 0 };
+
+const labelSelector: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchLabels: labels,
+    matchExpressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'operator'],
+        properties: {
+          key: str(),
+          operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+          values: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+
+const fieldSelector: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchExpressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'operator'],
+        properties: {
+          key: { enum: ['provider', 'region', 'zone'] },
+          operator: { enum: ['In', 'NotIn'] },
+          values: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+
+const clusterAffinityProps: Record<string, JsonSchema> = {
+  clusterNames: { type: 'array', items: str() },
+  exclude: { type: 'array', items: str() },
+  labelSelector,
+  fieldSelector,
+};
+
+const taint: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'effect'],
+  properties: {
+    key: str(),
+    value: { type: 'string' },
+    effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+  },
+};
+
+const toleration: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    operator: { enum: ['Exists', 'Equal'] },
+    value: { type: 'string' },
+    effect: { enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    tolerationSeconds: { type: 'integer' },
+  },
+};
+
+/** Karmada `policy.karmada.io/v1alpha1` Placement, field names as Karmada spells them. */
+const placement: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'A Karmada Placement (PropagationPolicy spec.placement)',
+  properties: {
+    clusterAffinity: { type: 'object', additionalProperties: false, properties: clusterAffinityProps },
+    clusterAffinities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['affinityName'],
+        properties: {
+          affinityName: { type: 'string', minLength: 1, pattern: '^.{1,32}$' },
+          ...clusterAffinityProps,
+          overflowAffinities: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['affinityName'],
+              properties: { affinityName: str(), ...clusterAffinityProps },
+            },
+          },
+        },
+      },
+    },
+    clusterTolerations: { type: 'array', items: toleration },
+    spreadConstraints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          spreadByField: { enum: ['cluster', 'region', 'zone', 'provider'] },
+          spreadByLabel: str(),
+          minGroups: nonNegInt,
+          maxGroups: nonNegInt,
+        },
+      },
+    },
+    replicaScheduling: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        replicaSchedulingType: { enum: ['Duplicated', 'Divided'] },
+        replicaDivisionPreference: { enum: ['Aggregated', 'Weighted'] },
+        weightPreference: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            staticWeightList: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['targetCluster', 'weight'],
+                properties: {
+                  targetCluster: { type: 'object', additionalProperties: false, properties: clusterAffinityProps },
+                  weight: { type: 'integer', minimum: 1 },
+                },
+              },
+            },
+            dynamicWeight: { enum: ['AvailableReplicas'] },
+          },
+        },
+      },
+    },
+  },
+};
+
+const distribution: JsonSchema = {
+  description: 'A random distribution of seconds, drawn from the run\'s seeded streams (time parameters take durations like "15m"; lognormal mu/sigma are of ln(seconds))',
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['kind', 'value'], properties: { kind: { const: 'constant' }, value: duration } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'min', 'max'], properties: { kind: { const: 'uniform' }, min: duration, max: duration } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'mean'], properties: { kind: { const: 'exponential' }, mean: { ...duration, exclusiveMinimum: 0 } } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'mean', 'stddev'], properties: { kind: { const: 'normal' }, mean: duration, stddev: duration, min: duration } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'mu', 'sigma'], properties: { kind: { const: 'lognormal' }, mu: { type: 'number' }, sigma: posNum } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'shape', 'scale'], properties: { kind: { const: 'weibull' }, shape: posNum, scale: { ...duration, exclusiveMinimum: 0 } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: { kind: { const: 'empirical' }, samples: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } }, csv: str('CSV file, relative to the scenario'), column: str() },
+    },
+  ],
+};
+
+const rate: JsonSchema = {
+  description: 'An arrival rate (per second) for a Poisson process, possibly varying over time',
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['kind', 'rate'], properties: { kind: { const: 'constant' }, rate: posNum } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'mean', 'amplitude'],
+      properties: { kind: { const: 'diurnal' }, mean: posNum, amplitude: { type: 'number', minimum: 0, maximum: 1 }, period: duration, peakAt: duration },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'points'],
+      properties: {
+        kind: { const: 'piecewise' },
+        points: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['t', 'rate'], properties: { t: duration, rate: { type: 'number', minimum: 0 } } } },
+        repeat: duration,
+      },
+    },
+  ],
+};
+
+const resources: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Requests of one pod (replica)',
+  properties: { cpu, memory, gpu: nonNegInt },
+};
+
+const workloadCommon: Record<string, JsonSchema> = {
+  name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'a DNS-1123 name' },
+  namespace: str(),
+  labels,
+  at: { ...duration, description: 'when the workload is created (simulated time)' },
+  image: str('container image reference, e.g. swr.cn-north-4.myhuaweicloud.com/ai/infer:1.2'),
+  imageSize: bytes,
+  startup: { ...duration, description: 'container start time after the image is present (default: defaults.podStartup)' },
+  resources,
+  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending)' },
+  policy: str('name of the PropagationPolicy to use (otherwise matched by resourceSelectors)'),
+  placement: { $ref: '#/$defs/placement' },
+};
+
+const workload: JsonSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'name', 'replicas'],
+      properties: { kind: { const: 'Deployment' }, ...workloadCommon, replicas: nonNegInt },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'name', 'duration'],
+      properties: {
+        kind: { const: 'Job' },
+        ...workloadCommon,
+        parallelism: { type: 'integer', minimum: 1 },
+        completions: { type: 'integer', minimum: 1 },
+        minAvailable: { type: 'integer', minimum: 1, description: 'gang size (honoured by a gang-aware member scheduler)' },
+        duration: { description: 'run time of each pod: a fixed duration or a distribution (seconds)', oneOf: [duration, { $ref: '#/$defs/distribution' }] },
+        arrivals: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rate'],
+          description: 'repeat this job as a Poisson stream (thinning for time-varying rates); each copy is named <name>-<n>',
+          properties: { rate: { $ref: '#/$defs/rate' }, count: { type: 'integer', minimum: 1 }, until: duration },
+        },
+      },
+    },
+  ],
+};
+
+const link: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { latency: duration, bandwidth },
+};
+
+const nodePool: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['count', 'cpu', 'memory'],
+  properties: {
+    name: str(),
+    count: nonNegInt,
+    cpu,
+    memory,
+    maxPods: { type: 'integer', minimum: 1, default: 110 },
+    labels,
+    gpus: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['count'],
+      properties: { count: nonNegInt, model: str(), memory },
+    },
+  },
+};
+
+const cluster: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'region', 'nodePools'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'a DNS-1123 label' },
+    region: str(),
+    zone: str(),
+    zones: { type: 'array', items: str() },
+    provider: str(),
+    labels,
+    taints: { type: 'array', items: taint },
+    spot: { type: 'boolean' },
+    prices: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'prices per resource-hour',
+      properties: { cpu: { type: 'number', minimum: 0 }, memory: { type: 'number', minimum: 0, description: 'per GiB-hour' }, gpu: { type: 'number', minimum: 0 } },
+    },
+    nodeScoring: { enum: ['LeastAllocated', 'MostAllocated'] },
+    role: { enum: ['member', 'host'], description: 'host: runs the Kurator/Karmada control plane and takes no workloads' },
+    nodePools: { type: 'array', items: nodePool },
+  },
+};
+
+const policy: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'placement'],
+  properties: {
+    kind: { enum: ['PropagationPolicy', 'ClusterPropagationPolicy'] },
+    name: str(),
+    namespace: str(),
+    priority: { type: 'integer' },
+    resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
+    placement: { $ref: '#/$defs/placement' },
+  },
+};
+
+export const scenarioSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://fleetsim.dev/schema/scenario-v1.json',
+  title: 'fleetsim scenario',
+  description: 'A fleet of clusters, its network, workloads and placement policies, simulated in virtual time.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'fleet'],
+  properties: {
+    apiVersion: { const: 'fleetsim/v1' },
+    name: { type: 'string', pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$', description: 'names the report folder' },
+    description: { type: 'string' },
+    seed: { type: 'integer', minimum: 0, default: 1 },
+    duration: { ...duration, description: 'simulated time to run (default 1h)' },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { interval: { ...duration, description: 'sampling interval of the time series (default 30s)' } },
+    },
+    controlPlane: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'where the Karmada control plane runs',
+      properties: { cluster: str(), region: str(), schedulingLatency: duration },
+    },
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        default: link,
+        intraRegion: link,
+        links: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: str(), to: str(), latency: duration, bandwidth } },
+        },
+      },
+    },
+    registries: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['host', 'region'], properties: { name: str(), host: str(), region: str() } },
+    },
+    images: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['image', 'size'], properties: { image: str(), size: bytes } },
+    },
+    defaults: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { imageSize: bytes, registryRegion: str(), podStartup: duration },
+    },
+    fleet: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['clusters'],
+      properties: { name: str(), clusters: { type: 'array', minItems: 1, items: cluster } },
+    },
+    workloads: { type: 'array', items: workload },
+    policies: { type: 'array', items: policy },
+    include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
+    schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
+  },
+  $defs: {
+    placement,
+    distribution,
+    rate,
+    resourceSelector: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { apiVersion: str(), kind: str(), namespace: str(), name: str(), labelSelector },
+    },
+  },
+};

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
+
+export type PathElement = string | number;
+
+/**
+ * One YAML document with the positions of its nodes kept, so that any field path can be
+ * turned back into file:line:col for an error message.
+ */
+export class YamlSource {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  private readonly lines: LineCounter;
+
+  constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
+    this.file = file;
+    this.doc = doc;
+    this.lines = lines;
+  }
+
+  /** The plain JS value of the document (maps → objects, seqs → arrays). */
+  value(): unknown {
+    return this.doc.toJS({ maxAliasCount: 1000 });
+  }
+
+  /** Position of a node's first character. */
+  positionOf(node: Node | null | undefined): SourcePosition {
+    const offset = node?.range?.[0] ?? this.doc.contents?.range?.[0] ?? 0;
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** The node at a path, or the deepest existing ancestor when the path runs past the document. */
+  nodeAt(path: readonly PathElement[]): { node: Node | null; key: Node | null; complete: boolean } {
+    let node: Node | null = (this.doc.contents as Node | null) ?? null;
+    let key: Node | null = null;
+    for (const p of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(p));
+        if (!pair) return { node, key, complete: false };
+        key = (pair.key as Node) ?? null;
+        node = (pair.value as Node) ?? null;
+        if (node === null) return { node: key, key, complete: true };
+      } else if (isSeq(node) && typeof p === 'number' && p < node.items.length) {
+        key = null;
+        node = node.items[p] as Node;
+      } else {
+        return { node, key, complete: false };
+      }
+    }
+    return { node, key, complete: true };
+  }
+
+  /** file:line:col of the value at `path` (or of its nearest existing ancestor). */
+  at(path: readonly PathElement[]): SourcePosition {
+    return this.positionOf(this.nodeAt(path).node);
+  }
+
+  /** file:line:col of the key of the value at `path` (for "unknown field" errors). */
+  keyAt(path: readonly PathElement[]): SourcePosition {
+    const r = this.nodeAt(path);
+    return this.positionOf(r.key ?? r.node);
+  }
+
+  /** Throw a ScenarioError located at `path`. */
+  fail(path: readonly PathElement[], expected: string, found: unknown, opts: { atKey?: boolean; rawFound?: boolean } = {}): never {
+    const pos = opts.atKey ? this.keyAt(path) : this.at(path);
+    throw new ScenarioError(pos, formatPath(path), expected, opts.rawFound ? String(found) : describeValue(found));
+  }
+}
+
+/** Read and parse a (multi-document) YAML file; a syntax error is a located ScenarioError. */
+export function readYamlFile(file: string, displayName = file): YamlSource[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'a readable YAML file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? (e as Error).message})`);
+  }
+  return parseYamlText(text, displayName);
+}
+
+/** Parse YAML text (one or more documents). */
+export function parseYamlText(text: string, displayName: string): YamlSource[] {
+  const lines = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    docs = Array.isArray(parsed) ? parsed : [];
+    if (!Array.isArray(parsed)) {
+      // An EmptyStream: a file with no documents at all.
+      docs = [];
+    }
+  } catch (e) {
+    throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'valid YAML', `a parse failure (${(e as Error).message})`);
+  }
+  for (const d of docs) {
+    const err = d.errors[0];
+    if (err) {
+      const { line, col } = lines.linePos(err.pos[0]);
+      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new ScenarioError({ file: displayName, line, col }, '', 'valid YAML', `a syntax error: ${msg}`);
+    }
+  }
+  return docs.map((d) => new YamlSource(displayName, d, lines)).filter((s) => s.doc.contents !== null || docs.length === 1);
+}

@@ -1,0 +1,187 @@
+import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+
+/**
+ * The typed, validated scenario: what the loader produces and the simulation consumes.
+ * Units: cpu in millicores, memory in MiB, sizes in bytes, bandwidth in bytes/s, time in seconds.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Absolute path of the scenario file (empty when built in code). */
+  file: string;
+  seed: number;
+  duration: number;
+  metricsInterval: number;
+  controlPlane: { region: string; cluster: string | null; schedulingLatency: number };
+  network: NetworkSpec;
+  registries: RegistrySpec[];
+  images: { image: string; sizeBytes: number }[];
+  defaults: { imageSizeBytes: number; registryRegion: string; podStartup: number };
+  fleet: { name: string; clusters: ClusterSpec[] };
+  workloads: WorkloadSpec[];
+  policies: PolicySpec[];
+  schedulers: string[];
+  /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
+  ignoredManifests: { kind: string; name: string; file: string }[];
+}
+
+export interface LinkSpec {
+  latency: number;
+  bandwidth: number;
+}
+
+export interface NetworkSpec {
+  regions: string[];
+  default: LinkSpec;
+  intraRegion: LinkSpec;
+  links: { from: string; to: string; latency: number; bandwidth: number }[];
+}
+
+export interface RegistrySpec {
+  name: string;
+  host: string;
+  region: string;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: '' | 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+export interface ClusterSpec {
+  name: string;
+  region: string;
+  zones: string[];
+  provider: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  spot: boolean;
+  /** Price per hour of one core, one GiB, one GPU. */
+  prices: { cpu: number; memory: number; gpu: number };
+  nodeScoring: 'LeastAllocated' | 'MostAllocated';
+  role: 'member' | 'host';
+  nodePools: NodePoolSpec[];
+}
+
+export interface NodePoolSpec {
+  name: string;
+  count: number;
+  cpuMillis: number;
+  memoryMiB: number;
+  maxPods: number;
+  labels: Record<string, string>;
+  gpus: { count: number; model: string; memoryMiB: number };
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface ClusterAffinity {
+  clusterNames?: string[];
+  exclude?: string[];
+  labelSelector?: LabelSelector;
+  fieldSelector?: { matchExpressions?: { key: 'provider' | 'region' | 'zone'; operator: 'In' | 'NotIn'; values?: string[] }[] };
+}
+
+export interface ClusterAffinityTerm extends ClusterAffinity {
+  affinityName: string;
+  overflowAffinities?: (ClusterAffinity & { affinityName: string })[];
+}
+
+export interface StaticClusterWeight {
+  targetCluster: ClusterAffinity;
+  weight: number;
+}
+
+/** Karmada `Placement`, field names as Karmada spells them. */
+export interface Placement {
+  clusterAffinity?: ClusterAffinity;
+  clusterAffinities?: ClusterAffinityTerm[];
+  clusterTolerations?: Toleration[];
+  spreadConstraints?: { spreadByField?: 'cluster' | 'region' | 'zone' | 'provider'; spreadByLabel?: string; minGroups?: number; maxGroups?: number }[];
+  replicaScheduling?: {
+    replicaSchedulingType?: 'Duplicated' | 'Divided';
+    replicaDivisionPreference?: 'Aggregated' | 'Weighted';
+    weightPreference?: { staticWeightList?: StaticClusterWeight[]; dynamicWeight?: 'AvailableReplicas' };
+  };
+}
+
+export interface ResourceSelector {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  labelSelector?: LabelSelector;
+}
+
+export interface PolicySpec {
+  kind: 'PropagationPolicy' | 'ClusterPropagationPolicy';
+  name: string;
+  namespace: string;
+  priority: number;
+  resourceSelectors: ResourceSelector[];
+  placement: Placement;
+  /** Where it was written: `file:line`. */
+  source: string;
+}
+
+export interface PodTemplate {
+  cpuMillis: number;
+  memoryMiB: number;
+  gpus: number;
+  image: string;
+  imageSizeBytes: number;
+  /** Region of the registry the image is pulled from. */
+  registryRegion: string;
+  startup: number;
+  priority: number;
+}
+
+interface WorkloadCommon {
+  name: string;
+  namespace: string;
+  /** A stable, deterministic UID (`<namespace>/<kind>/<name>`), used by Karmada's Webster tie-break. */
+  uid: string;
+  apiVersion: string;
+  labels: Record<string, string>;
+  arrival: number;
+  template: PodTemplate;
+  /** An explicit policy name, or null to match policies by resourceSelectors. */
+  policy: string | null;
+  /** An inline placement (a policy of its own), or null. */
+  placement: Placement | null;
+  source: string;
+}
+
+export interface DeploymentSpec extends WorkloadCommon {
+  kind: 'Deployment';
+  replicas: number;
+}
+
+export interface JobSpec extends WorkloadCommon {
+  kind: 'Job';
+  parallelism: number;
+  completions: number;
+  minAvailable: number;
+  duration: DistributionSpec;
+  arrivals: { rate: RateSpec; count: number; until: number } | null;
+}
+
+export type WorkloadSpec = DeploymentSpec | JobSpec;
