@@ -62,3 +62,96 @@ export {
   type ScheduleTriggerInput,
 } from './reschedule-triggers.js';
 export { placementsEqual, clusterAffinityTermChanged } from './placement-equality.js';
+export { toleratesTaint, tolerationsTolerateTaint, findMatchingUntoleratedTaint, taintToString } from './toleration.js';
+export {
+  MinClusterScore,
+  MaxClusterScore,
+  targetContains,
+  type FilterCode,
+  type FilterResult,
+  type FilterPlugin,
+  type ScorePlugin,
+  type PluginContext,
+} from './plugins/framework.js';
+export { apiEnablementPlugin, apiEnabled, APIEnablementName } from './plugins/api-enablement.js';
+export { taintTolerationPlugin, TaintTolerationName } from './plugins/taint-toleration.js';
+export { clusterAffinityPlugin, ClusterAffinityName } from './plugins/cluster-affinity.js';
+export { spreadConstraintPlugin, SpreadConstraintName } from './plugins/spread-constraint.js';
+export { clusterEvictionPlugin, ClusterEvictionName } from './plugins/cluster-eviction.js';
+export { clusterLocalityPlugin, ClusterLocalityName } from './plugins/cluster-locality.js';
+export {
+  defaultFilterPlugins,
+  defaultScorePlugins,
+  filterPluginByName,
+  scorePluginByName,
+  runFilterPlugins,
+  runScorePlugins,
+} from './plugins/registry.js';
+export {
+  MODEL_NODE_PODS,
+  generalMaxAvailableReplicas,
+  getAllowedPodNumber,
+  getMaximumReplicasBasedOnClusterSummary,
+  getMaximumReplicasBasedOnResourceModels,
+  deductAssumedWorkloads,
+  type AssumedWorkload,
+  type GeneralEstimatorOptions,
+} from './general-estimator.js';
+export { accurateMaxAvailableReplicas, nodeMaxAvailableReplicas, UnauthenticReplica } from './accurate-estimator.js';
+export {
+  calAvailableReplicas,
+  availableReplicasCalculator,
+  type AvailableReplicasCalculator,
+  type EstimatorOptions,
+} from './available-replicas.js';
+export {
+  UnmatchedOverflowOrder,
+  clusterOverflowOrder,
+  sortClusters,
+  shouldIgnoreSpreadConstraint,
+  shouldIgnoreAvailableResource,
+  isTopologyIgnored,
+  spreadConstraintFor,
+  calcGroupScore,
+  calcGroupScoreForDuplicate,
+  generateClustersInfo,
+  groupClustersWithScore,
+  groupClustersByTopology,
+  type ClusterScore,
+  type GroupInfo,
+  type GroupClustersInfo,
+} from './group-clusters.js';
+export { selectGroups, findFeasiblePaths, prioritizePaths, type SelectGroupInfo } from './select-groups.js';
+export {
+  selectBestClusters,
+  selectBestClustersByCluster,
+  selectBestClustersByRegion,
+  selectClusters,
+} from './select-clusters.js';
+export {
+  schedule,
+  scheduleBinding,
+  clusterAffinitiesFailover,
+  findClustersThatFit,
+  prioritizeClusters,
+  type ScheduleOptions,
+  type ScheduleBindingInput,
+  type ScheduleBindingResult,
+  type AffinityFailoverOutcome,
+} from './schedule.js';
+export { getNoExecuteTaints, getMatchingTolerations, minTolerationTime, needEviction, type NeedEvictionInput } from './taint-manager.js';
+export {
+  DefaultGracefulEvictionTimeout,
+  assessSingleTask,
+  assessEvictionTasks,
+  evictionNextRetry,
+  gracefulEvictCluster,
+  type AssessmentOptions,
+  type GracefulEvictOptions,
+} from './graceful-eviction.js';
+export {
+  DefaultApplicationTolerationSeconds,
+  DefaultApplicationGracePeriodSeconds,
+  detectApplicationFailure,
+  type DetectFailureResult,
+} from './application-failover.js';

@@ -1,0 +1,30 @@
+/**
+ * Filter plugin SpreadConstraint (`pkg/scheduler/framework/plugins/spreadconstraint`), spec §3:
+ * a provider/region/zone spread constraint needs that topology property on the cluster.
+ */
+import type { Cluster } from '../types.js';
+import { Success, unschedulable, type FilterPlugin, type FilterResult, type PluginContext } from './framework.js';
+
+export const SpreadConstraintName = 'SpreadConstraint';
+
+export const spreadConstraintPlugin: FilterPlugin = {
+  name: SpreadConstraintName,
+  filter(ctx: PluginContext, cluster: Cluster): FilterResult {
+    for (const sc of ctx.spec.placement?.spreadConstraints ?? []) {
+      switch (sc.spreadByField) {
+        case 'provider':
+          if (!cluster.provider) return unschedulable(SpreadConstraintName, 'cluster(s) did not have provider property');
+          break;
+        case 'region':
+          if (!cluster.region) return unschedulable(SpreadConstraintName, 'cluster(s) did not have region property');
+          break;
+        case 'zone':
+          if (!cluster.zones || cluster.zones.length === 0) return unschedulable(SpreadConstraintName, 'cluster(s) did not have zones property');
+          break;
+        default:
+          break;
+      }
+    }
+    return Success;
+  },
+};
