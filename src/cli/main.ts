@@ -37,4 +37,10 @@ function report(e: unknown): void {
   process.exitCode = 70;
 }
 
+// A closed pipe (`fleetsim run x | head`) ends the output quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(hideBin(process.argv)).catch(report);

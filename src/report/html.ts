@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * Self-contained HTML reports: Vega, Vega-Lite and vega-embed are inlined (no CDN, works
@@ -73,6 +72,8 @@ function scriptJson(v: unknown): string {
 
 /** Render a Vega-Lite spec to SVG in Node (no browser, no canvas). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  // Loaded on first use: most commands never render a chart, and vega is large.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const vg = compile(spec).spec;
   const view = new vega.View(vega.parse(vg), { renderer: 'none' });
   try {

@@ -24,7 +24,7 @@ export class ScenarioError extends UserError {
     this.file = pos.file;
     this.line = pos.line;
     this.col = pos.col;
-    this.path = path;
+    this.path = path || '(document)';
     this.expected = expected;
     this.found = found;
   }

@@ -189,10 +189,11 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
     seenPolicies.add(key);
   }
 
-  const schedulers = (doc.schedulers as string[] | undefined) ?? ['karmada'];
+  // A scheduler given as a module path is relative to the scenario file.
+  const schedulers = ((doc.schedulers as string[] | undefined) ?? ['karmada']).map((s) => (isModulePath(s) && !isAbsolute(s) ? resolve(baseDir, s) : s));
   if (opts.knownSchedulers) {
     schedulers.forEach((s, i) => {
-      if (!opts.knownSchedulers!.includes(s) && !/[/\\]|\.m?js$/.test(s)) {
+      if (!opts.knownSchedulers!.includes(s) && !isModulePath(s)) {
         src.fail(['schedulers', i], `a registered scheduler (${opts.knownSchedulers!.join(', ')}) or a module path like ./my-policy.js`, s);
       }
     });
@@ -216,6 +217,11 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
     schedulers,
     ignoredManifests,
   };
+}
+
+/** Does a scheduler name look like a module path (`./my-policy.js`)? */
+export function isModulePath(s: string): boolean {
+  return /[/\\]|\.[cm]?js$/.test(s);
 }
 
 function parseSource(s: string): { file: string; line: number; col: number } {

@@ -21,7 +21,12 @@ export class YamlSource {
 
   /** The plain JS value of the document (maps → objects, seqs → arrays). */
   value(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // e.g. an alias to an anchor that is never set, or an alias bomb.
+      throw new ScenarioError(this.positionOf(null), '', 'valid YAML', `a document that cannot be read (${(e as Error).message})`);
+    }
   }
 
   /** Position of a node's first character. */
