@@ -90,6 +90,7 @@ function toStatus(s: Json): ResourceBindingStatus {
   const out: ResourceBindingStatus = {};
   if (s?.schedulerObservedAffinityName) out.schedulerObservedAffinityName = s.schedulerObservedAffinityName;
   if (typeof s?.lastScheduledTime === 'number') out.lastScheduledTime = s.lastScheduledTime;
+  if (Array.isArray(s?.failoverHistory)) out.failoverHistory = s.failoverHistory;
   return out;
 }
 

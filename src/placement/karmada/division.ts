@@ -25,20 +25,29 @@ export function sortByReplicasDesc(tcs: ReadonlyArray<TargetCluster>): TargetClu
 }
 
 /**
- * `util.MergeTargetClusters`: add `next` to `old` cluster-wise. Result order: `old`'s entries in
- * their order (with the added replicas), then entries only in `next`, in `next`'s order.
+ * `util.MergeTargetClusters`: add `next` to `old` cluster-wise, in Go's order: `next`'s entries
+ * first, in their order (with the old replicas added), then the entries only in `old`. Go appends
+ * those from a map (random order); our deterministic rule keeps them in `old`'s order.
+ * An empty side returns the other side unchanged (copied).
  */
 export function mergeTargetClusters(old: ReadonlyArray<TargetCluster>, next: ReadonlyArray<TargetCluster>): TargetCluster[] {
-  const out: TargetCluster[] = old.map((t) => ({ name: t.name, replicas: t.replicas }));
-  const index = new Map<string, number>();
-  out.forEach((t, i) => index.set(t.name, i));
+  if (old.length === 0) return next.map((t) => ({ name: t.name, replicas: t.replicas }));
+  if (next.length === 0) return old.map((t) => ({ name: t.name, replicas: t.replicas }));
+  const oldByName = new Map<string, number>();
+  for (const t of old) oldByName.set(t.name, t.replicas);
+  const out: TargetCluster[] = [];
   for (const t of next) {
-    const i = index.get(t.name);
-    if (i === undefined) {
-      index.set(t.name, out.length);
+    const prev = oldByName.get(t.name);
+    if (prev === undefined) out.push({ name: t.name, replicas: t.replicas });
+    else {
+      out.push({ name: t.name, replicas: t.replicas + prev });
+      oldByName.delete(t.name);
+    }
+  }
+  for (const t of old) {
+    if (oldByName.has(t.name)) {
       out.push({ name: t.name, replicas: t.replicas });
-    } else {
-      out[i].replicas += t.replicas;
+      oldByName.delete(t.name);
     }
   }
   return out;

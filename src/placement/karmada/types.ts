@@ -258,10 +258,19 @@ export interface ResourceBindingSpec {
 
 export type AggregatedHealth = 'Healthy' | 'Unhealthy' | 'Unknown';
 
+/** One failover of a binding (`status.failoverHistory[]`). */
+export interface FailoverHistoryItem {
+  clustersBeforeFailover: string[];
+  reason?: string;
+  startTime?: number;
+}
+
 /** The subset of `ResourceBindingStatus` the scheduler reads. */
 export interface ResourceBindingStatus {
   schedulerObservedAffinityName?: string;
   lastScheduledTime?: number | null;
+  /** Newer Karmada only: ClusterEviction also keeps out the clusters of the LAST failover. */
+  failoverHistory?: FailoverHistoryItem[];
 }
 
 /** Feature gates that change placement decisions (defaults in `DEFAULT_FEATURE_GATES`). */
