@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
 import { formatConformanceReport, type ConformanceReport } from '../../conformance/common.js';
 import { runKarmadaConformance } from '../../conformance/karmada.js';
+import { runVolcanoConformance } from '../../conformance/volcano.js';
 
 /**
  * Conformance runners by system. Each takes the file or directory paths the user gave and
@@ -9,6 +10,7 @@ import { runKarmadaConformance } from '../../conformance/karmada.js';
  */
 const runners: Record<string, (paths: string[]) => Promise<ConformanceReport>> = {
   karmada: runKarmadaConformance,
+  volcano: runVolcanoConformance,
 };
 
 interface Args {

@@ -1,0 +1,119 @@
+/**
+ * allocate (actions/allocate/allocate.go), flat path (spec §5).
+ *
+ * Jobs that are valid, Inqueue (Pending jobs are skipped when `enqueue` is configured, otherwise
+ * promoted) and have Pending, non-BestEffort, non-gated tasks are grouped per queue. Repeatedly:
+ * pop the best queue (dropped for this action if Overused), pop its best job, place its tasks in
+ * TaskOrder until the job is ready (then one task per turn), commit if JobReady, keep the
+ * statement's reservations uncommitted if only JobPipelined, else discard. Job and queue go back
+ * with up-to-date order keys, so queues and jobs interleave.
+ *
+ * Task placement: Allocatable(queue, task); the per-role predicate-error cache; PrePredicate;
+ * nodes passing `request <= FutureIdle` (every dimension) and the Predicate plugins; among them
+ * those fitting Idle are preferred over those fitting only FutureIdle; one candidate is taken as
+ * is, several are scored (see node-selection.ts for the tie-break). A task fitting Idle is
+ * Allocated, one fitting only FutureIdle is Pipelined.
+ */
+import type { JobInfo } from '../job.js';
+import type { NodeInfo } from '../node.js';
+import { predicateNodes, prioritizeNodes, selectBestNode } from '../node-selection.js';
+import { PriorityQueue } from '../priority-queue.js';
+import type { QueueInfo } from '../queue.js';
+import type { Session } from '../session.js';
+import { Statement } from '../statement.js';
+import type { TaskInfo } from '../task.js';
+
+export function allocate(ssn: Session): void {
+  const hasEnqueue = ssn.hasAction('enqueue');
+  const queues = new PriorityQueue<QueueInfo>((l, r) => ssn.queueOrderFn(l, r));
+  const jobsByQueue = new Map<QueueInfo, PriorityQueue<JobInfo>>();
+  const pendingTasks = new Map<JobInfo, PriorityQueue<TaskInfo>>();
+
+  for (const job of ssn.jobs) {
+    if (job.isPending()) {
+      if (hasEnqueue) continue;
+      job.phase = 'Inqueue';
+    }
+    if (ssn.jobValid(job) !== null) continue;
+    const tasks = new PriorityQueue<TaskInfo>((l, r) => ssn.taskOrderFn(l, r));
+    for (const t of job.tasks) {
+      if (t.status === 'Pending' && !t.bestEffort && !t.schedulingGated) tasks.push(t);
+    }
+    if (tasks.empty()) continue;
+    pendingTasks.set(job, tasks);
+    let jobs = jobsByQueue.get(job.queue);
+    if (!jobs) {
+      jobs = new PriorityQueue<JobInfo>((l, r) => ssn.jobOrderFn(l, r));
+      jobsByQueue.set(job.queue, jobs);
+      queues.push(job.queue);
+    }
+    jobs.push(job);
+  }
+
+  const fits = (t: TaskInfo, n: NodeInfo): string | null => {
+    if (!n.fitsFutureIdle(ssn.schema, t.resreq)) return 'Insufficient resources';
+    return ssn.predicate(t, n);
+  };
+
+  while (!queues.empty()) {
+    const queue = queues.pop();
+    if (ssn.overused(queue)) continue;
+    const jobs = jobsByQueue.get(queue);
+    if (!jobs || jobs.empty()) continue;
+    const job = jobs.pop();
+    const tasks = pendingTasks.get(job) as PriorityQueue<TaskInfo>;
+    const stmt = allocateForJob(ssn, queue, job, tasks, fits);
+    if (stmt !== null && ssn.jobReady(job)) {
+      stmt.commit();
+      if (!tasks.empty()) jobs.push(job);
+    }
+    queues.push(queue);
+  }
+}
+
+function allocateForJob(
+  ssn: Session,
+  queue: QueueInfo,
+  job: JobInfo,
+  tasks: PriorityQueue<TaskInfo>,
+  fits: (t: TaskInfo, n: NodeInfo) => string | null,
+): Statement | null {
+  const stmt = new Statement(ssn);
+  while (!tasks.empty()) {
+    const task = tasks.pop();
+    if (!ssn.allocatable(queue, task)) continue;
+    if (job.taskHasFitErrors(task)) {
+      job.fitErrors.set(task.uid, 'task role failed predicates earlier in this session');
+      continue;
+    }
+    const pre = ssn.prePredicate(task);
+    const scan = pre === null ? predicateNodes(ssn, task, ssn.nodes, fits) : null;
+    if (scan === null || scan.feasible.length === 0) {
+      job.fitErrors.set(task.uid, pre ?? summarize(scan?.errors));
+      if (job.needContinueAllocating()) continue;
+      break;
+    }
+    const idle: NodeInfo[] = [];
+    const future: NodeInfo[] = [];
+    for (const n of scan.feasible) (n.fitsIdle(ssn.schema, task.resreq) ? idle : future).push(n);
+    const group = idle.length > 0 ? idle : future;
+    let node: NodeInfo | null;
+    if (group.length === 1) node = group[0];
+    else node = selectBestNode(group, prioritizeNodes(ssn, task, group));
+    if (node === null) continue;
+    if (node.fitsIdle(ssn.schema, task.resreq)) stmt.allocate(task, node);
+    else if (node.fitsFutureIdle(ssn.schema, task.resreq)) stmt.pipeline(task, node);
+    if (ssn.jobReady(job)) break;
+  }
+  if (ssn.jobReady(job) || ssn.jobPipelined(job)) return stmt;
+  stmt.discard();
+  return null;
+}
+
+function summarize(errors: Map<string, string> | undefined): string {
+  if (!errors || errors.size === 0) return '0 nodes are available';
+  const counts = new Map<string, number>();
+  for (const e of errors.values()) counts.set(e, (counts.get(e) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([e, n]) => `${n} ${e}`).sort();
+  return `0/${errors.size} nodes are available: ${parts.join(', ')}.`;
+}
