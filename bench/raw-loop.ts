@@ -1,13 +1,84 @@
 /**
  * The fleet-queue model as a specialised raw loop: one function, no kernel, no handler calls,
- * its own inlined struct-of-arrays binary heap on (time, seq) with an int32 payload (-1 = the
- * arrival, otherwise the job id whose completion it is). It is the reference the kernel's
- * events/s are divided by. Same floating-point operations, in the same order, as
- * fleet-queue-model.ts, so every output is bit-identical.
+ * its own struct-of-arrays binary heap on (time, seq) with an int32 payload (-1 = the arrival,
+ * otherwise the job id whose completion it is). It is the reference the kernel's events/s are
+ * divided by. Same floating-point operations, in the same order, as fleet-queue-model.ts, so
+ * every output is bit-identical.
+ *
+ * Written for speed: all mutable state is in locals of runRaw that no closure captures (so V8
+ * keeps them in registers, not in a heap-allocated context); helpers are top-level functions of
+ * their arguments only (V8 inlines them); the heap never grows (capacity C*N*G + 2: every pending
+ * completion holds at least one GPU, plus the one pending arrival).
  */
 import { MT19937 } from '../src/kernel/index.js';
 import { bisectRight, derive } from './fleet-queue-model.js';
 import type { FleetQueueOutcome, FleetQueueParams } from './fleet-queue-model.js';
+
+/** Sift-up insert into a heap of `size` elements (the caller bumps its size). */
+function heapPush(hTime: Float64Array, hSeq: Float64Array, hVal: Int32Array, size: number, time: number, key: number, value: number): void {
+  let i = size;
+  while (i > 0) {
+    const par = (i - 1) >> 1;
+    const pt = hTime[par];
+    if (pt < time || (pt === time && hSeq[par] < key)) break;
+    hTime[i] = pt;
+    hSeq[i] = hSeq[par];
+    hVal[i] = hVal[par];
+    i = par;
+  }
+  hTime[i] = time;
+  hSeq[i] = key;
+  hVal[i] = value;
+}
+
+/** Removes the root of a heap whose new size is n (element n is the one to re-place). */
+function heapPopFix(hTime: Float64Array, hSeq: Float64Array, hVal: Int32Array, n: number): void {
+  const mt = hTime[n];
+  const mk = hSeq[n];
+  const mv = hVal[n];
+  let i = 0;
+  const half = n >> 1;
+  while (i < half) {
+    let c = 2 * i + 1;
+    let ct = hTime[c];
+    let ck = hSeq[c];
+    const r = c + 1;
+    if (r < n) {
+      const rt = hTime[r];
+      if (rt < ct || (rt === ct && hSeq[r] < ck)) {
+        c = r;
+        ct = rt;
+        ck = hSeq[r];
+      }
+    }
+    if (mt < ct || (mt === ct && mk < ck)) break;
+    hTime[i] = ct;
+    hSeq[i] = ck;
+    hVal[i] = hVal[c];
+    i = c;
+  }
+  hTime[i] = mt;
+  hSeq[i] = mk;
+  hVal[i] = mv;
+}
+
+/** First node in [start, end) with free >= g, or -1. */
+function firstFit(free: Int32Array, start: number, end: number, g: number): number {
+  for (let n = start; n < end; n++) if (free[n] >= g) return n;
+  return -1;
+}
+
+function growF64(a: Float64Array, cap: number) {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array, cap: number) {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
 
 export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
   const t0 = performance.now();
@@ -20,15 +91,13 @@ export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
   const nSizes = sizes.length;
   const rng = new MT19937(p.seed);
 
-  // Heap.
-  let hCap = 1 << 14;
-  let hTime = new Float64Array(hCap);
-  let hSeq = new Float64Array(hCap);
-  let hVal = new Int32Array(hCap);
+  const hCap = C * N * G + 2;
+  const hTime = new Float64Array(hCap);
+  const hSeq = new Float64Array(hCap);
+  const hVal = new Int32Array(hCap);
   let hSize = 0;
   let seq = 0;
 
-  // Nodes, FIFOs, jobs.
   const free = new Int32Array(C * N).fill(G);
   const qHead = new Int32Array(C).fill(-1);
   const qTail = new Int32Array(C).fill(-1);
@@ -54,95 +123,17 @@ export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
   let delaySum = 0;
   let endTime = 0;
 
-  // Small local helpers: V8 inlines them into the hot loop (they are created once per run).
-  const push = (time: number, value: number): void => {
-    let i = hSize;
-    if (i === hCap) {
-      hCap *= 2;
-      const a = new Float64Array(hCap);
-      a.set(hTime);
-      hTime = a;
-      const b = new Float64Array(hCap);
-      b.set(hSeq);
-      hSeq = b;
-      const c = new Int32Array(hCap);
-      c.set(hVal);
-      hVal = c;
-    }
-    hSize = i + 1;
-    const key = seq++;
-    while (i > 0) {
-      const par = (i - 1) >> 1;
-      const pt = hTime[par];
-      if (pt < time || (pt === time && hSeq[par] < key)) break;
-      hTime[i] = pt;
-      hSeq[i] = hSeq[par];
-      hVal[i] = hVal[par];
-      i = par;
-    }
-    hTime[i] = time;
-    hSeq[i] = key;
-    hVal[i] = value;
-  };
-
-  const startJob = (j: number, node: number, t: number): void => {
-    const g = jSize[j];
-    busyIntegral += busy * (t - lastT);
-    lastT = t;
-    busy += g;
-    free[node] -= g;
-    jStart[j] = t;
-    jNode[j] = node;
-    running++;
-    push(t + jDur[j], j);
-  };
-
-  const firstFit = (c: number, g: number): number => {
-    const end = (c + 1) * N;
-    for (let n = c * N; n < end; n++) if (free[n] >= g) return n;
-    return -1;
-  };
-
-  push(-Math.log(1.0 - rng.random()) / lambda, -1);
+  heapPush(hTime, hSeq, hVal, hSize++, -Math.log(1.0 - rng.random()) / lambda, seq++, -1);
 
   while (hSize > 0) {
-    // Pop the minimum.
     const t = hTime[0];
     const v = hVal[0];
     const n = --hSize;
-    if (n > 0) {
-      const mt = hTime[n];
-      const mk = hSeq[n];
-      const mv = hVal[n];
-      let i = 0;
-      const half = n >> 1;
-      while (i < half) {
-        let c = 2 * i + 1;
-        let ct = hTime[c];
-        let ck = hSeq[c];
-        const r = c + 1;
-        if (r < n) {
-          const rt = hTime[r];
-          if (rt < ct || (rt === ct && hSeq[r] < ck)) {
-            c = r;
-            ct = rt;
-            ck = hSeq[r];
-          }
-        }
-        if (mt < ct || (mt === ct && mk < ck)) break;
-        hTime[i] = ct;
-        hSeq[i] = ck;
-        hVal[i] = hVal[c];
-        i = c;
-      }
-      hTime[i] = mt;
-      hSeq[i] = mk;
-      hVal[i] = mv;
-    }
+    if (n > 0) heapPopFix(hTime, hSeq, hVal, n);
 
     events++;
     if (v < 0) {
-      // Arrival.
+      // Arrival: draw cluster, size, duration, next gap (in this order).
       const c = bisectRight(cw, rng.random() * total, C - 1);
       const g = sizes[Math.floor(rng.random() * nSizes)];
       const d = -Math.log(1.0 - rng.random()) / (1.0 / mean);
@@ -153,32 +144,31 @@ export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
         j = jCount++;
         if (j === jCap) {
           jCap *= 2;
-          const f = (a: Float64Array) => {
-            const b = new Float64Array(jCap);
-            b.set(a);
-            return b;
-          };
-          const k = (a: Int32Array) => {
-            const b = new Int32Array(jCap);
-            b.set(a);
-            return b;
-          };
-          jArrival = f(jArrival);
-          jStart = f(jStart);
-          jDur = f(jDur);
-          jSize = k(jSize);
-          jNode = k(jNode);
-          jNext = k(jNext);
-          jFree = k(jFree);
+          jArrival = growF64(jArrival, jCap);
+          jStart = growF64(jStart, jCap);
+          jDur = growF64(jDur, jCap);
+          jSize = growI32(jSize, jCap);
+          jNode = growI32(jNode, jCap);
+          jNext = growI32(jNext, jCap);
+          jFree = growI32(jFree, jCap);
         }
       }
       jArrival[j] = t;
       jSize[j] = g;
       jDur[j] = d;
       let node = -1;
-      if (qLen[c] === 0) node = firstFit(c, g);
-      if (node >= 0) startJob(j, node, t);
-      else {
+      if (qLen[c] === 0) node = firstFit(free, c * N, c * N + N, g);
+      if (node >= 0) {
+        // Start now.
+        busyIntegral += busy * (t - lastT);
+        lastT = t;
+        busy += g;
+        free[node] -= g;
+        jStart[j] = t;
+        jNode[j] = node;
+        running++;
+        heapPush(hTime, hSeq, hVal, hSize++, t + d, seq++, j);
+      } else {
         jNext[j] = -1;
         if (qLen[c] === 0) qHead[c] = j;
         else jNext[qTail[c]] = j;
@@ -186,9 +176,9 @@ export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
         qLen[c]++;
         queued++;
       }
-      push(t + gap, -1);
+      heapPush(hTime, hSeq, hVal, hSize++, t + gap, seq++, -1);
     } else {
-      // Completion of job v.
+      // Completion of job v, then retry the cluster's FIFO head.
       const j = v;
       const node = jNode[j];
       const g = jSize[j];
@@ -203,12 +193,20 @@ export function runRaw(p: FleetQueueParams): FleetQueueOutcome {
       const c = (node / N) | 0;
       while (qLen[c] > 0) {
         const h = qHead[c];
-        const fit = firstFit(c, jSize[h]);
+        const hg = jSize[h];
+        const fit = firstFit(free, c * N, c * N + N, hg);
         if (fit < 0) break;
         qHead[c] = jNext[h];
         qLen[c]--;
         queued--;
-        startJob(h, fit, t);
+        busyIntegral += busy * (t - lastT);
+        lastT = t;
+        busy += hg;
+        free[fit] -= hg;
+        jStart[h] = t;
+        jNode[h] = fit;
+        running++;
+        heapPush(hTime, hSeq, hVal, hSize++, t + jDur[h], seq++, h);
       }
       if (completed === J) {
         endTime = t;
