@@ -22,6 +22,16 @@ interface WorkDelivery {
   completions: number;
 }
 
+/**
+ * What every member cluster serves (a member's `status.apiEnablements`): the built-in Kubernetes
+ * workload APIs, which Karmada's APIEnablement filter checks a workload's apiVersion/kind against.
+ */
+const STANDARD_API_ENABLEMENTS = [
+  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
+  { groupVersion: 'apps/v1', resources: [{ kind: 'Deployment' }, { kind: 'StatefulSet' }, { kind: 'DaemonSet' }, { kind: 'ReplicaSet' }] },
+  { groupVersion: 'batch/v1', resources: [{ kind: 'Job' }, { kind: 'CronJob' }] },
+];
+
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
 const BACKOFF_MAX = 10;
@@ -110,6 +120,8 @@ export class ControlPlane implements EventHandler {
         labels: ci.spec.labels,
         taints: ci.spec.taints,
         ready: true,
+        apiEnablements: STANDARD_API_ENABLEMENTS,
+        completeAPIEnablements: true,
         spot: ci.spec.spot,
         prices: ci.spec.prices,
         resourceSummary: {

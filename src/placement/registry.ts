@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Cluster, TargetCluster } from './karmada/types.js';
+import type { Cluster, ResourceBindingStatus, TargetCluster } from './karmada/types.js';
 import type { Placement, PolicySpec, WorkloadSpec } from '../scenario/types.js';
 
 /**
@@ -38,10 +38,12 @@ export interface BindingRequest {
   policy: PolicySpec | null;
   /** The current schedule result (`spec.clusters`), empty on first scheduling. */
   previous: TargetCluster[];
+  /** Binding status the scheduler reads (observed affinity term, last scheduled time). */
+  status?: ResourceBindingStatus;
 }
 
 export type ScheduleOutcome =
-  | { ok: true; clusters: TargetCluster[] }
+  | { ok: true; clusters: TargetCluster[]; schedulerObservedAffinityName?: string }
   /** kind follows Karmada: FitError (no cluster passed the filters: the workload is removed everywhere),
    *  Unschedulable (not enough capacity: previous result kept, retried later), SchedulerError (other). */
   | { ok: false; kind: 'FitError' | 'Unschedulable' | 'SchedulerError'; message: string };
