@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { conformanceCommand } from './conformance.js';
+import { experimentCommand } from './experiment.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
@@ -10,4 +11,5 @@ export const commands: CommandModule<object, never>[] = [
   validateCommand as unknown as CommandModule<object, never>,
   schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,
+  experimentCommand as unknown as CommandModule<object, never>,
 ];
