@@ -32,12 +32,14 @@ function allScheduledResourceHealthy(opt: AssessmentOptions): boolean {
  * One (already stamped) task: kept, or removed (null). suppressDeletion true → kept, false →
  * removed; older than its timeout (its own gracePeriodSeconds, else the default) → removed;
  * binding scheduled and every scheduled cluster Healthy → removed; else kept.
+ * A task without a creation timestamp counts as infinitely old here, as Go's zero time does
+ * (`assessEvictionTasks` stamps new tasks before ever assessing them).
  */
 export function assessSingleTask(task: GracefulEvictionTask, opt: AssessmentOptions): GracefulEvictionTask | null {
   if (task.suppressDeletion === true) return task;
   if (task.suppressDeletion === false) return null;
   const timeout = task.gracePeriodSeconds ?? opt.timeout;
-  const created = task.creationTimestamp ?? opt.now;
+  const created = task.creationTimestamp ?? -Infinity;
   if (opt.now > created + timeout) return null;
   if (opt.hasScheduled && allScheduledResourceHealthy(opt)) return null;
   return task;
