@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/runner/run.js';
+import { matchPolicy } from '../../src/placement/policy-match.js';
+import type { PolicySpec, WorkloadSpec } from '../../src/scenario/types.js';
+
+const fleet = `
+name: t
+duration: 10m
+fleet:
+  clusters:
+    - { name: a, region: r1, labels: { tier: gold }, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+    - { name: b, region: r2, labels: { tier: silver }, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+    - { name: c, region: r3, labels: { tier: gold }, taints: [{ key: maintenance, effect: NoSchedule }], nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+`;
+
+describe('control plane and Karmada placement in the loop', () => {
+  it('a Duplicated policy puts every replica in every matching, tolerated cluster', async () => {
+    const s = parseScenario(
+      fleet +
+        `policies:
+  - name: dup
+    resourceSelectors: [{ kind: Deployment, name: web }]
+    placement: { clusterAffinity: { labelSelector: { matchLabels: { tier: gold } } } }
+workloads:
+  - { kind: Deployment, name: web, replicas: 3, resources: { cpu: 100m } }
+`,
+      't.yaml',
+    );
+    const r = await runScenario(s);
+    expect(r.workloads[0].placement).toEqual({ a: 3 }); // c is gold but tainted NoSchedule
+    expect(r.workloads[0].ready).toBe(3);
+  });
+
+  it('tolerating the taint lets c in', async () => {
+    const s = parseScenario(
+      fleet +
+        `policies:
+  - name: dup
+    resourceSelectors: [{ kind: Deployment }]
+    placement:
+      clusterAffinity: { labelSelector: { matchLabels: { tier: gold } } }
+      clusterTolerations: [{ key: maintenance, operator: Exists, effect: NoSchedule }]
+workloads:
+  - { kind: Deployment, name: web, replicas: 2, resources: { cpu: 100m } }
+`,
+      't.yaml',
+    );
+    const r = await runScenario(s);
+    expect(r.workloads[0].placement).toEqual({ a: 2, c: 2 });
+    expect(r.workloads[0].ready).toBe(4);
+  });
+
+  it('static weights divide by Webster; Divided without a preference is defaulted to Weighted (equal weights)', async () => {
+    const s = parseScenario(
+      fleet +
+        `policies:
+  - name: w
+    resourceSelectors: [{ kind: Deployment, name: web }]
+    placement:
+      clusterAffinity: { clusterNames: [a, b] }
+      replicaScheduling:
+        replicaSchedulingType: Divided
+        weightPreference:
+          staticWeightList:
+            - { targetCluster: { clusterNames: [a] }, weight: 2 }
+            - { targetCluster: { clusterNames: [b] }, weight: 1 }
+  - name: even
+    resourceSelectors: [{ kind: Deployment, name: api }]
+    placement: { clusterAffinity: { clusterNames: [a, b] }, replicaScheduling: { replicaSchedulingType: Divided } }
+workloads:
+  - { kind: Deployment, name: web, replicas: 7, resources: { cpu: 100m } }
+  - { kind: Deployment, name: api, replicas: 5, resources: { cpu: 100m } }
+`,
+      't.yaml',
+    );
+    const r = await runScenario(s);
+    expect(r.workloads[0].placement).toEqual({ a: 5, b: 2 });
+    const api = r.workloads[1].placement;
+    expect(api.a + api.b).toBe(5);
+    expect(Math.abs(api.a - api.b)).toBe(1);
+  });
+
+  it('a workload no policy claims is not propagated, and says so', async () => {
+    const r = await runScenario(parseScenario(fleet + `workloads:\n  - { kind: Deployment, name: lonely, replicas: 1 }\n`, 't.yaml'));
+    expect(r.workloads[0].placement).toEqual({});
+    expect(r.workloads[0].schedulingError).toMatch(/no PropagationPolicy matches/);
+  });
+
+  it('an affinity that matches nothing is a FitError: nothing is placed', async () => {
+    const r = await runScenario(
+      parseScenario(fleet + `workloads:\n  - { kind: Deployment, name: x, replicas: 1, placement: { clusterAffinity: { clusterNames: [nowhere] } } }\n`, 't.yaml'),
+    );
+    expect(r.workloads[0].placement).toEqual({});
+    expect(r.workloads[0].schedulingError).toMatch(/^FitError: 0\/3 clusters are available/);
+  });
+});
+
+describe('policy matching (Karmada resource detector)', () => {
+  const w = (over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+    ({ kind: 'Deployment', apiVersion: 'apps/v1', name: 'web', namespace: 'default', labels: { app: 'web' }, policy: null, placement: null, ...over }) as WorkloadSpec;
+  const p = (name: string, over: Partial<PolicySpec>): PolicySpec => ({ kind: 'PropagationPolicy', name, namespace: 'default', priority: 0, resourceSelectors: [], placement: {}, source: '', ...over });
+
+  it('a namespaced PropagationPolicy wins over any ClusterPropagationPolicy', () => {
+    const pols = [p('cpp', { kind: 'ClusterPropagationPolicy', namespace: '', priority: 100, resourceSelectors: [{ kind: 'Deployment', name: 'web' }] }), p('pp', { resourceSelectors: [{ kind: 'Deployment' }] })];
+    expect(matchPolicy(pols, w())?.name).toBe('pp');
+  });
+  it('higher priority, then the more precise selector, then the name', () => {
+    expect(matchPolicy([p('a', { resourceSelectors: [{ kind: 'Deployment', name: 'web' }] }), p('b', { priority: 1, resourceSelectors: [{ kind: 'Deployment' }] })], w())?.name).toBe('b');
+    expect(matchPolicy([p('a', { resourceSelectors: [{ kind: 'Deployment' }] }), p('b', { resourceSelectors: [{ kind: 'Deployment', labelSelector: { matchLabels: { app: 'web' } } }] })], w())?.name).toBe('b');
+    expect(matchPolicy([p('z', { resourceSelectors: [{ kind: 'Deployment' }] }), p('m', { resourceSelectors: [{ kind: 'Deployment' }] })], w())?.name).toBe('m');
+  });
+  it('a policy in another namespace does not match; a wrong kind or name does not match', () => {
+    expect(matchPolicy([p('x', { namespace: 'prod', resourceSelectors: [{ kind: 'Deployment' }] })], w())).toBeNull();
+    expect(matchPolicy([p('x', { resourceSelectors: [{ kind: 'Job' }] })], w())).toBeNull();
+    expect(matchPolicy([p('x', { resourceSelectors: [{ kind: 'Deployment', name: 'api' }] })], w())).toBeNull();
+  });
+});
