@@ -49,6 +49,7 @@ export class JobInfo {
   readonly allocated: Float64Array;
   /** Predicate failures recorded this session, by task UID (Volcano `NodesFitErrors`). */
   readonly fitErrors = new Map<string, string>();
+  private readonly failedRoles = new Set<string>();
   private readonly counts = new Int32Array(STATUSES.length);
   private pendingBestEffort = 0;
 
@@ -204,17 +205,20 @@ export class JobInfo {
     return this.rolesMeet(c, false);
   }
 
+  recordFitError(t: TaskInfo, reason: string): void {
+    this.fitErrors.set(t.uid, reason);
+    this.failedRoles.add(t.role);
+  }
+
   /** Roles of the tasks that failed predicates this session. */
-  fitFailedRoles(): Set<string> {
-    const roles = new Set<string>();
-    for (const t of this.tasks) if (this.fitErrors.has(t.uid)) roles.add(t.role);
-    return roles;
+  fitFailedRoles(): ReadonlySet<string> {
+    return this.failedRoles;
   }
 
   /** The per-role predicate-error cache; tasks without a role never use it. */
   taskHasFitErrors(t: TaskInfo): boolean {
     if (t.role === '') return false;
-    return this.fitFailedRoles().has(t.role);
+    return this.failedRoles.has(t.role);
   }
 
   /**

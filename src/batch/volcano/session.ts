@@ -72,6 +72,8 @@ export class Session {
   nodeScanStart: number;
 
   private readonly plugins: Plugin[] = [];
+  /** Enabled callbacks per extension point, resolved by `compile()`. */
+  private c: Compiled = emptyCompiled();
   readonly jobOrderFns: Registry<CompareFn<JobInfo>> = new Map();
   readonly queueOrderFns: Registry<CompareFn<QueueInfo>> = new Map();
   readonly victimQueueOrderFns: Registry<VictimQueueCompareFn> = new Map();
@@ -160,6 +162,47 @@ export class Session {
       }
     }
     for (const p of this.plugins) p.onSessionOpen(this);
+    this.compile();
+  }
+
+  /**
+   * Resolve, once all plugins have registered, which callbacks each extension point calls (the
+   * enabled ones, in tier/plugin order). Comparators run inside heap operations, so they must
+   * not walk the tiers on every call.
+   */
+  compile(): void {
+    const flat = <F>(reg: Registry<F>, flag: PluginFlag | null): F[] => [...this.enabled(reg, flag)].map(([, f]) => f);
+    const tiered = <F>(reg: Registry<F>, flag: PluginFlag): F[][] =>
+      this.tiers.map((tier) => {
+        const out: F[] = [];
+        for (const opt of tier) {
+          if (!opt.flags.has(flag)) continue;
+          const fn = reg.get(opt.name);
+          if (fn !== undefined) out.push(fn);
+        }
+        return out;
+      });
+    this.c = {
+      jobOrder: flat(this.jobOrderFns, 'jobOrder'),
+      queueOrder: flat(this.queueOrderFns, 'queueOrder'),
+      victimQueueOrder: flat(this.victimQueueOrderFns, null),
+      taskOrder: flat(this.taskOrderFns, 'taskOrder'),
+      jobReady: flat(this.jobReadyFns, 'jobReady'),
+      jobPipelined: tiered(this.jobPipelinedFns, 'jobPipelined'),
+      jobEnqueueable: tiered(this.jobEnqueueableFns, 'jobEnqueued'),
+      jobEnqueued: flat(this.jobEnqueuedFns, 'jobEnqueued'),
+      jobStarving: tiered(this.jobStarvingFns, 'jobStarving'),
+      jobValid: flat(this.jobValidFns, null),
+      allocatable: flat(this.allocatableFns, 'allocatable'),
+      overused: flat(this.overusedFns, 'overused'),
+      preemptive: flat(this.preemptiveFns, 'preemptive'),
+      preemptable: tiered(this.preemptableFns, 'preemptable'),
+      reclaimable: tiered(this.reclaimableFns, 'reclaimable'),
+      predicate: flat(this.predicateFns, 'predicate'),
+      prePredicate: flat(this.prePredicateFns, 'predicate'),
+      nodeOrder: flat(this.nodeOrderFns, 'nodeOrder'),
+      batchNodeOrder: flat(this.batchNodeOrderFns, 'nodeOrder'),
+    };
   }
 
   hasAction(name: ActionName): boolean {
@@ -183,7 +226,7 @@ export class Session {
   }
 
   jobOrderFn(l: JobInfo, r: JobInfo): boolean {
-    for (const [, fn] of this.enabled(this.jobOrderFns, 'jobOrder')) {
+    for (const fn of this.c.jobOrder) {
       const j = fn(l, r);
       if (j !== 0) return j < 0;
     }
@@ -192,7 +235,7 @@ export class Session {
   }
 
   queueOrderFn(l: QueueInfo, r: QueueInfo): boolean {
-    for (const [, fn] of this.enabled(this.queueOrderFns, 'queueOrder')) {
+    for (const fn of this.c.queueOrder) {
       const j = fn(l, r);
       if (j !== 0) return j < 0;
     }
@@ -202,7 +245,7 @@ export class Session {
 
   /** Victims from different queues: plugins' victim-queue order, else the reverse QueueOrder. */
   victimQueueOrderFn(l: QueueInfo, r: QueueInfo, preemptor: QueueInfo): boolean {
-    for (const [, fn] of this.enabled(this.victimQueueOrderFns, null)) {
+    for (const fn of this.c.victimQueueOrder) {
       const j = fn(l, r, preemptor);
       if (j !== 0) return j < 0;
     }
@@ -210,7 +253,7 @@ export class Session {
   }
 
   taskOrderFn(l: TaskInfo, r: TaskInfo): boolean {
-    for (const [, fn] of this.enabled(this.taskOrderFns, 'taskOrder')) {
+    for (const fn of this.c.taskOrder) {
       const j = fn(l, r);
       if (j !== 0) return j < 0;
     }
@@ -228,55 +271,33 @@ export class Session {
   }
 
   jobReady(job: JobInfo): boolean {
-    for (const [, fn] of this.enabled(this.jobReadyFns, 'jobReady')) if (!fn(job)) return false;
+    for (const fn of this.c.jobReady) if (!fn(job)) return false;
     return true;
   }
 
   jobPipelined(job: JobInfo): boolean {
-    return this.vote(this.jobPipelinedFns, 'jobPipelined', job);
+    return vote(this.c.jobPipelined, job);
   }
 
   jobEnqueueable(job: JobInfo): boolean {
-    return this.vote(this.jobEnqueueableFns, 'jobEnqueued', job);
-  }
-
-  private vote(reg: Registry<(j: JobInfo) => Vote>, flag: PluginFlag, job: JobInfo): boolean {
-    for (const tier of this.tiers) {
-      let permit = false;
-      for (const opt of tier) {
-        if (!opt.flags.has(flag)) continue;
-        const fn = reg.get(opt.name);
-        if (!fn) continue;
-        const v = fn(job);
-        if (v === REJECT) return false;
-        if (v === PERMIT) permit = true;
-      }
-      if (permit) return true;
-    }
-    return true;
+    return vote(this.c.jobEnqueueable, job);
   }
 
   jobEnqueued(job: JobInfo): void {
-    for (const [, fn] of this.enabled(this.jobEnqueuedFns, 'jobEnqueued')) fn(job);
+    for (const fn of this.c.jobEnqueued) fn(job);
   }
 
   jobStarving(job: JobInfo): boolean {
-    for (const tier of this.tiers) {
-      let found = false;
-      for (const opt of tier) {
-        if (!opt.flags.has('jobStarving')) continue;
-        const fn = this.jobStarvingFns.get(opt.name);
-        if (!fn) continue;
-        found = true;
-        if (!fn(job)) return false;
-      }
-      if (found) return true;
+    for (const tier of this.c.jobStarving) {
+      if (tier.length === 0) continue;
+      for (const fn of tier) if (!fn(job)) return false;
+      return true;
     }
     return false;
   }
 
   jobValid(job: JobInfo): ValidateResult | null {
-    for (const [, fn] of this.enabled(this.jobValidFns, null)) {
+    for (const fn of this.c.jobValid) {
       const vr = fn(job);
       if (vr !== null && !vr.pass) return vr;
     }
@@ -284,56 +305,30 @@ export class Session {
   }
 
   allocatable(queue: QueueInfo, task: TaskInfo): boolean {
-    for (const [, fn] of this.enabled(this.allocatableFns, 'allocatable')) if (!fn(queue, task)) return false;
+    for (const fn of this.c.allocatable) if (!fn(queue, task)) return false;
     return true;
   }
 
   overused(queue: QueueInfo): boolean {
-    for (const [, fn] of this.enabled(this.overusedFns, 'overused')) if (fn(queue)) return true;
+    for (const fn of this.c.overused) if (fn(queue)) return true;
     return false;
   }
 
   preemptive(queue: QueueInfo, task: TaskInfo): boolean {
-    for (const [, fn] of this.enabled(this.preemptiveFns, 'preemptive')) if (!fn(queue, task)) return false;
+    for (const fn of this.c.preemptive) if (!fn(queue, task)) return false;
     return true;
   }
 
   preemptable(preemptor: TaskInfo, preemptees: readonly TaskInfo[]): TaskInfo[] {
-    return this.victims(this.preemptableFns, 'preemptable', preemptor, preemptees);
+    return victims(this.c.preemptable, preemptor, preemptees);
   }
 
   reclaimable(reclaimer: TaskInfo, reclaimees: readonly TaskInfo[]): TaskInfo[] {
-    return this.victims(this.reclaimableFns, 'reclaimable', reclaimer, reclaimees);
-  }
-
-  private victims(reg: Registry<EvictableFn>, flag: PluginFlag, evictor: TaskInfo, candidates: readonly TaskInfo[]): TaskInfo[] {
-    for (const tier of this.tiers) {
-      let victims: TaskInfo[] | null = null;
-      for (const opt of tier) {
-        if (!opt.flags.has(flag)) continue;
-        const fn = reg.get(opt.name);
-        if (!fn) continue;
-        const [found, vote] = fn(evictor, candidates);
-        if (vote === 0) continue; // abstain
-        if (found.length === 0) {
-          victims = null;
-          break;
-        }
-        if (victims === null) {
-          victims = found.slice();
-        } else {
-          const keep = new Set(found);
-          victims = victims.filter((v) => keep.has(v));
-          if (victims.length === 0) break;
-        }
-      }
-      if (victims !== null && victims.length > 0) return victims;
-    }
-    return [];
+    return victims(this.c.reclaimable, reclaimer, reclaimees);
   }
 
   predicate(task: TaskInfo, node: NodeInfo): string | null {
-    for (const [, fn] of this.enabled(this.predicateFns, 'predicate')) {
+    for (const fn of this.c.predicate) {
       const err = fn(task, node);
       if (err !== null) return err;
     }
@@ -341,7 +336,7 @@ export class Session {
   }
 
   prePredicate(task: TaskInfo): string | null {
-    for (const [, fn] of this.enabled(this.prePredicateFns, 'predicate')) {
+    for (const fn of this.c.prePredicate) {
       const err = fn(task);
       if (err !== null) return err;
     }
@@ -351,10 +346,10 @@ export class Session {
   /** Sum of the NodeOrder and BatchNodeOrder scores of the enabled plugins. */
   nodeScores(task: TaskInfo, nodes: readonly NodeInfo[]): Float64Array {
     const scores = new Float64Array(nodes.length);
-    for (const [, fn] of this.enabled(this.nodeOrderFns, 'nodeOrder')) {
+    for (const fn of this.c.nodeOrder) {
       for (let i = 0; i < nodes.length; i++) scores[i] += fn(task, nodes[i]);
     }
-    for (const [, fn] of this.enabled(this.batchNodeOrderFns, 'nodeOrder')) {
+    for (const fn of this.c.batchNodeOrder) {
       const s = fn(task, nodes);
       for (let i = 0; i < nodes.length; i++) scores[i] += s[i];
     }
@@ -475,6 +470,94 @@ export class Session {
       nextNodeScanStart: this.nodeScanStart,
     };
   }
+}
+
+interface Compiled {
+  jobOrder: CompareFn<JobInfo>[];
+  queueOrder: CompareFn<QueueInfo>[];
+  victimQueueOrder: VictimQueueCompareFn[];
+  taskOrder: CompareFn<TaskInfo>[];
+  jobReady: ((j: JobInfo) => boolean)[];
+  jobPipelined: ((j: JobInfo) => Vote)[][];
+  jobEnqueueable: ((j: JobInfo) => Vote)[][];
+  jobEnqueued: ((j: JobInfo) => void)[];
+  jobStarving: ((j: JobInfo) => boolean)[][];
+  jobValid: ((j: JobInfo) => ValidateResult | null)[];
+  allocatable: ((q: QueueInfo, t: TaskInfo) => boolean)[];
+  overused: ((q: QueueInfo) => boolean)[];
+  preemptive: ((q: QueueInfo, t: TaskInfo) => boolean)[];
+  preemptable: EvictableFn[][];
+  reclaimable: EvictableFn[][];
+  predicate: PredicateFn[];
+  prePredicate: PrePredicateFn[];
+  nodeOrder: NodeOrderFn[];
+  batchNodeOrder: BatchNodeOrderFn[];
+}
+
+function emptyCompiled(): Compiled {
+  return {
+    jobOrder: [],
+    queueOrder: [],
+    victimQueueOrder: [],
+    taskOrder: [],
+    jobReady: [],
+    jobPipelined: [],
+    jobEnqueueable: [],
+    jobEnqueued: [],
+    jobStarving: [],
+    jobValid: [],
+    allocatable: [],
+    overused: [],
+    preemptive: [],
+    preemptable: [],
+    reclaimable: [],
+    predicate: [],
+    prePredicate: [],
+    nodeOrder: [],
+    batchNodeOrder: [],
+  };
+}
+
+/** JobPipelined / JobEnqueueable: any reject -> false; a tier with a permit -> true; else true. */
+function vote(tiers: ((j: JobInfo) => Vote)[][], job: JobInfo): boolean {
+  for (const tier of tiers) {
+    let permit = false;
+    for (const fn of tier) {
+      const v = fn(job);
+      if (v === REJECT) return false;
+      if (v === PERMIT) permit = true;
+    }
+    if (permit) return true;
+  }
+  return true;
+}
+
+/**
+ * Preemptable / Reclaimable: within a tier, the intersection of the lists (order of the first);
+ * an abstaining plugin is skipped; a plugin returning nothing (or an empty intersection) empties
+ * the tier; the first tier with a non-empty result decides.
+ */
+function victims(tiers: EvictableFn[][], evictor: TaskInfo, candidates: readonly TaskInfo[]): TaskInfo[] {
+  for (const tier of tiers) {
+    let found: TaskInfo[] | null = null;
+    for (const fn of tier) {
+      const [list, v] = fn(evictor, candidates);
+      if (v === 0) continue; // abstain
+      if (list.length === 0) {
+        found = null;
+        break;
+      }
+      if (found === null) {
+        found = list.slice();
+      } else {
+        const keep = new Set(list);
+        found = found.filter((t) => keep.has(t));
+        if (found.length === 0) break;
+      }
+    }
+    if (found !== null && found.length > 0) return found;
+  }
+  return [];
 }
 
 /**

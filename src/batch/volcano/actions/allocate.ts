@@ -83,13 +83,13 @@ function allocateForJob(
     const task = tasks.pop();
     if (!ssn.allocatable(queue, task)) continue;
     if (job.taskHasFitErrors(task)) {
-      job.fitErrors.set(task.uid, 'task role failed predicates earlier in this session');
+      job.recordFitError(task, 'task role failed predicates earlier in this session');
       continue;
     }
     const pre = ssn.prePredicate(task);
     const scan = pre === null ? predicateNodes(ssn, task, ssn.nodes, fits) : null;
     if (scan === null || scan.feasible.length === 0) {
-      job.fitErrors.set(task.uid, pre ?? summarize(scan?.errors));
+      job.recordFitError(task, pre ?? summarize(scan?.errors));
       if (job.needContinueAllocating()) continue;
       break;
     }

@@ -58,7 +58,7 @@ export function backfill(ssn: Session): void {
     if (ssn.prePredicate(task) !== null) continue;
     const scan = predicateNodes(ssn, task, ssn.nodes, fits);
     if (scan.feasible.length === 0) {
-      job.fitErrors.set(task.uid, 'no node fits the BestEffort task');
+      job.recordFitError(task, 'no node fits the BestEffort task');
       continue;
     }
     const node =
