@@ -171,3 +171,19 @@ describe('reschedule triggers and eviction', () => {
     expect(scheduleTrigger({ spec, appliedPlacement: dynamic })).toBe('ReplicasChanged');
   });
 });
+
+describe('failover defaults', () => {
+  it('derives purge modes and task options as Karmada defaults them', async () => {
+    const K = await import('../../src/placement/karmada/index.js');
+    expect(K.taintEvictionPurgeMode(undefined)).toBe('Gracefully');
+    expect(K.taintEvictionPurgeMode(undefined, 'Directly')).toBe('Directly');
+    expect(K.taintEvictionPurgeMode({ cluster: {} }, 'Directly')).toBe('Gracefully');
+    expect(K.taintEvictionPurgeMode({ cluster: { purgeMode: 'Directly' } })).toBe('Directly');
+    expect(K.applicationTolerationSeconds({})).toBe(300);
+    expect(K.applicationEvictOptions({}).gracePeriodSeconds).toBe(600);
+    expect(K.applicationEvictOptions({ purgeMode: 'Never' }).suppressDeletion).toBe(true);
+    expect(K.conditionTaints('True')).toEqual([]);
+    expect(K.conditionTaints('Unknown')[0].key).toBe('cluster.karmada.io/unreachable');
+    expect(K.conditionTaints(undefined)[0].key).toBe('cluster.karmada.io/not-ready');
+  });
+});

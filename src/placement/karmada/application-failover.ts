@@ -4,6 +4,9 @@
  * unhealthy for longer than tolerationSeconds the cluster is evicted.
  */
 
+import type { ApplicationFailoverBehavior } from './types.js';
+import type { GracefulEvictOptions } from './graceful-eviction.js';
+
 /** CRD default of `decisionConditions.tolerationSeconds`. */
 export const DefaultApplicationTolerationSeconds = 300;
 /** Webhook default of `gracePeriodSeconds` with purgeMode Gracefully. */
@@ -48,4 +51,23 @@ export function detectApplicationFailure(
   }
   for (const c of evictClusters) delete seen[c];
   return { requeueAfterSeconds: duration === Infinity ? 0 : duration, evictClusters, firstSeenUnhealthy: seen };
+}
+
+/** `decisionConditions.tolerationSeconds`, defaulted to 300. */
+export function applicationTolerationSeconds(app: ApplicationFailoverBehavior | null | undefined): number {
+  const t = app?.decisionConditions?.tolerationSeconds;
+  return t === undefined || t === null ? DefaultApplicationTolerationSeconds : t;
+}
+
+/**
+ * Eviction-task options for an application failover (`buildTaskOptions`): purge mode (default
+ * Gracefully, with gracePeriodSeconds defaulted to 600), Never → suppressDeletion = true.
+ */
+export function applicationEvictOptions(app: ApplicationFailoverBehavior | null | undefined, now?: number): GracefulEvictOptions {
+  const purgeMode = (app?.purgeMode || 'Gracefully') as GracefulEvictOptions['purgeMode'];
+  const out: GracefulEvictOptions = { purgeMode, reason: 'ApplicationFailure', producer: 'resource-binding-application-failover-controller' };
+  if (purgeMode === 'Gracefully') out.gracePeriodSeconds = app?.gracePeriodSeconds ?? DefaultApplicationGracePeriodSeconds;
+  if (purgeMode === 'Never') out.suppressDeletion = true;
+  if (now !== undefined) out.now = now;
+  return out;
 }

@@ -57,7 +57,7 @@ export function assignOverflowTiers(candidates: ReadonlyArray<ClusterDetailInfo>
 function componentsApply(spec: ResourceBindingSpec, gates: FeatureGates): boolean {
   if (!gates.MultiplePodTemplatesScheduling) return false;
   return (spec.placement?.spreadConstraints ?? []).some(
-    (s) => (s.spreadByField ?? 'cluster') === 'cluster' && s.minGroups === 1 && s.maxGroups === 1,
+    (s) => s.spreadByField === 'cluster' && s.minGroups === 1 && s.maxGroups === 1,
   );
 }
 

@@ -139,7 +139,17 @@ export {
   type ScheduleBindingResult,
   type AffinityFailoverOutcome,
 } from './schedule.js';
-export { getNoExecuteTaints, getMatchingTolerations, minTolerationTime, needEviction, type NeedEvictionInput } from './taint-manager.js';
+export {
+  getNoExecuteTaints,
+  getMatchingTolerations,
+  minTolerationTime,
+  needEviction,
+  taintEvictionPurgeMode,
+  conditionTaints,
+  TaintClusterNotReady,
+  TaintClusterUnreachable,
+  type NeedEvictionInput,
+} from './taint-manager.js';
 export {
   DefaultGracefulEvictionTimeout,
   assessSingleTask,
@@ -153,5 +163,7 @@ export {
   DefaultApplicationTolerationSeconds,
   DefaultApplicationGracePeriodSeconds,
   detectApplicationFailure,
+  applicationTolerationSeconds,
+  applicationEvictOptions,
   type DetectFailureResult,
 } from './application-failover.js';

@@ -3,7 +3,7 @@
  * `needEvictionWithCurrentTime`, `pkg/util/helper/taint.go`), spec §10.4. Pure functions of the
  * cluster's taints, the APPLIED placement's tolerations and the current time (seconds).
  */
-import type { Taint, Toleration } from './types.js';
+import type { FailoverBehavior, PurgeMode, Taint, Toleration } from './types.js';
 import { toleratesTaint } from './toleration.js';
 
 /** Only the NoExecute taints, in order (`GetNoExecuteTaints`). */
@@ -77,4 +77,33 @@ export function needEviction(input: NeedEvictionInput): { needEviction: boolean;
   const t = minTolerationTime(taints, used, input.now);
   if (t === 0) return { needEviction: true, tolerationSeconds: 0 };
   return { needEviction: false, tolerationSeconds: t };
+}
+
+/**
+ * Purge mode of a taint eviction (`getPurgeMode`): the binding's `failover.cluster.purgeMode`
+ * (Gracefully if empty) when `failover.cluster` is set, else the controller flag
+ * `--no-execute-taint-eviction-purge-mode` (Directly or, for anything else, Gracefully).
+ */
+export function taintEvictionPurgeMode(failover: FailoverBehavior | null | undefined, flag: string = 'Gracefully'): PurgeMode {
+  if (failover && failover.cluster) return (failover.cluster.purgeMode || 'Gracefully') as PurgeMode;
+  return flag === 'Directly' ? 'Directly' : 'Gracefully';
+}
+
+/** Taint keys the cluster controller manages (`taintClusterByCondition`), spec §10.3. */
+export const TaintClusterNotReady = 'cluster.karmada.io/not-ready';
+export const TaintClusterUnreachable = 'cluster.karmada.io/unreachable';
+
+/**
+ * The NoSchedule taints the cluster controller wants for a Ready condition status (spec §10.3):
+ * False → not-ready, Unknown → unreachable, True → none, no condition → not-ready.
+ */
+export function conditionTaints(ready: 'True' | 'False' | 'Unknown' | null | undefined): Taint[] {
+  switch (ready) {
+    case 'True':
+      return [];
+    case 'Unknown':
+      return [{ key: TaintClusterUnreachable, effect: 'NoSchedule' }];
+    default:
+      return [{ key: TaintClusterNotReady, effect: 'NoSchedule' }];
+  }
 }

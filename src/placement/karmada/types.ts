@@ -242,6 +242,23 @@ export interface GracefulEvictionTask {
   creationTimestamp?: number | null;
 }
 
+/** `failover.application` of a PropagationPolicy (copied into the binding). */
+export interface ApplicationFailoverBehavior {
+  decisionConditions?: { tolerationSeconds?: number | null };
+  purgeMode?: PurgeMode | string;
+  gracePeriodSeconds?: number | null;
+}
+
+/** `failover.cluster` of a PropagationPolicy. */
+export interface ClusterFailoverBehavior {
+  purgeMode?: PurgeMode | string;
+}
+
+export interface FailoverBehavior {
+  application?: ApplicationFailoverBehavior | null;
+  cluster?: ClusterFailoverBehavior | null;
+}
+
 /** The subset of `ResourceBindingSpec` the scheduler reads. */
 export interface ResourceBindingSpec {
   resource?: ObjectReference;
@@ -254,6 +271,8 @@ export interface ResourceBindingSpec {
   gracefulEvictionTasks?: GracefulEvictionTask[];
   /** Set by a WorkloadRebalancer; seconds on the common clock. */
   rescheduleTriggeredAt?: number | null;
+  failover?: FailoverBehavior | null;
+  propagateDeps?: boolean;
 }
 
 export type AggregatedHealth = 'Healthy' | 'Unhealthy' | 'Unknown';
