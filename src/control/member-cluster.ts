@@ -1,67 +1,179 @@
-import { makeSampler, type EventHandler, type Sampler, type Simulation } from '../kernel/index.js';
-import type { ClusterInfo } from '../model/world.js';
-import type { JobSpec } from '../scenario/types.js';
-import { PodPhase } from './pods.js';
-import { Kind, Prio, type RunState } from './state.js';
-
-/** A workload's share in one member cluster (what a Work object creates there). */
-interface MemberOwner {
-  workload: number;
-  kind: 'Deployment' | 'Job';
-  /** Deployment: replicas. Job: parallelism here. */
-  replicas: number;
-  /** Job only: completions to reach here. */
-  completions: number;
-  active: number;
-  succeeded: number;
-  done: boolean;
-  /** Live pods (Deployment), for scale-down. */
-  pods: number[];
-}
+import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
+import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
+import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import './kube-scheduler.js';
+import {
+  memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type MemberSchedulerHost, type NodeScorer,
+} from './member-scheduling.js';
+import './node-scoring.js';
+import { PodPhase, type PodTable } from './pods.js';
+import { Kind, Prio, type RunState, type RuntimeWorkload } from './state.js';
 
 /**
- * One member cluster: a kube-scheduler and the kubelets of its nodes.
- *
- * kube-scheduler: pending pods wait in one active queue ordered by pod priority (higher first),
- * then creation order. A scheduling cycle tries every pending pod in that order; a pod binds to
- * the feasible node (free cpu, memory, pod slots, whole GPUs) with the best NodeResourcesFit
- * score — LeastAllocated by default, MostAllocated if the cluster says so — computed as
- * Kubernetes does: per resource (cpu, memory, equal weights) `(allocatable - requested) * 100 /
- * allocatable` (or `requested * 100 / allocatable`) after adding the pod, integer arithmetic, averaged.
- * Kubernetes picks at random among equally scored nodes; fleetsim takes the lowest node id, so
- * runs are deterministic. Pods that fit nowhere stay Pending and are retried in the next cycle,
- * which runs whenever pods are added or resources are freed.
+ * One member cluster: the Deployment and Job controllers, the kubelets of its nodes, and the
+ * resource bookkeeping; its pending pods are bound by the cluster's scheduler (kube-scheduler by
+ * default, see `member-scheduling.ts`), which goes through this host for every bind and eviction.
  *
  * kubelet: the image is pulled unless the node has it (image pulls are serialised per node, as
  * with the kubelet's default `serializeImagePulls: true`; a pod whose image is already being
  * pulled waits for that pull). Pull time = 2 x one-way latency + size / bandwidth between the
  * registry's region and the cluster's. Then the container starts (`startup`) and the pod is Ready.
  * Job pods run for a duration drawn from the job's distribution, then succeed and free their node.
+ *
+ * GPUs: a pod asks for `gpus` GPUs of `gpuMilli` each on one node (1000 = whole GPUs; below 1000 a
+ * share of one GPU), optionally limited to `gpuModels`. By default whole GPUs are the lowest-id
+ * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
+ * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler {
+export class MemberCluster implements EventHandler, MemberSchedulerHost {
   readonly info: ClusterInfo;
+  readonly sim: Simulation;
+  readonly world: World;
+  readonly pods: PodTable;
+  readonly owners: MemberOwner[] = [];
+  readonly scheduler: MemberScheduler;
+  readonly scorer: NodeScorer;
   private readonly state: RunState;
-  private readonly mostAllocated: boolean;
   /** Pending pod ids, sorted by (priority desc, id asc). */
   private pending: number[] = [];
   private cycleQueued = false;
-  private readonly owners: MemberOwner[] = [];
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
   /** Per node (index from nodeStart): the time its image puller is free. */
   private readonly pullerFreeAt: Float64Array;
   private readonly durations = new Map<number, Sampler>();
+  /** GPUs held by each bound pod that asked for GPUs. */
+  private readonly podGpus = new Map<number, Int32Array>();
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
     this.info = info;
-    this.mostAllocated = info.spec.nodeScoring === 'MostAllocated';
+    this.sim = state.sim;
+    this.world = state.world;
+    this.pods = state.pods;
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
+    const scorerName = info.spec.nodeScoring;
+    const sf = nodeScorerFactory(scorerName);
+    if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
+    this.scorer = sf(info, state.world, (name) => this.stream(name));
+    const schedName = info.spec.scheduler;
+    const mf = memberSchedulerFactory(schedName);
+    if (!mf) throw new Error(`cluster ${info.name}: unknown member scheduler ${schedName}`);
+    this.scheduler = mf(info, this.scorer);
   }
 
   get pendingCount(): number {
     return this.pending.length;
   }
+
+  // ------------------------------------------------------------------------------------------
+  // MemberSchedulerHost
+
+  template(pod: number): PodTemplate {
+    return this.state.workloads[this.pods.workload[pod]].spec.template;
+  }
+
+  workload(pod: number): RuntimeWorkload {
+    return this.state.workloads[this.pods.workload[pod]];
+  }
+
+  stream(name: string): RandomStream {
+    return this.sim.stream(`member/${this.info.name}/${name}`);
+  }
+
+  fits(pod: number, n: number): boolean {
+    const w = this.world;
+    const t = this.template(pod);
+    if (!w.nodeReady[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (t.gpus === 0) return true;
+    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
+    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
+    return false;
+  }
+
+  defaultGpus(pod: number, n: number): number[] | null {
+    const w = this.world;
+    const t = this.template(pod);
+    if (t.gpus === 0) return [];
+    const out: number[] = [];
+    if (t.gpuMilli >= MILLI_PER_GPU) {
+      for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1] && out.length < t.gpus; g++) if (w.gpuMilliFree[g] === MILLI_PER_GPU) out.push(g);
+      return out.length === t.gpus ? out : null;
+    }
+    let best = -1;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) {
+      const f = w.gpuMilliFree[g];
+      if (f >= t.gpuMilli && (best < 0 || f < w.gpuMilliFree[best])) best = g;
+    }
+    return best < 0 ? null : [best];
+  }
+
+  bind(id: number, node: number, gpus?: readonly number[]): void {
+    const pods = this.pods;
+    if (pods.phase[id] !== PodPhase.Pending) throw new Error(`bind: pod ${id} is not Pending`);
+    if (node < this.info.nodeStart || node >= this.info.nodeEnd) throw new Error(`bind: node ${node} is not in cluster ${this.info.name}`);
+    if (!this.fits(id, node)) throw new Error(`bind: pod ${id} does not fit on node ${this.world.nodeName(node)}`);
+    const s = this.state;
+    const sim = this.sim;
+    const now = sim.now;
+    const w = s.workloads[pods.workload[id]];
+    const t = w.spec.template;
+    const world = this.world;
+    if (t.gpus > 0) {
+      const chosen = gpus ?? this.defaultGpus(id, node);
+      if (!chosen || chosen.length !== t.gpus) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
+      for (const g of chosen) {
+        if (g < world.gpuStart[node] || g >= world.gpuStart[node + 1] || world.gpuMilliFree[g] < t.gpuMilli) throw new Error(`bind: GPU ${g} cannot take ${t.gpuMilli} milli`);
+        if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]--;
+        world.gpuMilliFree[g] -= t.gpuMilli;
+      }
+      this.podGpus.set(id, Int32Array.from(chosen));
+    }
+    world.cpuFree[node] -= t.cpuMillis;
+    world.memFree[node] -= t.memoryMiB;
+    world.podsFree[node] -= 1;
+    const c = this.info.index;
+    s.counters.cpuUsed[c] += t.cpuMillis;
+    s.counters.memUsed[c] += t.memoryMiB;
+    s.counters.gpuUsed[c] += (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
+    s.counters.podsBound[c]++;
+    s.counters.podsPending[c]--;
+    pods.node[id] = node;
+    pods.phase[id] = PodPhase.Starting;
+    pods.bound[id] = now;
+    w.pending--;
+    w.bound++;
+    if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;
+    this.scorer.nodeChanged?.(this, node);
+
+    // kubelet: image present, being pulled, or to be pulled after the node's current pull.
+    const img = s.imageId(t.image);
+    const key = node * s.images.length + img;
+    let present = this.imageReadyAt.get(key);
+    if (present === undefined) {
+      const local = node - this.info.nodeStart;
+      const start = Math.max(now, this.pullerFreeAt[local]);
+      const net = world.network;
+      present = start + net.transferTime(net.regionIndex(t.registryRegion), this.info.regionIndex, t.imageSizeBytes);
+      this.pullerFreeAt[local] = present;
+      this.imageReadyAt.set(key, present);
+    }
+    sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
+  }
+
+  evict(id: number, _reason: string): void {
+    const phase = this.pods.phase[id];
+    if (phase !== PodPhase.Starting && phase !== PodPhase.Running) throw new Error(`evict: pod ${id} is not bound`);
+    const ownerIdx = this.pods.owner[id];
+    this.terminate(id);
+    const o = this.owners[ownerIdx];
+    if (o.kind === 'Job') o.active--;
+    this.reconcile(ownerIdx);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Controllers
 
   /**
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
@@ -84,10 +196,20 @@ export class MemberCluster implements EventHandler {
   /** Bring an owner's pods to what it wants (the Deployment / Job controller's job). */
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
-    const now = this.state.sim.now;
+    const now = this.sim.now;
     if (o.kind === 'Deployment') {
-      while (o.pods.length < o.replicas) o.pods.push(this.createPod(o, ownerIdx, now));
-      while (o.pods.length > o.replicas) this.deletePod(o.pods.pop()!);
+      while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
+      // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
+      while (o.pods.length > o.replicas) {
+        let victim = o.pods.length - 1;
+        for (let i = o.pods.length - 1; i >= 0; i--) {
+          if (this.pods.phase[o.pods[i]] === PodPhase.Pending) {
+            victim = i;
+            break;
+          }
+        }
+        this.terminate(o.pods[victim]);
+      }
       return;
     }
     if (o.done) return;
@@ -107,6 +229,7 @@ export class MemberCluster implements EventHandler {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, w.spec.template.priority, now);
+    o.pods.push(id);
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
@@ -116,9 +239,8 @@ export class MemberCluster implements EventHandler {
   }
 
   private insertPending(id: number): void {
-    const pr = this.state.pods.priority;
+    const pr = this.pods.priority;
     const p = pr[id];
-    // Binary search for the first entry that should come after `id`.
     let lo = 0;
     let hi = this.pending.length;
     while (lo < hi) {
@@ -130,9 +252,10 @@ export class MemberCluster implements EventHandler {
     this.pending.splice(lo, 0, id);
   }
 
-  private deletePod(id: number): void {
+  /** Remove a live pod (scale-down, eviction): free what it holds; it leaves its owner's list. */
+  private terminate(id: number): void {
     const s = this.state;
-    const pods = s.pods;
+    const pods = this.pods;
     const w = s.workloads[pods.workload[id]];
     const phase = pods.phase[id];
     if (phase === PodPhase.Pending) {
@@ -148,38 +271,55 @@ export class MemberCluster implements EventHandler {
       this.release(id);
     }
     pods.phase[id] = PodPhase.Terminated;
-    pods.finished[id] = s.sim.now;
+    pods.finished[id] = this.sim.now;
+    const o = this.owners[pods.owner[id]];
+    const k = o.pods.indexOf(id);
+    if (k >= 0) o.pods.splice(k, 1);
   }
 
   /** Free a bound pod's node resources. */
   private release(id: number): void {
     const s = this.state;
-    const node = s.pods.node[id];
-    const t = s.workloads[s.pods.workload[id]].spec.template;
-    const world = s.world;
+    const node = this.pods.node[id];
+    const t = this.template(id);
+    const world = this.world;
     world.cpuFree[node] += t.cpuMillis;
     world.memFree[node] += t.memoryMiB;
     world.podsFree[node] += 1;
-    world.gpuFree[node] += t.gpus;
+    const gpus = this.podGpus.get(id);
+    if (gpus) {
+      for (const g of gpus) {
+        world.gpuMilliFree[g] += t.gpuMilli;
+        if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+      }
+      this.podGpus.delete(id);
+    }
     const c = this.info.index;
     s.counters.cpuUsed[c] -= t.cpuMillis;
     s.counters.memUsed[c] -= t.memoryMiB;
-    s.counters.gpuUsed[c] -= t.gpus;
+    s.counters.gpuUsed[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]--;
+    this.scorer.nodeChanged?.(this, node);
     this.requestCycle();
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Scheduling cycles and kubelet events
 
   private requestCycle(): void {
     if (this.cycleQueued || this.pending.length === 0) return;
     this.cycleQueued = true;
-    this.state.sim.scheduleAfter(0, this, Kind.MemberSchedule, null, Prio.Cycle);
+    const period = this.scheduler.period;
+    const now = this.sim.now;
+    const at = period ? (Math.floor(now / period + 1e-9) + 1) * period : now;
+    this.sim.schedule(at, this, Kind.MemberSchedule, null, Prio.Cycle);
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
     switch (kind) {
       case Kind.MemberSchedule:
         this.cycleQueued = false;
-        this.schedulingCycle();
+        this.runCycle();
         break;
       case Kind.PodReady:
         this.podReady(data as number, sim);
@@ -192,127 +332,18 @@ export class MemberCluster implements EventHandler {
     }
   }
 
-  /** Try every pending pod once, in queue order. */
-  private schedulingCycle(): void {
-    const s = this.state;
-    const pods = s.pods;
-    const still: number[] = [];
-    // Largest free amount of each resource on any ready node: a pod asking for more cannot fit anywhere.
-    let maxCpu = 0;
-    let maxMem = 0;
-    let maxGpu = 0;
-    let maxPods = 0;
-    const world = s.world;
-    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      if (!world.nodeReady[n]) continue;
-      if (world.cpuFree[n] > maxCpu) maxCpu = world.cpuFree[n];
-      if (world.memFree[n] > maxMem) maxMem = world.memFree[n];
-      if (world.gpuFree[n] > maxGpu) maxGpu = world.gpuFree[n];
-      if (world.podsFree[n] > maxPods) maxPods = world.podsFree[n];
-    }
-    for (const id of this.pending) {
-      const t = s.workloads[pods.workload[id]].spec.template;
-      if (maxPods < 1 || t.cpuMillis > maxCpu || t.memoryMiB > maxMem || t.gpus > maxGpu) {
-        still.push(id);
-        continue;
-      }
-      const node = this.pickNode(t.cpuMillis, t.memoryMiB, t.gpus);
-      if (node < 0) {
-        still.push(id);
-        continue;
-      }
-      this.bind(id, node);
-      // Keep the bounds exact enough: recompute only if this node held a maximum.
-      maxCpu = maxMem = maxGpu = maxPods = 0;
-      for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-        if (!world.nodeReady[n]) continue;
-        if (world.cpuFree[n] > maxCpu) maxCpu = world.cpuFree[n];
-        if (world.memFree[n] > maxMem) maxMem = world.memFree[n];
-        if (world.gpuFree[n] > maxGpu) maxGpu = world.gpuFree[n];
-        if (world.podsFree[n] > maxPods) maxPods = world.podsFree[n];
-      }
-    }
-    this.pending = still;
-  }
-
-  /** The feasible node with the best NodeResourcesFit score; ties → lowest node id. -1 if none fits. */
-  pickNode(cpu: number, mem: number, gpus: number): number {
-    const w = this.state.world;
-    let best = -1;
-    let bestScore = -1;
-    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      if (!w.nodeReady[n] || w.podsFree[n] < 1 || w.cpuFree[n] < cpu || w.memFree[n] < mem || w.gpuFree[n] < gpus) continue;
-      const score = this.fitScore(n, cpu, mem);
-      if (score > bestScore) {
-        bestScore = score;
-        best = n;
-      }
-    }
-    return best;
-  }
-
-  /** NodeResourcesFit score (0..100) of placing (cpu, mem) on node n, Kubernetes' integer arithmetic. */
-  fitScore(n: number, cpu: number, mem: number): number {
-    const w = this.state.world;
-    const ca = w.cpuAlloc[n];
-    const ma = w.memAlloc[n];
-    const cpuReq = ca - w.cpuFree[n] + cpu;
-    const memReq = ma - w.memFree[n] + mem;
-    let cs: number;
-    let ms: number;
-    if (this.mostAllocated) {
-      cs = ca === 0 ? 0 : Math.floor((Math.min(cpuReq, ca) * 100) / ca);
-      ms = ma === 0 ? 0 : Math.floor((Math.min(memReq, ma) * 100) / ma);
-    } else {
-      cs = ca === 0 || cpuReq > ca ? 0 : Math.floor(((ca - cpuReq) * 100) / ca);
-      ms = ma === 0 || memReq > ma ? 0 : Math.floor(((ma - memReq) * 100) / ma);
-    }
-    return Math.floor((cs + ms) / 2);
-  }
-
-  private bind(id: number, node: number): void {
-    const s = this.state;
-    const pods = s.pods;
-    const sim = s.sim;
-    const now = sim.now;
-    const w = s.workloads[pods.workload[id]];
-    const t = w.spec.template;
-    const world = s.world;
-    world.cpuFree[node] -= t.cpuMillis;
-    world.memFree[node] -= t.memoryMiB;
-    world.podsFree[node] -= 1;
-    world.gpuFree[node] -= t.gpus;
-    const c = this.info.index;
-    s.counters.cpuUsed[c] += t.cpuMillis;
-    s.counters.memUsed[c] += t.memoryMiB;
-    s.counters.gpuUsed[c] += t.gpus;
-    s.counters.podsBound[c]++;
-    s.counters.podsPending[c]--;
-    pods.node[id] = node;
-    pods.phase[id] = PodPhase.Starting;
-    pods.bound[id] = now;
-    w.pending--;
-    w.bound++;
-    if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;
-
-    // kubelet: image present, being pulled, or to be pulled after the node's current pull.
-    const img = s.imageId(t.image);
-    const key = node * s.images.length + img;
-    let present = this.imageReadyAt.get(key);
-    if (present === undefined) {
-      const local = node - this.info.nodeStart;
-      const start = Math.max(now, this.pullerFreeAt[local]);
-      const net = s.world.network;
-      present = start + net.transferTime(net.regionIndex(t.registryRegion), this.info.regionIndex, t.imageSizeBytes);
-      this.pullerFreeAt[local] = present;
-      this.imageReadyAt.set(key, present);
-    }
-    sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
+  private runCycle(): void {
+    if (this.pending.length === 0) return;
+    this.scheduler.cycle(this, this.pending.slice());
+    const phase = this.pods.phase;
+    this.pending = this.pending.filter((p) => phase[p] === PodPhase.Pending);
+    // A periodic scheduler keeps its session going while pods wait.
+    if (this.scheduler.period && this.pending.length > 0) this.requestCycle();
   }
 
   private podReady(id: number, sim: Simulation): void {
     const s = this.state;
-    const pods = s.pods;
+    const pods = this.pods;
     if (pods.phase[id] !== PodPhase.Starting) return; // deleted while starting
     pods.phase[id] = PodPhase.Running;
     pods.ready[id] = sim.now;
@@ -329,7 +360,7 @@ export class MemberCluster implements EventHandler {
     let d = this.durations.get(workload);
     if (!d) {
       // One stream per (job, cluster): adding a job or a cluster never shifts another's draws.
-      d = makeSampler(spec.duration, this.state.sim.stream(`job-duration/${spec.namespace}/${spec.name}/${this.info.name}`));
+      d = makeSampler(spec.duration, this.sim.stream(`job-duration/${spec.namespace}/${spec.name}/${this.info.name}`));
       this.durations.set(workload, d);
     }
     return d;
@@ -337,17 +368,19 @@ export class MemberCluster implements EventHandler {
 
   private podFinish(id: number): void {
     const s = this.state;
-    const pods = s.pods;
+    const pods = this.pods;
     if (pods.phase[id] !== PodPhase.Running) return;
     const w = s.workloads[pods.workload[id]];
     w.ready--;
     s.counters.podsReady[this.info.index]--;
     this.release(id);
     pods.phase[id] = PodPhase.Succeeded;
-    pods.finished[id] = s.sim.now;
+    pods.finished[id] = this.sim.now;
     w.succeeded++;
     const ownerIdx = pods.owner[id];
     const o = this.owners[ownerIdx];
+    const k = o.pods.indexOf(id);
+    if (k >= 0) o.pods.splice(k, 1);
     o.active--;
     o.succeeded++;
     this.reconcile(ownerIdx);

@@ -1,6 +1,9 @@
 import type { ClusterSpec, Scenario } from '../scenario/types.js';
 import { Network } from './network.js';
 
+/** Milli-GPU in one whole GPU. */
+export const MILLI_PER_GPU = 1000;
+
 /** The static description of one cluster plus the range of node ids it owns. */
 export interface ClusterInfo {
   index: number;
@@ -14,8 +17,8 @@ export interface ClusterInfo {
 
 /**
  * The fleet's physical state: clusters and their nodes. Per-node capacity and free resources
- * live in typed arrays indexed by node id (cpu in millicores, memory in MiB, pods, whole GPUs);
- * cluster objects are for the cold path.
+ * live in typed arrays indexed by node id (cpu in millicores, memory in MiB, pods, whole GPUs),
+ * and per-GPU free milli-GPU in a flat array (GPU sharing); cluster objects are for the cold path.
  */
 export class World {
   readonly network: Network;
@@ -34,6 +37,12 @@ export class World {
   readonly gpuFree: Int32Array;
   /** 1 when the node is up and schedulable. */
   readonly nodeReady: Uint8Array;
+  /** GPUs of node n are the flat GPU ids [gpuStart[n], gpuStart[n + 1]). */
+  readonly gpuStart: Int32Array;
+  /** Free milli-GPU of each GPU (1000 = whole GPU free). `gpuFree[n]` counts node n's GPUs with 1000 free. */
+  readonly gpuMilliFree: Int32Array;
+  /** GPU model of each node ('' for nodes without GPUs), by node id. */
+  readonly gpuModel: string[];
 
   constructor(scenario: Scenario) {
     this.network = new Network(scenario.network);
@@ -70,6 +79,14 @@ export class World {
     this.podsFree = this.podsAlloc.slice();
     this.gpuFree = this.gpuAlloc.slice();
     this.nodeReady = new Uint8Array(n).fill(1);
+    this.gpuStart = new Int32Array(n + 1);
+    this.gpuModel = new Array<string>(n).fill('');
+    for (let i = 0; i < n; i++) {
+      this.gpuStart[i + 1] = this.gpuStart[i] + this.gpuAlloc[i];
+      const pool = this.clusters[this.nodeCluster[i]].spec.nodePools[this.nodePool[i]];
+      this.gpuModel[i] = pool.gpus.count > 0 ? pool.gpus.model : '';
+    }
+    this.gpuMilliFree = new Int32Array(this.gpuStart[n]).fill(MILLI_PER_GPU);
   }
 
   /** A node's name: `<cluster>-<pool>-<k>`. */

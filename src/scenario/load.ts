@@ -96,7 +96,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
       taints: ((c.taints as ClusterSpec['taints'] | undefined) ?? []).map((t) => ({ ...t })),
       spot: (c.spot as boolean | undefined) ?? false,
       prices: { cpu: (prices.cpu as number) ?? 0, memory: (prices.memory as number) ?? 0, gpu: (prices.gpu as number) ?? 0 },
-      nodeScoring: (c.nodeScoring as ClusterSpec['nodeScoring'] | undefined) ?? 'LeastAllocated',
+      nodeScoring: (c.nodeScoring as string | undefined) ?? 'LeastAllocated',
+      scheduler: (c.scheduler as string | undefined) ?? 'kube-scheduler',
       role: (c.role as ClusterSpec['role'] | undefined) ?? 'member',
       nodePools: pools,
     };
@@ -245,7 +246,7 @@ export function imageHost(image: string): string {
 
 function template(
   ctx: TemplateContext,
-  f: { image: string; imageSize?: number | null; startup?: number | null; cpuMillis: number; memoryMiB: number; gpus: number; priority: number },
+  f: { image: string; imageSize?: number | null; startup?: number | null; cpuMillis: number; memoryMiB: number; gpus: number; gpuMilli?: number; gpuModels?: string[]; priority: number },
 ): PodTemplate {
   const host = imageHost(f.image);
   const reg = ctx.registries.find((r) => r.host === host);
@@ -254,6 +255,8 @@ function template(
     cpuMillis: f.cpuMillis,
     memoryMiB: f.memoryMiB,
     gpus: f.gpus,
+    gpuMilli: f.gpus > 0 ? (f.gpuMilli ?? 1000) : 0,
+    gpuModels: f.gpuModels ?? [],
     image: f.image,
     imageSizeBytes: f.imageSize ?? known?.sizeBytes ?? ctx.defaults.imageSizeBytes,
     registryRegion: reg?.region ?? ctx.defaults.registryRegion,
@@ -306,6 +309,19 @@ function rateSpec(v: Obj): RateSpec {
   return { kind: 'constant', rate: v.rate as number };
 }
 
+/** `gpu` whole GPUs, or `gpuMilli` of one shared GPU; `gpuModels` limits the models. */
+function gpuRequest(src: YamlSource, res: Obj, path: PathElement[]): { gpus: number; gpuMilli?: number; gpuModels?: string[] } {
+  const gpus = (res.gpu as number | undefined) ?? 0;
+  const milli = res.gpuMilli as number | undefined;
+  const models = res.gpuModels as string[] | undefined;
+  if (milli !== undefined && milli < 1000 && gpus > 1) src.fail([...path, 'gpuMilli'], `1000 when gpu > 1 (a shared GPU is one GPU; gpu is ${gpus})`, milli);
+  return {
+    gpus: milli !== undefined && gpus === 0 ? 1 : gpus,
+    ...(milli !== undefined ? { gpuMilli: milli } : {}),
+    ...(models ? { gpuModels: models } : {}),
+  };
+}
+
 function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
   const res = (w.resources as Obj | undefined) ?? {};
   const name = w.name as string;
@@ -323,7 +339,7 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
       startup: w.startup === undefined ? null : parseDuration(w.startup),
       cpuMillis: res.cpu === undefined ? 0 : parseCpuMillis(res.cpu)!,
       memoryMiB: res.memory === undefined ? 0 : parseMemoryMiB(res.memory)!,
-      gpus: (res.gpu as number | undefined) ?? 0,
+      ...gpuRequest(src, res, [...path, 'resources']),
       priority: (w.priority as number | undefined) ?? 0,
     }),
     policy: (w.policy as string | undefined) ?? null,

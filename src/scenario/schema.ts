@@ -204,7 +204,13 @@ const resources: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   description: 'Requests of one pod (replica)',
-  properties: { cpu, memory, gpu: nonNegInt },
+  properties: {
+    cpu,
+    memory,
+    gpu: { ...nonNegInt, description: 'whole GPUs, all on one node' },
+    gpuMilli: { type: 'integer', minimum: 1, maximum: 1000, description: 'share of ONE GPU in milli-GPU (GPU sharing); implies gpu: 1' },
+    gpuModels: { type: 'array', items: str(), description: 'allowed GPU models (default any)' },
+  },
 };
 
 const workloadCommon: Record<string, JsonSchema> = {
@@ -297,7 +303,8 @@ const cluster: JsonSchema = {
       description: 'prices per resource-hour',
       properties: { cpu: { type: 'number', minimum: 0 }, memory: { type: 'number', minimum: 0, description: 'per GiB-hour' }, gpu: { type: 'number', minimum: 0 } },
     },
-    nodeScoring: { enum: ['LeastAllocated', 'MostAllocated'] },
+    nodeScoring: { enum: ['LeastAllocated', 'MostAllocated'], description: "the member scheduler's node scoring (default LeastAllocated)" },
+    scheduler: { enum: ['kube-scheduler'], description: 'the member cluster\'s scheduler (default kube-scheduler)' },
     role: { enum: ['member', 'host'], description: 'host: runs the Kurator/Karmada control plane and takes no workloads' },
     nodePools: { type: 'array', items: nodePool },
   },

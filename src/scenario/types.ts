@@ -67,7 +67,10 @@ export interface ClusterSpec {
   spot: boolean;
   /** Price per hour of one core, one GiB, one GPU. */
   prices: { cpu: number; memory: number; gpu: number };
-  nodeScoring: 'LeastAllocated' | 'MostAllocated';
+  /** Node scorer of the member's scheduler: NodeResourcesFit LeastAllocated (default) or MostAllocated, or a GPU policy. */
+  nodeScoring: string;
+  /** The member cluster's scheduler: kube-scheduler (default) or volcano. */
+  scheduler: string;
   role: 'member' | 'host';
   nodePools: NodePoolSpec[];
 }
@@ -145,7 +148,12 @@ export interface PolicySpec {
 export interface PodTemplate {
   cpuMillis: number;
   memoryMiB: number;
+  /** GPUs asked for, all on one node: whole GPUs, or one shared GPU when gpuMilli < 1000. */
   gpus: number;
+  /** Milli-GPU per requested GPU: 1000 for whole GPUs, 1..999 for a share of one GPU. */
+  gpuMilli: number;
+  /** Allowed GPU models; empty = any. */
+  gpuModels: string[];
   image: string;
   imageSizeBytes: number;
   /** Region of the registry the image is pulled from. */

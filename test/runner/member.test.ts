@@ -108,6 +108,23 @@ describe('member cluster', () => {
     expect(r.clusters[0].gpuUtilization.end).toBe(1);
   });
 
+  it('shared GPUs: shares pack onto one GPU by best fit; a model constraint is honoured', async () => {
+    const r = await run(
+      oneCluster(
+        `        - { name: t4, count: 1, cpu: 32, memory: 64Gi, gpus: { count: 2, model: T4 } }
+        - { name: a100, count: 1, cpu: 32, memory: 64Gi, gpus: { count: 1, model: A100 } }`,
+        `  - { kind: Deployment, name: shared, replicas: 7, resources: { cpu: 1, gpuMilli: 300, gpuModels: [T4] } }
+  - { kind: Deployment, name: whole, at: 1m, replicas: 2, resources: { cpu: 1, gpu: 1, gpuModels: [T4] } }`,
+      ),
+    );
+    // Two T4s hold 3 shares of 300 each (900 milli); the 7th share waits. The A100 is not allowed.
+    expect(r.workloads[0].ready).toBe(6);
+    expect(r.workloads[0].pending).toBe(1);
+    // No T4 is entirely free, so whole-GPU pods limited to T4 wait too.
+    expect(r.workloads[1].pending).toBe(2);
+    expect(r.clusters[0].gpuUtilization.end).toBeCloseTo((6 * 0.3) / 3, 9);
+  });
+
   it('Job completions and parallelism: completions are all done, never more than parallelism at once', async () => {
     const r = await run(
       oneCluster(

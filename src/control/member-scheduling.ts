@@ -1,0 +1,94 @@
+import type { RandomStream, Simulation } from '../kernel/index.js';
+import type { ClusterInfo, World } from '../model/world.js';
+import type { PodTemplate } from '../scenario/types.js';
+import type { PodTable } from './pods.js';
+import type { RuntimeWorkload } from './state.js';
+
+/**
+ * The seam between a member cluster (controllers, kubelets, resource bookkeeping: the host) and
+ * the scheduler that binds its pending pods (kube-scheduler, Volcano, ...), and the node scorer a
+ * scheduler may use (NodeResourcesFit LeastAllocated/MostAllocated, GPU placement policies...).
+ * Schedulers and scorers are chosen per cluster in the scenario (`scheduler:`, `nodeScoring:`).
+ */
+
+/** A workload's share in one member cluster (what a Work object creates there). */
+export interface MemberOwner {
+  readonly workload: number;
+  readonly kind: 'Deployment' | 'Job';
+  /** Deployment: replicas. Job: parallelism here. */
+  replicas: number;
+  /** Job only: completions to reach here. */
+  completions: number;
+  active: number;
+  succeeded: number;
+  done: boolean;
+  /** Live pods (Pending, Starting or Running), in creation order. */
+  readonly pods: number[];
+}
+
+/** What a member scheduler may read and do. All binds and evictions go through here. */
+export interface MemberSchedulerHost {
+  readonly sim: Simulation;
+  readonly world: World;
+  readonly info: ClusterInfo;
+  readonly pods: PodTable;
+  readonly owners: readonly MemberOwner[];
+  template(pod: number): PodTemplate;
+  workload(pod: number): RuntimeWorkload;
+  /** Does the pod fit on the node now (ready node; cpu, memory, a pod slot; GPUs by the fit rules)? */
+  fits(pod: number, node: number): boolean;
+  /** The GPUs a pod would take on a node by default (whole: lowest free ids; shared: best fit), or null. */
+  defaultGpus(pod: number, node: number): number[] | null;
+  /** Bind a Pending pod to a node (and GPUs, default `defaultGpus`); starts the kubelet's work. */
+  bind(pod: number, node: number, gpus?: readonly number[]): void;
+  /** Evict a bound pod (preemption, reclaim): it terminates and its controller replaces it. */
+  evict(pod: number, reason: string): void;
+  /** A random stream of this cluster: `member/<cluster>/<name>`. */
+  stream(name: string): RandomStream;
+}
+
+export interface MemberScheduler {
+  readonly name: string;
+  /**
+   * Seconds between scheduling cycles for a periodic scheduler (Volcano's session period); absent
+   * for an event-driven one (kube-scheduler: a cycle whenever pods are added or resources free up).
+   */
+  readonly period?: number;
+  /** One cycle: `pending` is the queue of Pending pods, by priority (desc) then creation. */
+  cycle(host: MemberSchedulerHost, pending: readonly number[]): void;
+}
+
+/** A node scorer: higher is better; only called for nodes the pod fits on. */
+export interface NodeScorer {
+  readonly name: string;
+  score(host: MemberSchedulerHost, pod: number, node: number): number;
+  /** GPUs to take on the chosen node (default: the host's default choice). */
+  selectGpus?(host: MemberSchedulerHost, pod: number, node: number): number[] | null;
+  /** Called after every bind/release on the cluster (for scorers that cache per-node state). */
+  nodeChanged?(host: MemberSchedulerHost, node: number): void;
+}
+
+export type MemberSchedulerFactory = (info: ClusterInfo, scorer: NodeScorer) => MemberScheduler;
+export type NodeScorerFactory = (info: ClusterInfo, world: World, seedStream: (name: string) => RandomStream) => NodeScorer;
+
+const schedulers = new Map<string, MemberSchedulerFactory>();
+const scorers = new Map<string, NodeScorerFactory>();
+
+export function registerMemberScheduler(name: string, f: MemberSchedulerFactory): void {
+  schedulers.set(name, f);
+}
+export function registerNodeScorer(name: string, f: NodeScorerFactory): void {
+  scorers.set(name, f);
+}
+export function memberSchedulerFactory(name: string): MemberSchedulerFactory | undefined {
+  return schedulers.get(name);
+}
+export function nodeScorerFactory(name: string): NodeScorerFactory | undefined {
+  return scorers.get(name);
+}
+export function memberSchedulerNames(): string[] {
+  return [...schedulers.keys()];
+}
+export function nodeScorerNames(): string[] {
+  return [...scorers.keys()];
+}
