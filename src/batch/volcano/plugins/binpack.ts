@@ -44,6 +44,16 @@ export function binpackWeights(args: PluginArguments): BinpackWeights {
   return { weight, resources };
 }
 
+/** Weights as a dense vector over the schema (NaN = resource without a weight). */
+export function binpackDimWeights(schema: ResourceSchema, w: BinpackWeights): Float64Array {
+  const out = new Float64Array(schema.size).fill(NaN);
+  for (const [name, weight] of w.resources) {
+    const d = schema.indexOf(name);
+    if (d >= 0) out[d] = weight;
+  }
+  return out;
+}
+
 /** The binpack score of placing a task with `request` on a node (vectors in `binpack.json`). */
 export function binpackScore(
   schema: ResourceSchema,
@@ -51,14 +61,16 @@ export function binpackScore(
   allocatable: Float64Array,
   used: Float64Array,
   w: BinpackWeights,
+  dimWeights: Float64Array = binpackDimWeights(schema, w),
 ): number {
   let score = 0;
   let weightSum = 0;
-  for (const d of schema.presentDims(request)) {
+  const eps = schema.eps;
+  for (let d = 0; d < request.length; d++) {
     const req = request[d];
-    if (req === 0) continue;
-    const rw = w.resources.get(schema.names[d]);
-    if (rw === undefined) continue;
+    if (!(req >= eps[d])) continue; // Volcano iterates requested.ResourceNames()
+    const rw = dimWeights[d];
+    if (rw !== rw) continue; // no weight configured (NaN)
     const cap = allocatable[d];
     if (cap !== 0 && rw !== 0) {
       const finallyUsed = req + used[d];
@@ -78,7 +90,8 @@ class BinpackPlugin implements Plugin {
   onSessionOpen(ssn: Session): void {
     if (this.w.weight === 0) return;
     const schema = ssn.schema;
-    ssn.nodeOrderFns.set(this.name, (t: TaskInfo, n: NodeInfo) => binpackScore(schema, t.resreq, n.allocatable, n.used, this.w));
+    const dims = binpackDimWeights(schema, this.w);
+    ssn.nodeOrderFns.set(this.name, (t: TaskInfo, n: NodeInfo) => binpackScore(schema, t.resreq, n.allocatable, n.used, this.w, dims));
   }
 }
 

@@ -30,18 +30,23 @@ function mostAllocated(requested: number, capacity: number): number {
   return Math.trunc((requested * MAX) / capacity);
 }
 
+/** LeastAllocated, MostAllocated and BalancedAllocation scores (k8s integers in [0, 100]). */
 export function kubeScores(task: TaskInfo, node: NodeInfo): { least: number; most: number; balanced: number } {
   const rc = node.used[CPU] + task.resreq[CPU];
   const rm = node.used[MEMORY] + task.resreq[MEMORY];
   const cc = node.allocatable[CPU];
   const cm = node.allocatable[MEMORY];
-  const least = Math.trunc((leastAllocated(rc, cc) + leastAllocated(rm, cm)) / 2);
-  const most = Math.trunc((mostAllocated(rc, cc) + mostAllocated(rm, cm)) / 2);
+  return {
+    least: Math.trunc((leastAllocated(rc, cc) + leastAllocated(rm, cm)) / 2),
+    most: Math.trunc((mostAllocated(rc, cc) + mostAllocated(rm, cm)) / 2),
+    balanced: balancedAllocation(rc, cc, rm, cm),
+  };
+}
+
+function balancedAllocation(rc: number, cc: number, rm: number, cm: number): number {
   const fc = cc === 0 ? 0 : Math.min(rc / cc, 1);
   const fm = cm === 0 ? 0 : Math.min(rm / cm, 1);
-  const std = Math.abs(fc - fm) / 2;
-  const balanced = Math.trunc((1 - std) * MAX);
-  return { least, most, balanced };
+  return Math.trunc((1 - Math.abs(fc - fm) / 2) * MAX);
 }
 
 class NodeOrderPlugin implements Plugin {
@@ -54,11 +59,21 @@ class NodeOrderPlugin implements Plugin {
       const out = new Float64Array(nodes.length);
       const taintCounts = new Float64Array(nodes.length);
       let maxTaint = 0;
+      const tc = task.resreq[CPU];
+      const tm = task.resreq[MEMORY];
       for (let i = 0; i < nodes.length; i++) {
-        const s = kubeScores(task, nodes[i]);
-        out[i] = s.least * w.least + s.most * w.most + s.balanced * w.balanced;
+        const n = nodes[i];
+        const rc = n.used[CPU] + tc;
+        const rm = n.used[MEMORY] + tm;
+        const cc = n.allocatable[CPU];
+        const cm = n.allocatable[MEMORY];
+        let score = 0;
+        if (w.least !== 0) score += Math.trunc((leastAllocated(rc, cc) + leastAllocated(rm, cm)) / 2) * w.least;
+        if (w.most !== 0) score += Math.trunc((mostAllocated(rc, cc) + mostAllocated(rm, cm)) / 2) * w.most;
+        if (w.balanced !== 0) score += balancedAllocation(rc, cc, rm, cm) * w.balanced;
+        out[i] = score;
         let c = 0;
-        for (const taint of nodes[i].taints) {
+        for (const taint of n.taints) {
           if (taint.effect !== 'PreferNoSchedule') continue;
           if (!task.tolerations.some((tol) => tolerates(tol, taint))) c++;
         }
