@@ -268,3 +268,45 @@ describe('volcano session: proportion', () => {
     expect(r.binds.map((b) => b.task).sort()).toEqual(['ns/x-0', 'ns/x-1']);
   });
 });
+
+describe('volcano session: GPU sharing (deviceshare)', () => {
+  const share: PluginOption[] = [
+    { name: 'gang', enabled: ['jobReady', 'jobPipelined'] },
+    { name: 'predicates', enabled: ['predicate'] },
+    { name: 'deviceshare', enabled: ['predicate'], arguments: { 'deviceshare.GPUSharingEnable': true, 'deviceshare.GPUNumberEnable': true } },
+  ];
+  const gpuNode = (name: string) =>
+    node(name, 32000, 64, { allocatable: { cpu: 32000, memory: 64 * GI, pods: 110, 'volcano.sh/gpu-number': 2, 'volcano.sh/gpu-memory': 32000 } });
+  const mem = (name: string, mib: number, extra: Partial<TaskSpec> = {}): TaskSpec => ({ name, request: { cpu: 100, 'volcano.sh/gpu-memory': mib }, ...extra });
+
+  it('packs memory slices first-fit on one card and refuses a slice no single card can hold', () => {
+    const snap: SessionSnapshot = {
+      nodes: [gpuNode('g')],
+      queues: [{ name: 'q' }],
+      jobs: [job('j', 'q', 1, [mem('a-0', 10000), mem('a-1', 10000), mem('a-2', 10000), mem('a-3', 10000)])],
+    };
+    const r = runSession(snap, one(share, ['allocate']));
+    // 2 cards x 16000 MiB: a-0 and a-1 land on card 0 and 1 (a-1 no longer fits card 0), a-2 and a-3 fit nowhere.
+    expect(r.binds).toEqual([
+      { task: 'ns/a-0', node: 'g', gpuIndex: [0] },
+      { task: 'ns/a-1', node: 'g', gpuIndex: [1] },
+    ]);
+    const big = { ...snap, jobs: [job('j', 'q', 1, [mem('b-0', 20000)])] };
+    expect(runSession(big, one(share, ['allocate'])).binds).toEqual([]);
+    const off = one([share[0], share[1], { name: 'deviceshare', enabled: ['predicate'] }], ['allocate']);
+    expect(runSession(big, off).binds).toHaveLength(1); // modes are off by default, as in Volcano
+  });
+
+  it('gives whole idle cards by number, honouring cards already held by running pods', () => {
+    const snap: SessionSnapshot = {
+      nodes: [gpuNode('g')],
+      queues: [{ name: 'q' }],
+      jobs: [
+        job('old', 'q', 1, [mem('o-0', 1000, { status: 'Running', node: 'g', gpuIndex: [1] })]),
+        job('new', 'q', 1, [{ name: 'w-0', request: { cpu: 100, 'volcano.sh/gpu-number': 1 } }, { name: 'w-1', request: { cpu: 100, 'volcano.sh/gpu-number': 1 } }]),
+      ],
+    };
+    const r = runSession(snap, one(share, ['allocate']));
+    expect(r.binds).toEqual([{ task: 'ns/w-0', node: 'g', gpuIndex: [0] }]);
+  });
+});

@@ -21,6 +21,7 @@ export { proportionShare, waterFill } from './plugins/proportion.js';
 export { dominantShare, drfIsVictim } from './plugins/drf.js';
 export { shouldSkipUnschedulableForReleasing, gangJobValid, gangJobReady, gangJobPipelined } from './plugins/gang.js';
 export { numFeasibleNodesToFind } from './node-selection.js';
+export { GPU_MEMORY, GPU_NUMBER, pickCardByMemory, pickCardsByNumber } from './plugins/deviceshare.js';
 export { PERMIT, ABSTAIN, REJECT, type Plugin, type PluginBuilder, type PluginArguments } from './plugin.js';
 export type * from './types.js';
 export { PLUGIN_FLAGS } from './types.js';

@@ -99,6 +99,8 @@ export class Session {
   readonly binds: Placement[] = [];
   readonly evictions: Eviction[] = [];
   readonly committedPipelines = new Map<string, TaskInfo>();
+  /** GPU cards held per task UID (written by deviceshare). */
+  readonly taskDevices = new Map<string, number[]>();
 
   constructor(snapshot: SessionSnapshot, config: SessionConfig, private readonly builders: ReadonlyMap<string, PluginBuilder>) {
     const lists: (ResourceList | null | undefined)[] = [];
@@ -399,8 +401,8 @@ export class Session {
     const node = this.node(t.nodeName);
     if (node) node.removeTask(t);
     t.job.updateTaskStatus(t, 'Pending');
+    this.fireDeallocate(t); // handlers still see the node the task is leaving
     t.nodeName = null;
-    this.fireDeallocate(t);
   }
 
   unpipelineTask(t: TaskInfo): void {
@@ -418,7 +420,8 @@ export class Session {
   /** Send the bind: Allocated -> Binding, recorded in the output. */
   dispatch(t: TaskInfo): void {
     t.job.updateTaskStatus(t, 'Binding');
-    this.binds.push({ task: t.key, node: t.nodeName as string });
+    const cards = this.taskDevices.get(t.uid);
+    this.binds.push(cards ? { task: t.key, node: t.nodeName as string, gpuIndex: cards.slice() } : { task: t.key, node: t.nodeName as string });
   }
 
   /**

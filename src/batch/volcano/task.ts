@@ -60,6 +60,7 @@ export class TaskInfo {
   readonly nodeSelector: Readonly<Record<string, string>> | undefined;
   readonly tolerations: readonly Toleration[];
   readonly schedulingGated: boolean;
+  readonly gpuIndex: readonly number[] | undefined;
   readonly creationTime: number;
   readonly podIndex: number | null;
   status: TaskStatus;
@@ -81,6 +82,7 @@ export class TaskInfo {
     this.nodeSelector = spec.nodeSelector;
     this.tolerations = spec.tolerations ?? [];
     this.schedulingGated = spec.schedulingGated ?? false;
+    this.gpuIndex = spec.gpuIndex;
     this.creationTime = spec.creationTime ?? 0;
     this.podIndex = podIndex(spec.name);
     this.status = spec.status ?? 'Pending';

@@ -80,6 +80,8 @@ export interface TaskSpec {
   priority?: number;
   priorityClassName?: string;
   preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
+  /** GPU cards the pod holds (Volcano's `volcano.sh/gpu-index`), for deviceshare. */
+  gpuIndex?: readonly number[];
   /** Held by an external scheduling gate: never considered for placement. */
   schedulingGated?: boolean;
   creationTime?: number;
@@ -157,6 +159,8 @@ export interface Placement {
   /** `namespace/name` of the task. */
   task: string;
   node: string;
+  /** GPU cards chosen by the deviceshare plugin, when it placed the pod. */
+  gpuIndex?: number[];
 }
 
 export interface Eviction extends Placement {

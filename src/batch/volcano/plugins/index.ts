@@ -3,6 +3,7 @@ import type { PluginBuilder } from '../plugin.js';
 import { binpack } from './binpack.js';
 import { capacity } from './capacity.js';
 import { conformance } from './conformance.js';
+import { deviceshare } from './deviceshare.js';
 import { drf } from './drf.js';
 import { gang } from './gang.js';
 import { nodeorder } from './nodeorder.js';
@@ -15,6 +16,7 @@ export const BUILTIN_PLUGINS: ReadonlyMap<string, PluginBuilder> = new Map<strin
   ['binpack', binpack],
   ['capacity', capacity],
   ['conformance', conformance],
+  ['deviceshare', deviceshare],
   ['drf', drf],
   ['gang', gang],
   ['nodeorder', nodeorder],
