@@ -3,9 +3,11 @@
  * folder's README) against the pure session in `src/batch/volcano/`.
  *
  * This file only adapts vector inputs to the session's API and compares results; every algorithm
- * lives in `src/batch/volcano/`. The vector kind is recognised from the shape of its input and
- * expected value (never from its name). A vector of an unrecognised shape, an unknown expected
- * field, or a rollout trace (not implemented here) is a failure, never a skip.
+ * lives in `src/batch/volcano/` (and, for the Kurator rollout traces, `src/rollout/`). The vector
+ * kind is recognised from the shape of its input and expected value (never from its name). A
+ * vector of an unrecognised shape or with an unknown expected field is a failure, never a skip.
+ * Rollout traces compare every tick's phase, status weight, route weight, failedChecks and
+ * iterations (the `event` column is descriptive and not compared).
  */
 import { collectVectorFiles, readVectorFile, type ConformanceFailure, type ConformanceReport } from './common.js';
 import {
@@ -30,6 +32,7 @@ import {
   type SessionResult,
   type SessionSnapshot,
 } from '../batch/volcano/index.js';
+import { analysisFromKuratorPolicy, simulateRollout, type FlaggerAnalysis } from '../rollout/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -258,6 +261,19 @@ function runDrfPreemptable(v: Json): VectorOutcome {
   return { pass, expected: v.expected, got };
 }
 
+/** Fields of a rollout tick compared with the trace (the `event` text is a label, not compared). */
+const TICK_FIELDS = ['tick', 'phase', 'statusWeight', 'canaryRouteWeight', 'failedChecks', 'iterations'] as const;
+
+function runRollout(v: Json): VectorOutcome {
+  const analysis: FlaggerAnalysis = v.flaggerAnalysis ?? analysisFromKuratorPolicy(v.kuratorRolloutPolicy);
+  const ticks = simulateRollout(analysis, v.analysisOutcomes ?? []);
+  const exp: Json[] = v.expectedTicks ?? [];
+  const got = ticks.map((t) => Object.fromEntries(TICK_FIELDS.map((f) => [f, t[f]])));
+  const want = exp.map((t) => Object.fromEntries(TICK_FIELDS.map((f) => [f, t[f]])));
+  const pass = exp.length > 0 && got.length === want.length && got.every((g, i) => TICK_FIELDS.every((f) => g[f] === want[i][f]));
+  return { pass, expected: want, got };
+}
+
 function runSessionVector(v: Json): VectorOutcome {
   const snapshot = toSnapshot(v.input);
   const config = toConfig(v.config);
@@ -373,7 +389,7 @@ export function runVolcanoVector(v: Json): VectorOutcome {
   try {
     switch (kind) {
       case 'rollout':
-        return { pass: false, expected: v.expectedTicks, got: 'not implemented: rollout traces' };
+        return runRollout(v);
       case 'binpack':
         return runBinpack(v);
       case 'queue-share':

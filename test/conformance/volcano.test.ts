@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runVolcanoConformance, runVolcanoVector } from '../../src/conformance/volcano.js';
+import { nextWeight, simulateRollout } from '../../src/rollout/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(here, '../../../shared/conformance/volcano');
@@ -46,10 +47,30 @@ describe('volcano conformance', () => {
     });
   }
 
-  it('reports each rollout trace as a failure, never a silent skip', async () => {
+  it('passes every Kurator rollout trace, and fails a trace with a wrong tick', async () => {
     const r = await runVolcanoConformance([path.join(dir, 'kurator_rollout_traces.json')]);
-    expect(r.passed + r.failed).toBe(7);
-    for (const f of r.failures) expect(f.got).toBe('not implemented: rollout traces');
+    expect(r.failures).toEqual([]);
+    expect(r.passed).toBe(7);
+    for (const v of vectors('kurator_rollout_traces.json')) {
+      const ticks = v.expectedTicks;
+      const last = ticks.length - 1;
+      const wrongWeight = ticks.map((t: Json, i: number) => (i === last ? { ...t, statusWeight: t.statusWeight + 10 } : t));
+      expect(runVolcanoVector({ ...v, expectedTicks: wrongWeight }).pass, v.id).toBe(false);
+      expect(runVolcanoVector({ ...v, expectedTicks: ticks.slice(0, last) }).pass, v.id).toBe(false);
+      const wrongPhase = ticks.map((t: Json, i: number) => (i === 1 ? { ...t, phase: 'Failed' } : t));
+      expect(runVolcanoVector({ ...v, expectedTicks: wrongPhase }).pass, v.id).toBe(false);
+    }
+  });
+
+  it('rollout model: stepWeights, threshold 0 counts as 1, blue/green rollback', () => {
+    expect([0, 5, 25].map((w) => nextWeight({ stepWeights: [5, 25, 60] }, w))).toEqual([5, 25, 60]);
+    const steps = simulateRollout({ stepWeights: [5, 25, 60] }).map((t) => t.statusWeight);
+    expect(steps).toEqual([0, 5, 25, 60, 0, 0, 0]);
+    const t0 = simulateRollout({ maxWeight: 50, stepWeight: 10, threshold: 0 }, [true, false]);
+    expect(t0.at(-1)).toMatchObject({ phase: 'Failed', failedChecks: 0, canaryRouteWeight: 0 });
+    expect(t0).toHaveLength(5); // detect, 10 (pre-rollout), 20 (pass), fail, rollback
+    const bg = simulateRollout({ iterations: 3, threshold: 2 }, [false, false]);
+    expect(bg.map((t) => t.phase)).toEqual(['Progressing', 'Progressing', 'Progressing', 'Progressing', 'Failed']);
   });
 
   it('fails every scheduling vector whose expected value is made wrong', () => {

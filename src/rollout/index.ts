@@ -1,0 +1,12 @@
+/** Progressive delivery (Kurator rollout policy -> Flagger Canary), as pure functions. */
+export {
+  simulateRollout,
+  analysisFromKuratorPolicy,
+  strategyOf,
+  maxWeightOf,
+  nextWeight,
+  type FlaggerAnalysis,
+  type RolloutPhase,
+  type RolloutStrategy,
+  type RolloutTick,
+} from './flagger-canary.js';
