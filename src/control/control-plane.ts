@@ -1,18 +1,34 @@
 import type { EventHandler, Simulation } from '../kernel/index.js';
-import { Dispenser, resolveStrategyType, type Placement as KarmadaPlacement, type TargetCluster } from '../placement/karmada/index.js';
+import {
+  applicationEvictOptions, applicationTolerationSeconds, assessEvictionTasks, detectApplicationFailure, Dispenser,
+  gracefulEvictCluster, needEviction, resolveStrategyType, scheduleTrigger, taintEvictionPurgeMode,
+  type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
+} from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
 import type { Placement, PolicySpec } from '../scenario/types.js';
+import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
 import { Kind, Prio, type RunState } from './state.js';
 
 /** A ResourceBinding: one workload's placement state in the control plane. */
-interface Binding {
-  workload: number;
-  policy: PolicySpec | null;
-  placement: Placement;
-  previous: TargetCluster[];
+export interface Binding {
+  readonly index: number;
+  readonly workload: number;
+  readonly policy: PolicySpec | null;
+  readonly placement: Placement;
+  /** The placement it was last scheduled with (applied-placement annotation); null = never. */
+  applied: Placement | null;
+  spec: ResourceBindingSpec;
+  status: { schedulerObservedAffinityName?: string; lastScheduledTime?: number | null };
+  queued: boolean;
   attempts: number;
+  /** Application failover: when each cluster was first seen Unhealthy. */
+  firstSeenUnhealthy: Record<string, number>;
+  /** Replicas (and Job completions) delivered to each member cluster index. */
+  delivered: Map<number, { replicas: number; completions: number }>;
+  /** A taint re-check is scheduled. */
+  taintCheckAt: number;
 }
 
 interface WorkDelivery {
@@ -20,6 +36,11 @@ interface WorkDelivery {
   cluster: number;
   replicas: number;
   completions: number;
+}
+
+/** Something that happened in the control plane that the failover metrics want to know. */
+export interface ControlPlaneObserver {
+  evicted(binding: Binding, cluster: string, reason: string, now: number): void;
 }
 
 /**
@@ -36,34 +57,55 @@ const STANDARD_API_ENABLEMENTS = [
 const BACKOFF_INITIAL = 1;
 const BACKOFF_MAX = 10;
 const UNSCHEDULABLE_RETRY = 300;
+/** Eviction workers per queue (RB queue); each paced at `resourceEvictionRate` per second. */
+const EVICTION_WORKERS = 3;
+/** How often the graceful-eviction and application-failover controllers look again while they have work. */
+const RECHECK = 1;
 
 /**
- * The Karmada control plane, first cut: a workload's creation makes a ResourceBinding (its
- * policy matched as Karmada's detector does), the binding waits in a FIFO scheduling queue and
- * takes `schedulingLatency` to schedule, the fleet scheduler decides the target clusters, and a
- * Work per target cluster reaches the member after the control plane → member network latency.
- * A workload no policy claims is not propagated (as in Karmada) and is reported as such.
+ * The Karmada control plane (spec §1, §2, §10): the resource detector turns a workload into a
+ * ResourceBinding (policy matched as Karmada does); bindings wait in a FIFO scheduling queue
+ * (all priorities equal) and take `schedulingLatency` each; a dequeued binding is scheduled only
+ * when Karmada's triggers say so (first schedule, replica change, eviction, Duplicated on cluster
+ * updates; a Divided workload is otherwise sticky); the fleet scheduler sees each member as its
+ * Cluster object (labels, taints, the resource summary last collected); the binding controller
+ * sends each member its Work after the control plane → member latency, and holds Works for an
+ * unreachable member until it is reachable again. Failover: the taint manager (Failover gate and
+ * `enableNoExecuteTaintEviction`), graceful-eviction cleanup and application failover, with
+ * Karmada's defaults.
  */
-export class ControlPlane implements EventHandler {
+export class ControlPlane implements EventHandler, ClusterChangeListener {
+  readonly bindings: Binding[] = [];
+  readonly health: ClusterHealth;
   private readonly state: RunState;
   private readonly scheduler: FleetScheduler;
   private readonly members: MemberCluster[];
-  private readonly bindings: Binding[] = [];
-  private busyUntil = 0;
+  private readonly queue: number[] = [];
+  private busy = false;
   private readonly regionIndex: number;
+  /** Time the next eviction may start, per worker. */
+  private readonly evictionWorkerFreeAt = new Float64Array(EVICTION_WORKERS);
+  /** Works waiting for an unreachable member, by cluster index. */
+  private readonly parked = new Map<number, WorkDelivery[]>();
+  private evictionTickQueued = false;
+  private failoverTickQueued = false;
+  observer: ControlPlaneObserver | null = null;
 
   constructor(state: RunState, scheduler: FleetScheduler, members: MemberCluster[]) {
     this.state = state;
     this.scheduler = scheduler;
     this.members = members;
     this.regionIndex = state.world.network.regionIndex(state.scenario.controlPlane.region);
+    this.health = new ClusterHealth(state, members, this.regionIndex);
+    this.health.setListener(this);
   }
 
-  /** Schedule every workload's creation. */
+  /** Schedule every workload's creation and start the health controllers. */
   start(): void {
     for (const w of this.state.workloads) {
       this.state.sim.schedule(w.spec.arrival, this, Kind.WorkloadArrive, w.index, Prio.Fact);
     }
+    this.health.start();
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
@@ -72,17 +114,34 @@ export class ControlPlane implements EventHandler {
         this.arrive(data as number);
         break;
       case Kind.ScheduleBinding:
-        this.scheduleBinding(data as number, sim);
+        this.busy = false;
+        this.doScheduleBinding(data as number, sim.now);
+        this.startNext();
         break;
-      case Kind.DeliverWork: {
-        const d = data as WorkDelivery;
-        this.members[d.cluster].applyWork(this.bindings[d.binding].workload, d.replicas, d.completions);
+      case Kind.Requeue:
+        this.enqueue(data as number);
         break;
-      }
+      case Kind.DeliverWork:
+        this.deliver(data as WorkDelivery);
+        break;
+      case Kind.TaintCheck:
+        this.taintCheck(data as number, sim.now);
+        break;
+      case Kind.EvictionTick:
+        this.evictionTickQueued = false;
+        this.gracefulEvictionSweep(sim.now);
+        break;
+      case Kind.FailoverTick:
+        this.failoverTickQueued = false;
+        this.applicationFailoverSweep(sim.now);
+        break;
       default:
         throw new Error(`control plane: unknown event kind ${kind}`);
     }
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Detector and scheduling queue
 
   private arrive(workload: number): void {
     const w = this.state.workloads[workload];
@@ -92,108 +151,352 @@ export class ControlPlane implements EventHandler {
       w.schedulingError = 'no PropagationPolicy matches this workload; it is not propagated';
       return;
     }
-    const b = this.bindings.length;
-    this.bindings.push({ workload, policy, placement, previous: [], attempts: 0 });
-    this.enqueue(b, 0);
+    const spec = w.spec;
+    const t = spec.template;
+    const index = this.bindings.length;
+    this.bindings.push({
+      index,
+      workload,
+      policy,
+      placement,
+      applied: null,
+      spec: {
+        resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
+        replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
+        replicaRequirements: {
+          resourceRequest: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) },
+        },
+        placement: placement as KarmadaPlacement,
+        clusters: [],
+        gracefulEvictionTasks: [],
+      },
+      status: {},
+      queued: false,
+      attempts: 0,
+      firstSeenUnhealthy: {},
+      delivered: new Map(),
+      taintCheckAt: Infinity,
+    });
+    this.enqueue(index);
+    if (policy?.failover?.application && policy.propagateDeps) this.requestFailoverTick();
+  }
+
+  private enqueue(b: number): void {
+    const binding = this.bindings[b];
+    if (binding.queued) return;
+    binding.queued = true;
+    this.queue.push(b);
+    this.startNext();
   }
 
   /** The scheduler handles one binding at a time, `schedulingLatency` each. */
-  private enqueue(binding: number, delay: number): void {
-    const sim = this.state.sim;
-    const start = Math.max(sim.now + delay, this.busyUntil);
-    const done = start + this.state.scenario.controlPlane.schedulingLatency;
-    this.busyUntil = done;
-    sim.schedule(done, this, Kind.ScheduleBinding, binding, Prio.Control);
+  private startNext(): void {
+    if (this.busy || this.queue.length === 0) return;
+    const b = this.queue.shift()!;
+    this.bindings[b].queued = false;
+    this.busy = true;
+    this.state.sim.scheduleAfter(this.state.scenario.controlPlane.schedulingLatency, this, Kind.ScheduleBinding, b, Prio.Control);
   }
 
-  /** What the scheduler sees of each member cluster (live resource summaries, for now). */
+  /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
-    const s = this.state;
-    const c = s.counters;
-    return s.world.clusters
-      .filter((ci) => ci.spec.role === 'member')
-      .map((ci) => ({
-        name: ci.name,
-        region: ci.spec.region,
-        zones: ci.spec.zones,
-        provider: ci.spec.provider,
-        labels: ci.spec.labels,
-        taints: ci.spec.taints,
-        ready: true,
+    const withNodes = this.state.scenario.karmada.enableSchedulerEstimator;
+    return this.health.records.map((r) => {
+      const spec = r.member.info.spec;
+      const view: ClusterView = {
+        name: r.name,
+        region: spec.region,
+        zones: spec.zones,
+        provider: spec.provider,
+        labels: spec.labels,
+        taints: r.taints,
+        ready: r.ready,
         apiEnablements: STANDARD_API_ENABLEMENTS,
         completeAPIEnablements: true,
-        spot: ci.spec.spot,
-        prices: ci.spec.prices,
-        resourceSummary: {
-          allocatable: { cpu: c.cpuAlloc[ci.index], memory: c.memAlloc[ci.index] * 2 ** 20, pods: c.podsAlloc[ci.index], 'nvidia.com/gpu': c.gpuAlloc[ci.index] },
-          allocated: { cpu: c.cpuUsed[ci.index], memory: c.memUsed[ci.index] * 2 ** 20, pods: c.podsBound[ci.index] + c.podsPending[ci.index], 'nvidia.com/gpu': c.gpuUsed[ci.index] },
-        },
-      }));
+        spot: spec.spot,
+        prices: spec.prices,
+        resourceSummary: r.summary,
+      };
+      // karmada-scheduler-estimator answers from the member's own informer cache, when reachable.
+      if (withNodes && r.member.apiReachable) view.nodes = r.member.nodeSnapshots();
+      return view;
+    });
   }
 
-  private scheduleBinding(bi: number, sim: Simulation): void {
+  private doScheduleBinding(bi: number, now: number): void {
     const b = this.bindings[bi];
     const w = this.state.workloads[b.workload];
-    const spec = w.spec;
-    const t = spec.template;
-    const replicas = spec.kind === 'Deployment' ? spec.replicas : spec.parallelism;
+    const trigger = scheduleTrigger({ spec: b.spec, status: b.status, appliedPlacement: b.applied as KarmadaPlacement | null });
+    if (trigger === null) return; // sticky: nothing to do
     const req: BindingRequest = {
-      uid: spec.uid,
-      workload: spec,
-      replicas,
-      replicaRequirements: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': t.gpus } : {}) },
+      uid: w.spec.uid,
+      workload: w.spec,
+      replicas: b.spec.replicas,
+      replicaRequirements: b.spec.replicaRequirements!.resourceRequest!,
       placement: b.placement,
       policy: b.policy,
-      previous: b.previous,
+      previous: b.spec.clusters ?? [],
+      status: b.status,
+      gracefulEvictionTasks: b.spec.gracefulEvictionTasks ?? [],
+      options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator },
     };
     const out = this.scheduler.schedule(req, this.clusterViews());
     b.attempts++;
     if (!out.ok) {
       w.schedulingError = `${out.kind}: ${out.message}`;
       if (out.kind === 'FitError') {
-        this.apply(bi, []);
+        this.setResult(b, [], now);
         return;
       }
       const delay = out.kind === 'Unschedulable' ? UNSCHEDULABLE_RETRY : Math.min(BACKOFF_MAX, BACKOFF_INITIAL * 2 ** (b.attempts - 1));
-      this.enqueue(bi, delay);
+      this.state.sim.scheduleAfter(delay, this, Kind.Requeue, bi, Prio.Control);
       return;
     }
+    b.attempts = 0;
     w.schedulingError = '';
-    if (Number.isNaN(w.firstPlacedAt)) w.firstPlacedAt = sim.now;
-    this.apply(bi, out.clusters);
+    if (Number.isNaN(w.firstPlacedAt)) w.firstPlacedAt = now;
+    b.applied = b.placement;
+    b.status = { ...b.status, lastScheduledTime: now, ...(out.schedulerObservedAffinityName ? { schedulerObservedAffinityName: out.schedulerObservedAffinityName } : {}) };
+    this.setResult(b, out.clusters, now);
   }
 
-  /** Replace the binding's result and send each member the Work it should now have. */
-  private apply(bi: number, clusters: TargetCluster[]): void {
-    const b = this.bindings[bi];
+  private setResult(b: Binding, clusters: TargetCluster[], now: number): void {
+    b.spec = { ...b.spec, clusters: clusters.map((c) => ({ name: c.name, replicas: c.replicas })) };
+    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.syncWorks(b);
+    if (b.spec.clusters!.length > 0) this.scheduleTaintChecks(b, now);
+    if ((b.spec.gracefulEvictionTasks ?? []).length) this.requestEvictionTick();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Binding controller: Works
+
+  /**
+   * Desired Works: every cluster of `spec.clusters`, plus each cluster still in a graceful
+   * eviction task (its old Work stays until the task is removed), except with purgeMode Directly.
+   */
+  private syncWorks(b: Binding): void {
     const w = this.state.workloads[b.workload];
     const spec = w.spec;
     const world = this.state.world;
-    const sim = this.state.sim;
-    // A Job's completions are divided in proportion to the parallelism each cluster got (Webster).
+    const clusters = b.spec.clusters ?? [];
+    const want = new Map<number, { replicas: number; completions: number }>();
     const completions = new Map<string, number>();
     if (spec.kind === 'Job') {
+      // A Job's completions are divided in proportion to the parallelism each cluster got (Webster),
+      // or repeated in full under Duplicated.
       if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
-      else {
+      else if (clusters.length) {
         const shares = new Dispenser(spec.completions, null, spec.uid).allocateByWeight(clusters.map((c) => ({ clusterName: c.name, weight: c.replicas })));
         for (const s of shares) completions.set(s.name, s.replicas);
       }
     }
-    const names = new Set(clusters.map((c) => c.name));
-    const deliveries: WorkDelivery[] = [];
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      deliveries.push({ binding: bi, cluster: ci.index, replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      want.set(ci.index, { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
     }
-    for (const p of b.previous) {
-      if (!names.has(p.name)) deliveries.push({ binding: bi, cluster: world.clusterByName.get(p.name)!.index, replicas: 0, completions: 0 });
+    for (const task of b.spec.gracefulEvictionTasks ?? []) {
+      if (task.purgeMode === 'Directly') continue;
+      const ci = world.clusterByName.get(task.fromCluster)!;
+      if (!want.has(ci.index)) want.set(ci.index, b.delivered.get(ci.index) ?? { replicas: task.replicas ?? 0, completions: 0 });
     }
-    for (const d of deliveries) {
-      const latency = world.network.latency(this.regionIndex, world.clusters[d.cluster].regionIndex);
-      sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+    const all = new Set<number>([...b.delivered.keys(), ...want.keys()]);
+    for (const ci of [...all].sort((x, y) => x - y)) {
+      const next = want.get(ci) ?? { replicas: 0, completions: 0 };
+      const prev = b.delivered.get(ci);
+      if (prev && prev.replicas === next.replicas && prev.completions === next.completions) continue;
+      if (next.replicas === 0 && !prev) continue;
+      if (next.replicas === 0) b.delivered.delete(ci);
+      else b.delivered.set(ci, next);
+      const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
+      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, { binding: b.index, cluster: ci, ...next }, Prio.Fact);
     }
-    b.previous = clusters.map((c) => ({ name: c.name, replicas: c.replicas }));
-    w.placement = b.previous;
+  }
+
+  private deliver(d: WorkDelivery): void {
+    const m = this.members[d.cluster];
+    if (!m.apiReachable) {
+      // The execution controller retries until the member answers.
+      const list = this.parked.get(d.cluster) ?? [];
+      list.push(d);
+      this.parked.set(d.cluster, list);
+      return;
+    }
+    m.applyWork(this.bindings[d.binding].workload, d.replicas, d.completions);
+  }
+
+  /** A member is reachable again: apply the Works that waited for it, in order. */
+  memberReachable(cluster: number): void {
+    const list = this.parked.get(cluster);
+    if (!list) return;
+    this.parked.delete(cluster);
+    for (const d of list) this.members[cluster].applyWork(this.bindings[d.binding].workload, d.replicas, d.completions);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Cluster changes (ClusterChangeListener)
+
+  clusterReadyChanged(): void {
+    // Karmada reacts to the taints the condition brings, below; aggregated health is re-read by
+    // the failover controllers.
+    this.requestEvictionTick();
+    this.requestFailoverTick();
+  }
+
+  /** A cluster update (taints changed): enqueue the bindings it may affect; run the taint manager. */
+  clusterTaintsChanged(c: ClusterRecord, now: number): void {
+    for (const b of this.bindings) {
+      this.enqueue(b.index);
+      if ((b.spec.clusters ?? []).some((t) => t.name === c.name)) this.taintCheck(b.index, now);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Taint manager (spec §10.4)
+
+  private taintManagerOn(): boolean {
+    const k = this.state.scenario.karmada;
+    return k.featureGates.Failover && k.enableNoExecuteTaintEviction;
+  }
+
+  private scheduleTaintChecks(b: Binding, now: number): void {
+    if (!this.taintManagerOn()) return;
+    for (const t of b.spec.clusters ?? []) {
+      const r = this.health.records.find((x) => x.name === t.name);
+      if (r && r.taints.some((x) => x.effect === 'NoExecute')) {
+        this.taintCheck(b.index, now);
+        return;
+      }
+    }
+  }
+
+  private taintCheck(bi: number, now: number): void {
+    if (!this.taintManagerOn()) return;
+    const b = this.bindings[bi];
+    if (b.taintCheckAt <= now) b.taintCheckAt = Infinity;
+    let recheck = Infinity;
+    for (const t of [...(b.spec.clusters ?? [])]) {
+      const r = this.health.records.find((x) => x.name === t.name);
+      if (!r) continue;
+      const d = needEviction({
+        enableNoExecuteTaintEviction: true,
+        taints: r.taints,
+        clusterTolerations: (b.applied ?? b.placement).clusterTolerations ?? [],
+        now,
+      });
+      if (d.needEviction) this.queueEviction(b, r.name, now);
+      else if (d.tolerationSeconds > 0) recheck = Math.min(recheck, now + d.tolerationSeconds);
+    }
+    if (recheck < b.taintCheckAt) {
+      b.taintCheckAt = recheck;
+      this.state.sim.schedule(recheck, this, Kind.TaintCheck, bi, Prio.Control);
+    }
+  }
+
+  /** Evictions are paced: `resourceEvictionRate` per second per worker, three workers. */
+  private queueEviction(b: Binding, cluster: string, now: number): void {
+    const rate = this.state.scenario.karmada.resourceEvictionRate;
+    const gap = rate > 0 ? 1 / rate : 1800;
+    let w = 0;
+    for (let i = 1; i < EVICTION_WORKERS; i++) if (this.evictionWorkerFreeAt[i] < this.evictionWorkerFreeAt[w]) w = i;
+    const at = Math.max(now, this.evictionWorkerFreeAt[w]);
+    this.evictionWorkerFreeAt[w] = at + gap;
+    const purgeMode = taintEvictionPurgeMode(b.policy?.failover ?? null, this.state.scenario.karmada.noExecuteTaintEvictionPurgeMode);
+    if (at <= now) this.evict(b, cluster, { purgeMode, reason: 'TaintUntolerated', producer: 'resource-binding-taint-manager' }, now);
+    else this.state.sim.schedule(at, { handleEvent: (_k, _d, sim) => this.evictIfStill(b, cluster, purgeMode, sim.now) }, 0, null, Prio.Control);
+  }
+
+  private evictIfStill(b: Binding, cluster: string, purgeMode: 'Directly' | 'Gracefully' | 'Never', now: number): void {
+    if (!(b.spec.clusters ?? []).some((t) => t.name === cluster)) return;
+    const r = this.health.records.find((x) => x.name === cluster)!;
+    const d = needEviction({ enableNoExecuteTaintEviction: true, taints: r.taints, clusterTolerations: (b.applied ?? b.placement).clusterTolerations ?? [], now });
+    if (d.needEviction) this.evict(b, cluster, { purgeMode, reason: 'TaintUntolerated', producer: 'resource-binding-taint-manager' }, now);
+  }
+
+  /** `GracefulEvictCluster` (or, without the GracefulEviction gate, a plain removal); then reschedule. */
+  private evict(b: Binding, cluster: string, opts: { purgeMode: 'Directly' | 'Gracefully' | 'Never'; reason: string; producer: string; gracePeriodSeconds?: number; suppressDeletion?: boolean }, now: number): void {
+    if (!(b.spec.clusters ?? []).some((t) => t.name === cluster)) return;
+    if (this.state.scenario.karmada.featureGates.GracefulEviction) {
+      b.spec = gracefulEvictCluster(b.spec, cluster, { ...opts, now });
+    } else {
+      b.spec = { ...b.spec, clusters: (b.spec.clusters ?? []).filter((t) => t.name !== cluster) };
+    }
+    this.observer?.evicted(b, cluster, opts.reason, now);
+    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.syncWorks(b);
+    this.enqueue(b.index);
+    this.requestEvictionTick();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Graceful eviction cleanup (spec §10.5) and application failover (spec §10.6)
+
+  /** Aggregated health of a binding in one cluster: Unknown if unreachable; Healthy if all its replicas there are Ready. */
+  private health_(b: Binding, cluster: string): 'Healthy' | 'Unhealthy' | 'Unknown' {
+    const ci = this.state.world.clusterByName.get(cluster)!;
+    const m = this.members[ci.index];
+    if (!m.apiReachable) return 'Unknown';
+    const here = m.workloadHere(b.workload);
+    if (!here) return 'Unknown';
+    if (here.kind === 'Job') return 'Healthy';
+    return here.ready >= here.desired ? 'Healthy' : 'Unhealthy';
+  }
+
+  private requestEvictionTick(): void {
+    if (this.evictionTickQueued) return;
+    if (!this.bindings.some((b) => (b.spec.gracefulEvictionTasks ?? []).length > 0)) return;
+    this.evictionTickQueued = true;
+    this.state.sim.scheduleAfter(RECHECK, this, Kind.EvictionTick, null, Prio.Control);
+  }
+
+  private gracefulEvictionSweep(now: number): void {
+    const timeout = this.state.scenario.karmada.gracefulEvictionTimeout;
+    for (const b of this.bindings) {
+      const tasks = b.spec.gracefulEvictionTasks ?? [];
+      if (tasks.length === 0) continue;
+      const observedHealth: Record<string, string> = {};
+      for (const t of b.spec.clusters ?? []) observedHealth[t.name] = this.health_(b, t.name);
+      // hasScheduled: the scheduler has seen the current spec (it is not waiting in the queue).
+      const r = assessEvictionTasks(tasks, { timeout, scheduleResult: b.spec.clusters ?? [], observedHealth, hasScheduled: !b.queued, now });
+      if (r.evictedClusters.length > 0 || r.keptTasks.some((t, i) => t !== tasks[i])) {
+        b.spec = { ...b.spec, gracefulEvictionTasks: r.keptTasks as GracefulEvictionTask[] };
+        this.syncWorks(b);
+      }
+    }
+    this.requestEvictionTick();
+  }
+
+  private requestFailoverTick(): void {
+    if (this.failoverTickQueued) return;
+    if (!this.bindings.some((b) => b.policy?.failover?.application && b.policy.propagateDeps)) return;
+    this.failoverTickQueued = true;
+    this.state.sim.scheduleAfter(RECHECK, this, Kind.FailoverTick, null, Prio.Control);
+  }
+
+  private applicationFailoverSweep(now: number): void {
+    for (const b of this.bindings) {
+      const app = b.policy?.failover?.application;
+      if (!app || !b.policy!.propagateDeps) continue;
+      const unhealthy = (b.spec.clusters ?? []).map((t) => t.name).filter((c) => this.health_(b, c) === 'Unhealthy');
+      const r = detectApplicationFailure(unhealthy, applicationTolerationSeconds(app), b.firstSeenUnhealthy, now);
+      b.firstSeenUnhealthy = r.firstSeenUnhealthy;
+      for (const c of r.evictClusters) {
+        const o = applicationEvictOptions(app, now);
+        this.evict(
+          b,
+          c,
+          {
+            purgeMode: o.purgeMode ?? 'Gracefully',
+            reason: 'ApplicationFailure',
+            producer: o.producer ?? 'resource-binding-application-failover-controller',
+            ...(o.gracePeriodSeconds ? { gracePeriodSeconds: o.gracePeriodSeconds } : {}),
+            ...(o.suppressDeletion ? { suppressDeletion: true } : {}),
+          },
+          now,
+        );
+      }
+    }
+    this.requestFailoverTick();
   }
 }

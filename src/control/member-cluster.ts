@@ -7,7 +7,7 @@ import {
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
-import { Kind, Prio, type RunState, type RuntimeWorkload } from './state.js';
+import { changeReady, Kind, Prio, type RunState, type RuntimeWorkload } from './state.js';
 
 /**
  * One member cluster: the Deployment and Job controllers, the kubelets of its nodes, and the
@@ -62,8 +62,98 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     this.scheduler = mf(info, this.scorer);
   }
 
+  /** False while the control plane cannot reach this member's API server (partition, outage). */
+  apiReachable = true;
+  /** True while the member's nodes are down (an outage): nothing runs or binds here. */
+  nodesDown = false;
+
   get pendingCount(): number {
     return this.pending.length;
+  }
+
+  /**
+   * Take every node down (or bring them back). Pods on a node that goes down are lost at once
+   * and their controllers replace them; the replacements wait Pending until nodes return.
+   */
+  setNodesDown(down: boolean): void {
+    if (down === this.nodesDown) return;
+    this.nodesDown = down;
+    const w = this.world;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) w.nodeReady[n] = down ? 0 : 1;
+    if (down) {
+      for (let o = 0; o < this.owners.length; o++) {
+        const owner = this.owners[o];
+        const lost = owner.pods.filter((p) => this.pods.phase[p] === PodPhase.Starting || this.pods.phase[p] === PodPhase.Running);
+        for (const p of lost) {
+          this.terminate(p);
+          if (owner.kind === 'Job') owner.active--;
+        }
+        this.reconcile(o);
+      }
+    } else {
+      this.requestCycle();
+    }
+  }
+
+  /** Ready and desired pods of a workload here (for Karmada's aggregated health). */
+  workloadHere(workload: number): { desired: number; ready: number; kind: 'Deployment' | 'Job' } | null {
+    const o = this.owners.find((x) => x.workload === workload);
+    if (!o) return null;
+    let ready = 0;
+    for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
+    return { desired: o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded), ready, kind: o.kind };
+  }
+
+  /**
+   * Karmada's cluster resourceSummary as the member would report it now: allocatable of the
+   * ready nodes; allocated = requests of pods bound to nodes; allocating = requests of pods not
+   * yet bound. cpu in millicores, memory in bytes, pods, nvidia.com/gpu in GPUs.
+   */
+  resourceSummary(): { allocatable: Record<string, number>; allocated: Record<string, number>; allocating: Record<string, number> } {
+    const w = this.world;
+    let cpu = 0;
+    let mem = 0;
+    let pods = 0;
+    let gpu = 0;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      if (!w.nodeReady[n]) continue;
+      cpu += w.cpuAlloc[n];
+      mem += w.memAlloc[n];
+      pods += w.podsAlloc[n];
+      gpu += w.gpuAlloc[n];
+    }
+    const c = this.state.counters;
+    const k = this.info.index;
+    let pCpu = 0;
+    let pMem = 0;
+    let pGpu = 0;
+    for (const id of this.pending) {
+      const t = this.template(id);
+      pCpu += t.cpuMillis;
+      pMem += t.memoryMiB;
+      pGpu += (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
+    }
+    return {
+      allocatable: { cpu, memory: mem * 2 ** 20, pods, 'nvidia.com/gpu': gpu },
+      allocated: { cpu: c.cpuUsed[k], memory: c.memUsed[k] * 2 ** 20, pods: c.podsBound[k], 'nvidia.com/gpu': c.gpuUsed[k] },
+      allocating: { cpu: pCpu, memory: pMem * 2 ** 20, pods: this.pending.length, 'nvidia.com/gpu': pGpu },
+    };
+  }
+
+  /** Per-node free resources (for the accurate, node-level estimator). */
+  nodeSnapshots(): { name: string; allocatable: Record<string, number>; requested: Record<string, number>; pods: number; unschedulable: boolean }[] {
+    const w = this.world;
+    const out = [];
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      out.push({
+        name: w.nodeName(n),
+        allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], 'nvidia.com/gpu': w.gpuAlloc[n] },
+        requested: { cpu: w.cpuAlloc[n] - w.cpuFree[n], memory: (w.memAlloc[n] - w.memFree[n]) * 2 ** 20, 'nvidia.com/gpu': w.gpuAlloc[n] - w.gpuFree[n] },
+        pods: w.podsAlloc[n] - w.podsFree[n],
+        unschedulable: !w.nodeReady[n],
+      });
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -265,7 +355,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
       s.counters.podsPending[this.info.index]--;
     } else if (phase === PodPhase.Starting || phase === PodPhase.Running) {
       if (phase === PodPhase.Running) {
-        w.ready--;
+        changeReady(w, this.info.index, -1, this.sim.now);
         s.counters.podsReady[this.info.index]--;
       }
       this.release(id);
@@ -348,7 +438,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     pods.phase[id] = PodPhase.Running;
     pods.ready[id] = sim.now;
     const w = s.workloads[pods.workload[id]];
-    w.ready++;
+    changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
     if (w.spec.kind === 'Job') {
@@ -371,7 +461,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     const pods = this.pods;
     if (pods.phase[id] !== PodPhase.Running) return;
     const w = s.workloads[pods.workload[id]];
-    w.ready--;
+    changeReady(w, this.info.index, -1, this.sim.now);
     s.counters.podsReady[this.info.index]--;
     this.release(id);
     pods.phase[id] = PodPhase.Succeeded;

@@ -13,6 +13,15 @@ export const enum Kind {
   PodReady = 11,
   PodFinish = 12,
   Sample = 20,
+  StatusProbe = 30,
+  StatusReport = 31,
+  MonitorTick = 32,
+  Requeue = 40,
+  TaintCheck = 41,
+  EvictionTick = 42,
+  FailoverTick = 43,
+  FaultStart = 50,
+  FaultEnd = 51,
 }
 
 /** Event priorities at equal times: facts first, then scheduling cycles, then sampling. */
@@ -43,6 +52,11 @@ export interface RuntimeWorkload {
   /** Job parts still running, one per member cluster that got replicas. */
   openParts: number;
   schedulingError: string;
+  /** Ready pods per cluster (by cluster index). */
+  readyByCluster: Int32Array;
+  /** ∫ max(0, desired - ready) dt up to `availabilityAt` (Deployments; replica-seconds). */
+  unavailableSeconds: number;
+  availabilityAt: number;
 }
 
 /** Per-cluster counters kept up to date on every bind/free (the sampler reads them). */
@@ -92,7 +106,7 @@ export interface RunState {
   imageId(ref: string): number;
 }
 
-export function newRuntimeWorkload(index: number, spec: WorkloadSpec): RuntimeWorkload {
+export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: number): RuntimeWorkload {
   const desired = spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions);
   return {
     index,
@@ -110,5 +124,24 @@ export function newRuntimeWorkload(index: number, spec: WorkloadSpec): RuntimeWo
     placement: [],
     openParts: 0,
     schedulingError: '',
+    readyByCluster: new Int32Array(clusters),
+    unavailableSeconds: 0,
+    availabilityAt: spec.arrival,
   };
+}
+
+/** Bring a Deployment's unavailable replica-seconds up to `now` (call before `ready` changes, and at the end). */
+export function accrueUnavailability(w: RuntimeWorkload, now: number): void {
+  if (w.spec.kind === 'Deployment' && now > w.availabilityAt) {
+    const missing = w.desired - w.ready;
+    if (missing > 0) w.unavailableSeconds += missing * (now - w.availabilityAt);
+  }
+  if (now > w.availabilityAt) w.availabilityAt = now;
+}
+
+/** A pod of `w` in `cluster` became Ready (+1) or stopped being Ready (-1). */
+export function changeReady(w: RuntimeWorkload, cluster: number, delta: 1 | -1, now: number): void {
+  accrueUnavailability(w, now);
+  w.ready += delta;
+  w.readyByCluster[cluster] += delta;
 }

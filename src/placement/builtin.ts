@@ -11,6 +11,7 @@ export const karmadaScheduler: FleetScheduler = {
   name: 'karmada',
   description: "Karmada's scheduler: each workload's PropagationPolicy as written",
   schedule(b: BindingRequest, clusters: readonly ClusterView[]): ScheduleOutcome {
+    const options = b.options ?? {};
     const r = scheduleBinding({
       spec: {
         resource: { apiVersion: b.workload.apiVersion, kind: b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
@@ -18,9 +19,12 @@ export const karmadaScheduler: FleetScheduler = {
         replicaRequirements: { resourceRequest: b.replicaRequirements },
         placement: b.placement,
         clusters: b.previous,
+        ...(b.gracefulEvictionTasks ? { gracefulEvictionTasks: b.gracefulEvictionTasks } : {}),
+        ...(b.rescheduleTriggeredAt !== undefined ? { rescheduleTriggeredAt: b.rescheduleTriggeredAt } : {}),
       },
       ...(b.status ? { status: b.status } : {}),
       clusters,
+      ...(options.enableSchedulerEstimator ? { enableSchedulerEstimator: true } : {}),
     });
     if (r.ok) {
       return { ok: true, clusters: r.clusters, ...(r.schedulerObservedAffinityName ? { schedulerObservedAffinityName: r.schedulerObservedAffinityName } : {}) };

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Cluster, ResourceBindingStatus, TargetCluster } from './karmada/types.js';
+import type { Cluster, GracefulEvictionTask, ResourceBindingStatus, TargetCluster } from './karmada/types.js';
 import type { Placement, PolicySpec, WorkloadSpec } from '../scenario/types.js';
 
 /**
@@ -16,8 +16,8 @@ export interface ClusterView extends Cluster {
   zones: string[];
   provider: string;
   labels: Record<string, string>;
-  /** Ready condition as the control plane last saw it. */
-  ready: boolean;
+  /** Ready condition status as the control plane last saw it. */
+  ready: 'True' | 'False' | 'Unknown';
   spot: boolean;
   /** Price per hour of one core, one GiB, one GPU. */
   prices: { cpu: number; memory: number; gpu: number };
@@ -40,6 +40,12 @@ export interface BindingRequest {
   previous: TargetCluster[];
   /** Binding status the scheduler reads (observed affinity term, last scheduled time). */
   status?: ResourceBindingStatus;
+  /** Clusters this binding is being evicted from (Karmada's ClusterEviction filter keeps them out). */
+  gracefulEvictionTasks?: GracefulEvictionTask[];
+  /** When a WorkloadRebalancer asked for a fresh schedule (seconds), if ever. */
+  rescheduleTriggeredAt?: number | null;
+  /** Control-plane options that change scheduling (karmada-scheduler flags). */
+  options?: { enableSchedulerEstimator?: boolean };
 }
 
 export type ScheduleOutcome =

@@ -43,9 +43,74 @@ function lineChart(title: string, rows: object[], yTitle: string, format: string
   } as VegaLiteSpec;
 }
 
+/** How a run is named when a report holds several: `variant / scheduler`. */
+export function runLabel(run: RunResult): string {
+  return run.variant ? `${run.variant} / ${run.scheduler}` : run.scheduler;
+}
+
+/** Ready replicas per cluster (stacked) with the failover events as rules: the failover timeline. */
+function failoverTimeline(run: RunResult, tag: string): VegaLiteSpec {
+  const ready = seriesRows(run, 'replicas', true);
+  const events = run.timeline.map((e) => ({
+    minute: Math.round((e.t / 60) * 1000) / 1000,
+    cluster: e.cluster,
+    kind: e.event.startsWith('fault') ? 'fault' : e.event === 'recovered' ? 'recovered' : e.event.startsWith('evicted') ? 'eviction' : 'cluster condition',
+    event: e.event,
+  }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Failover timeline${tag}`,
+    width: 760,
+    height: 260,
+    layer: [
+      {
+        data: { values: ready },
+        mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+        encoding: {
+          x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
+          y: { field: 'value', type: 'quantitative', title: 'ready replicas', stack: 'zero' },
+          color: { field: 'cluster', type: 'nominal', title: 'cluster' },
+        },
+      },
+      {
+        data: { values: events },
+        mark: { type: 'rule', strokeWidth: 2, strokeDash: [4, 3] },
+        encoding: {
+          x: { field: 'minute', type: 'quantitative' },
+          strokeDash: { field: 'kind', type: 'nominal', title: 'event' },
+          tooltip: [
+            { field: 'minute', type: 'quantitative', format: '.2f', title: 'minute' },
+            { field: 'cluster', type: 'nominal' },
+            { field: 'event', type: 'nominal' },
+          ],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  } as VegaLiteSpec;
+}
+
+function failoverTable(run: RunResult): ReportSection['table'] {
+  return {
+    columns: ['cluster', 'mode', 'at', 'recovered at', 'detection', 'first eviction', 'failover (all ready elsewhere)', 'fully ready again', 'unavailable replica-s', 'affected'],
+    rows: run.failovers.map((f) => [
+      f.cluster,
+      f.mode,
+      fmtSeconds(f.at),
+      f.recoveredAt === null ? 'not in the run' : fmtSeconds(f.recoveredAt),
+      fmtSeconds(f.detection),
+      fmtSeconds(f.eviction),
+      fmtSeconds(f.failover),
+      fmtSeconds(f.restored),
+      Math.round(f.unavailableReplicaSeconds),
+      f.affectedWorkloads.join(' ') || '—',
+    ]),
+  };
+}
+
 /** The sections of one run: tables, then charts. */
 function runSections(run: RunResult, many: boolean): ReportSection[] {
-  const tag = many ? ` — scheduler ${run.scheduler}` : '';
+  const tag = many ? ` — ${runLabel(run)}` : '';
   const clusterTable = {
     columns: ['cluster', 'region', 'nodes', 'GPUs', 'ready replicas', 'pending', 'CPU util mean', 'CPU util max', 'GPU util mean', 'GPU util max'],
     rows: run.clusters.map((c) => [c.name, c.region, c.nodes, c.gpus, c.replicas, c.pending, pct(c.cpuUtilization.mean), pct(c.cpuUtilization.max), c.gpus ? pct(c.gpuUtilization.mean) : null, c.gpus ? pct(c.gpuUtilization.max) : null]),
@@ -72,11 +137,22 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   if (gpuRows.length) charts.splice(1, 0, lineChart(`GPU allocation per cluster${tag}`, gpuRows, 'GPUs allocated / total', '.0%'));
   const pendingRows = seriesRows(run, 'pending', true);
   if (pendingRows.some((r) => r.value > 0)) charts.push(lineChart(`Pending pods per cluster${tag}`, pendingRows, 'pending pods', 'd'));
-  return [
+  const out: ReportSection[] = [
     { title: `Clusters${tag}`, table: clusterTable },
     { title: `Workloads${tag}`, table: workloadTable },
-    { title: `Over time${tag}`, charts },
   ];
+  if (run.failovers.length > 0) {
+    out.push({
+      title: `Failover${tag}`,
+      text:
+        'Times are from the start of each fault. Detection: Karmada\'s Ready condition left True. Failover: every Deployment that had replicas on the cluster ' +
+        'has all its replicas Ready on other clusters. Fully ready again: all replicas Ready anywhere (possibly back on the recovered cluster).',
+      table: failoverTable(run),
+      charts: [failoverTimeline(run, tag)],
+    });
+  }
+  out.push({ title: `Over time${tag}`, charts });
+  return out;
 }
 
 /** The HTML report of `fleetsim run`. */
@@ -85,20 +161,22 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   const sections: ReportSection[] = [];
   if (many) {
     sections.push({
-      title: 'Schedulers compared',
+      title: 'Runs compared',
       table: {
-        columns: ['scheduler', 'ready replicas', 'pending pods', 'workloads all ready', 'mean time to all ready', 'mean CPU util', 'mean GPU util'],
+        columns: ['run', 'ready replicas', 'pending pods', 'workloads all ready', 'mean time to all ready', 'unavailable replica-s', 'mean CPU util', 'mean GPU util'],
         rows: summary.runs.map((r) => {
+          const label = runLabel(r);
           const members = r.clusters.filter((c) => c.role === 'member');
           const ready = r.workloads.filter((w) => w.timeToAllReady !== null);
           const mean = ready.length ? ready.reduce((s, w) => s + w.timeToAllReady!, 0) / ready.length : null;
           const gpuClusters = members.filter((c) => c.gpus > 0);
           return [
-            r.scheduler,
+            label,
             members.reduce((s, c) => s + c.replicas, 0),
             members.reduce((s, c) => s + c.pending, 0),
             `${ready.length}/${r.workloads.length}`,
             fmtSeconds(mean),
+            Math.round(r.workloads.reduce((s, w) => s + w.unavailableReplicaSeconds, 0)),
             pct(members.reduce((s, c) => s + c.cpuUtilization.mean, 0) / Math.max(1, members.length)),
             gpuClusters.length ? pct(gpuClusters.reduce((s, c) => s + c.gpuUtilization.mean, 0) / gpuClusters.length) : null,
           ];
@@ -110,7 +188,7 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,
-    subtitle: `${summary.description ? summary.description + ' · ' : ''}seed ${summary.seed} · ${fmtSeconds(summary.duration)} simulated · schedulers: ${summary.runs.map((r) => r.scheduler).join(', ')}`,
+    subtitle: `${summary.description ? summary.description + ' · ' : ''}seed ${summary.seed} · ${fmtSeconds(summary.duration)} simulated · runs: ${summary.runs.map(runLabel).join(', ')}`,
     sections,
   });
 }
@@ -123,7 +201,7 @@ export function formatRunSummary(summary: RunSummary): string {
   out.push(`scenario ${summary.scenario}, seed ${summary.seed}, ${fmtSeconds(summary.duration)} simulated`);
   for (const run of summary.runs) {
     out.push('');
-    out.push(`scheduler ${run.scheduler}  (${run.events} events)`);
+    out.push(`${run.variant ? `variant ${run.variant}, ` : ''}scheduler ${run.scheduler}  (${run.events} events)`);
     const ct = [['cluster', 'region', 'replicas', 'pending', 'cpu util (mean/max)', 'gpu util (mean/max)']];
     for (const c of run.clusters) {
       ct.push([c.name + (c.role === 'host' ? ' (host)' : ''), c.region, String(c.replicas), String(c.pending), `${pct(c.cpuUtilization.mean)} / ${pct(c.cpuUtilization.max)}`, c.gpus ? `${pct(c.gpuUtilization.mean)} / ${pct(c.gpuUtilization.max)}` : '-']);
@@ -148,6 +226,12 @@ export function formatRunSummary(summary: RunSummary): string {
     if (shown.length < run.workloads.length) out.push(`  ... and ${run.workloads.length - shown.length} more workloads (see summary.json)`);
     const notes = new Map<string, string[]>();
     for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    for (const f of run.failovers) {
+      out.push(
+        `  failover: ${f.cluster} ${f.mode} at ${fmtSeconds(f.at)}: detected ${fmtSeconds(f.detection)}, evicted ${fmtSeconds(f.eviction)}, ` +
+          `all ready elsewhere ${fmtSeconds(f.failover)}, fully ready ${fmtSeconds(f.restored)}, ${Math.round(f.unavailableReplicaSeconds)} unavailable replica-s`,
+      );
+    }
     for (const [note, who] of notes) out.push(`  note: ${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')}: ${note}`);
   }
   return out.join('\n') + '\n';

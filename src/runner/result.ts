@@ -1,6 +1,10 @@
+import type { FailoverResult, TimelineEvent } from '../metrics/failover.js';
+
 /** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
 export interface RunResult {
   scenario: string;
+  /** The scenario variant ('' when the scenario has no variants). */
+  variant: string;
   scheduler: string;
   seed: number;
   /** Simulated seconds covered. */
@@ -10,6 +14,10 @@ export interface RunResult {
   clusters: ClusterResult[];
   workloads: WorkloadResult[];
   series: SeriesResult;
+  /** One entry per fault of the scenario. */
+  failovers: FailoverResult[];
+  /** Faults, Karmada's view of cluster health, evictions: in time order. */
+  timeline: TimelineEvent[];
 }
 
 export interface Stat {
@@ -54,6 +62,8 @@ export interface WorkloadResult {
   succeeded: number;
   /** Why it is not (fully) placed, if the control plane said so. */
   schedulingError: string;
+  /** Deployments: ∫ max(0, desired − ready) dt from creation to the end (replica-seconds). */
+  unavailableReplicaSeconds: number;
 }
 
 export interface SeriesResult {
@@ -63,6 +73,8 @@ export interface SeriesResult {
 }
 
 /** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */
+export type { FailoverResult, TimelineEvent };
+
 export interface RunSummary {
   fleetsim: string;
   scenario: string;

@@ -3,7 +3,9 @@ import { World } from '../model/world.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
-import { ClusterCounters, newRuntimeWorkload, type RunState } from '../control/state.js';
+import { accrueUnavailability, ClusterCounters, newRuntimeWorkload, type RunState } from '../control/state.js';
+import { FaultInjector } from '../control/faults.js';
+import { FailoverTracker } from '../metrics/failover.js';
 import { Sampler } from '../metrics/sampler.js';
 import { registerBuiltinSchedulers } from '../placement/builtin.js';
 import { getScheduler, loadSchedulerModule, schedulerNames, type FleetScheduler } from '../placement/registry.js';
@@ -94,7 +96,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     scenario,
     world,
     pods: new PodTable(),
-    workloads: specs.map((w, i) => newRuntimeWorkload(i, w)),
+    workloads: specs.map((w, i) => newRuntimeWorkload(i, w, world.clusters.length)),
     counters: new ClusterCounters(world),
     images,
     imageId: (ref) => imageIds.get(ref)!,
@@ -102,7 +104,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   const cp = new ControlPlane(state, scheduler, members);
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
+  const faults = new FaultInjector(state, members, cp);
+  const tracker = new FailoverTracker(state, cp);
+  faults.listener = tracker;
+  cp.observer = tracker;
   cp.start();
+  faults.start();
   sampler.start();
 
   const chunks = opts.onProgress ? 100 : 1;
@@ -127,6 +134,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       gpuUtilization: stat(s.gpu, n),
     };
   });
+  const end = sim.now;
+  const failovers = tracker.results(end);
+  for (const w of state.workloads) accrueUnavailability(w, end);
   const workloads: WorkloadResult[] = state.workloads.map((w) => ({
     name: w.spec.name,
     namespace: w.spec.namespace,
@@ -141,6 +151,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ready: w.ready,
     succeeded: w.succeeded,
     schedulingError: w.schedulingError,
+    unavailableReplicaSeconds: w.unavailableSeconds,
   }));
   const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {} };
   for (const c of world.clusters) {
@@ -159,28 +170,52 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const pendingCounted = state.counters.podsPending.reduce((a, b) => a + b, 0);
   if (pendingPods !== pendingCounted) throw new Error(`internal: pending pods ${pendingPods} != counted ${pendingCounted}`);
 
-  return { scenario: scenario.name, scheduler: scheduler.name, seed, duration: scenario.duration, events: sim.eventsProcessed, clusters, workloads, series };
+  return {
+    scenario: scenario.name,
+    variant: scenario.variant,
+    scheduler: scheduler.name,
+    seed,
+    duration: scenario.duration,
+    events: sim.eventsProcessed,
+    clusters,
+    workloads,
+    series,
+    failovers,
+    timeline: tracker.events(),
+  };
 }
 
-/** Run every scheduler the scenario lists (or those given) on the same seed. */
-export async function runAll(scenario: Scenario, opts: { schedulers?: string[]; seed?: number; onProgress?: (f: number) => void } = {}): Promise<RunSummary> {
-  const names = opts.schedulers && opts.schedulers.length ? opts.schedulers : scenario.schedulers;
+/**
+ * Run every scheduler the scenario lists (or those given) on the same seed, for each variant
+ * given (a scenario file with `variants:` loads as several Scenarios: see loadScenarioVariants).
+ */
+export async function runAll(
+  scenarios: Scenario | Scenario[],
+  opts: { schedulers?: string[]; seed?: number; onProgress?: (f: number) => void } = {},
+): Promise<RunSummary> {
+  const variants = Array.isArray(scenarios) ? scenarios : [scenarios];
+  const first = variants[0];
+  const jobs: { scenario: Scenario; scheduler: string }[] = [];
+  for (const v of variants) {
+    const names = opts.schedulers && opts.schedulers.length ? opts.schedulers : v.schedulers;
+    for (const n of names) jobs.push({ scenario: v, scheduler: n });
+  }
   const runs: RunResult[] = [];
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < jobs.length; i++) {
     runs.push(
-      await runScenario(scenario, {
-        scheduler: names[i],
+      await runScenario(jobs[i].scenario, {
+        scheduler: jobs[i].scheduler,
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.onProgress ? { onProgress: (f: number) => opts.onProgress!((i + f) / names.length) } : {}),
+        ...(opts.onProgress ? { onProgress: (f: number) => opts.onProgress!((i + f) / jobs.length) } : {}),
       }),
     );
   }
   return {
     fleetsim: FLEETSIM_VERSION,
-    scenario: scenario.name,
-    description: scenario.description,
-    seed: opts.seed ?? scenario.seed,
-    duration: scenario.duration,
+    scenario: first.name,
+    description: first.variant ? first.description.split(' — ')[0] : first.description,
+    seed: opts.seed ?? first.seed,
+    duration: first.duration,
     runs,
   };
 }

@@ -7,6 +7,7 @@ import { deploymentSchema, jobSchema, manifestRoot, propagationPolicySchema } fr
 import { scenarioSchema } from './schema.js';
 import { readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
+  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, Taint,
   ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
@@ -31,14 +32,71 @@ export const DEFAULTS = {
 
 type Obj = Record<string, unknown>;
 
-/** Read, validate and type a scenario file. Every user mistake is a located ScenarioError (exit 2). */
+/**
+ * Read, validate and type a scenario file. Every user mistake is a located ScenarioError (exit 2).
+ * A scenario with `variants:` gives its first variant; `loadScenarioVariants` gives all of them.
+ */
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  return loadScenarioVariants(file, opts)[0];
+}
+
+/** Every variant of a scenario file (one, named '', when it has no `variants:`), each validated. */
+export function loadScenarioVariants(file: string, opts: LoadOptions = {}): Scenario[] {
   const display = displayPath(file);
   const docs = readYamlFile(file, display);
   if (docs.length !== 1) {
     throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
   }
-  return buildScenario(docs[0], resolve(file), opts);
+  return expandVariants(docs[0], resolve(file), opts);
+}
+
+/** Parse a field path like `fleet.clusters[1].nodePools[0].count` or `karmada.featureGates.Failover`. */
+export function parseFieldPath(text: string): PathElement[] | null {
+  const out: PathElement[] = [];
+  const re = /([A-Za-z_$][\w$-]*)|\[(\d+)\]|\["([^"]+)"\]|(\.)/g;
+  let consumed = 0;
+  let expectName = true;
+  for (const m of text.matchAll(re)) {
+    if (m.index !== consumed) return null;
+    consumed += m[0].length;
+    if (m[1] !== undefined) {
+      if (!expectName) return null;
+      out.push(m[1]);
+      expectName = false;
+    } else if (m[2] !== undefined) {
+      out.push(Number(m[2]));
+      expectName = false;
+    } else if (m[3] !== undefined) {
+      out.push(m[3]);
+      expectName = false;
+    } else {
+      if (expectName) return null;
+      expectName = true;
+    }
+  }
+  return consumed === text.length && !expectName && out.length > 0 ? out : null;
+}
+
+function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Scenario[] {
+  const raw = src.value() as Obj | null;
+  const variants = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw.variants : undefined;
+  if (variants === undefined) return [buildScenario(src, absFile, opts)];
+  // Check the block itself first, then build each variant from the document with its values set.
+  validateAgainst(src, variants, scenarioSchema.properties!.variants, scenarioSchema, ['variants']);
+  const list = variants as { name: string; set?: Record<string, unknown> }[];
+  const seen = new Set<string>();
+  return list.map((v, i) => {
+    if (seen.has(v.name)) src.fail(['variants', i, 'name'], 'a variant name not used before', v.name);
+    seen.add(v.name);
+    let doc = src;
+    for (const [key, value] of Object.entries(v.set ?? {})) {
+      const path = parseFieldPath(key);
+      if (!path || path[0] === 'variants') src.fail(['variants', i, 'set', key], 'a field path like karmada.featureGates.Failover or fleet.clusters[0].nodePools[0].count', key, { atKey: true });
+      doc = doc.withOverride(path, value, src.at(['variants', i, 'set', key]));
+    }
+    const s = buildScenario(doc, absFile, opts, true);
+    return { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
+  });
 }
 
 /** Parse a scenario from YAML text (for tests and the library API); includes resolve against `baseDir`. */
@@ -47,7 +105,7 @@ export function parseScenario(text: string, name = '<scenario>', baseDir = proce
   if (docs.length !== 1) {
     throw new ScenarioError({ file: name, line: 1, col: 1 }, '', 'exactly one YAML document', `${docs.length} documents`);
   }
-  return buildScenario(docs[0], resolve(baseDir, name), opts);
+  return expandVariants(docs[0], resolve(baseDir, name), opts)[0];
 }
 
 function displayPath(file: string): string {
@@ -55,8 +113,9 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Scenario {
+function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVariant = false): Scenario {
   const raw = src.value();
+  if (isVariant && raw && typeof raw === 'object') delete (raw as Obj).variants;
   validateAgainst(src, raw, scenarioSchema);
   const doc = raw as Obj;
   const baseDir = dirname(absFile);
@@ -98,6 +157,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
       prices: { cpu: (prices.cpu as number) ?? 0, memory: (prices.memory as number) ?? 0, gpu: (prices.gpu as number) ?? 0 },
       nodeScoring: (c.nodeScoring as string | undefined) ?? 'LeastAllocated',
       scheduler: (c.scheduler as string | undefined) ?? 'kube-scheduler',
+      syncMode: (c.syncMode as ClusterSpec['syncMode'] | undefined) ?? 'Push',
       role: (c.role as ClusterSpec['role'] | undefined) ?? 'member',
       nodePools: pools,
     };
@@ -154,6 +214,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
       priority: (p.priority as number | undefined) ?? 0,
       resourceSelectors: (p.resourceSelectors as PolicySpec['resourceSelectors'] | undefined) ?? [],
       placement: admitPlacement(p.placement as Placement),
+      ...policyExtras(p),
       source: `${pos.file}:${pos.line}`,
     };
   });
@@ -217,12 +278,86 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions): Sce
     policies,
     schedulers,
     ignoredManifests,
+    karmada: karmadaSettings(doc.karmada as Obj | undefined),
+    faults: ((doc.faults as Obj[] | undefined) ?? []).map((f, i): FaultSpec => {
+      if (!seenClusters.has(f.cluster as string)) src.fail(['faults', i, 'cluster'], `the name of a cluster in fleet.clusters (${[...seenClusters.keys()].join(', ')})`, f.cluster);
+      return {
+        kind: 'cluster-outage',
+        cluster: f.cluster as string,
+        at: parseDuration(f.at)!,
+        duration: f.duration === undefined ? Infinity : parseDuration(f.duration)!,
+        mode: (f.mode as FaultSpec['mode'] | undefined) ?? 'down',
+      };
+    }),
+    variant: '',
   };
 }
 
 /** Does a scheduler name look like a module path (`./my-policy.js`)? */
 export function isModulePath(s: string): boolean {
   return /[/\\]|\.[cm]?js$/.test(s);
+}
+
+/** PropagationPolicy fields beside the placement, with Karmada's defaults (webhook: gracePeriodSeconds 600 under Gracefully). */
+function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' | 'failover'> {
+  const f = p.failover as FailoverBehavior | undefined;
+  let failover: FailoverBehavior | null = null;
+  if (f) {
+    failover = structuredClone(f);
+    if (failover.application) {
+      const a = failover.application;
+      a.decisionConditions = { tolerationSeconds: a.decisionConditions?.tolerationSeconds ?? 300 };
+      a.purgeMode ??= 'Gracefully';
+      if (a.purgeMode === 'Gracefully') a.gracePeriodSeconds ??= 600;
+    }
+    if (failover.cluster) failover.cluster.purgeMode ??= 'Gracefully';
+  }
+  return { preemption: (p.preemption as 'Always' | 'Never' | undefined) ?? 'Never', propagateDeps: (p.propagateDeps as boolean | undefined) ?? false, failover };
+}
+
+/** Karmada v1.19 defaults (spec §10.1). */
+export const DEFAULT_KARMADA: KarmadaSettings = {
+  clusterStatusUpdateFrequency: 10,
+  clusterFailureThreshold: 30,
+  clusterSuccessThreshold: 30,
+  clusterMonitorPeriod: 5,
+  clusterMonitorGracePeriod: 40,
+  clusterStartupGracePeriod: 60,
+  featureGates: { Failover: false, GracefulEviction: true },
+  enableNoExecuteTaintEviction: false,
+  noExecuteTaintEvictionPurgeMode: 'Gracefully',
+  gracefulEvictionTimeout: 600,
+  resourceEvictionRate: 0.5,
+  enableSchedulerEstimator: false,
+  clusterTaintPolicies: [],
+};
+
+function karmadaSettings(k: Obj | undefined): KarmadaSettings {
+  const d = DEFAULT_KARMADA;
+  if (!k) return structuredClone(d);
+  const dur = (key: keyof KarmadaSettings): number => (k[key] === undefined ? (d[key] as number) : parseDuration(k[key])!);
+  const gates = (k.featureGates as Partial<KarmadaSettings['featureGates']> | undefined) ?? {};
+  return {
+    clusterStatusUpdateFrequency: dur('clusterStatusUpdateFrequency'),
+    clusterFailureThreshold: dur('clusterFailureThreshold'),
+    clusterSuccessThreshold: dur('clusterSuccessThreshold'),
+    clusterMonitorPeriod: dur('clusterMonitorPeriod'),
+    clusterMonitorGracePeriod: dur('clusterMonitorGracePeriod'),
+    clusterStartupGracePeriod: dur('clusterStartupGracePeriod'),
+    featureGates: { Failover: gates.Failover ?? d.featureGates.Failover, GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction },
+    enableNoExecuteTaintEviction: (k.enableNoExecuteTaintEviction as boolean | undefined) ?? d.enableNoExecuteTaintEviction,
+    noExecuteTaintEvictionPurgeMode: (k.noExecuteTaintEvictionPurgeMode as KarmadaSettings['noExecuteTaintEvictionPurgeMode'] | undefined) ?? d.noExecuteTaintEvictionPurgeMode,
+    gracefulEvictionTimeout: dur('gracefulEvictionTimeout'),
+    resourceEvictionRate: (k.resourceEvictionRate as number | undefined) ?? d.resourceEvictionRate,
+    enableSchedulerEstimator: (k.enableSchedulerEstimator as boolean | undefined) ?? d.enableSchedulerEstimator,
+    clusterTaintPolicies: ((k.clusterTaintPolicies as Obj[] | undefined) ?? []).map((p) => ({
+      name: p.name as string,
+      ...(p.targetClusters ? { targetClusters: p.targetClusters as ClusterAffinity } : {}),
+      addOnConditions: (p.addOnConditions as MatchCondition[] | undefined) ?? [],
+      removeOnConditions: (p.removeOnConditions as MatchCondition[] | undefined) ?? [],
+      taints: p.taints as Taint[],
+    })),
+  };
 }
 
 function parseSource(s: string): { file: string; line: number; col: number } {
@@ -517,6 +652,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSp
       priority: (spec.priority as number | undefined) ?? 0,
       resourceSelectors: spec.resourceSelectors as PolicySpec['resourceSelectors'],
       placement: admitPlacement((spec.placement as Placement | undefined) ?? {}),
+      ...policyExtras(spec),
       source,
     });
     return;

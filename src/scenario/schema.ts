@@ -305,6 +305,7 @@ const cluster: JsonSchema = {
     },
     nodeScoring: { enum: ['LeastAllocated', 'MostAllocated'], description: "the member scheduler's node scoring (default LeastAllocated)" },
     scheduler: { enum: ['kube-scheduler'], description: 'the member cluster\'s scheduler (default kube-scheduler)' },
+    syncMode: { enum: ['Push', 'Pull'], description: 'Karmada cluster sync mode (default Push)' },
     role: { enum: ['member', 'host'], description: 'host: runs the Kurator/Karmada control plane and takes no workloads' },
     nodePools: { type: 'array', items: nodePool },
   },
@@ -321,6 +322,79 @@ const policy: JsonSchema = {
     priority: { type: 'integer' },
     resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
     placement: { $ref: '#/$defs/placement' },
+    preemption: { enum: ['Always', 'Never'] },
+    propagateDeps: { type: 'boolean' },
+    failover: { $ref: '#/$defs/failover' },
+  },
+};
+
+/** Karmada `FailoverBehavior` (PropagationPolicy spec.failover). */
+const failover: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    application: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        decisionConditions: { type: 'object', additionalProperties: false, properties: { tolerationSeconds: { type: 'integer', minimum: 0 } } },
+        purgeMode: { enum: ['Directly', 'Gracefully', 'Never'] },
+        gracePeriodSeconds: { type: 'integer', minimum: 1 },
+      },
+    },
+    cluster: { type: 'object', additionalProperties: false, properties: { purgeMode: { enum: ['Directly', 'Gracefully'] } } },
+  },
+};
+
+/** Karmada control-plane settings; every default is Karmada v1.19's (README: "Karmada defaults"). */
+const karmada: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    clusterStatusUpdateFrequency: duration,
+    clusterFailureThreshold: duration,
+    clusterSuccessThreshold: duration,
+    clusterMonitorPeriod: duration,
+    clusterMonitorGracePeriod: duration,
+    clusterStartupGracePeriod: duration,
+    featureGates: { type: 'object', additionalProperties: false, properties: { Failover: { type: 'boolean' }, GracefulEviction: { type: 'boolean' } } },
+    enableNoExecuteTaintEviction: { type: 'boolean' },
+    noExecuteTaintEvictionPurgeMode: { enum: ['Directly', 'Gracefully'] },
+    gracefulEvictionTimeout: duration,
+    resourceEvictionRate: { type: 'number', minimum: 0, description: 'evictions per second per worker (3 workers)' },
+    enableSchedulerEstimator: { type: 'boolean', description: 'also use the node-level estimate (karmada-scheduler-estimator)' },
+    clusterTaintPolicies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'taints'],
+        properties: {
+          name: str(),
+          targetClusters: { type: 'object', additionalProperties: false, properties: clusterAffinityProps },
+          addOnConditions: { type: 'array', items: { $ref: '#/$defs/matchCondition' } },
+          removeOnConditions: { type: 'array', items: { $ref: '#/$defs/matchCondition' } },
+          taints: { type: 'array', minItems: 1, items: taint },
+        },
+      },
+    },
+  },
+};
+
+const fault: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'cluster', 'at'],
+  description: 'a scheduled failure',
+  properties: {
+    kind: { const: 'cluster-outage' },
+    cluster: str(),
+    at: duration,
+    duration: { ...duration, description: 'how long until it recovers (default: never)' },
+    mode: {
+      enum: ['down', 'nodes-down', 'api-unreachable'],
+      description: 'down: nodes and API gone; nodes-down: workloads die, the API still answers; api-unreachable: the control plane cannot reach the member, workloads keep running',
+    },
   },
 };
 
@@ -384,11 +458,35 @@ export const scenarioSchema: JsonSchema = {
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
+    karmada,
+    faults: { type: 'array', items: fault },
+    variants: {
+      type: 'array',
+      minItems: 1,
+      description: 'named versions of this scenario, each run and reported side by side: field paths set to values',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$' },
+          description: { type: 'string' },
+          set: { type: 'object', description: 'path → value, e.g. "karmada.featureGates.Failover": true' },
+        },
+      },
+    },
   },
   $defs: {
     placement,
     distribution,
     rate,
+    failover,
+    matchCondition: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['conditionType', 'operator', 'statusValues'],
+      properties: { conditionType: str(), operator: { enum: ['In', 'NotIn'] }, statusValues: { type: 'array', items: { enum: ['True', 'False', 'Unknown'] } } },
+    },
     resourceSelector: {
       type: 'object',
       additionalProperties: false,

@@ -13,10 +13,33 @@ export class YamlSource {
   readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
 
+  /** Paths whose values were set by a variant, with where the variant wrote them. */
+  private readonly overridden: { path: PathElement[]; pos: SourcePosition }[] = [];
+
   constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
     this.file = file;
     this.doc = doc;
     this.lines = lines;
+  }
+
+  /**
+   * A copy of this document with `path` set to `value` (a variant's `set:` entry); positions at or
+   * under `path` report `pos`, where the variant wrote the value.
+   */
+  withOverride(path: PathElement[], value: unknown, pos: SourcePosition): YamlSource {
+    const doc = this.doc.clone() as Document.Parsed;
+    doc.setIn(path, doc.createNode(value));
+    const out = new YamlSource(this.file, doc, this.lines);
+    out.overridden.push(...this.overridden, { path, pos });
+    return out;
+  }
+
+  private overrideAt(path: readonly PathElement[]): SourcePosition | null {
+    for (let i = this.overridden.length - 1; i >= 0; i--) {
+      const o = this.overridden[i];
+      if (o.path.length <= path.length && o.path.every((p, k) => String(p) === String(path[k]))) return o.pos;
+    }
+    return null;
   }
 
   /** The plain JS value of the document (maps → objects, seqs → arrays). */
@@ -59,11 +82,13 @@ export class YamlSource {
 
   /** file:line:col of the value at `path` (or of its nearest existing ancestor). */
   at(path: readonly PathElement[]): SourcePosition {
-    return this.positionOf(this.nodeAt(path).node);
+    return this.overrideAt(path) ?? this.positionOf(this.nodeAt(path).node);
   }
 
   /** file:line:col of the key of the value at `path` (for "unknown field" errors). */
   keyAt(path: readonly PathElement[]): SourcePosition {
+    const o = this.overrideAt(path);
+    if (o) return o;
     const r = this.nodeAt(path);
     return this.positionOf(r.key ?? r.node);
   }

@@ -23,6 +23,61 @@ export interface Scenario {
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string }[];
+  karmada: KarmadaSettings;
+  faults: FaultSpec[];
+  /** The variant this scenario is ('' for a scenario without variants). */
+  variant: string;
+}
+
+/** Karmada control-plane settings (defaults: Karmada v1.19's, see DEFAULT_KARMADA). */
+export interface KarmadaSettings {
+  clusterStatusUpdateFrequency: number;
+  clusterFailureThreshold: number;
+  clusterSuccessThreshold: number;
+  clusterMonitorPeriod: number;
+  clusterMonitorGracePeriod: number;
+  clusterStartupGracePeriod: number;
+  featureGates: { Failover: boolean; GracefulEviction: boolean };
+  enableNoExecuteTaintEviction: boolean;
+  noExecuteTaintEvictionPurgeMode: 'Directly' | 'Gracefully';
+  gracefulEvictionTimeout: number;
+  /** Evictions per second per worker; 3 workers. */
+  resourceEvictionRate: number;
+  enableSchedulerEstimator: boolean;
+  clusterTaintPolicies: ClusterTaintPolicySpec[];
+}
+
+export interface MatchCondition {
+  conditionType: string;
+  operator: 'In' | 'NotIn';
+  statusValues: ('True' | 'False' | 'Unknown')[];
+}
+
+export interface ClusterTaintPolicySpec {
+  name: string;
+  targetClusters?: ClusterAffinity;
+  addOnConditions: MatchCondition[];
+  removeOnConditions: MatchCondition[];
+  taints: Taint[];
+}
+
+export interface FaultSpec {
+  kind: 'cluster-outage';
+  cluster: string;
+  at: number;
+  /** Infinity: never recovers. */
+  duration: number;
+  mode: 'down' | 'nodes-down' | 'api-unreachable';
+}
+
+/** Karmada `FailoverBehavior`. */
+export interface FailoverBehavior {
+  application?: {
+    decisionConditions?: { tolerationSeconds?: number };
+    purgeMode?: 'Directly' | 'Gracefully' | 'Never';
+    gracePeriodSeconds?: number;
+  };
+  cluster?: { purgeMode?: 'Directly' | 'Gracefully' };
 }
 
 export interface LinkSpec {
@@ -69,6 +124,8 @@ export interface ClusterSpec {
   prices: { cpu: number; memory: number; gpu: number };
   /** Node scorer of the member's scheduler: NodeResourcesFit LeastAllocated (default) or MostAllocated, or a GPU policy. */
   nodeScoring: string;
+  /** Karmada cluster sync mode: Push (controller-manager probes) or Pull (agent + lease). */
+  syncMode: 'Push' | 'Pull';
   /** The member cluster's scheduler: kube-scheduler (default) or volcano. */
   scheduler: string;
   role: 'member' | 'host';
@@ -141,6 +198,9 @@ export interface PolicySpec {
   priority: number;
   resourceSelectors: ResourceSelector[];
   placement: Placement;
+  preemption: 'Always' | 'Never';
+  propagateDeps: boolean;
+  failover: FailoverBehavior | null;
   /** Where it was written: `file:line`. */
   source: string;
 }

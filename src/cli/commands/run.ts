@@ -5,7 +5,7 @@ import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { formatRunSummary, renderRunReport } from '../../report/run-report.js';
 import { runAll } from '../../runner/run.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadScenarioVariants } from '../../scenario/load.js';
 import { UserError } from '../../errors.js';
 import { ProgressBar } from '../progress.js';
 
@@ -32,12 +32,13 @@ export const runCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) throw new UserError(`--seed: expected a non-negative integer, found ${args.seed}`);
     registerBuiltinSchedulers();
-    const scenario = loadScenario(args.scenario, { knownSchedulers: schedulerNames() });
+    const variants = loadScenarioVariants(args.scenario, { knownSchedulers: schedulerNames() });
+    const scenario = variants[0];
     const outDir = resolve(args.out ?? join('reports', scenario.name));
     const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
     const bar = showProgress ? new ProgressBar(`running ${scenario.name}`) : null;
     const t0 = performance.now();
-    const summary = await runAll(scenario, {
+    const summary = await runAll(variants, {
       ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       ...(bar ? { onProgress: (f: number) => bar.update(f) } : {}),
