@@ -33,10 +33,44 @@ export const karmadaScheduler: FleetScheduler = {
   },
 };
 
+/**
+ * A what-if override of the division preference: the workload's policy as written, except that
+ * replicas are Divided by `weightPreference` (static weights from the policy's staticWeightList,
+ * equal weights when it has none; or dynamicWeight AvailableReplicas). Karmada's pipeline does
+ * the rest, so filters, spread constraints and estimators stay Karmada's.
+ */
+function divisionOverride(name: string, description: string, weightPreference: (b: BindingRequest) => NonNullable<NonNullable<BindingRequest['placement']['replicaScheduling']>['weightPreference']>): FleetScheduler {
+  return {
+    name,
+    description,
+    schedule(b, clusters) {
+      const placement = {
+        ...b.placement,
+        replicaScheduling: { replicaSchedulingType: 'Divided' as const, replicaDivisionPreference: 'Weighted' as const, weightPreference: weightPreference(b) },
+      };
+      return karmadaScheduler.schedule({ ...b, placement }, clusters);
+    },
+  };
+}
+
+export const staticWeightScheduler = divisionOverride(
+  'static-weight',
+  "every workload Divided by static weights (its policy's staticWeightList, else equal weights), ignoring free capacity",
+  (b) => ({ staticWeightList: b.placement.replicaScheduling?.weightPreference?.staticWeightList ?? [] }),
+);
+
+export const dynamicWeightScheduler = divisionOverride(
+  'dynamic-weight',
+  'every workload Divided by available replicas (Karmada dynamicWeight: AvailableReplicas)',
+  () => ({ dynamicWeight: 'AvailableReplicas' }),
+);
+
 let registered = false;
 /** Register the built-in schedulers (idempotent). */
 export function registerBuiltinSchedulers(): void {
   if (registered) return;
   registered = true;
   registerScheduler(karmadaScheduler);
+  registerScheduler(staticWeightScheduler);
+  registerScheduler(dynamicWeightScheduler);
 }

@@ -96,6 +96,31 @@ workloads:
   });
 });
 
+describe('division what-if schedulers', () => {
+  const y = `
+name: t
+duration: 10m
+fleet:
+  clusters:
+    - { name: big, region: r1, nodePools: [{ count: 10, cpu: 8, memory: 32Gi }] }
+    - { name: small, region: r2, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+policies:
+  - name: dup
+    resourceSelectors: [{ kind: Deployment }]
+    placement: {}
+workloads:
+  - { kind: Deployment, name: web, replicas: 12, resources: { cpu: 1, memory: 1Gi } }
+`;
+  it('karmada honours the policy (Duplicated: 12 in each); static-weight divides 6/6; dynamic-weight by free capacity', async () => {
+    const s = parseScenario(y, 't.yaml');
+    expect((await runScenario(s, { scheduler: 'karmada' })).workloads[0].placement).toEqual({ big: 12, small: 12 });
+    expect((await runScenario(s, { scheduler: 'static-weight' })).workloads[0].placement).toEqual({ big: 6, small: 6 });
+    const dyn = (await runScenario(s, { scheduler: 'dynamic-weight' })).workloads[0].placement;
+    expect(dyn.big + dyn.small).toBe(12);
+    expect(dyn.big).toBe(10); // 80 cores free vs 16: Webster of 12 by 80:16 gives 10:2
+  });
+});
+
 describe('policy matching (Karmada resource detector)', () => {
   const w = (over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
     ({ kind: 'Deployment', apiVersion: 'apps/v1', name: 'web', namespace: 'default', labels: { app: 'web' }, policy: null, placement: null, ...over }) as WorkloadSpec;
