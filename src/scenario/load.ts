@@ -99,6 +99,14 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
   });
 }
 
+/**
+ * Every variant of an already read scenario document, possibly edited first (a sweep point sets
+ * its values with `withOverride`, so errors are located where the sweep wrote them).
+ */
+export function scenarioVariantsFromSource(src: YamlSource, file: string, opts: LoadOptions = {}): Scenario[] {
+  return expandVariants(src, resolve(file), opts);
+}
+
 /** Parse a scenario from YAML text (for tests and the library API); includes resolve against `baseDir`. */
 export function parseScenario(text: string, name = '<scenario>', baseDir = process.cwd(), opts: LoadOptions = {}): Scenario {
   const docs = parseYamlText(text, name);

@@ -460,6 +460,11 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    sweep: {
+      type: 'object',
+      description: 'fleetsim sweep: field path → list of values, e.g. "fleet.clusters[1].nodePools[0].count": [4, 8, 16]; runs every combination',
+      additionalProperties: { type: 'array', minItems: 1 },
+    },
     variants: {
       type: 'array',
       minItems: 1,
