@@ -310,3 +310,46 @@ describe('volcano session: GPU sharing (deviceshare)', () => {
     expect(r.binds).toEqual([{ task: 'ns/w-0', node: 'g', gpuIndex: [0] }]);
   });
 });
+
+describe('volcano session: v1.5.1 compatibility (what Kurator installs)', () => {
+  it('allocate stops a job at its first predicate failure (no NeedContinueAllocating)', () => {
+    const snap: SessionSnapshot = {
+      nodes: [node('m', 1000, 2, { labels: { role: 'master' } }), node('w', 1000, 2, { labels: { role: 'worker' } })],
+      queues: [{ name: 'q' }],
+      jobs: [
+        job('pg', 'q', 2, [
+          task('p0', 1000, 0.5, { role: 'master', nodeSelector: { role: 'master' } }),
+          task('p1', 1000, 0.5, { role: 'master', nodeSelector: { role: 'master' } }),
+          task('p2', 1000, 0.5, { role: 'worker', nodeSelector: { role: 'worker' } }),
+        ], { minTaskMember: { master: 1, worker: 1 } }),
+      ],
+    };
+    const master = runSession(snap, one(ALLOCATE_TIER, ['allocate']));
+    expect(master.binds.map((b) => b.task)).toEqual(['ns/p0', 'ns/p2']);
+    const v151 = runSession(snap, { ...one(ALLOCATE_TIER, ['allocate']), version: 'v1.5.1' });
+    expect(v151.binds).toEqual([]);
+  });
+
+  it('proportion floors the guarantee after the met check and lets remaining go negative', () => {
+    const many = (p: string) => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => task(`${p}-${i}`, 1000, 0.1));
+    const snap: SessionSnapshot = {
+      nodes: [node('n1', 10000, 100)],
+      queues: [{ name: 'a', guarantee: { cpu: 8000 } }, { name: 'b' }, { name: 'c' }],
+      jobs: [job('ja', 'a', 1, many('a')), job('jb', 'b', 1, many('b')), job('jc', 'c', 1, many('c'))],
+    };
+    const r = runSession(snap, { actions: [], tiers: [[{ name: 'proportion' }]], version: 'v1.5.1' });
+    expect(r.queues.a.deserved.cpu).toBe(8000);
+    expect(r.queues.b.deserved.cpu).toBeCloseTo(1000, 6);
+    expect(r.queues.c.deserved.cpu).toBeCloseTo(1000, 6);
+  });
+
+  it('skips Pending PodGroups in allocate even without enqueue', () => {
+    const snap: SessionSnapshot = {
+      nodes: [node('n1', 4000, 8)],
+      queues: [{ name: 'q' }],
+      jobs: [job('p', 'q', 1, [task('t-0', 1000, 1)], { phase: 'Pending' })],
+    };
+    expect(runSession(snap, one(ALLOCATE_TIER, ['allocate'])).binds).toHaveLength(1);
+    expect(runSession(snap, { ...one(ALLOCATE_TIER, ['allocate']), version: 'v1.5.1' }).binds).toHaveLength(0);
+  });
+});

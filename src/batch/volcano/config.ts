@@ -44,6 +44,12 @@ export const BUILTIN_SESSION_CONFIG: SessionConfig = Object.freeze({
   ]),
 });
 
+/**
+ * What Kurator's `kurator install volcano` deploys: Volcano v1.5.1 with its default conf (the
+ * built-in tiers, no binpack), reproducing the v1.5.1 differences of spec §15.
+ */
+export const KURATOR_VOLCANO_SESSION_CONFIG: SessionConfig = Object.freeze({ ...BUILTIN_SESSION_CONFIG, version: 'v1.5.1' as const });
+
 export class VolcanoConfigError extends Error {
   constructor(message: string) {
     super(message);

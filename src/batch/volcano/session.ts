@@ -53,6 +53,7 @@ import type {
   SessionConfig,
   SessionResult,
   SessionSnapshot,
+  VolcanoVersion,
 } from './types.js';
 
 type Registry<F> = Map<string, F>;
@@ -69,6 +70,7 @@ export class Session {
   readonly totalResource: Float64Array;
   readonly tiers: ResolvedPluginOption[][];
   readonly actions: readonly ActionName[];
+  readonly version: VolcanoVersion;
   nodeScanStart: number;
 
   private readonly plugins: Plugin[] = [];
@@ -151,6 +153,8 @@ export class Session {
     this.actions = config.actions;
     this.tiers = config.tiers.map((tier) => tier.map(resolvePluginOption));
     this.nodeScanStart = config.nodeScanStart ?? 0;
+    this.version = config.version ?? 'master';
+    if (this.version !== 'master' && this.version !== 'v1.5.1') throw new VolcanoConfigError(`unknown Volcano version '${String(this.version)}'`);
   }
 
   /** Instantiate the plugins in tier/plugin order and let them register (OpenSession). */

@@ -153,7 +153,16 @@ export interface SessionConfig {
    * 100 nodes. Thread `SessionResult.nextNodeScanStart` back in to reproduce Volcano. Default 0.
    */
   nodeScanStart?: number;
+  /**
+   * Volcano behaviour to reproduce: current master (default) or `v1.5.1`, the version Kurator's
+   * CLI installs (spec §15: namespace-first allocate that stops a job at its first predicate
+   * failure and scores all feasible nodes together; proportion applies the guarantee floor after
+   * the met check and does not clamp `remaining`).
+   */
+  version?: VolcanoVersion;
 }
+
+export type VolcanoVersion = 'master' | 'v1.5.1';
 
 export interface Placement {
   /** `namespace/name` of the task. */

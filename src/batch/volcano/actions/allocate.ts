@@ -24,6 +24,10 @@ import { Statement } from '../statement.js';
 import type { TaskInfo } from '../task.js';
 
 export function allocate(ssn: Session): void {
+  if (ssn.version === 'v1.5.1') {
+    allocateV151(ssn);
+    return;
+  }
   const hasEnqueue = ssn.hasAction('enqueue');
   const queues = new PriorityQueue<QueueInfo>((l, r) => ssn.queueOrderFn(l, r));
   const jobsByQueue = new Map<QueueInfo, PriorityQueue<JobInfo>>();
@@ -116,4 +120,80 @@ function summarize(errors: Map<string, string> | undefined): string {
   for (const e of errors.values()) counts.set(e, (counts.get(e) ?? 0) + 1);
   const parts = [...counts.entries()].map(([e, n]) => `${n} ${e}`).sort();
   return `0/${errors.size} nodes are available: ${parts.join(', ')}.`;
+}
+
+/**
+ * allocate as in Volcano v1.5.1 (spec §15): namespaces in a priority queue (namespace name order,
+ * no namespace-order plugin is modelled), in each the best non-overused queue, its best job;
+ * Pending jobs are skipped; the first predicate failure stops the job for this action; all
+ * feasible nodes are scored together (no Idle-first grouping). Commit / keep-if-pipelined /
+ * discard as in master.
+ */
+function allocateV151(ssn: Session): void {
+  const namespaces = new PriorityQueue<string>((l, r) => l < r);
+  const byNamespace = new Map<string, Map<QueueInfo, PriorityQueue<JobInfo>>>();
+  const pendingTasks = new Map<JobInfo, PriorityQueue<TaskInfo>>();
+  for (const job of ssn.jobs) {
+    if (job.isPending()) continue;
+    if (ssn.jobValid(job) !== null) continue;
+    let queues = byNamespace.get(job.namespace);
+    if (!queues) {
+      queues = new Map();
+      byNamespace.set(job.namespace, queues);
+      namespaces.push(job.namespace);
+    }
+    let jobs = queues.get(job.queue);
+    if (!jobs) {
+      jobs = new PriorityQueue<JobInfo>((l, r) => ssn.jobOrderFn(l, r));
+      queues.set(job.queue, jobs);
+    }
+    jobs.push(job);
+  }
+  const fits = (t: TaskInfo, n: NodeInfo): string | null => {
+    if (!n.fitsFutureIdle(ssn.schema, t.resreq)) return 'Insufficient resources';
+    return ssn.predicate(t, n);
+  };
+  while (!namespaces.empty()) {
+    const ns = namespaces.pop();
+    const queues = byNamespace.get(ns) as Map<QueueInfo, PriorityQueue<JobInfo>>;
+    let queue: QueueInfo | null = null;
+    for (const [q, jobs] of [...queues]) {
+      if (ssn.overused(q)) {
+        queues.delete(q);
+        continue;
+      }
+      if (jobs.empty()) continue;
+      if (queue === null || ssn.queueOrderFn(q, queue)) queue = q;
+    }
+    if (queue === null) continue;
+    const jobs = queues.get(queue) as PriorityQueue<JobInfo>;
+    const job = jobs.pop();
+    let tasks = pendingTasks.get(job);
+    if (!tasks) {
+      tasks = new PriorityQueue<TaskInfo>((l, r) => ssn.taskOrderFn(l, r));
+      for (const t of job.tasks) if (t.status === 'Pending' && !t.bestEffort && !t.schedulingGated) tasks.push(t);
+      pendingTasks.set(job, tasks);
+    }
+    const stmt = new Statement(ssn);
+    while (!tasks.empty()) {
+      const task = tasks.pop();
+      if (!ssn.allocatable(queue, task)) continue;
+      const scan = predicateNodes(ssn, task, ssn.nodes, fits);
+      if (scan.feasible.length === 0) {
+        job.recordFitError(task, summarize(scan.errors));
+        break;
+      }
+      const node = scan.feasible.length === 1 ? scan.feasible[0] : selectBestNode(scan.feasible, prioritizeNodes(ssn, task, scan.feasible));
+      if (node === null) continue;
+      if (node.fitsIdle(ssn.schema, task.resreq)) stmt.allocate(task, node);
+      else if (node.fitsFutureIdle(ssn.schema, task.resreq)) stmt.pipeline(task, node);
+      if (ssn.jobReady(job) && !tasks.empty()) {
+        jobs.push(job);
+        break;
+      }
+    }
+    if (ssn.jobReady(job)) stmt.commit();
+    else if (!ssn.jobPipelined(job)) stmt.discard();
+    namespaces.push(ns);
+  }
 }

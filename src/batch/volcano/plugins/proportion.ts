@@ -120,8 +120,11 @@ export function proportionShare(schema: ResourceSchema, allocated: Float64Array,
   return res;
 }
 
-/** The water-filling loop (mutates each attr.deserved). Queues are visited in `order`. */
-export function waterFill(schema: ResourceSchema, total: Float64Array, order: readonly QueueAttr[]): void {
+/**
+ * The water-filling loop (mutates each attr.deserved). Queues are visited in `order`. `legacy`
+ * reproduces v1.5.1: guarantee floor after the met check, `remaining` not clamped at 0.
+ */
+export function waterFill(schema: ResourceSchema, total: Float64Array, order: readonly QueueAttr[], legacy = false): void {
   const size = schema.size;
   const remaining = clone(total);
   const met = new Set<QueueAttr>();
@@ -141,7 +144,7 @@ export function waterFill(schema: ResourceSchema, total: Float64Array, order: re
       for (let i = 0; i < size; i++) d[i] += remaining[i] * ratio;
       for (let i = 0; i < size; i++) if (a.realCapability[i] < d[i]) d[i] = a.realCapability[i];
       for (let i = 0; i < size; i++) if (a.request[i] < d[i]) d[i] = a.request[i];
-      for (let i = 0; i < size; i++) if (a.guarantee[i] > d[i]) d[i] = a.guarantee[i];
+      if (!legacy) for (let i = 0; i < size; i++) if (a.guarantee[i] > d[i]) d[i] = a.guarantee[i];
       if (schema.lessEqual(a.request, d)) {
         met.add(a);
       } else if (touched.has(a) && sameVector(d, old)) {
@@ -149,6 +152,7 @@ export function waterFill(schema: ResourceSchema, total: Float64Array, order: re
         met.add(a);
       }
       touched.add(a);
+      if (legacy) for (let i = 0; i < size; i++) if (a.guarantee[i] > d[i]) d[i] = a.guarantee[i];
       for (let i = 0; i < size; i++) {
         if (d[i] > old[i]) increased[i] += d[i] - old[i];
         else if (d[i] < old[i]) decreased[i] += old[i] - d[i];
@@ -156,7 +160,7 @@ export function waterFill(schema: ResourceSchema, total: Float64Array, order: re
     }
     for (let i = 0; i < size; i++) {
       const v = remaining[i] - increased[i] + decreased[i];
-      remaining[i] = v > 0 ? v : 0;
+      remaining[i] = legacy || v > 0 ? v : 0;
     }
     if (schema.isEmpty(remaining) || sameVector(remaining, oldRemaining)) break;
   }
@@ -186,7 +190,7 @@ class ProportionPlugin implements Plugin {
     const schema = ssn.schema;
     this.attrs = buildQueueAttrs(ssn, () => schema.zero());
     const order = [...this.attrs.values()];
-    waterFill(schema, ssn.totalResource, order);
+    waterFill(schema, ssn.totalResource, order, ssn.version === 'v1.5.1');
     for (const a of order) a.share = proportionShare(schema, a.allocated, a.deserved);
 
     const attrOf = (q: QueueInfo): QueueAttr | undefined => this.attrs.get(q);
