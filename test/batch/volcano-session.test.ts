@@ -353,3 +353,22 @@ describe('volcano session: v1.5.1 compatibility (what Kurator installs)', () => 
     expect(runSession(snap, { ...one(ALLOCATE_TIER, ['allocate']), version: 'v1.5.1' }).binds).toHaveLength(0);
   });
 });
+
+describe('volcano session: configuration', () => {
+  const snap: SessionSnapshot = { nodes: [node('n1', 4000, 8)], queues: [{ name: 'q' }], jobs: [job('j', 'q', 1, [task('t-0', 1000, 1)])] };
+
+  it('accepts Volcano flags it does not model, rejects typos and unknown plugins or actions', () => {
+    expect(runSession(snap, one([{ name: 'drf', enabled: ['jobOrder', 'namespaceOrder'] }], ['allocate'])).binds).toHaveLength(1);
+    expect(() => runSession(snap, one([{ name: 'drf', enabled: ['jobOrdr'] }], ['allocate']))).toThrow(/unknown extension point 'jobOrdr'/);
+    expect(() => runSession(snap, one([{ name: 'nope' }], ['allocate']))).toThrow(/unknown plugin 'nope'/);
+    expect(() => runSession(snap, { actions: ['shuffle' as never], tiers: [] })).toThrow(/unknown action 'shuffle'/);
+    expect(() => runSession(snap, { actions: [], tiers: [[{ name: 'proportion' }, { name: 'capacity' }]] })).toThrow(/cannot be enabled together/);
+  });
+
+  it('disables only the listed extension points when `disabled` is given', () => {
+    // gang's jobReady off: a 2-member gang with one placeable task still binds it.
+    const two = { ...snap, jobs: [job('j', 'q', 2, [task('t-0', 1000, 1), task('t-1', 9000, 1)])] };
+    expect(runSession(two, one([{ name: 'gang' }], ['allocate'])).binds).toEqual([]);
+    expect(runSession(two, one([{ name: 'gang', disabled: ['jobReady'] }], ['allocate'])).binds).toHaveLength(1);
+  });
+});

@@ -64,14 +64,27 @@ export interface ResolvedPluginOption {
 }
 
 const FLAG_SET: ReadonlySet<string> = new Set(PLUGIN_FLAGS);
+/** Volcano `Enabled*` flags of extension points this model does not have; accepted and ignored. */
+const UNMODELLED_FLAGS: ReadonlySet<string> = new Set([
+  'namespaceOrder',
+  'clusterOrder',
+  'hierarchy',
+  'victim',
+  'targetJob',
+  'reservedNodes',
+  'hyperNodeOrder',
+  'subJobOrder',
+]);
 
 function checkFlags(plugin: string, list: readonly string[]): PluginFlag[] {
+  const out: PluginFlag[] = [];
   for (const f of list) {
-    if (!FLAG_SET.has(f)) {
+    if (FLAG_SET.has(f)) out.push(f as PluginFlag);
+    else if (!UNMODELLED_FLAGS.has(f)) {
       throw new VolcanoConfigError(`plugin '${plugin}': unknown extension point '${f}' (expected one of ${PLUGIN_FLAGS.join(', ')})`);
     }
   }
-  return list as PluginFlag[];
+  return out;
 }
 
 export function resolvePluginOption(o: PluginOption): ResolvedPluginOption {
