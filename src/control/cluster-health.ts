@@ -64,7 +64,7 @@ export class ClusterHealth implements EventHandler {
     this.settings = state.scenario.karmada;
     this.cpRegion = cpRegion;
     this.records = members
-      .filter((m) => m.info.spec.role === 'member')
+      .filter((m) => m.info.spec.role === 'member' && m.info.spec.karmadaMember)
       .map((m) => ({
         index: m.info.index,
         name: m.info.name,

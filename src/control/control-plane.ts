@@ -6,7 +6,8 @@ import {
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { Placement, PolicySpec } from '../scenario/types.js';
+import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
+import { renderTemplate } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
 import { Kind, Prio, type RunState } from './state.js';
@@ -32,10 +33,13 @@ export interface Binding {
 }
 
 interface WorkDelivery {
+  /** The binding (-1 for a Kurator Application's direct copy). */
   binding: number;
+  workload: number;
   cluster: number;
   replicas: number;
   completions: number;
+  template: PodTemplate;
 }
 
 /** Something that happened in the control plane that the failover metrics want to know. */
@@ -145,6 +149,10 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
 
   private arrive(workload: number): void {
     const w = this.state.workloads[workload];
+    if (w.spec.kurator) {
+      this.kuratorBroadcast(workload);
+      return;
+    }
     const policy = w.spec.placement ? null : matchPolicy(this.state.scenario.policies, w.spec);
     const placement = w.spec.placement ?? policy?.placement;
     if (!placement) {
@@ -179,6 +187,26 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     });
     this.enqueue(index);
     if (policy?.failover?.application && policy.propagateDeps) this.requestFailoverTick();
+  }
+
+  /**
+   * A Kurator Application's workload: a full copy to each selected cluster of its fleet (through
+   * the host cluster's Flux, after the network latency); Karmada does not see it.
+   */
+  private kuratorBroadcast(workload: number): void {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    const world = this.state.world;
+    const replicas = spec.kind === 'Deployment' ? spec.replicas : spec.parallelism;
+    const completions = spec.kind === 'Job' ? spec.completions : 0;
+    w.placement = spec.kurator!.clusters.map((name) => ({ name, replicas }));
+    w.firstPlacedAt = this.state.sim.now;
+    for (const name of spec.kurator!.clusters) {
+      const ci = world.clusterByName.get(name)!;
+      const latency = world.network.latency(this.regionIndex, ci.regionIndex);
+      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, template: renderTemplate(spec, ci.spec, this.state.scenario) };
+      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+    }
   }
 
   private enqueue(b: number): void {
@@ -310,7 +338,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       if (next.replicas === 0) b.delivered.delete(ci);
       else b.delivered.set(ci, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, { binding: b.index, cluster: ci, ...next }, Prio.Fact);
+      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, template: renderTemplate(spec, world.clusters[ci].spec, this.state.scenario) };
+      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
 
@@ -323,7 +352,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       this.parked.set(d.cluster, list);
       return;
     }
-    m.applyWork(this.bindings[d.binding].workload, d.replicas, d.completions);
+    m.applyWork(d.workload, d.replicas, d.completions, d.template);
   }
 
   /** A member is reachable again: apply the Works that waited for it, in order. */
@@ -331,7 +360,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const list = this.parked.get(cluster);
     if (!list) return;
     this.parked.delete(cluster);
-    for (const d of list) this.members[cluster].applyWork(this.bindings[d.binding].workload, d.replicas, d.completions);
+    for (const d of list) this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
   // MemberSchedulerHost
 
   template(pod: number): PodTemplate {
-    return this.state.workloads[this.pods.workload[pod]].spec.template;
+    return this.owners[this.pods.owner[pod]].template;
   }
 
   workload(pod: number): RuntimeWorkload {
@@ -208,7 +208,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     const sim = this.sim;
     const now = sim.now;
     const w = s.workloads[pods.workload[id]];
-    const t = w.spec.template;
+    const t = this.template(id);
     const world = this.world;
     if (t.gpus > 0) {
       const chosen = gpus ?? this.defaultGpus(id, node);
@@ -269,15 +269,17 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
    * here. Creates the owner on first delivery; a later delivery scales it.
    */
-  applyWork(workload: number, replicas: number, completions: number): void {
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate): void {
     const spec = this.state.workloads[workload].spec;
     let owner = this.owners.findIndex((o) => o.workload === workload);
     if (owner < 0) {
       owner = this.owners.length;
-      this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [] });
+      this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
       if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
     }
     const o = this.owners[owner];
+    // A changed template applies to pods created from now on (as a rolling update would, simplified).
+    if (template) o.template = template;
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
@@ -318,7 +320,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
   private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
     const s = this.state;
     const w = s.workloads[o.workload];
-    const id = s.pods.add(o.workload, ownerIdx, this.info.index, w.spec.template.priority, now);
+    const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
     o.pods.push(id);
     w.created++;
     w.pending++;

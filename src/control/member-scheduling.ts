@@ -22,6 +22,8 @@ export interface MemberOwner {
   active: number;
   succeeded: number;
   done: boolean;
+  /** The pod template as rendered for this cluster (OverridePolicies applied). */
+  template: PodTemplate;
   /** Live pods (Pending, Starting or Running), in creation order. */
   readonly pods: number[];
 }

@@ -3,14 +3,15 @@ import type { DistributionSpec, RateSpec } from '../kernel/index.js';
 import { admitPlacement } from './admission.js';
 import { ScenarioError } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { deploymentSchema, jobSchema, manifestRoot, propagationPolicySchema } from './manifests.js';
+import { deploymentSchema, jobSchema, kuratorApplicationSchema, kuratorFleetSchema, manifestRoot, overridePolicySchema, propagationPolicySchema } from './manifests.js';
 import { scenarioSchema } from './schema.js';
 import { readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, Taint,
+  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, OverridePolicySpec, Taint,
   ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
+import { readOpenbTraceBlock } from '../trace/openb-scenario.js';
 
 export interface LoadOptions {
   /** Names of the fleet schedulers that exist; when given, `schedulers:` is checked against it. */
@@ -137,7 +138,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     if (seenClusters.has(name)) src.fail(['fleet', 'clusters', i, 'name'], `a cluster name not used before (fleet.clusters[${seenClusters.get(name)}] is "${name}")`, name);
     seenClusters.set(name, i);
     const zones = (c.zones as string[] | undefined) ?? (c.zone ? [c.zone as string] : []);
-    const pools = (c.nodePools as Obj[]).map((p, j): NodePoolSpec => {
+    const pools = ((c.nodePools as Obj[] | undefined) ?? []).map((p, j): NodePoolSpec => {
       const gpus = (p.gpus as Obj | undefined) ?? {};
       return {
         name: (p.name as string | undefined) ?? `pool-${j}`,
@@ -153,6 +154,14 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
         },
       };
     });
+    // A trace: nodes from its node CSV (instead of nodePools) and/or the cluster's own pods.
+    const trace = c.trace === undefined ? null : readOpenbTraceBlock(src, c.trace as Obj, ['fleet', 'clusters', i, 'trace'], baseDir);
+    if (trace?.nodePools && c.nodePools !== undefined) src.fail(['fleet', 'clusters', i, 'nodePools'], 'either nodePools or trace.nodes, not both', 'both');
+    if (!trace?.nodePools && c.nodePools === undefined) src.fail(['fleet', 'clusters', i], 'nodePools (or a trace with nodes)', 'neither');
+    if (trace?.nodePools) pools.push(...trace.nodePools);
+    if (trace && trace.spec.mode === 'paper' && trace.spec.pods.length > 0 && !pools.some((p) => p.count > 0 && p.gpus.count > 0)) {
+      src.fail(['fleet', 'clusters', i, 'trace', 'mode'], 'a cluster with GPUs for mode paper (its workload is sized by GPU capacity)', 'no GPUs');
+    }
     const prices = (c.prices as Obj | undefined) ?? {};
     return {
       name,
@@ -166,8 +175,10 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       nodeScoring: (c.nodeScoring as string | undefined) ?? 'LeastAllocated',
       scheduler: (c.scheduler as string | undefined) ?? 'kube-scheduler',
       syncMode: (c.syncMode as ClusterSpec['syncMode'] | undefined) ?? 'Push',
+      karmadaMember: true,
       role: (c.role as ClusterSpec['role'] | undefined) ?? 'member',
       nodePools: pools,
+      ...(trace ? { trace: trace.spec } : {}),
     };
   });
   if (!clusters.some((c) => c.role === 'member')) src.fail(['fleet', 'clusters'], 'at least one cluster with role member', 'only host clusters');
@@ -230,6 +241,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
+  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], ignored: ignoredManifests };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -239,8 +251,9 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       if (e instanceof ScenarioError && e.expected === 'a readable YAML file') src.fail(['include', i], 'a readable YAML file (relative to the scenario)', `${inc}: ${e.found}`, { rawFound: true });
       throw e;
     }
-    for (const m of docs) readManifest(m, ctx, workloads, policies, ignoredManifests);
+    for (const m of docs) readManifest(m, ctx, sink);
   });
+  applyKurator(sink, clusters, ctx);
 
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
@@ -287,6 +300,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     schedulers,
     ignoredManifests,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
+    overridePolicies: sink.overrides,
+    fleets: sink.fleets,
     faults: ((doc.faults as Obj[] | undefined) ?? []).map((f, i): FaultSpec => {
       if (!seenClusters.has(f.cluster as string)) src.fail(['faults', i, 'cluster'], `the name of a cluster in fleet.clusters (${[...seenClusters.keys()].join(', ')})`, f.cluster);
       return {
@@ -487,6 +502,7 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     }),
     policy: (w.policy as string | undefined) ?? null,
     placement: w.placement === undefined ? null : admitPlacement(w.placement as Placement),
+    kurator: null,
     source: `${pos.file}:${pos.line}`,
   };
   if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
@@ -552,7 +568,18 @@ function annotationDuration(src: YamlSource, ann: Record<string, string>, key: s
   return d;
 }
 
-function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSpec[], policies: PolicySpec[], ignored: Scenario['ignoredManifests']): void {
+/** What the included manifests add to the scenario. */
+interface ManifestSink {
+  workloads: WorkloadSpec[];
+  policies: PolicySpec[];
+  overrides: OverridePolicySpec[];
+  fleets: Scenario['fleets'];
+  applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
+  ignored: Scenario['ignoredManifests'];
+}
+
+function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): void {
+  const { workloads, policies, ignored } = sink;
   const v = m.value();
   if (v === null || v === undefined) return;
   if (typeof v !== 'object' || Array.isArray(v)) m.fail([], 'a Kubernetes manifest (a map with apiVersion and kind)', v);
@@ -587,6 +614,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSp
       }),
       policy: null,
       placement: null,
+      kurator: null,
       source,
       replicas: (spec.replicas as number | undefined) ?? 1,
     };
@@ -640,6 +668,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSp
       }),
       policy: null,
       placement: null,
+      kurator: null,
       source,
       parallelism,
       completions,
@@ -665,7 +694,102 @@ function readManifest(m: YamlSource, ctx: TemplateContext, workloads: WorkloadSp
     });
     return;
   }
+  if ((o.kind === 'OverridePolicy' || o.kind === 'ClusterOverridePolicy') && group === 'policy.karmada.io') {
+    validateAgainst(m, o, overridePolicySchema, manifestRoot);
+    const meta = o.metadata as Obj;
+    const spec = o.spec as Obj;
+    sink.overrides.push({
+      kind: o.kind,
+      name: meta.name as string,
+      namespace: o.kind === 'ClusterOverridePolicy' ? '' : ((meta.namespace as string | undefined) ?? 'default'),
+      resourceSelectors: (spec.resourceSelectors as PolicySpec['resourceSelectors'] | undefined) ?? [],
+      overrideRules: ((spec.overrideRules as Obj[] | undefined) ?? []).map((r) => ({
+        ...(r.targetCluster ? { targetCluster: r.targetCluster as ClusterAffinity } : {}),
+        overriders: (r.overriders as OverridePolicySpec['overrideRules'][number]['overriders'] | undefined) ?? {},
+      })),
+      source,
+    });
+    return;
+  }
+  if (o.kind === 'Fleet' && group === 'fleet.kurator.dev') {
+    validateAgainst(m, o, kuratorFleetSchema, manifestRoot);
+    const meta = o.metadata as Obj;
+    const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
+    sink.fleets.push({
+      name: meta.name as string,
+      clusters: (((o.spec as Obj).clusters as Obj[] | undefined) ?? []).map((c) => c.name as string),
+      karmada: ann['fleet.kurator.dev/controlplane'] === 'karmada',
+      source,
+    });
+    return;
+  }
+  if (o.kind === 'Application' && group === 'apps.kurator.dev') {
+    validateAgainst(m, o, kuratorApplicationSchema, manifestRoot);
+    const meta = o.metadata as Obj;
+    const spec = o.spec as Obj;
+    const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
+    const manifests = ann['fleetsim.io/manifests'];
+    if (manifests === undefined) m.fail(['metadata', 'annotations', 'fleetsim.io/manifests'], "the file holding what the Application's source would deliver (annotation fleetsim.io/manifests: a YAML file, relative to this one)", undefined);
+    const defaultDest = (spec.destination as Obj | undefined) ?? {};
+    sink.applications.push({
+      name: meta.name as string,
+      manifests: resolve(dirname(resolve(m.file)), manifests),
+      syncPolicies: ((spec.syncPolicies as Obj[] | undefined) ?? []).map((p) => {
+        const d = (p.destination as Obj | undefined) ?? defaultDest;
+        return { fleet: (d.fleet as string | undefined) ?? '', matchLabels: (((d.clusterSelector as Obj | undefined) ?? {}).matchLabels as Record<string, string> | undefined) ?? {} };
+      }),
+      src: m,
+    });
+    return;
+  }
   ignored.push({ kind: `${o.apiVersion}/${o.kind}`, name: typeof metaName === 'string' ? metaName : '', file: m.file });
+}
+
+/**
+ * Kurator (spec/kurator.md §2–3): a Fleet labels its clusters `fleet.kurator.dev/fleet-name`; with
+ * the annotation `fleet.kurator.dev/controlplane: karmada` only its clusters are joined to Karmada
+ * (the others are left out of the scenario's Karmada: their role becomes host-like, taking nothing
+ * from Karmada). An Application broadcasts full copies of its workloads to every cluster of the
+ * destination fleet whose labels match the sync policy's clusterSelector (readiness unchecked; no
+ * division, no failover). Its Git/Helm/OCI source cannot be fetched here: the annotation
+ * `fleetsim.io/manifests` names the file with what that source would deliver.
+ */
+function applyKurator(sink: ManifestSink, clusters: ClusterSpec[], ctx: TemplateContext): void {
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  for (const f of sink.fleets) {
+    for (const c of f.clusters) {
+      const spec = byName.get(c);
+      if (!spec) throw new ScenarioError(parseSource(f.source), 'spec.clusters', `the name of a cluster in the scenario's fleet.clusters (${[...byName.keys()].join(', ')})`, `"${c}"`);
+      spec.labels = { ...spec.labels, 'fleet.kurator.dev/fleet-name': f.name };
+    }
+  }
+  const karmadaFleets = sink.fleets.filter((f) => f.karmada);
+  if (karmadaFleets.length > 0) {
+    const joined = new Set(karmadaFleets.flatMap((f) => f.clusters));
+    for (const c of clusters) if (c.role === 'member' && !joined.has(c.name)) c.karmadaMember = false;
+  }
+  for (const app of sink.applications) {
+    const targets = new Set<string>();
+    app.syncPolicies.forEach((p, i) => {
+      const fleet = sink.fleets.find((f) => f.name === p.fleet);
+      if (!fleet) app.src.fail(['spec', 'syncPolicies', i, 'destination', 'fleet'], `the name of a Kurator Fleet (${sink.fleets.map((f) => f.name).join(', ') || 'none included'})`, p.fleet);
+      for (const c of fleet.clusters) {
+        const labels = byName.get(c)!.labels;
+        if (Object.entries(p.matchLabels).every(([k, v]) => labels[k] === v)) targets.add(c);
+      }
+    });
+    let docs: YamlSource[];
+    try {
+      docs = readYamlFile(app.manifests, displayPath(app.manifests));
+    } catch (e) {
+      if (e instanceof ScenarioError && e.expected === 'a readable YAML file') app.src.fail(['metadata', 'annotations', 'fleetsim.io/manifests'], 'a readable YAML file (relative to the Application\'s file)', `${e.found}`, { rawFound: true });
+      throw e;
+    }
+    const own: ManifestSink = { ...sink, workloads: [], policies: [], overrides: [], applications: [] };
+    for (const d of docs) readManifest(d, ctx, own);
+    const clusterList = [...targets].sort();
+    for (const w of own.workloads) sink.workloads.push({ ...w, kurator: { application: app.name, clusters: clusterList } });
+  }
 }
 
 function imageSizeAnnotation(m: YamlSource, ann: Record<string, string>): number {

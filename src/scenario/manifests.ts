@@ -103,5 +103,81 @@ export const propagationPolicySchema: JsonSchema = {
   },
 };
 
+const clusterAffinityRef: JsonSchema = { type: 'object' };
+
+export const overridePolicySchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      properties: {
+        resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
+        overrideRules: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['overriders'],
+            properties: {
+              targetCluster: clusterAffinityRef,
+              overriders: {
+                type: 'object',
+                properties: {
+                  imageOverrider: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['component', 'operator'],
+                      properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
+                    },
+                  },
+                  plaintext: {
+                    type: 'array',
+                    items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const kuratorFleetSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
+    },
+  },
+};
+
+const destination: JsonSchema = {
+  type: 'object',
+  properties: { fleet: { type: 'string', minLength: 1 }, clusterSelector: { type: 'object', properties: { matchLabels: stringMap } } },
+};
+
+export const kuratorApplicationSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['syncPolicies'],
+      properties: {
+        destination,
+        syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
+      },
+    },
+  },
+};
+
 /** Schemas for included manifests share the scenario schema's definitions (placement, selectors). */
 export const manifestRoot: JsonSchema = { $defs: scenarioSchema.$defs };

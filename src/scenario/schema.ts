@@ -284,10 +284,34 @@ const nodePool: JsonSchema = {
   },
 };
 
+/** A cluster's trace (see src/trace/openb-scenario.ts for the two modes). */
+const trace: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  description: "the cluster's nodes and/or its own pods from an openb trace (CSV paths relative to the scenario)",
+  properties: {
+    kind: { const: 'openb' },
+    nodes: str('openb node CSV (e.g. openb_node_list_gpu_node.csv): the cluster\'s nodes, instead of nodePools'),
+    pods: str('openb pod CSV (e.g. openb_pod_list_default.csv): bare pods created directly in this cluster'),
+    mode: {
+      enum: ['paper', 'replay'],
+      description: 'paper: seeded shuffle, inflated to tune x GPU capacity, one pod per interval, no departures, a pod that fits nowhere fails; replay: creation/deletion times, qos priority',
+    },
+    tune: { ...posNum, description: 'paper: summed GPU demand / GPU capacity (default 1.3)' },
+    interval: { ...duration, description: 'paper: time between two submissions (default 1s)' },
+    start: { ...duration, description: 'simulated time of the first submission (paper) or of trace time `from` (replay); default 0' },
+    from: { ...duration, description: 'replay: trace time to start from (default 0); pods created earlier are left out' },
+    timeScale: { ...posNum, description: 'replay: simulated seconds per trace second, for arrivals and run times (default 1)' },
+    typicalPct: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: "share of the trace's pods FGD's typical pods cover, in % (default 95)" },
+    maxPods: { type: 'integer', minimum: 1, description: 'pod slots of each node from the node CSV (default 110)' },
+  },
+};
+
 const cluster: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'region', 'nodePools'],
+  required: ['name', 'region'],
   properties: {
     name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'a DNS-1123 label' },
     region: str(),
@@ -303,11 +327,15 @@ const cluster: JsonSchema = {
       description: 'prices per resource-hour',
       properties: { cpu: { type: 'number', minimum: 0 }, memory: { type: 'number', minimum: 0, description: 'per GiB-hour' }, gpu: { type: 'number', minimum: 0 } },
     },
-    nodeScoring: { enum: ['LeastAllocated', 'MostAllocated'], description: "the member scheduler's node scoring (default LeastAllocated)" },
+    nodeScoring: {
+      enum: ['LeastAllocated', 'MostAllocated', 'random', 'dotprod', 'gpuclustering', 'gpupacking', 'bestfit', 'fgd'],
+      description: "the member scheduler's node scoring (default LeastAllocated), or one of the FGD paper's GPU placement policies",
+    },
     scheduler: { enum: ['kube-scheduler'], description: 'the member cluster\'s scheduler (default kube-scheduler)' },
     syncMode: { enum: ['Push', 'Pull'], description: 'Karmada cluster sync mode (default Push)' },
     role: { enum: ['member', 'host'], description: 'host: runs the Kurator/Karmada control plane and takes no workloads' },
-    nodePools: { type: 'array', items: nodePool },
+    nodePools: { type: 'array', items: nodePool, description: 'the nodes (required unless trace.nodes gives them)' },
+    trace,
   },
 };
 

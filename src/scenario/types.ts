@@ -1,4 +1,5 @@
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+import type { OpenbTraceSpec } from '../trace/openb-scenario.js';
 
 /**
  * The typed, validated scenario: what the loader produces and the simulation consumes.
@@ -25,6 +26,10 @@ export interface Scenario {
   ignoredManifests: { kind: string; name: string; file: string }[];
   karmada: KarmadaSettings;
   faults: FaultSpec[];
+  /** Karmada OverridePolicy / ClusterOverridePolicy, applied per cluster when Works are rendered. */
+  overridePolicies: OverridePolicySpec[];
+  /** Kurator Fleets (cluster membership). */
+  fleets: { name: string; clusters: string[]; karmada: boolean; source: string }[];
   /** The variant this scenario is ('' for a scenario without variants). */
   variant: string;
 }
@@ -59,6 +64,29 @@ export interface ClusterTaintPolicySpec {
   addOnConditions: MatchCondition[];
   removeOnConditions: MatchCondition[];
   taints: Taint[];
+}
+
+/** One image overrider (`imageOverrider[]`): change a component of the image reference. */
+export interface ImageOverrider {
+  component: 'Registry' | 'Repository' | 'Tag';
+  operator: 'add' | 'remove' | 'replace';
+  value?: string;
+}
+
+/** One plaintext overrider (`plaintext[]`): a JSON-pointer edit of the resource template. */
+export interface PlaintextOverrider {
+  path: string;
+  operator: 'add' | 'remove' | 'replace';
+  value?: unknown;
+}
+
+export interface OverridePolicySpec {
+  kind: 'OverridePolicy' | 'ClusterOverridePolicy';
+  name: string;
+  namespace: string;
+  resourceSelectors: ResourceSelector[];
+  overrideRules: { targetCluster?: ClusterAffinity; overriders: { imageOverrider?: ImageOverrider[]; plaintext?: PlaintextOverrider[] } }[];
+  source: string;
 }
 
 export interface FaultSpec {
@@ -126,10 +154,14 @@ export interface ClusterSpec {
   nodeScoring: string;
   /** Karmada cluster sync mode: Push (controller-manager probes) or Pull (agent + lease). */
   syncMode: 'Push' | 'Pull';
+  /** Joined to Karmada (false when a Kurator Fleet with the karmada control plane leaves it out). */
+  karmadaMember: boolean;
   /** The member cluster's scheduler: kube-scheduler (default) or volcano. */
   scheduler: string;
   role: 'member' | 'host';
   nodePools: NodePoolSpec[];
+  /** Nodes and/or the cluster's own pods from a trace (openb CSVs, see src/trace/openb-scenario.ts). */
+  trace?: OpenbTraceSpec;
 }
 
 export interface NodePoolSpec {
@@ -235,6 +267,18 @@ interface WorkloadCommon {
   policy: string | null;
   /** An inline placement (a policy of its own), or null. */
   placement: Placement | null;
+  /**
+   * Set on the pods of a cluster's trace (ClusterSpec.trace): each is a bare pod created directly
+   * in that member cluster by the trace feeder, never propagated by Karmada. `runTime`: seconds it
+   * runs once Ready (Infinity: never leaves); `failUnschedulable`: a pod that fits on no node in
+   * its scheduling cycle fails instead of waiting (paper mode).
+   */
+  trace?: { cluster: string; runTime: number; failUnschedulable: boolean };
+  /**
+   * Set when a Kurator Application deploys the workload: it bypasses Karmada and goes, as a full
+   * copy, to each of these clusters (its fleet's clusters whose labels match the selector).
+   */
+  kurator: { application: string; clusters: string[] } | null;
   source: string;
 }
 
