@@ -10,7 +10,7 @@ import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
 import { renderTemplate } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
-import { Kind, Prio, type RunState } from './state.js';
+import { accrueUnavailability, Kind, Prio, type RunState } from './state.js';
 
 /** A ResourceBinding: one workload's placement state in the control plane. */
 export interface Binding {
@@ -353,6 +353,35 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       return;
     }
     m.applyWork(d.workload, d.replicas, d.completions, d.template);
+  }
+
+  /**
+   * Change a workload's desired replicas (a scale of the resource template, e.g. by a
+   * FederatedHPA): the binding's `spec.replicas` changes and Karmada reschedules it (the
+   * ReplicasChanged trigger: steady scale up/down for dynamic division, recomputation for static).
+   * A Kurator-delivered workload is scaled in every cluster it was copied to.
+   */
+  setReplicas(workload: number, replicas: number): void {
+    if (!Number.isInteger(replicas) || replicas < 0) throw new RangeError(`setReplicas: ${replicas}`);
+    const w = this.state.workloads[workload];
+    if (w.spec.kind !== 'Deployment') throw new Error(`setReplicas: ${w.spec.name} is not a Deployment`);
+    if (w.spec.replicas === replicas && w.desired === replicas) return;
+    w.spec = { ...w.spec, replicas };
+    accrueUnavailability(w, this.state.sim.now);
+    w.desired = replicas;
+    if (w.spec.kurator) {
+      for (const t of w.placement) t.replicas = replicas;
+      for (const name of w.spec.kurator.clusters) {
+        const ci = this.state.world.clusterByName.get(name)!;
+        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, template: renderTemplate(w.spec, ci.spec, this.state.scenario) };
+        this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
+      }
+      return;
+    }
+    const b = this.bindings.find((x) => x.workload === workload);
+    if (!b) return; // not propagated (no policy matched) or not created yet: the new count applies on arrival
+    b.spec = { ...b.spec, replicas };
+    this.enqueue(b.index);
   }
 
   /** A member is reachable again: apply the Works that waited for it, in order. */

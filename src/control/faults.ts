@@ -18,7 +18,7 @@ export interface FaultListener {
 }
 
 /**
- * Scheduled failures (the scenario's `faults:`). A cluster outage is one of:
+ * Scheduled failures (the scenario's `faults:`) and operator actions (`actions:`, e.g. a scale). A cluster outage is one of:
  * - `down`: the nodes and the API server are gone (workloads die, the control plane cannot reach it);
  * - `nodes-down`: workloads die but the API server answers (Karmada still sees Ready=True);
  * - `api-unreachable`: the control plane cannot reach the member; its workloads keep running.
@@ -37,6 +37,10 @@ export class FaultInjector implements EventHandler {
   }
 
   start(): void {
+    for (const a of this.state.scenario.actions) {
+      const w = this.state.workloads.find((x) => x.spec.namespace === a.scale.namespace && x.spec.name === a.scale.name)!;
+      this.state.sim.schedule(a.at, this, Kind.Action, { workload: w.index, replicas: a.scale.replicas }, Prio.Fact);
+    }
     for (const f of this.state.scenario.faults) {
       const rec: FaultRecord = { spec: f, cluster: this.state.world.clusterByName.get(f.cluster)!.index, start: f.at, end: f.at + f.duration };
       this.records.push(rec);
@@ -46,6 +50,11 @@ export class FaultInjector implements EventHandler {
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
+    if (kind === Kind.Action) {
+      const a = data as { workload: number; replicas: number };
+      this.cp.setReplicas(a.workload, a.replicas);
+      return;
+    }
     const f = data as FaultRecord;
     const m = this.members[f.cluster];
     const api = f.spec.mode === 'down' || f.spec.mode === 'api-unreachable';

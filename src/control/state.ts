@@ -22,6 +22,7 @@ export const enum Kind {
   FailoverTick = 43,
   FaultStart = 50,
   FaultEnd = 51,
+  Action = 52,
 }
 
 /** Event priorities at equal times: facts first, then scheduling cycles, then sampling. */

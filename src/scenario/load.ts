@@ -312,6 +312,15 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
         mode: (f.mode as FaultSpec['mode'] | undefined) ?? 'down',
       };
     }),
+    actions: ((doc.actions as Obj[] | undefined) ?? []).map((a, i) => {
+      const sc = a.scale as Obj;
+      const ref = sc.workload as string;
+      const [namespace, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+      if (!workloads.some((w) => w.kind === 'Deployment' && w.namespace === namespace && w.name === name)) {
+        src.fail(['actions', i, 'scale', 'workload'], `a Deployment of the scenario (${workloads.filter((w) => w.kind === 'Deployment').map((w) => `${w.namespace}/${w.name}`).join(', ') || 'none'})`, ref);
+      }
+      return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
+    }),
     variant: '',
   };
 }

@@ -488,6 +488,25 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    actions: {
+      type: 'array',
+      description: 'operator actions at given times',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['at', 'scale'],
+        properties: {
+          at: duration,
+          scale: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['workload', 'replicas'],
+            description: "scale a Deployment's resource template (Karmada reschedules the binding)",
+            properties: { workload: str('name, or namespace/name'), replicas: nonNegInt },
+          },
+        },
+      },
+    },
     sweep: {
       type: 'object',
       description: 'fleetsim sweep: field path → list of values, e.g. "fleet.clusters[1].nodePools[0].count": [4, 8, 16]; runs every combination',

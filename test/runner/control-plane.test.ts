@@ -141,3 +141,35 @@ describe('policy matching (Karmada resource detector)', () => {
     expect(matchPolicy([p('x', { resourceSelectors: [{ kind: 'Deployment', name: 'api' }] })], w())).toBeNull();
   });
 });
+
+describe('scaling a Divided workload (actions: scale)', () => {
+  const y = (to: number) => `
+name: t
+duration: 20m
+fleet:
+  clusters:
+    - { name: a, region: r1, nodePools: [{ count: 4, cpu: 8, memory: 32Gi }] }
+    - { name: b, region: r2, nodePools: [{ count: 4, cpu: 8, memory: 32Gi }] }
+policies:
+  - name: dyn
+    resourceSelectors: [{ kind: Deployment }]
+    placement: { replicaScheduling: { replicaSchedulingType: Divided, weightPreference: { dynamicWeight: AvailableReplicas } } }
+workloads:
+  - { kind: Deployment, name: web, replicas: 10, resources: { cpu: 1, memory: 1Gi } }
+actions:
+  - { at: 10m, scale: { workload: web, replicas: ${to} } }
+`;
+  it('steady scale-up never lowers a cluster; scale-down never raises one; the sum follows', async () => {
+    const before = (await runScenario(parseScenario(y(10), 't.yaml'))).workloads[0].placement;
+    const up = (await runScenario(parseScenario(y(25), 't.yaml'))).workloads[0];
+    const down = (await runScenario(parseScenario(y(3), 't.yaml'))).workloads[0];
+    expect(up.placement.a + up.placement.b).toBe(25);
+    expect(up.placement.a).toBeGreaterThanOrEqual(before.a);
+    expect(up.placement.b).toBeGreaterThanOrEqual(before.b);
+    expect(up.ready).toBe(25);
+    expect((down.placement.a ?? 0) + (down.placement.b ?? 0)).toBe(3);
+    expect(down.placement.a ?? 0).toBeLessThanOrEqual(before.a);
+    expect(down.placement.b ?? 0).toBeLessThanOrEqual(before.b);
+    expect(down.ready).toBe(3);
+  });
+});
