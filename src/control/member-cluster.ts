@@ -7,7 +7,7 @@ import {
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
-import { changeReady, Kind, Prio, type RunState, type RuntimeWorkload } from './state.js';
+import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /**
  * One member cluster: the Deployment and Job controllers, the kubelets of its nodes, and the
@@ -25,7 +25,7 @@ import { changeReady, Kind, Prio, type RunState, type RuntimeWorkload } from './
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, MemberSchedulerHost {
+export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
@@ -378,6 +378,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     world.cpuFree[node] += t.cpuMillis;
     world.memFree[node] += t.memoryMiB;
     world.podsFree[node] += 1;
+    const w = this.workload(id);
+    // A Ready pod waiting for its gang stops holding its GPUs.
+    if (w.spec.kind === 'Job' && Number.isNaN(w.gangStartedAt) && this.pods.phase[id] === PodPhase.Running && t.gpus > 0) {
+      changeHeldGpus(w, -(t.gpus * t.gpuMilli) / MILLI_PER_GPU, this.sim.now);
+    }
     const gpus = this.podGpus.get(id);
     if (gpus) {
       for (const g of gpus) {
@@ -444,8 +449,39 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost {
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
     if (w.spec.kind === 'Job') {
-      sim.scheduleAfter(this.durationSampler(w.index, w.spec).sample(), this, Kind.PodFinish, id, Prio.Fact);
+      this.jobPodReady(w, id, sim.now);
     }
+  }
+
+  /**
+   * A Job's pod is Ready. A Job makes progress only once `minAvailable` of its pods are Ready
+   * together, anywhere in the fleet (a distributed training job's workers): until then Ready pods
+   * wait, holding their resources; when the gang is complete every waiting pod starts its run
+   * clock, and later pods start theirs as soon as they are Ready.
+   */
+  private jobPodReady(w: RuntimeWorkload, id: number, now: number): void {
+    if (!Number.isNaN(w.gangStartedAt)) {
+      this.startRunClock(id);
+      return;
+    }
+    w.waitingPods.push(id);
+    const t = this.template(id);
+    if (t.gpus > 0) changeHeldGpus(w, (t.gpus * t.gpuMilli) / MILLI_PER_GPU, now);
+    if (w.ready < w.minAvailable) return;
+    w.gangStartedAt = now;
+    changeHeldGpus(w, -w.heldGpus, now);
+    const waiting = w.waitingPods;
+    w.waitingPods = [];
+    for (const p of waiting) {
+      if (this.pods.phase[p] !== PodPhase.Running) continue;
+      this.state.members[this.pods.cluster[p]].startRunClock(p);
+    }
+  }
+
+  /** Start a Ready Job pod's run: it succeeds after a duration drawn from the Job's distribution. */
+  startRunClock(id: number): void {
+    const w = this.workload(id);
+    this.sim.scheduleAfter(this.durationSampler(w.index, w.spec as JobSpec).sample(), this, Kind.PodFinish, id, Prio.Fact);
   }
 
   private durationSampler(workload: number, spec: JobSpec): Sampler {

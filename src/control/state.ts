@@ -58,6 +58,19 @@ export interface RuntimeWorkload {
   /** ∫ max(0, desired - ready) dt up to `availabilityAt` (Deployments; replica-seconds). */
   unavailableSeconds: number;
   availabilityAt: number;
+  /**
+   * Jobs: pods that must be running together before any makes progress (a distributed training
+   * job's workers): the Job's `minAvailable`, across the whole fleet. 1 = every pod on its own.
+   */
+  minAvailable: number;
+  /** When the gang first had `minAvailable` pods Ready: the job starts making progress. */
+  gangStartedAt: number;
+  /** Ready pods waiting for the gang to start. */
+  waitingPods: number[];
+  /** GPUs held by bound pods of a gang that has not started, and their integral (GPU-seconds). */
+  heldGpus: number;
+  heldGpuSeconds: number;
+  heldAt: number;
 }
 
 /** Per-cluster counters kept up to date on every bind/free (the sampler reads them). */
@@ -94,6 +107,11 @@ export class ClusterCounters {
   }
 }
 
+/** What a gang needs of a member cluster: start a waiting pod's run clock. */
+export interface GangMember {
+  startRunClock(pod: number): void;
+}
+
 /** Everything the actors of one run share. */
 export interface RunState {
   sim: Simulation;
@@ -102,6 +120,8 @@ export interface RunState {
   pods: PodTable;
   workloads: RuntimeWorkload[];
   counters: ClusterCounters;
+  /** Every cluster's member actor, by cluster index (set once they exist). */
+  members: GangMember[];
   /** Interned image references: index = image id. */
   images: string[];
   imageId(ref: string): number;
@@ -128,7 +148,22 @@ export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: 
     readyByCluster: new Int32Array(clusters),
     unavailableSeconds: 0,
     availabilityAt: spec.arrival,
+    minAvailable: spec.kind === 'Job' ? spec.minAvailable : 1,
+    gangStartedAt: NaN,
+    waitingPods: [],
+    heldGpus: 0,
+    heldGpuSeconds: 0,
+    heldAt: spec.arrival,
   };
+}
+
+/** Change the GPUs held by a gang that has not started (accrues GPU-seconds up to `now` first). */
+export function changeHeldGpus(w: RuntimeWorkload, delta: number, now: number): void {
+  if (now > w.heldAt) {
+    w.heldGpuSeconds += w.heldGpus * (now - w.heldAt);
+    w.heldAt = now;
+  }
+  w.heldGpus += delta;
 }
 
 /** Bring a Deployment's unavailable replica-seconds up to `now` (call before `ready` changes, and at the end). */

@@ -64,6 +64,14 @@ export interface WorkloadResult {
   schedulingError: string;
   /** Deployments: ∫ max(0, desired − ready) dt from creation to the end (replica-seconds). */
   unavailableReplicaSeconds: number;
+  /** Jobs: the gang size (pods that must run together before the job makes progress). */
+  minAvailable?: number;
+  /** Jobs: creation → the gang started (minAvailable pods Ready together); null: never. */
+  queueingDelay?: number | null;
+  /** Jobs: GPU-hours held by its bound pods while its gang was incomplete. */
+  heldGpuHours?: number;
+  /** Jobs: never started, yet holding bound pods at the end (waiting for peers that do not come). */
+  deadlocked?: boolean;
 }
 
 export interface SeriesResult {

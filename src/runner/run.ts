@@ -3,7 +3,7 @@ import { World } from '../model/world.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
-import { accrueUnavailability, ClusterCounters, newRuntimeWorkload, type RunState } from '../control/state.js';
+import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../control/faults.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { Sampler } from '../metrics/sampler.js';
@@ -75,6 +75,18 @@ function stat(a: ArrayLike<number>, n: number): Stat {
 
 const since = (t: number, from: number): number | null => (Number.isNaN(t) ? null : t - from);
 
+/** A Job's gang figures at the end of a run. */
+function jobFigures(w: RuntimeWorkload, end: number): Pick<WorkloadResult, 'minAvailable' | 'queueingDelay' | 'heldGpuHours' | 'deadlocked'> {
+  changeHeldGpus(w, 0, end);
+  const started = !Number.isNaN(w.gangStartedAt);
+  return {
+    minAvailable: w.minAvailable,
+    queueingDelay: since(w.gangStartedAt, w.spec.arrival),
+    heldGpuHours: w.heldGpuSeconds / 3600,
+    deadlocked: !started && (w.ready > 0 || w.heldGpus > 0),
+  };
+}
+
 /** Run one scenario with one scheduler on one seed. Pure function of its inputs: same inputs, same result. */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const schedulerName = opts.scheduler ?? scenario.schedulers[0] ?? 'karmada';
@@ -100,8 +112,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     counters: new ClusterCounters(world),
     images,
     imageId: (ref) => imageIds.get(ref)!,
+    members: [],
   };
   const members = world.clusters.map((c) => new MemberCluster(state, c));
+  state.members = members;
   const cp = new ControlPlane(state, scheduler, members);
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
   const faults = new FaultInjector(state, members, cp);
@@ -152,6 +166,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     succeeded: w.succeeded,
     schedulingError: w.schedulingError,
     unavailableReplicaSeconds: w.unavailableSeconds,
+    ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
   const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {} };
   for (const c of world.clusters) {

@@ -151,3 +151,50 @@ describe('member cluster', () => {
     expect(r3.workloads[0].timeToComplete).not.toBe(r1.workloads[0].timeToComplete);
   });
 });
+
+describe('gangs (Job minAvailable across the fleet)', () => {
+  const two = (split: string, gang: number) => `
+name: g
+duration: 3h
+metrics: { interval: 30s }
+controlPlane: { schedulingLatency: 0s }
+defaults: { imageSize: 0, podStartup: 1s }
+fleet:
+  clusters:
+    - { name: a, region: r1, nodePools: [{ count: 1, cpu: 64, memory: 256Gi, gpus: { count: 2 } }] }
+    - { name: b, region: r1, nodePools: [{ count: 1, cpu: 64, memory: 256Gi, gpus: { count: 2 } }] }
+policies:
+  - name: p
+    resourceSelectors: [{ kind: Job }]
+    placement: ${split}
+workloads:
+  - { kind: Job, name: train, parallelism: 4, completions: 4, minAvailable: ${gang}, duration: 1h, resources: { cpu: 1, gpu: 1 } }
+`;
+  it('a 4-pod gang split 2 + 2 over two clusters starts once all 4 are Ready, and completes', async () => {
+    const r = await runScenario(parseScenario(two('{ replicaScheduling: { replicaSchedulingType: Divided } }', 4), 'g.yaml'));
+    const w = r.workloads[0];
+    expect(w.placement).toEqual({ a: 2, b: 2 });
+    expect(w.queueingDelay).toBeCloseTo(1, 1);
+    expect(w.timeToComplete).toBeCloseTo(3601, 1);
+    expect(w.heldGpuHours).toBeLessThan(0.01); // all four were Ready within milliseconds of each other
+    expect(w.deadlocked).toBe(false);
+  });
+
+  it('a gang that cannot be completed holds its GPUs forever and never starts (deadlock)', async () => {
+    // Duplicated to a only: 4 pods asked there, 2 GPUs there: 2 run, 2 wait; minAvailable 4 never met.
+    const r = await runScenario(parseScenario(two('{ clusterAffinity: { clusterNames: [a] }, replicaScheduling: { replicaSchedulingType: Divided } }', 4), 'g.yaml'));
+    const w = r.workloads[0];
+    expect(w.queueingDelay).toBeNull();
+    expect(w.deadlocked).toBe(true);
+    expect(w.heldGpuHours).toBeCloseTo(6, 2); // 2 GPUs for the 3 h
+    expect(w.succeeded).toBe(0);
+  });
+
+  it('minAvailable 1: pods run on their own (no waiting)', async () => {
+    const r = await runScenario(parseScenario(two('{ clusterAffinity: { clusterNames: [a] }, replicaScheduling: { replicaSchedulingType: Divided } }', 1), 'g.yaml'));
+    const w = r.workloads[0];
+    expect(w.succeeded).toBe(4);
+    expect(w.heldGpuHours).toBe(0);
+    expect(w.timeToComplete).toBeCloseTo(2 * 3601, 1);
+  });
+});
