@@ -1,0 +1,139 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UserError } from '../../errors.js';
+import { registerBuiltinSchedulers } from '../../placement/builtin.js';
+import { schedulerNames } from '../../placement/registry.js';
+import { formatSweepSummary, renderSweepReport } from '../../report/sweep-report.js';
+import { defaultWorkerCount } from '../../runner/pool.js';
+import { executeSweep } from '../../runner/sweep.js';
+import { aggregate, sweepData, writeTables, type AggregateRow, type SweepData } from '../../runner/sweep-aggregate.js';
+import { k8sJobManifest } from '../../runner/sweep-k8s.js';
+import { parseShard } from '../../runner/sweep-keys.js';
+import { planSweep } from '../../runner/sweep-plan.js';
+import type { SweepHeader, SweepRecord } from '../../runner/sweep-results.js';
+import { FLEETSIM_VERSION } from '../../version.js';
+import { ProgressBar } from '../progress.js';
+
+interface Args {
+  scenario: string;
+  workers?: number;
+  replications: number;
+  out?: string;
+  set?: string[];
+  scheduler?: string[];
+  resume: boolean;
+  shard?: string;
+  emit?: string;
+  shards: number;
+  image?: string;
+  pvc: string;
+  namespace?: string;
+  progress?: boolean;
+}
+
+export const DEFAULT_REPLICATIONS = 5;
+
+/** Write the tables (CSV, JSON, Arrow) and the HTML report of a sweep's results; returns what it computed. */
+export async function writeSweepOutputs(outDir: string, header: SweepHeader, records: ReadonlyMap<string, SweepRecord>): Promise<{ data: SweepData; agg: AggregateRow[]; files: string[]; notes: string[] }> {
+  mkdirSync(outDir, { recursive: true });
+  const data = sweepData(header, records);
+  const agg = aggregate(data);
+  // Tables first, so nothing computed is lost if the report fails.
+  const { files, notes } = writeTables(outDir, data, agg);
+  const html = join(outDir, 'index.html');
+  writeFileSync(html, await renderSweepReport(data, agg));
+  files.push(html);
+  return { data, agg, files, notes };
+}
+
+function positiveInt(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name}: expected an integer >= 1, found ${v}`);
+}
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: 'sweep <scenario>',
+  describe: 'Run a scenario over its sweep points × schedulers × replications on a worker pool; write runs and aggregates (JSONL, CSV, JSON, Arrow) and an HTML report',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block gives the axes)' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+      .option('replications', { type: 'number', default: DEFAULT_REPLICATIONS, describe: 'seeds per sweep point and scheduler (replication 0 = the scenario seed)' })
+      .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>-sweep/)' })
+      .option('set', { type: 'string', array: true, describe: 'a sweep axis path=v1,v2,... (values are YAML), added to or replacing the sweep: block\'s' })
+      .option('scheduler', { type: 'string', array: true, describe: "fleet scheduler(s) instead of the scenario's list" })
+      .option('resume', { type: 'boolean', default: false, describe: 'keep the results file and skip the runs it has finished (failed ones run again)' })
+      .option('shard', { type: 'string', describe: 'run shard i/n only (0 <= i < n): every n-th run; writes runs-shard-i-of-n.jsonl for fleetsim merge' })
+      .option('emit', { type: 'string', choices: ['k8s-job'], describe: 'print a Kubernetes Indexed Job that runs the sweep as --shards pods, instead of running it' })
+      .option('shards', { type: 'number', default: 4, describe: 'with --emit k8s-job: number of shards (pods)' })
+      .option('image', { type: 'string', describe: `with --emit k8s-job: container image with fleetsim and the scenario (default fleetsim:${FLEETSIM_VERSION})` })
+      .option('pvc', { type: 'string', default: 'fleetsim-results', describe: 'with --emit k8s-job: PersistentVolumeClaim mounted at /results' })
+      .option('namespace', { type: 'string', describe: 'with --emit k8s-job: the Job\'s namespace' })
+      .option('progress', { type: 'boolean', describe: 'show a progress bar (default: when stderr is a terminal and not in CI)' }) as never,
+  handler: async (args) => {
+    positiveInt('workers', args.workers);
+    positiveInt('replications', args.replications);
+    positiveInt('shards', args.shards);
+    const shard = args.shard === undefined ? null : parseShard(args.shard);
+    if (args.shard !== undefined && shard === null) throw new UserError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), found ${args.shard}`);
+    if (args.emit && shard) throw new UserError('--emit k8s-job writes the Job for every shard: give --shards n, not --shard');
+    registerBuiltinSchedulers();
+    const plan = planSweep(args.scenario, {
+      replications: args.replications,
+      ...(args.set?.length ? { set: args.set } : {}),
+      ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
+      knownSchedulers: schedulerNames(),
+    });
+
+    if (args.emit === 'k8s-job') {
+      process.stdout.write(
+        k8sJobManifest({
+          scenario: plan.name,
+          scenarioPath: args.scenario,
+          shards: args.shards,
+          replications: args.replications,
+          workers: args.workers ?? 2,
+          set: args.set ?? [],
+          schedulers: args.scheduler ?? [],
+          image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`,
+          pvc: args.pvc,
+          ...(args.namespace ? { namespace: args.namespace } : {}),
+        }),
+      );
+      return;
+    }
+
+    const outDir = resolve(args.out ?? join('reports', `${plan.name}-sweep`));
+    const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
+    const selected = shard ? plan.runs.filter((r) => r.index % shard.count === shard.index).length : plan.runs.length;
+    const bar = showProgress ? new ProgressBar(`sweep ${plan.name}: ${selected} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`) : null;
+    const t0 = performance.now();
+    const workers = args.workers ?? defaultWorkerCount();
+    const res = await executeSweep(plan, {
+      outDir,
+      workers,
+      resume: args.resume,
+      shard,
+      ...(bar ? { onProgress: (p: { done: number; total: number }) => bar.update(p.total ? p.done / p.total : 1) } : {}),
+    });
+    bar?.done();
+    const wall = (performance.now() - t0) / 1000;
+    const failed = [...res.records.values()].filter((r) => r.status === 'failed');
+
+    if (shard) {
+      process.stdout.write(
+        `shard ${shard.index}/${shard.count} of ${plan.name}: ${res.ran} runs now, ${res.skipped} done before, ${failed.length} failed (${wall.toFixed(2)} s wall)\nwrote ${res.file}\ncombine the shards with: fleetsim merge ${outDir} --out <dir>\n`,
+      );
+    } else {
+      const { data, agg, files, notes } = await writeSweepOutputs(outDir, res.header, res.records);
+      process.stdout.write(formatSweepSummary(data, agg));
+      for (const n of notes) process.stdout.write(`note: ${n}\n`);
+      process.stdout.write(`\n${res.ran} runs now, ${res.skipped} done before (${wall.toFixed(2)} s wall); wrote ${res.file}, ${files.map((f) => f.slice(outDir.length + 1)).join(', ')} in ${outDir}\n`);
+    }
+    if (failed.length) {
+      for (const f of failed.slice(0, 5)) process.stderr.write(`fleetsim: run ${f.id} (point ${f.point}, ${f.scheduler}, replication ${f.replication}, seed ${f.seed}) failed: ${(f.error ?? '').split('\n')[0]}\n`);
+      if (failed.length > 5) process.stderr.write(`fleetsim: ... and ${failed.length - 5} more failed runs (see ${res.file})\n`);
+      process.exitCode = 1;
+    }
+  },
+};

@@ -1,0 +1,93 @@
+import { stringify } from 'yaml';
+import { FLEETSIM_VERSION } from '../version.js';
+
+/**
+ * `fleetsim sweep --emit k8s-job`: a Kubernetes Indexed Job (batch/v1, completionMode Indexed)
+ * that runs a sweep as n shards, one pod per shard. Kubernetes gives each pod its index in the
+ * JOB_COMPLETION_INDEX environment variable, and expands `$(JOB_COMPLETION_INDEX)` in the
+ * container's command, so pod i runs `fleetsim sweep ... --shard i/n --out /results --resume`
+ * and writes `/results/runs-shard-i-of-n.jsonl` (a retried pod resumes its own file). With
+ * every shard done, `fleetsim merge /results --out /results/merged` combines them.
+ */
+export interface K8sJobOptions {
+  /** Scenario name (for the Job's name and labels). */
+  readonly scenario: string;
+  /** The scenario path as the container sees it (relative to the image's working directory). */
+  readonly scenarioPath: string;
+  readonly shards: number;
+  readonly replications: number;
+  /** Worker threads per pod (also its CPU request). */
+  readonly workers: number;
+  readonly set: readonly string[];
+  readonly schedulers: readonly string[];
+  /** Container image holding fleetsim (built and installed) and the scenario. */
+  readonly image: string;
+  /** PersistentVolumeClaim mounted at /results (ReadWriteMany when pods may land on several nodes). */
+  readonly pvc: string;
+  readonly namespace?: string;
+}
+
+/** A DNS-1123 label from a scenario name, short enough for `<job>-<index>-<suffix>` pod names. */
+export function jobName(scenario: string): string {
+  const base = `fleetsim-sweep-${scenario.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.replace(/-+/g, '-').replace(/-$/, '');
+  return base.slice(0, 48).replace(/-$/, '');
+}
+
+export function k8sJobManifest(o: K8sJobOptions): string {
+  if (!Number.isInteger(o.shards) || o.shards < 1) throw new RangeError(`shards must be a positive integer, got ${o.shards}`);
+  const command = [
+    'npx',
+    'fleetsim',
+    'sweep',
+    o.scenarioPath,
+    '--replications',
+    String(o.replications),
+    '--workers',
+    String(o.workers),
+    ...o.set.flatMap((s) => ['--set', s]),
+    ...o.schedulers.flatMap((s) => ['--scheduler', s]),
+    '--shard',
+    `$(JOB_COMPLETION_INDEX)/${o.shards}`,
+    '--out',
+    '/results',
+    '--resume',
+  ];
+  const name = jobName(o.scenario);
+  const labels = { 'app.kubernetes.io/name': 'fleetsim', 'app.kubernetes.io/component': 'sweep', 'fleetsim.io/scenario': o.scenario.slice(0, 63) };
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, ...(o.namespace ? { namespace: o.namespace } : {}), labels },
+    spec: {
+      completionMode: 'Indexed',
+      completions: o.shards,
+      parallelism: o.shards,
+      backoffLimitPerIndex: 2,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'sweep',
+              image: o.image,
+              command,
+              env: [{ name: 'CI', value: '1' }],
+              resources: { requests: { cpu: String(o.workers), memory: '1Gi' }, limits: { memory: '4Gi' } },
+              volumeMounts: [{ name: 'results', mountPath: '/results' }],
+            },
+          ],
+          volumes: [{ name: 'results', persistentVolumeClaim: { claimName: o.pvc } }],
+        },
+      },
+    },
+  };
+  const head = [
+    `# fleetsim ${FLEETSIM_VERSION}: sweep of ${o.scenario} as ${o.shards} shards (Indexed Job, one pod per shard).`,
+    `# Pod i runs shard i/${o.shards} and writes /results/runs-shard-i-of-${o.shards}.jsonl on the PVC ${o.pvc}`,
+    '# (ReadWriteMany if pods may run on several nodes). When the Job completes, merge the shards:',
+    `#   fleetsim merge /results --out /results/merged   (in a pod mounting ${o.pvc}, or after copying the files out)`,
+    '# The image must hold fleetsim installed (npm ci) and the scenario at the path below; see the README.',
+  ];
+  return `${head.join('\n')}\n${stringify(job, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,110 @@
+import type { Scenario } from '../scenario/types.js';
+import type { RunResult } from './result.js';
+
+/**
+ * The metrics a sweep aggregates, computed from one run's RunResult (and its scenario, for the
+ * capacities that weight fleet-wide utilisation). Each is a number per run, or null when the run
+ * has no such value (e.g. no workload ever became ready); nulls are left out of the aggregate,
+ * whose `n` says how many runs had a value.
+ *
+ * Scope `fleet` is the whole fleet (member clusters only: a host cluster takes no workloads);
+ * a cluster name is that member cluster alone.
+ */
+export interface MetricDef {
+  readonly name: string;
+  readonly unit: 's' | 'ratio' | 'count';
+  /** Also reported per member cluster. */
+  readonly perCluster: boolean;
+  readonly description: string;
+}
+
+export const SWEEP_METRICS: readonly MetricDef[] = [
+  { name: 'timeToAllReady.mean', unit: 's', perCluster: false, description: 'mean over workloads that became all ready of the seconds from creation until every desired pod was Ready' },
+  { name: 'timeToAllReady.max', unit: 's', perCluster: false, description: 'the slowest of those workloads (seconds)' },
+  { name: 'timeToScheduled.mean', unit: 's', perCluster: false, description: 'mean over workloads that were fully bound of the seconds from creation until every desired pod was bound' },
+  { name: 'workloads.notReady', unit: 'count', perCluster: false, description: 'workloads not all ready at the end of the run' },
+  { name: 'jobs.completed', unit: 'count', perCluster: false, description: 'Jobs whose completions were all done' },
+  { name: 'jobs.timeToComplete.mean', unit: 's', perCluster: false, description: 'mean seconds from creation to completion of the completed Jobs' },
+  { name: 'replicas.ready', unit: 'count', perCluster: true, description: 'Ready pods at the end' },
+  { name: 'pods.pending', unit: 'count', perCluster: true, description: 'Pending pods at the end' },
+  { name: 'cpu.utilization', unit: 'ratio', perCluster: true, description: 'time-mean CPU allocation (requests of bound pods / allocatable); fleet: weighted by each cluster\'s CPU' },
+  { name: 'memory.utilization', unit: 'ratio', perCluster: false, description: 'time-mean memory allocation, weighted by each cluster\'s memory' },
+  { name: 'gpu.utilization', unit: 'ratio', perCluster: true, description: 'time-mean GPU allocation, weighted by each cluster\'s GPUs (clusters with GPUs only)' },
+  // Cost hook: RunResult carries no cost yet. When it does, add e.g. `cost.total` here and in
+  // runMetrics below; the sweep report's Cost section shows every metric whose name starts with
+  // `cost.` and says "not modelled" while there is none.
+];
+
+export const FLEET = 'fleet';
+
+export interface MetricValue {
+  readonly metric: string;
+  readonly scope: string;
+  readonly value: number | null;
+}
+
+function mean(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Capacity-weighted mean of per-cluster ratios (null when the total capacity is 0). */
+function weighted(parts: readonly { weight: number; value: number }[]): number | null {
+  let w = 0;
+  let s = 0;
+  for (const p of parts) {
+    w += p.weight;
+    s += p.weight * p.value;
+  }
+  return w > 0 ? s / w : null;
+}
+
+/** Every metric of SWEEP_METRICS for one run, fleet first, then per member cluster in the scenario's order. */
+export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
+  const capacity = new Map<string, { cpu: number; memory: number; gpu: number }>();
+  for (const c of scenario.fleet.clusters) {
+    let cpu = 0;
+    let memory = 0;
+    let gpu = 0;
+    for (const p of c.nodePools) {
+      cpu += p.count * p.cpuMillis;
+      memory += p.count * p.memoryMiB;
+      gpu += p.count * p.gpus.count;
+    }
+    capacity.set(c.name, { cpu, memory, gpu });
+  }
+  const members = run.clusters.filter((c) => c.role === 'member');
+  const cap = (name: string) => capacity.get(name) ?? { cpu: 0, memory: 0, gpu: 0 };
+  const ready = run.workloads.filter((w) => w.timeToAllReady !== null).map((w) => w.timeToAllReady!);
+  const scheduled = run.workloads.filter((w) => w.timeToScheduled !== null).map((w) => w.timeToScheduled!);
+  const jobs = run.workloads.filter((w) => w.kind === 'Job');
+  const completed = jobs.filter((w) => w.timeToComplete !== null).map((w) => w.timeToComplete!);
+  const sum = (f: (c: (typeof members)[number]) => number) => members.reduce((s, c) => s + f(c), 0);
+
+  const fleet: Record<string, number | null> = {
+    'timeToAllReady.mean': mean(ready),
+    'timeToAllReady.max': ready.length ? Math.max(...ready) : null,
+    'timeToScheduled.mean': mean(scheduled),
+    'workloads.notReady': run.workloads.length - ready.length,
+    'jobs.completed': completed.length,
+    'jobs.timeToComplete.mean': mean(completed),
+    'replicas.ready': sum((c) => c.replicas),
+    'pods.pending': sum((c) => c.pending),
+    'cpu.utilization': weighted(members.map((c) => ({ weight: cap(c.name).cpu, value: c.cpuUtilization.mean }))),
+    'memory.utilization': weighted(members.map((c) => ({ weight: cap(c.name).memory, value: c.memoryUtilization.mean }))),
+    'gpu.utilization': weighted(members.map((c) => ({ weight: cap(c.name).gpu, value: c.gpuUtilization.mean }))),
+  };
+  const out: MetricValue[] = SWEEP_METRICS.map((m) => ({ metric: m.name, scope: FLEET, value: fleet[m.name] ?? null }));
+  for (const c of members) {
+    const per: Record<string, number | null> = {
+      'replicas.ready': c.replicas,
+      'pods.pending': c.pending,
+      'cpu.utilization': c.cpuUtilization.mean,
+      'gpu.utilization': cap(c.name).gpu > 0 ? c.gpuUtilization.mean : null,
+    };
+    for (const m of SWEEP_METRICS) if (m.perCluster) out.push({ metric: m.name, scope: c.name, value: per[m.name] ?? null });
+  }
+  return out;
+}

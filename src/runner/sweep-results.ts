@@ -1,0 +1,232 @@
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { FLEETSIM_VERSION } from '../version.js';
+import type { RunResult } from './result.js';
+import { enumerateRuns, inShard, type AxisDef, type PlannedRun, type Shard } from './sweep-keys.js';
+import type { MetricValue } from './sweep-metrics.js';
+import type { SweepPlan } from './sweep-plan.js';
+
+/**
+ * A sweep's results file: JSON Lines, one object per line.
+ *
+ * - A `header` line first: the scenario (name, text, hash), the plan (axes, schedulers,
+ *   replications, hash) and the shard. `--resume` with a changed plan (e.g. a new value on an
+ *   axis) appends a new header; the LAST header of a file is its plan.
+ * - One `run` line per finished run, appended as soon as the run ends (so a killed sweep keeps
+ *   what it finished): its id, point, scheduler, replication, seed, status (`ok` or `failed`
+ *   with the error), its metrics and its whole RunResult. A later line for the same id replaces an
+ *   earlier one (a resumed sweep re-runs failed runs).
+ *
+ * Lines are in completion order; every table and aggregate built from the file is put in the
+ * plan's canonical order first, so it is the same whatever the order runs finished in.
+ */
+
+export const SWEEP_FORMAT = 'fleetsim-sweep/v1';
+
+export interface SweepHeader {
+  readonly type: 'header';
+  readonly format: typeof SWEEP_FORMAT;
+  readonly fleetsim: string;
+  readonly scenario: string;
+  readonly description: string;
+  readonly scenarioFile: string;
+  readonly scenarioHash: string;
+  readonly scenarioText: string;
+  readonly planHash: string;
+  readonly axes: readonly AxisDef[];
+  readonly schedulers: readonly string[];
+  readonly replications: number;
+  /** Runs in the whole plan (all shards). */
+  readonly runs: number;
+  readonly shard: Shard | null;
+}
+
+export interface SweepRecord {
+  readonly type: 'run';
+  readonly id: string;
+  readonly index: number;
+  readonly point: number;
+  readonly values: readonly unknown[];
+  readonly scheduler: string;
+  readonly replication: number;
+  readonly seed: number;
+  readonly status: 'ok' | 'failed';
+  readonly error?: string;
+  readonly metrics?: readonly MetricValue[];
+  readonly result?: RunResult;
+  /** Wall-clock seconds of the run, and the thread that ran it (informational; never in tables or aggregates). */
+  readonly wallSeconds?: number;
+  readonly thread?: number;
+}
+
+export function headerOf(plan: SweepPlan, shard: Shard | null): SweepHeader {
+  return {
+    type: 'header',
+    format: SWEEP_FORMAT,
+    fleetsim: FLEETSIM_VERSION,
+    scenario: plan.name,
+    description: plan.description,
+    scenarioFile: plan.file,
+    scenarioHash: plan.scenarioHash,
+    scenarioText: plan.scenarioText,
+    planHash: plan.planHash,
+    axes: plan.axes.map((a) => ({ path: a.path, values: a.values })),
+    schedulers: plan.schedulers,
+    replications: plan.replications,
+    runs: plan.runs.length,
+    shard,
+  };
+}
+
+/** The runs a header's plan has (all shards), in canonical order. */
+export function runsOf(header: SweepHeader): PlannedRun[] {
+  return enumerateRuns(header.axes, header.schedulers, header.replications);
+}
+
+export interface ResultsFile {
+  readonly file: string;
+  readonly header: SweepHeader;
+  /** The last record per id, for ids in the header's plan and shard. */
+  readonly records: Map<string, SweepRecord>;
+  /** Records for ids that are not in the plan (from an earlier plan of a resumed sweep). */
+  readonly stale: number;
+  /** The last record per id, whatever the plan (for --resume with a changed plan). */
+  readonly all: Map<string, SweepRecord>;
+  /** Byte length of the complete lines (a partial last line, from a killed sweep, is after it). */
+  readonly completeBytes: number;
+}
+
+/** Read a results file. A partial last line is ignored; any other bad line is a UserError. */
+export function readResultsFile(file: string): ResultsFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: cannot read the results file (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`);
+  }
+  const end = text.lastIndexOf('\n') + 1;
+  const lines = text.slice(0, end).split('\n');
+  lines.pop();
+  let header: SweepHeader | null = null;
+  const all: SweepRecord[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let v: { type?: unknown; format?: unknown };
+    try {
+      v = JSON.parse(line) as typeof v;
+    } catch {
+      throw new UserError(`${file}:${i + 1}: not JSON (is this a fleetsim sweep results file?)`);
+    }
+    if (v.type === 'header') {
+      if (v.format !== SWEEP_FORMAT) throw new UserError(`${file}:${i + 1}: results format ${JSON.stringify(v.format)}, expected ${SWEEP_FORMAT}`);
+      header = v as SweepHeader;
+    } else if (v.type === 'run') {
+      if (header === null) throw new UserError(`${file}:${i + 1}: a run before any header line`);
+      all.push(v as SweepRecord);
+    } else {
+      throw new UserError(`${file}:${i + 1}: not a fleetsim sweep line (type ${JSON.stringify(v.type)})`);
+    }
+  });
+  if (header === null) throw new UserError(`${file}: no header line (is this a fleetsim sweep results file?)`);
+  const h = header as SweepHeader;
+  const wanted = new Set(runsOf(h).filter((r) => inShard(r, h.shard)).map((r) => r.id));
+  const records = new Map<string, SweepRecord>();
+  const last = new Map<string, SweepRecord>();
+  let stale = 0;
+  for (const r of all) {
+    last.set(r.id, r);
+    if (wanted.has(r.id)) records.set(r.id, r);
+    else stale++;
+  }
+  return { file, header: h, records, stale, all: last, completeBytes: Buffer.byteLength(text.slice(0, end)) };
+}
+
+/** An append-only results file: each line written with one write() call as soon as it is known. */
+export class ResultsWriter {
+  private fd: number;
+
+  private constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  /** Start a new file (replacing any old one) with this header. */
+  static create(file: string, header: SweepHeader): ResultsWriter {
+    const w = new ResultsWriter(openSync(file, 'w'));
+    w.write(header);
+    return w;
+  }
+
+  /**
+   * Continue an existing file: cut a partial last line, and append the header if the plan
+   * changed. Returns the writer; `existing` is what was read.
+   */
+  static resume(existing: ResultsFile, header: SweepHeader): ResultsWriter {
+    const fd = openSync(existing.file, 'r+');
+    ftruncateSync(fd, existing.completeBytes);
+    closeSync(fd);
+    const w = new ResultsWriter(openSync(existing.file, 'a'));
+    if (existing.header.planHash !== header.planHash || JSON.stringify(existing.header.shard) !== JSON.stringify(header.shard)) w.write(header);
+    return w;
+  }
+
+  write(line: SweepHeader | SweepRecord): void {
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The results file name for a shard (`runs.jsonl` unsharded, `runs-shard-3-of-8.jsonl`). */
+export function resultsFileName(shard: Shard | null): string {
+  return shard ? `runs-shard-${shard.index}-of-${shard.count}.jsonl` : 'runs.jsonl';
+}
+
+/**
+ * Combine results files (the shards of one sweep, typically). Every file must be of the same
+ * scenario and the same plan; a run id in two files is rejected. Returns one header (unsharded)
+ * and the records in canonical order.
+ */
+export function mergeResults(files: readonly ResultsFile[]): { header: SweepHeader; records: Map<string, SweepRecord>; missing: number } {
+  if (files.length === 0) throw new UserError('merge: give at least one results file');
+  const first = files[0];
+  for (const f of files.slice(1)) {
+    if (f.header.scenarioHash !== first.header.scenarioHash) {
+      throw new UserError(
+        `merge: ${f.file} is of a different scenario than ${first.file} (${f.header.scenario} ${f.header.scenarioHash.slice(0, 12)} vs ${first.header.scenario} ${first.header.scenarioHash.slice(0, 12)}): the scenario file or an included manifest differs`,
+      );
+    }
+    if (f.header.planHash !== first.header.planHash) {
+      const what: string[] = [];
+      if (JSON.stringify(f.header.axes) !== JSON.stringify(first.header.axes)) what.push('sweep axes');
+      if (JSON.stringify(f.header.schedulers) !== JSON.stringify(first.header.schedulers)) what.push('schedulers');
+      if (f.header.replications !== first.header.replications) what.push(`replications (${f.header.replications} vs ${first.header.replications})`);
+      throw new UserError(`merge: ${f.file} and ${first.file} are different sweeps of ${first.header.scenario}: their ${what.join(', ') || 'plans'} differ`);
+    }
+  }
+  const owner = new Map<string, string>();
+  const merged = new Map<string, SweepRecord>();
+  for (const f of files) {
+    for (const [id, r] of f.records) {
+      const prev = owner.get(id);
+      if (prev !== undefined) {
+        throw new UserError(`merge: run ${id} (point ${r.point}, scheduler ${r.scheduler}, replication ${r.replication}) is in both ${prev} and ${f.file}: merge each shard once`);
+      }
+      owner.set(id, f.file);
+      merged.set(id, r);
+    }
+  }
+  const plan = runsOf(first.header);
+  const ordered = new Map<string, SweepRecord>();
+  for (const r of plan) {
+    const rec = merged.get(r.id);
+    if (rec) ordered.set(r.id, rec);
+  }
+  return { header: { ...first.header, shard: null }, records: ordered, missing: plan.length - ordered.size };
+}
+
+export function fileExists(file: string): boolean {
+  return existsSync(file);
+}

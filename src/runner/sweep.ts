@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { registerBuiltinSchedulers } from '../placement/builtin.js';
+import { resolveScheduler } from './run.js';
+import { inShard, type Shard } from './sweep-keys.js';
+import type { SweepPlan } from './sweep-plan.js';
+import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';
+import type { SweepTask, SweepTaskResult } from './sweep-task.js';
+import { runPoolStreaming } from './stream-pool.js';
+
+/**
+ * Run a sweep's runs (or one shard's) on a worker pool, appending each finished run to the
+ * results file at once. With `resume`, runs the file already holds as `ok` are skipped (failed
+ * ones are run again). A run that throws is recorded as failed and the others go on.
+ */
+export interface ExecuteOptions {
+  readonly outDir: string;
+  readonly workers?: number;
+  readonly resume?: boolean;
+  readonly shard?: Shard | null;
+  /** After each finished run: runs done (including those skipped by --resume), total, failed so far. */
+  readonly onProgress?: (p: { done: number; total: number; failed: number }) => void;
+}
+
+export interface ExecuteResult {
+  readonly file: string;
+  readonly header: SweepHeader;
+  /** The file's records for this plan (and shard), read back after the runs. */
+  readonly records: Map<string, SweepRecord>;
+  /** Runs executed now, and skipped because --resume found them done. */
+  readonly ran: number;
+  readonly skipped: number;
+}
+
+export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promise<ExecuteResult> {
+  registerBuiltinSchedulers();
+  // Resolve every scheduler once here: an unknown name is the user's mistake (exit 2), not N failed runs.
+  for (const spec of new Set(plan.runs.map((r) => r.schedulerSpec))) await resolveScheduler(spec);
+  const shard = opts.shard ?? null;
+  mkdirSync(opts.outDir, { recursive: true });
+  const file = join(opts.outDir, resultsFileName(shard));
+  const header = headerOf(plan, shard);
+  const selected = plan.runs.filter((r) => inShard(r, shard));
+
+  const done = new Set<string>();
+  let writer: ResultsWriter;
+  if (opts.resume && fileExists(file)) {
+    const existing = readResultsFile(file);
+    if (existing.header.scenarioHash !== plan.scenarioHash) {
+      throw new UserError(`${file} holds results of a different scenario (the scenario file or an included manifest changed): use another --out, or run without --resume to start over`);
+    }
+    for (const r of selected) if (existing.all.get(r.id)?.status === 'ok') done.add(r.id);
+    writer = ResultsWriter.resume(existing, header);
+  } else {
+    writer = ResultsWriter.create(file, header);
+  }
+
+  const todo = selected.filter((r) => !done.has(r.id));
+  const tasks: SweepTask[] = todo.map((r) => ({ scenario: plan.points[r.point].scenario, scheduler: r.schedulerSpec, seed: r.seed }));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const moduleUrl = new URL(`./sweep-task${ext}`, import.meta.url);
+  let finished = done.size;
+  let failed = 0;
+  opts.onProgress?.({ done: finished, total: selected.length, failed });
+  try {
+    await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, {
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      onOutcome: (i, outcome) => {
+        const r = todo[i];
+        const base = { type: 'run' as const, id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed };
+        const record: SweepRecord = outcome.ok
+          ? { ...base, status: 'ok', metrics: outcome.value.metrics, result: outcome.value.result, wallSeconds: outcome.value.wallSeconds, thread: outcome.value.thread }
+          : { ...base, status: 'failed', error: outcome.error };
+        writer.write(record);
+        finished++;
+        if (!outcome.ok) failed++;
+        opts.onProgress?.({ done: finished, total: selected.length, failed });
+      },
+    });
+  } finally {
+    writer.close();
+  }
+  const back = readResultsFile(file);
+  return { file, header: back.header, records: back.records, ran: todo.length, skipped: done.size };
+}
