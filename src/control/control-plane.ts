@@ -57,6 +57,13 @@ const STANDARD_API_ENABLEMENTS = [
   { groupVersion: 'batch/v1', resources: [{ kind: 'Job' }, { kind: 'CronJob' }] },
 ];
 
+/** A member with Volcano installed also serves its CRDs. */
+const VOLCANO_API_ENABLEMENTS = [
+  ...STANDARD_API_ENABLEMENTS,
+  { groupVersion: 'batch.volcano.sh/v1alpha1', resources: [{ kind: 'Job' }] },
+  { groupVersion: 'scheduling.volcano.sh/v1beta1', resources: [{ kind: 'PodGroup' }, { kind: 'Queue' }] },
+];
+
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
 const BACKOFF_MAX = 10;
@@ -239,7 +246,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
         labels: spec.labels,
         taints: r.taints,
         ready: r.ready,
-        apiEnablements: STANDARD_API_ENABLEMENTS,
+        apiEnablements: spec.scheduler === 'volcano' ? VOLCANO_API_ENABLEMENTS : STANDARD_API_ENABLEMENTS,
         completeAPIEnablements: true,
         spot: spec.spot,
         prices: spec.prices,

@@ -2,6 +2,7 @@ import { makeSampler, type EventHandler, type RandomStream, type Sampler, type S
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { JobSpec, PodTemplate } from '../scenario/types.js';
 import './kube-scheduler.js';
+import './volcano-scheduler.js';
 import {
   memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type MemberSchedulerHost, type NodeScorer,
 } from './member-scheduling.js';

@@ -1,4 +1,5 @@
 import type { FailoverResult, TimelineEvent } from '../metrics/failover.js';
+import type { QueueShareSeries } from '../control/volcano-scheduler.js';
 
 /** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
 export interface RunResult {
@@ -18,6 +19,8 @@ export interface RunResult {
   failovers: FailoverResult[];
   /** Faults, Karmada's view of cluster health, evictions: in time order. */
   timeline: TimelineEvent[];
+  /** Volcano queues of members running Volcano: deserved vs allocated over time. */
+  queueShares?: QueueShareSeries[];
 }
 
 export interface Stat {

@@ -6,6 +6,7 @@ import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../control/faults.js';
 import { FailoverTracker } from '../metrics/failover.js';
+import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
 import { registerBuiltinSchedulers } from '../placement/builtin.js';
 import { getScheduler, loadSchedulerModule, schedulerNames, type FleetScheduler } from '../placement/registry.js';
@@ -74,6 +75,13 @@ function stat(a: ArrayLike<number>, n: number): Stat {
 }
 
 const since = (t: number, from: number): number | null => (Number.isNaN(t) ? null : t - from);
+
+/** Queue-share series of the members that run Volcano (absent when none does). */
+function queueSharesOf(members: MemberCluster[]): { queueShares?: QueueShareSeries[] } {
+  const out: QueueShareSeries[] = [];
+  for (const m of members) if (m.scheduler instanceof VolcanoScheduler) out.push(...m.scheduler.queueShares());
+  return out.length ? { queueShares: out } : {};
+}
 
 /** A Job's gang figures at the end of a run. */
 function jobFigures(w: RuntimeWorkload, end: number): Pick<WorkloadResult, 'minAvailable' | 'queueingDelay' | 'heldGpuHours' | 'deadlocked'> {
@@ -197,6 +205,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     series,
     failovers,
     timeline: tracker.events(),
+    ...queueSharesOf(members),
   };
 }
 

@@ -3,11 +3,13 @@ import type { DistributionSpec, RateSpec } from '../kernel/index.js';
 import { admitPlacement } from './admission.js';
 import { ScenarioError } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { deploymentSchema, jobSchema, kuratorApplicationSchema, kuratorFleetSchema, manifestRoot, overridePolicySchema, propagationPolicySchema } from './manifests.js';
+import {
+  deploymentSchema, jobSchema, kuratorApplicationSchema, kuratorFleetSchema, manifestRoot, overridePolicySchema, propagationPolicySchema, volcanoJobSchema, volcanoQueueManifestSchema,
+} from './manifests.js';
 import { scenarioSchema } from './schema.js';
 import { readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, OverridePolicySpec, Taint,
+  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, OverridePolicySpec, Taint, VolcanoClusterSettings, VolcanoQueueSpec,
   ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
@@ -176,6 +178,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       scheduler: (c.scheduler as string | undefined) ?? 'kube-scheduler',
       syncMode: (c.syncMode as ClusterSpec['syncMode'] | undefined) ?? 'Push',
       karmadaMember: true,
+      volcano: volcanoSettings(c.volcano as Obj | undefined, doc),
       role: (c.role as ClusterSpec['role'] | undefined) ?? 'member',
       nodePools: pools,
       ...(trace ? { trace: trace.spec } : {}),
@@ -241,7 +244,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], ignored: ignoredManifests };
+  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], ignored: ignoredManifests };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -254,6 +257,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     for (const m of docs) readManifest(m, ctx, sink);
   });
   applyKurator(sink, clusters, ctx);
+  // Volcano Queues are cluster-scoped objects; included ones exist in every Volcano member.
+  for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
 
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
@@ -532,6 +537,7 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     parallelism,
     completions,
     minAvailable,
+    ...(w.queue !== undefined ? { queue: w.queue as string } : {}),
     duration: durationSpec(src, w.duration, [...path, 'duration'], ctx.baseDir),
     arrivals: arr ? { rate: rateSpec(arr.rate as Obj), count: (arr.count as number | undefined) ?? Number.MAX_SAFE_INTEGER, until: arr.until === undefined ? Infinity : parseDuration(arr.until)! } : null,
   };
@@ -584,6 +590,7 @@ interface ManifestSink {
   overrides: OverridePolicySpec[];
   fleets: Scenario['fleets'];
   applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
+  queues: VolcanoQueueSpec[];
   ignored: Scenario['ignoredManifests'];
 }
 
@@ -751,6 +758,17 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     });
     return;
   }
+  if (o.kind === 'Queue' && group === 'scheduling.volcano.sh') {
+    validateAgainst(m, o, volcanoQueueManifestSchema, manifestRoot);
+    const spec = ((o.spec as Obj | undefined) ?? {}) as Obj;
+    sink.queues.push(queueFromObj({ name: (o.metadata as Obj).name, ...spec }));
+    return;
+  }
+  if (o.kind === 'Job' && group === 'batch.volcano.sh') {
+    validateAgainst(m, o, volcanoJobSchema, manifestRoot);
+    readVolcanoJob(m, o, ctx, sink, source);
+    return;
+  }
   ignored.push({ kind: `${o.apiVersion}/${o.kind}`, name: typeof metaName === 'string' ? metaName : '', file: m.file });
 }
 
@@ -798,6 +816,106 @@ function applyKurator(sink: ManifestSink, clusters: ClusterSpec[], ctx: Template
     for (const d of docs) readManifest(d, ctx, own);
     const clusterList = [...targets].sort();
     for (const w of own.workloads) sink.workloads.push({ ...w, kurator: { application: app.name, clusters: clusterList } });
+  }
+}
+
+/** Volcano settings of a cluster; queues given in the scenario, in Kubernetes units. */
+function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {
+  const interval = parseDuration(((doc.metrics as Obj | undefined) ?? {}).interval ?? DEFAULTS.metricsInterval)!;
+  return {
+    config: (v?.config as VolcanoClusterSettings['config'] | undefined) ?? 'default',
+    ...(v?.actions ? { actions: v.actions as VolcanoClusterSettings['actions'] } : {}),
+    schedulePeriod: v?.schedulePeriod === undefined ? 1 : parseDuration(v.schedulePeriod)!,
+    queues: ((v?.queues as Obj[] | undefined) ?? []).map(queueFromObj),
+    sampleInterval: interval,
+  };
+}
+
+/** Queue resources in Volcano's units: cpu millicores, memory bytes, GPUs and pods as counts. */
+function queueResources(r: Obj | undefined): Record<string, number> | undefined {
+  if (!r) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'cpu') out.cpu = parseCpuMillis(v) ?? 0;
+    else if (k === 'memory') out.memory = parseQuantity(v) ?? 0;
+    else out[k] = parseQuantity(v) ?? 0;
+  }
+  return out;
+}
+
+function queueFromObj(q: Obj): VolcanoQueueSpec {
+  return {
+    name: q.name as string,
+    ...(q.weight !== undefined ? { weight: q.weight as number } : {}),
+    ...(q.priority !== undefined ? { priority: q.priority as number } : {}),
+    ...(q.reclaimable !== undefined ? { reclaimable: q.reclaimable as boolean } : {}),
+    ...(q.capability ? { capability: queueResources(q.capability as Obj) } : {}),
+    ...(q.guarantee ? { guarantee: queueResources(((q.guarantee as Obj).resource as Obj | undefined) ?? (q.guarantee as Obj)) } : {}),
+    ...(q.deserved ? { deserved: queueResources(q.deserved as Obj) } : {}),
+  };
+}
+
+/**
+ * A Volcano Job (`batch.volcano.sh/v1alpha1`): its tasks become one Job workload when they ask for
+ * the same resources (replicas summed, gang = `minAvailable`); tasks that differ become one Job
+ * workload each, with the task's `minAvailable` (or its replicas) as its own gang — fleetsim models
+ * one pod template per workload, so a mixed gang (e.g. ps + workers) is approximated per task.
+ * Run time: annotation `fleetsim.io/duration`, as for batch/v1 Jobs.
+ */
+function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink, source: string): void {
+  const meta = o.metadata as Obj;
+  const spec = o.spec as Obj;
+  const name = meta.name as string;
+  const namespace = (meta.namespace as string | undefined) ?? 'default';
+  const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
+  const durText = ann['fleetsim.io/duration'];
+  if (durText === undefined) m.fail(['metadata', 'annotations', 'fleetsim.io/duration'], "a run time for the Job's pods (annotation fleetsim.io/duration, e.g. \"2h\" or {kind: lognormal, mu: 8, sigma: 0.5})", undefined);
+  let duration: DistributionSpec;
+  if (parseDuration(durText) !== null) duration = { kind: 'constant', value: parseDuration(durText)! };
+  else {
+    let parsed: unknown;
+    try {
+      parsed = parseYamlText(durText, m.file)[0]?.value();
+    } catch {
+      parsed = undefined;
+    }
+    validateAgainst(m, parsed, scenarioSchema.$defs!.distribution, scenarioSchema, ['metadata', 'annotations', 'fleetsim.io/duration']);
+    duration = durationSpec(m, parsed, ['metadata', 'annotations', 'fleetsim.io/duration'], ctx.baseDir);
+  }
+  const tasks = spec.tasks as Obj[];
+  const parts = tasks.map((t, i) => {
+    const tpl = t.template as Obj;
+    const podSpec = tpl.spec as Obj;
+    const containers = podSpec.containers as Obj[];
+    const req = requestsOf(m, containers, ['spec', 'tasks', i, 'template', 'spec', 'containers']);
+    return { name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image: containers[0].image as string, req, priority: (podSpec.priority as number | undefined) ?? 0 };
+  });
+  const total = parts.reduce((s, p) => s + p.replicas, 0);
+  const minAvailable = (spec.minAvailable as number | undefined) ?? total;
+  if (minAvailable > total) m.fail(['spec', 'minAvailable'], `an integer <= the tasks' replicas (${total})`, minAvailable);
+  const same = parts.every((p) => JSON.stringify(p.req) === JSON.stringify(parts[0].req) && p.image === parts[0].image);
+  const groups = same ? [{ ...parts[0], name, replicas: total, minAvailable }] : parts.map((p) => ({ ...p, name: `${name}-${p.name}`, minAvailable: p.minAvailable ?? p.replicas }));
+  for (const g of groups) {
+    sink.workloads.push({
+      kind: 'Job',
+      apiVersion: 'batch.volcano.sh/v1alpha1',
+      name: g.name,
+      namespace,
+      uid: `${namespace}/vcjob/${g.name}`,
+      labels: (meta.labels as Record<string, string> | undefined) ?? {},
+      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
+      template: template(ctx, { image: g.image, imageSize: null, startup: annotationDuration(m, ann, 'fleetsim.io/startup', []), ...g.req, priority: g.priority }),
+      policy: null,
+      placement: null,
+      kurator: null,
+      source,
+      parallelism: g.replicas,
+      completions: g.replicas,
+      minAvailable: Math.max(1, Math.min(g.minAvailable ?? g.replicas, g.replicas)),
+      ...(spec.queue ? { queue: spec.queue as string } : {}),
+      duration,
+      arrivals: null,
+    });
   }
 }
 

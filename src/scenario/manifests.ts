@@ -179,5 +179,53 @@ export const kuratorApplicationSchema: JsonSchema = {
   },
 };
 
+/** Volcano Job (`batch.volcano.sh/v1alpha1`): the fields fleetsim reads. */
+export const volcanoJobSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['tasks'],
+      properties: {
+        minAvailable: { type: 'integer', minimum: 0 },
+        queue: { type: 'string', minLength: 1 },
+        schedulerName: { type: 'string' },
+        priorityClassName: { type: 'string' },
+        tasks: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['template'],
+            properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 1 }, minAvailable: { type: 'integer', minimum: 1 }, template: podTemplate },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** Volcano Queue (`scheduling.volcano.sh/v1beta1`). */
+export const volcanoQueueManifestSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      properties: {
+        weight: { type: 'integer', minimum: 1 },
+        reclaimable: { type: 'boolean' },
+        priority: { type: 'integer' },
+        capability: { type: 'object', additionalProperties: quantity },
+        deserved: { type: 'object', additionalProperties: quantity },
+        guarantee: { type: 'object', properties: { resource: { type: 'object', additionalProperties: quantity } } },
+      },
+    },
+  },
+};
+
 /** Schemas for included manifests share the scenario schema's definitions (placement, selectors). */
 export const manifestRoot: JsonSchema = { $defs: scenarioSchema.$defs };

@@ -244,7 +244,8 @@ const workload: JsonSchema = {
         ...workloadCommon,
         parallelism: { type: 'integer', minimum: 1 },
         completions: { type: 'integer', minimum: 1 },
-        minAvailable: { type: 'integer', minimum: 1, description: 'gang size (honoured by a gang-aware member scheduler)' },
+        minAvailable: { type: 'integer', minimum: 1, description: 'gang size: the pods that must run together (anywhere in the fleet) before the job makes progress' },
+        queue: { ...str(), description: 'Volcano queue (member clusters running Volcano)' },
         duration: { description: 'run time of each pod: a fixed duration or a distribution (seconds)', oneOf: [duration, { $ref: '#/$defs/distribution' }] },
         arrivals: {
           type: 'object',
@@ -262,6 +263,13 @@ const link: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { latency: duration, bandwidth },
+};
+
+/** Queue resources as Kubernetes writes them: cpu, memory, nvidia.com/gpu (and pods). */
+const resourceMap: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cpu, memory, 'nvidia.com/gpu': nonNegInt, pods: nonNegInt },
 };
 
 const nodePool: JsonSchema = {
@@ -331,7 +339,18 @@ const cluster: JsonSchema = {
       enum: ['LeastAllocated', 'MostAllocated', 'random', 'dotprod', 'gpuclustering', 'gpupacking', 'bestfit', 'fgd'],
       description: "the member scheduler's node scoring (default LeastAllocated), or one of the FGD paper's GPU placement policies",
     },
-    scheduler: { enum: ['kube-scheduler'], description: 'the member cluster\'s scheduler (default kube-scheduler)' },
+    scheduler: { enum: ['kube-scheduler', 'volcano'], description: 'the member cluster\'s scheduler (default kube-scheduler)' },
+    volcano: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Volcano scheduler settings of the cluster (with scheduler: volcano)',
+      properties: {
+        config: { enum: ['default', 'builtin', 'kurator-v1.5.1'], description: "default: the Helm chart's volcano-scheduler.conf; builtin: Volcano's built-in conf; kurator-v1.5.1: what Kurator installs" },
+        actions: { type: 'array', items: { enum: ['enqueue', 'allocate', 'backfill', 'reclaim', 'preempt'] } },
+        schedulePeriod: duration,
+        queues: { type: 'array', items: { $ref: '#/$defs/volcanoQueue' } },
+      },
+    },
     syncMode: { enum: ['Push', 'Pull'], description: 'Karmada cluster sync mode (default Push)' },
     role: { enum: ['member', 'host'], description: 'host: runs the Kurator/Karmada control plane and takes no workloads' },
     nodePools: { type: 'array', items: nodePool, description: 'the nodes (required unless trace.nodes gives them)' },
@@ -533,6 +552,20 @@ export const scenarioSchema: JsonSchema = {
     distribution,
     rate,
     failover,
+    volcanoQueue: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: str(),
+        weight: { type: 'integer', minimum: 1 },
+        priority: { type: 'integer' },
+        reclaimable: { type: 'boolean' },
+        capability: resourceMap,
+        guarantee: resourceMap,
+        deserved: resourceMap,
+      },
+    },
     matchCondition: {
       type: 'object',
       additionalProperties: false,

@@ -154,6 +154,8 @@ export interface ClusterSpec {
   prices: { cpu: number; memory: number; gpu: number };
   /** Node scorer of the member's scheduler: NodeResourcesFit LeastAllocated (default) or MostAllocated, or a GPU policy. */
   nodeScoring: string;
+  /** Volcano settings, used when `scheduler` is volcano. */
+  volcano: VolcanoClusterSettings;
   /** Karmada cluster sync mode: Push (controller-manager probes) or Pull (agent + lease). */
   syncMode: 'Push' | 'Pull';
   /** Joined to Karmada (false when a Kurator Fleet with the karmada control plane leaves it out). */
@@ -164,6 +166,28 @@ export interface ClusterSpec {
   nodePools: NodePoolSpec[];
   /** Nodes and/or the cluster's own pods from a trace (openb CSVs, see src/trace/openb-scenario.ts). */
   trace?: OpenbTraceSpec;
+}
+
+/** A Volcano Queue (`scheduling.volcano.sh/v1beta1`). Resources: cpu millicores, memory bytes, nvidia.com/gpu. */
+export interface VolcanoQueueSpec {
+  name: string;
+  weight?: number;
+  priority?: number;
+  reclaimable?: boolean;
+  capability?: Record<string, number>;
+  guarantee?: Record<string, number>;
+  deserved?: Record<string, number>;
+}
+
+export interface VolcanoClusterSettings {
+  /** Session configuration: default (the Helm chart's), builtin, or kurator-v1.5.1. */
+  config: 'default' | 'builtin' | 'kurator-v1.5.1';
+  /** Override the configuration's actions. */
+  actions?: ('enqueue' | 'allocate' | 'backfill' | 'reclaim' | 'preempt')[];
+  schedulePeriod: number;
+  queues: VolcanoQueueSpec[];
+  /** Sampling interval of the queue shares (the scenario's metrics interval). */
+  sampleInterval: number;
 }
 
 export interface NodePoolSpec {
@@ -295,6 +319,8 @@ export interface JobSpec extends WorkloadCommon {
   completions: number;
   minAvailable: number;
   duration: DistributionSpec;
+  /** Volcano queue (a vcjob's spec.queue); used by Volcano member schedulers. */
+  queue?: string;
   arrivals: { rate: RateSpec; count: number; until: number } | null;
 }
 

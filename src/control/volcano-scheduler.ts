@@ -1,0 +1,150 @@
+import {
+  BUILTIN_SESSION_CONFIG, DEFAULT_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, runSession,
+  type JobSpec as VcJob, type NodeSpec, type PodGroupPhase, type QueueSpec, type SessionConfig, type TaskSpec,
+} from '../batch/volcano/index.js';
+import type { ClusterInfo } from '../model/world.js';
+import type { VolcanoClusterSettings } from '../scenario/types.js';
+import type { MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
+import { registerMemberScheduler } from './member-scheduling.js';
+import { PodPhase } from './pods.js';
+
+/** Queue share samples of one Volcano queue in one cluster (the proportion plugin's view). */
+export interface QueueShareSeries {
+  cluster: string;
+  queue: string;
+  t: number[];
+  /** nvidia.com/gpu when the cluster has GPUs, else cpu (millicores). */
+  resource: string;
+  deserved: number[];
+  allocated: number[];
+}
+
+const CONFIGS: Record<string, SessionConfig> = {
+  default: DEFAULT_SESSION_CONFIG,
+  builtin: BUILTIN_SESSION_CONFIG,
+  'kurator-v1.5.1': KURATOR_VOLCANO_SESSION_CONFIG,
+};
+
+/**
+ * Volcano as a member cluster's scheduler: every `schedulePeriod` (1 s) a session over a snapshot
+ * of the cluster (nodes, queues, one PodGroup per workload share with its pods as tasks), run by the
+ * pure session in `batch/volcano/`; its binds and evictions are applied through the host.
+ *
+ * PodGroups: a Job's share here is one PodGroup in its queue with `minMember` = min(the Job's
+ * `minAvailable`, the pods it has here) — the per-cluster gang a vcjob gets when its tasks are
+ * divided across clusters; a Deployment's share is a PodGroup with minMember 1. A PodGroup's phase
+ * carries over from one session to the next (Pending until `enqueue` admits it). Bound pods that
+ * are still starting are Bound tasks; Ready ones Running.
+ */
+export class VolcanoScheduler implements MemberScheduler {
+  readonly name = 'volcano';
+  readonly period: number;
+  private readonly info: ClusterInfo;
+  private readonly config: SessionConfig;
+  private readonly queues: QueueSpec[];
+  private readonly phases = new Map<string, PodGroupPhase>();
+  private nodeScanStart = 0;
+  private nodeIds: Map<string, number> | null = null;
+  private readonly shares = new Map<string, QueueShareSeries>();
+  private readonly sampleEvery: number;
+  private nextSample = 0;
+
+  constructor(info: ClusterInfo, settings: VolcanoClusterSettings, sampleEvery: number) {
+    this.info = info;
+    this.period = settings.schedulePeriod;
+    const base = CONFIGS[settings.config];
+    this.config = settings.actions ? { ...base, actions: settings.actions } : base;
+    this.queues = settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+    this.sampleEvery = sampleEvery;
+  }
+
+  cycle(host: MemberSchedulerHost, _pending: readonly number[]): void {
+    const w = host.world;
+    const { nodeStart, nodeEnd } = this.info;
+    if (!this.nodeIds) {
+      this.nodeIds = new Map();
+      for (let n = nodeStart; n < nodeEnd; n++) this.nodeIds.set(w.nodeName(n), n);
+    }
+    const nodes: NodeSpec[] = [];
+    for (let n = nodeStart; n < nodeEnd; n++) {
+      nodes.push({
+        name: w.nodeName(n),
+        allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
+        ready: w.nodeReady[n] === 1,
+      });
+    }
+    const pods = host.pods;
+    const jobs: VcJob[] = [];
+    for (const o of host.owners) {
+      if (o.pods.length === 0) continue;
+      const wl = host.workload(o.pods[0]);
+      const spec = wl.spec;
+      const key = `${spec.namespace}/${spec.name}`;
+      const t = o.template;
+      const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+      const tasks: TaskSpec[] = [];
+      for (const p of o.pods) {
+        const ph = pods.phase[p];
+        if (ph !== PodPhase.Pending && ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+        tasks.push({
+          name: `pod-${p}`,
+          request,
+          status: ph === PodPhase.Pending ? 'Pending' : ph === PodPhase.Starting ? 'Bound' : 'Running',
+          node: ph === PodPhase.Pending ? null : w.nodeName(pods.node[p]),
+          priority: pods.priority[p],
+          creationTime: pods.created[p],
+        });
+      }
+      if (tasks.length === 0) continue;
+      const minMember = spec.kind === 'Job' ? Math.min(spec.minAvailable, o.replicas) : 1;
+      jobs.push({
+        name: spec.name,
+        namespace: spec.namespace,
+        queue: spec.kind === 'Job' && spec.queue ? spec.queue : 'default',
+        minMember,
+        phase: this.phases.get(key) ?? 'Pending',
+        priority: t.priority,
+        creationTime: spec.arrival,
+        tasks,
+      });
+    }
+    const result = runSession({ nodes, queues: this.queues, jobs }, { ...this.config, nodeScanStart: this.nodeScanStart });
+    this.nodeScanStart = result.nextNodeScanStart;
+    for (const [k, ph] of Object.entries(result.podGroupPhases)) this.phases.set(k, ph);
+    for (const e of result.evictions) host.evict(taskPod(e.task), `volcano ${e.reason}`);
+    for (const b of result.binds) host.bind(taskPod(b.task), this.nodeIds.get(b.node)!);
+    this.sampleShares(host.sim.now, result.queues, w.clusterSum(w.gpuAlloc, this.info.index) > 0);
+  }
+
+  private sampleShares(now: number, queues: Record<string, { deserved: Record<string, number>; allocated: Record<string, number> }>, gpus: boolean): void {
+    if (now < this.nextSample) return;
+    this.nextSample = (Math.floor(now / this.sampleEvery) + 1) * this.sampleEvery;
+    const resource = gpus ? 'nvidia.com/gpu' : 'cpu';
+    for (const [name, q] of Object.entries(queues).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      let s = this.shares.get(name);
+      if (!s) {
+        s = { cluster: this.info.name, queue: name, t: [], resource, deserved: [], allocated: [] };
+        this.shares.set(name, s);
+      }
+      s.t.push(now);
+      s.deserved.push(q.deserved[resource] ?? 0);
+      s.allocated.push(q.allocated[resource] ?? 0);
+    }
+  }
+
+  queueShares(): QueueShareSeries[] {
+    return [...this.shares.values()];
+  }
+}
+
+/** Task names are `pod-<id>` (`namespace/pod-<id>` in results). */
+function taskPod(task: string): number {
+  const m = /pod-(\d+)$/.exec(task);
+  if (!m) throw new Error(`volcano: unexpected task name ${task}`);
+  return Number(m[1]);
+}
+
+registerMemberScheduler('volcano', (info, _scorer) => {
+  const settings = info.spec.volcano;
+  return new VolcanoScheduler(info, settings, settings.sampleInterval);
+});
