@@ -99,6 +99,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
   /** Works waiting for an unreachable member, by cluster index. */
   private readonly parked = new Map<number, WorkDelivery[]>();
   private evictionTickQueued = false;
+  /** The fleet-level queue: bindings waiting for capacity, in arrival order. */
+  private waiting: { binding: number; since: number }[] = [];
+  private fleetRetryQueued = false;
   private failoverTickQueued = false;
   observer: ControlPlaneObserver | null = null;
 
@@ -109,6 +112,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     this.regionIndex = state.world.network.regionIndex(state.scenario.controlPlane.region);
     this.health = new ClusterHealth(state, members, this.regionIndex);
     this.health.setListener(this);
+    if (scheduler.fleetQueue) state.onCapacityFreed = () => this.capacityFreed();
   }
 
   /** Schedule every workload's creation and start the health controllers. */
@@ -141,6 +145,10 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       case Kind.EvictionTick:
         this.evictionTickQueued = false;
         this.gracefulEvictionSweep(sim.now);
+        break;
+      case Kind.FleetRetry:
+        this.fleetRetryQueued = false;
+        this.fleetRetry(sim.now);
         break;
       case Kind.FailoverTick:
         this.failoverTickQueued = false;
@@ -235,7 +243,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
 
   /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
-    const withNodes = this.state.scenario.karmada.enableSchedulerEstimator;
+    const withNodes = this.state.scenario.karmada.enableSchedulerEstimator || this.scheduler.liveNodeView === true;
     return this.health.records.map((r) => {
       const spec = r.member.info.spec;
       const view: ClusterView = {
@@ -258,11 +266,20 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     });
   }
 
-  private doScheduleBinding(bi: number, now: number): void {
+  private doScheduleBinding(bi: number, now: number, fromFleetQueue = false): boolean {
     const b = this.bindings[bi];
     const w = this.state.workloads[b.workload];
     const trigger = scheduleTrigger({ spec: b.spec, status: b.status, appliedPlacement: b.applied as KarmadaPlacement | null });
-    if (trigger === null) return; // sticky: nothing to do
+    if (trigger === null) return true; // sticky: nothing to do
+    const fq = this.scheduler.fleetQueue;
+    if (fq && !fromFleetQueue && this.waiting.length > 0 && w.spec.kind === 'Job' && w.spec.minAvailable > 1) {
+      // FIFO: a newcomer may go ahead of those waiting only as a backfill, and not once the head has waited too long.
+      const head = this.waiting[0];
+      if (!fq.backfill || now - head.since >= fq.maxHeadWait) {
+        this.wait(bi, now);
+        return false;
+      }
+    }
     const req: BindingRequest = {
       uid: w.spec.uid,
       workload: w.spec,
@@ -281,11 +298,15 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       w.schedulingError = `${out.kind}: ${out.message}`;
       if (out.kind === 'FitError') {
         this.setResult(b, [], now);
-        return;
+        return false;
+      }
+      if (out.kind === 'Unschedulable' && fq && out.fleetQueue) {
+        this.wait(bi, now);
+        return false;
       }
       const delay = out.kind === 'Unschedulable' ? UNSCHEDULABLE_RETRY : Math.min(BACKOFF_MAX, BACKOFF_INITIAL * 2 ** (b.attempts - 1));
       this.state.sim.scheduleAfter(delay, this, Kind.Requeue, bi, Prio.Control);
-      return;
+      return false;
     }
     b.attempts = 0;
     w.schedulingError = '';
@@ -293,6 +314,36 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     b.applied = b.placement;
     b.status = { ...b.status, lastScheduledTime: now, ...(out.schedulerObservedAffinityName ? { schedulerObservedAffinityName: out.schedulerObservedAffinityName } : {}) };
     this.setResult(b, out.clusters, now);
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Fleet-level queue (schedulers with `fleetQueue`, e.g. federated-gang)
+
+  private wait(bi: number, now: number): void {
+    if (!this.waiting.some((x) => x.binding === bi)) this.waiting.push({ binding: bi, since: now });
+  }
+
+  /** Capacity freed somewhere: retry the fleet queue once, after everything else at this instant. */
+  capacityFreed(): void {
+    if (this.fleetRetryQueued || this.waiting.length === 0) return;
+    this.fleetRetryQueued = true;
+    this.state.sim.scheduleAfter(0, this, Kind.FleetRetry, null, Prio.Cycle + 1);
+  }
+
+  /** The head first; with backfill (while the head has not waited too long) every later one that fits now. */
+  private fleetRetry(now: number): void {
+    const fq = this.scheduler.fleetQueue!;
+    while (this.waiting.length > 0) {
+      const head = this.waiting[0];
+      if (!this.doScheduleBinding(head.binding, now, true)) break;
+      this.waiting.shift();
+    }
+    if (this.waiting.length > 1 && fq.backfill && now - this.waiting[0].since < fq.maxHeadWait) {
+      const keep = [this.waiting[0]];
+      for (const x of this.waiting.slice(1)) if (!this.doScheduleBinding(x.binding, now, true)) keep.push(x);
+      this.waiting = keep;
+    }
   }
 
   private setResult(b: Binding, clusters: TargetCluster[], now: number): void {

@@ -93,6 +93,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       }
     } else {
       this.requestCycle();
+      this.state.onCapacityFreed(this.info.index);
     }
   }
 
@@ -399,6 +400,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.podsBound[c]--;
     this.scorer.nodeChanged?.(this, node);
     this.requestCycle();
+    this.state.onCapacityFreed(this.info.index);
   }
 
   // ------------------------------------------------------------------------------------------

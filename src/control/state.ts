@@ -22,6 +22,7 @@ export const enum Kind {
   FailoverTick = 43,
   FaultStart = 50,
   FaultEnd = 51,
+  FleetRetry = 44,
   Action = 52,
 }
 
@@ -120,6 +121,8 @@ export interface RunState {
   pods: PodTable;
   workloads: RuntimeWorkload[];
   counters: ClusterCounters;
+  /** Called when a member frees resources (a pod ends, nodes return): the fleet queue listens. */
+  onCapacityFreed: (cluster: number) => void;
   /** Every cluster's member actor, by cluster index (set once they exist). */
   members: GangMember[];
   /** Interned image references: index = image id. */

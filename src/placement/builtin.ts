@@ -1,4 +1,5 @@
 import { scheduleBinding } from './karmada/index.js';
+import { federatedGangFifoScheduler, federatedGangScheduler } from './federated-gang.js';
 import { registerScheduler, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
 
 /**
@@ -35,7 +36,7 @@ export const karmadaScheduler: FleetScheduler = {
 
 /**
  * A what-if override of the division preference: the workload's policy as written, except that
- * replicas are Divided by `weightPreference` (static weights from the policy's staticWeightList,
+ * a Divided workload's replicas are divided by `weightPreference` (static weights from the policy's staticWeightList,
  * equal weights when it has none; or dynamicWeight AvailableReplicas). Karmada's pipeline does
  * the rest, so filters, spread constraints and estimators stay Karmada's.
  */
@@ -44,6 +45,8 @@ function divisionOverride(name: string, description: string, weightPreference: (
     name,
     description,
     schedule(b, clusters) {
+      // Only the division preference changes: a Duplicated (or non-replicated) policy stays as written.
+      if (b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided') return karmadaScheduler.schedule(b, clusters);
       const placement = {
         ...b.placement,
         replicaScheduling: { replicaSchedulingType: 'Divided' as const, replicaDivisionPreference: 'Weighted' as const, weightPreference: weightPreference(b) },
@@ -55,13 +58,13 @@ function divisionOverride(name: string, description: string, weightPreference: (
 
 export const staticWeightScheduler = divisionOverride(
   'static-weight',
-  "every workload Divided by static weights (its policy's staticWeightList, else equal weights), ignoring free capacity",
+  "every Divided workload by static weights (its policy's staticWeightList, else equal weights), ignoring free capacity",
   (b) => ({ staticWeightList: b.placement.replicaScheduling?.weightPreference?.staticWeightList ?? [] }),
 );
 
 export const dynamicWeightScheduler = divisionOverride(
   'dynamic-weight',
-  'every workload Divided by available replicas (Karmada dynamicWeight: AvailableReplicas)',
+  'every Divided workload by available replicas (Karmada dynamicWeight: AvailableReplicas)',
   () => ({ dynamicWeight: 'AvailableReplicas' }),
 );
 
@@ -73,4 +76,6 @@ export function registerBuiltinSchedulers(): void {
   registerScheduler(karmadaScheduler);
   registerScheduler(staticWeightScheduler);
   registerScheduler(dynamicWeightScheduler);
+  registerScheduler(federatedGangScheduler);
+  registerScheduler(federatedGangFifoScheduler);
 }

@@ -52,7 +52,13 @@ export type ScheduleOutcome =
   | { ok: true; clusters: TargetCluster[]; schedulerObservedAffinityName?: string }
   /** kind follows Karmada: FitError (no cluster passed the filters: the workload is removed everywhere),
    *  Unschedulable (not enough capacity: previous result kept, retried later), SchedulerError (other). */
-  | { ok: false; kind: 'FitError' | 'Unschedulable' | 'SchedulerError'; message: string };
+  | {
+      ok: false;
+      kind: 'FitError' | 'Unschedulable' | 'SchedulerError';
+      message: string;
+      /** Unschedulable: wait in the scheduler's fleet-level queue (see `FleetScheduler.fleetQueue`) rather than Karmada's. */
+      fleetQueue?: boolean;
+    };
 
 /**
  * The scheduler interface. `schedule` is required; the optional extension points let a plugin be
@@ -61,6 +67,19 @@ export type ScheduleOutcome =
 export interface FleetScheduler {
   readonly name: string;
   readonly description?: string;
+  /**
+   * The scheduler needs each member's live per-node free resources (`ClusterView.nodes`, read at
+   * the moment of the decision) rather than Karmada's resource summary, which is up to one status
+   * period old.
+   */
+  readonly liveNodeView?: boolean;
+  /**
+   * Bindings it cannot place now wait in a fleet-level FIFO queue and are retried whenever capacity
+   * frees in any member (instead of Karmada's 5-minute unschedulable flush). With `backfill`,
+   * later bindings that fit now may go ahead of the head, until the head has waited `maxHeadWait`
+   * seconds; from then on nothing overtakes it.
+   */
+  readonly fleetQueue?: { backfill: boolean; maxHeadWait: number };
   schedule(binding: BindingRequest, clusters: readonly ClusterView[]): ScheduleOutcome;
 }
 

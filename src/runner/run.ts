@@ -121,6 +121,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     images,
     imageId: (ref) => imageIds.get(ref)!,
     members: [],
+    onCapacityFreed: () => {},
   };
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;

@@ -106,18 +106,27 @@ fleet:
     - { name: small, region: r2, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
 policies:
   - name: dup
-    resourceSelectors: [{ kind: Deployment }]
+    resourceSelectors: [{ kind: Deployment, name: dup }]
     placement: {}
+  - name: weighted
+    resourceSelectors: [{ kind: Deployment, name: web }]
+    placement: { replicaScheduling: { replicaSchedulingType: Divided, weightPreference: { staticWeightList: [{ targetCluster: { clusterNames: [small] }, weight: 1 }] } } }
 workloads:
   - { kind: Deployment, name: web, replicas: 12, resources: { cpu: 1, memory: 1Gi } }
+  - { kind: Deployment, name: dup, replicas: 2, resources: { cpu: 1, memory: 1Gi } }
 `;
-  it('karmada honours the policy (Duplicated: 12 in each); static-weight divides 6/6; dynamic-weight by free capacity', async () => {
+  it('karmada honours the policy; static-weight and dynamic-weight change only how a Divided workload is divided', async () => {
     const s = parseScenario(y, 't.yaml');
-    expect((await runScenario(s, { scheduler: 'karmada' })).workloads[0].placement).toEqual({ big: 12, small: 12 });
-    expect((await runScenario(s, { scheduler: 'static-weight' })).workloads[0].placement).toEqual({ big: 6, small: 6 });
-    const dyn = (await runScenario(s, { scheduler: 'dynamic-weight' })).workloads[0].placement;
-    expect(dyn.big + dyn.small).toBe(12);
-    expect(dyn.big).toBe(10); // 80 cores free vs 16: Webster of 12 by 80:16 gives 10:2
+    const k = (await runScenario(s, { scheduler: 'karmada' })).workloads;
+    expect(k[0].placement).toEqual({ small: 12 }); // only small has a weight; 12 pods of 1 core fit in its 16 cores
+    expect(k[1].placement).toEqual({ big: 2, small: 2 }); // Duplicated
+    const st = (await runScenario(s, { scheduler: 'static-weight' })).workloads;
+    expect(st[0].placement).toEqual({ small: 12 }); // the policy's own static weights
+    expect(st[1].placement).toEqual({ big: 2, small: 2 }); // Duplicated stays Duplicated
+    const dyn = (await runScenario(s, { scheduler: 'dynamic-weight' })).workloads;
+    expect(dyn[0].placement.big + dyn[0].placement.small).toBe(12);
+    expect(dyn[0].placement.big).toBe(10); // 80 cores free vs 16: Webster of 12 by 80:16 gives 10:2
+    expect(dyn[1].placement).toEqual({ big: 2, small: 2 });
   });
 });
 
