@@ -171,7 +171,12 @@ export class ResultsWriter {
   }
 
   write(line: SweepHeader | SweepRecord): void {
-    writeSync(this.fd, JSON.stringify(line) + '\n');
+    this.writeLine(JSON.stringify(line));
+  }
+
+  /** Append one line of JSON text already serialised (by a pool worker). */
+  writeLine(json: string): void {
+    writeSync(this.fd, json + '\n');
   }
 
   close(): void {

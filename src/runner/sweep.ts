@@ -57,7 +57,11 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   }
 
   const todo = selected.filter((r) => !done.has(r.id));
-  const tasks: SweepTask[] = todo.map((r) => ({ scenario: plan.points[r.point].scenario, scheduler: r.schedulerSpec, seed: r.seed }));
+  const tasks: SweepTask[] = todo.map((r) => ({
+    scenario: plan.points[r.point].scenario,
+    scheduler: r.schedulerSpec,
+    run: { id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed },
+  }));
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const moduleUrl = new URL(`./sweep-task${ext}`, import.meta.url);
   let finished = done.size;
@@ -67,12 +71,11 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, {
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       onOutcome: (i, outcome) => {
-        const r = todo[i];
-        const base = { type: 'run' as const, id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed };
-        const record: SweepRecord = outcome.ok
-          ? { ...base, status: 'ok', metrics: outcome.value.metrics, result: outcome.value.result, wallSeconds: outcome.value.wallSeconds, thread: outcome.value.thread }
-          : { ...base, status: 'failed', error: outcome.error };
-        writer.write(record);
+        if (outcome.ok) {
+          writer.writeLine(outcome.value.line);
+        } else {
+          writer.write({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error });
+        }
         finished++;
         if (!outcome.ok) failed++;
         opts.onProgress?.({ done: finished, total: selected.length, failed });
