@@ -1,4 +1,5 @@
 import type { RunResult, RunSummary } from '../runner/result.js';
+import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
 import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
@@ -151,6 +152,8 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
       charts: [failoverTimeline(run, tag)],
     });
   }
+  const queues = queueShareSection(run, tag);
+  if (queues) out.push(queues);
   out.push({ title: `Over time${tag}`, charts });
   return out;
 }
@@ -185,6 +188,8 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
     });
   }
   for (const run of summary.runs) sections.push(...runSections(run, many));
+  const batch = batchComparison(summary.runs, runLabel);
+  if (batch) sections.splice(many ? 1 : 0, 0, batch);
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,
@@ -226,6 +231,8 @@ export function formatRunSummary(summary: RunSummary): string {
     if (shown.length < run.workloads.length) out.push(`  ... and ${run.workloads.length - shown.length} more workloads (see summary.json)`);
     const notes = new Map<string, string[]>();
     for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    const bl = batchLine(run);
+    if (bl) out.push(`  ${bl}`);
     for (const f of run.failovers) {
       out.push(
         `  failover: ${f.cluster} ${f.mode} at ${fmtSeconds(f.at)}: detected ${fmtSeconds(f.detection)}, evicted ${fmtSeconds(f.eviction)}, ` +
