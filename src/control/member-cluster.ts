@@ -1,6 +1,7 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import './gpu-scoring.js';
 import './kube-scheduler.js';
 import './volcano-scheduler.js';
 import {
