@@ -12,7 +12,7 @@ import type { RunResult } from './result.js';
  */
 export interface MetricDef {
   readonly name: string;
-  readonly unit: 's' | 'ratio' | 'count';
+  readonly unit: 's' | 'ratio' | 'count' | 'replica-s' | 'GPU-h';
   /** Also reported per member cluster. */
   readonly perCluster: boolean;
   readonly description: string;
@@ -25,6 +25,13 @@ export const SWEEP_METRICS: readonly MetricDef[] = [
   { name: 'workloads.notReady', unit: 'count', perCluster: false, description: 'workloads not all ready at the end of the run' },
   { name: 'jobs.completed', unit: 'count', perCluster: false, description: 'Jobs whose completions were all done' },
   { name: 'jobs.timeToComplete.mean', unit: 's', perCluster: false, description: 'mean seconds from creation to completion of the completed Jobs' },
+  { name: 'jobs.queueingDelay.mean', unit: 's', perCluster: false, description: 'mean seconds from creation until the gang started (minAvailable pods Ready together), over Jobs that started' },
+  { name: 'jobs.heldGpuHours', unit: 'GPU-h', perCluster: false, description: 'GPU-hours held by bound pods of Jobs whose gang was incomplete' },
+  { name: 'jobs.deadlocked', unit: 'count', perCluster: false, description: 'Jobs never started yet holding bound pods at the end' },
+  { name: 'unavailableReplicaSeconds', unit: 'replica-s', perCluster: false, description: 'over Deployments, the integral of missing Ready replicas (desired − ready) over time' },
+  { name: 'failover.detection.mean', unit: 's', perCluster: false, description: 'mean over cluster faults of the seconds until Karmada saw the cluster not Ready' },
+  { name: 'failover.time.mean', unit: 's', perCluster: false, description: 'mean over cluster faults of the seconds until every affected Deployment was all Ready elsewhere (faults that failed over)' },
+  { name: 'failover.notFailedOver', unit: 'count', perCluster: false, description: 'cluster faults whose affected Deployments were never all Ready elsewhere' },
   { name: 'replicas.ready', unit: 'count', perCluster: true, description: 'Ready pods at the end' },
   { name: 'pods.pending', unit: 'count', perCluster: true, description: 'Pending pods at the end' },
   { name: 'cpu.utilization', unit: 'ratio', perCluster: true, description: 'time-mean CPU allocation (requests of bound pods / allocatable); fleet: weighted by each cluster\'s CPU' },
@@ -82,6 +89,11 @@ export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
   const jobs = run.workloads.filter((w) => w.kind === 'Job');
   const completed = jobs.filter((w) => w.timeToComplete !== null).map((w) => w.timeToComplete!);
   const sum = (f: (c: (typeof members)[number]) => number) => members.reduce((s, c) => s + f(c), 0);
+  const started = jobs.filter((w) => typeof w.queueingDelay === 'number').map((w) => w.queueingDelay as number);
+  const faults = run.failovers ?? [];
+  // FailoverResult times are seconds after the fault began.
+  const detected = faults.filter((f) => f.detection !== null).map((f) => f.detection!);
+  const failedOver = faults.filter((f) => f.failover !== null).map((f) => f.failover!);
 
   const fleet: Record<string, number | null> = {
     'timeToAllReady.mean': mean(ready),
@@ -90,6 +102,13 @@ export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
     'workloads.notReady': run.workloads.length - ready.length,
     'jobs.completed': completed.length,
     'jobs.timeToComplete.mean': mean(completed),
+    'jobs.queueingDelay.mean': mean(started),
+    'jobs.heldGpuHours': jobs.reduce((a, w) => a + (w.heldGpuHours ?? 0), 0),
+    'jobs.deadlocked': jobs.filter((w) => w.deadlocked === true).length,
+    unavailableReplicaSeconds: run.workloads.reduce((a, w) => a + (w.kind === 'Deployment' ? (w.unavailableReplicaSeconds ?? 0) : 0), 0),
+    'failover.detection.mean': mean(detected),
+    'failover.time.mean': mean(failedOver),
+    'failover.notFailedOver': faults.length ? faults.length - failedOver.length : null,
     'replicas.ready': sum((c) => c.replicas),
     'pods.pending': sum((c) => c.pending),
     'cpu.utilization': weighted(members.map((c) => ({ weight: cap(c.name).cpu, value: c.cpuUtilization.mean }))),

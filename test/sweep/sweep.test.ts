@@ -113,6 +113,19 @@ describe('sweep plan', () => {
     expect(dist.points.map((p) => p.label)).toEqual(['count=1, duration={"kind":"exponential","mean":60}', 'count=1, duration=2m', 'count=3, duration={"kind":"exponential","mean":60}', 'count=3, duration=2m']);
   });
 
+  it("a scenario's variants are one more axis, first; a variant's set: wins over a sweep value", () => {
+    const file = variant('sweep:\n  fleet.clusters[name=west].nodePools[0].count: [1, 3]\n  workloads[0].replicas: [4]\nvariants:\n  - name: a\n  - name: b\n    set: { "workloads[0].replicas": 2 }\n');
+    const plan = planSweep(file);
+    expect(plan.axes.map((a) => a.path)).toEqual(['variant', 'fleet.clusters[name=west].nodePools[0].count', 'workloads[0].replicas']);
+    expect(plan.points.map((p) => p.label)).toEqual(['variant=a, count=1', 'variant=a, count=3', 'variant=b, count=1', 'variant=b, count=3']);
+    expect(plan.points.map((p) => [p.scenario.variant, p.scenario.fleet.clusters[1].nodePools[0].count, (p.scenario.workloads[0] as { replicas: number }).replicas])).toEqual([
+      ['a', 1, 4],
+      ['a', 3, 4],
+      ['b', 1, 2],
+      ['b', 3, 2],
+    ]);
+  });
+
   it('shards: i/n parsing and round-robin selection that partitions the runs', () => {
     expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
     for (const bad of ['5/5', '1', '-1/3', 'a/b', '0/0']) expect(parseShard(bad)).toBeNull();
