@@ -292,7 +292,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       gracefulEvictionTasks: b.spec.gracefulEvictionTasks ?? [],
       options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator },
     };
-    const out = this.scheduler.schedule(req, this.clusterViews());
+    const views = this.clusterViews();
+    const out = this.scheduler.schedule(req, views);
+    this.state.decisions?.placement(now, b.workload, out, req, views);
     b.attempts++;
     if (!out.ok) {
       w.schedulingError = `${out.kind}: ${out.message}`;

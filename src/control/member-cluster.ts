@@ -235,6 +235,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     pods.node[id] = node;
     pods.phase[id] = PodPhase.Starting;
     pods.bound[id] = now;
+    s.decisions?.bind(now, id, c, node);
     w.pending--;
     w.bound++;
     if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;

@@ -1,6 +1,7 @@
 import type { Simulation } from '../kernel/index.js';
 import type { World } from '../model/world.js';
 import type { TargetCluster } from '../placement/karmada/index.js';
+import type { BindingRequest, ClusterView, ScheduleOutcome } from '../placement/registry.js';
 import type { Scenario, WorkloadSpec } from '../scenario/types.js';
 import { PodTable } from './pods.js';
 
@@ -108,6 +109,15 @@ export class ClusterCounters {
   }
 }
 
+/**
+ * Receives every scheduling decision of a run, for decision-level diffs and audits (`fleetsim diff`).
+ * `request` and `clusters` are exactly what the fleet scheduler saw.
+ */
+export interface DecisionSink {
+  placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void;
+  bind(t: number, pod: number, cluster: number, node: number): void;
+}
+
 /** What a gang needs of a member cluster: start a waiting pod's run clock. */
 export interface GangMember {
   startRunClock(pod: number): void;
@@ -121,6 +131,8 @@ export interface RunState {
   pods: PodTable;
   workloads: RuntimeWorkload[];
   counters: ClusterCounters;
+  /** Where decisions go, when someone listens. */
+  decisions: DecisionSink | null;
   /** Called when a member frees resources (a pod ends, nodes return): the fleet queue listens. */
   onCapacityFreed: (cluster: number) => void;
   /** Every cluster's member actor, by cluster index (set once they exist). */

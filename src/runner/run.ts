@@ -3,7 +3,7 @@ import { World } from '../model/world.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
-import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type RunState, type RuntimeWorkload } from '../control/state.js';
+import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type DecisionSink, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../control/faults.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
@@ -22,6 +22,8 @@ export interface RunOptions {
   seed?: number;
   /** Called now and then with the fraction of simulated time done (0..1). */
   onProgress?: (fraction: number) => void;
+  /** Receives every placement and bind decision (see DecisionSink). */
+  decisions?: DecisionSink;
 }
 
 
@@ -122,6 +124,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     imageId: (ref) => imageIds.get(ref)!,
     members: [],
     onCapacityFreed: () => {},
+    decisions: opts.decisions ?? null,
   };
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;
