@@ -145,11 +145,15 @@ export function aggregate(data: SweepData): AggregateRow[] {
   });
 }
 
-/** A value for a table cell: scalars as they are, anything else as compact JSON. */
-function cell(v: unknown): string | number | boolean | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  return formatValue(v);
+/**
+ * The table cells of an axis's values: as they are when all are numbers, all strings or all
+ * booleans; otherwise every one as text (`5m`, `300`, `{"kind":"exponential","mean":60}`), so a
+ * column has one type (Arrow needs that).
+ */
+function axisCells(values: readonly unknown[]): (v: unknown) => string | number | boolean | null {
+  const types = new Set(values.map((v) => typeof v));
+  const plain = types.size === 1 && (types.has('number') || types.has('string') || types.has('boolean'));
+  return (v) => (v === null || v === undefined ? null : plain ? (v as string | number | boolean) : formatValue(v));
 }
 
 /** Column name of a metric in the wide runs table. */
@@ -167,10 +171,11 @@ export function runsTable(data: SweepData): Record<string, string | number | boo
     }
   }
   const out: Record<string, string | number | boolean | null>[] = [];
+  const cells = data.header.axes.map((a) => axisCells(a.values));
   for (const { planned, record } of data.runs) {
     if (!record) continue;
     const row: Record<string, string | number | boolean | null> = { run: planned.index, id: planned.id, point: data.pointLabels[planned.point] };
-    data.header.axes.forEach((a, i) => (row[a.path] = cell(record.values[i])));
+    data.header.axes.forEach((a, i) => (row[a.path] = cells[i](record.values[i])));
     row.scheduler = planned.scheduler;
     row.replication = planned.replication;
     row.seed = record.seed;
@@ -186,9 +191,10 @@ export function runsTable(data: SweepData): Record<string, string | number | boo
 
 /** The aggregate table, flat: axis values as columns. */
 export function aggregateTable(data: SweepData, rows: readonly AggregateRow[]): Record<string, string | number | boolean | null>[] {
+  const cells = data.header.axes.map((a) => axisCells(a.values));
   return rows.map((r) => {
     const o: Record<string, string | number | boolean | null> = { point: r.pointLabel };
-    data.header.axes.forEach((a, i) => (o[a.path] = cell(r.values[i])));
+    data.header.axes.forEach((a, i) => (o[a.path] = cells[i](r.values[i])));
     Object.assign(o, {
       scheduler: r.scheduler,
       metric: r.metric,
