@@ -14,6 +14,7 @@ export { ScenarioError, type SourcePosition } from './scenario/errors.js';
 export type * from './scenario/types.js';
 
 export { runScenario, runAll, resolveScheduler, expandWorkloads, type RunOptions } from './runner/run.js';
+export type { DecisionSink } from './control/state.js';
 export type { RunResult, RunSummary, ClusterResult, WorkloadResult, SeriesResult, Stat } from './runner/result.js';
 
 export {
