@@ -438,9 +438,32 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (this.pending.length === 0) return;
     this.scheduler.cycle(this, this.pending.slice());
     const phase = this.pods.phase;
+    this.failUnschedulableTracePods();
     this.pending = this.pending.filter((p) => phase[p] === PodPhase.Pending);
     // A periodic scheduler keeps its session going while pods wait.
     if (this.scheduler.period && this.pending.length > 0) this.requestCycle();
+  }
+
+  /**
+   * A paper-mode trace pod does not wait (the FGD paper's simulator has no queue): still Pending
+   * after a scheduling cycle, it fits on no node and fails. Its one-pod owner is done, not retried.
+   */
+  private failUnschedulableTracePods(): void {
+    const phase = this.pods.phase;
+    let failing: number[] | null = null;
+    for (const id of this.pending) {
+      if (phase[id] === PodPhase.Pending && this.workload(id).spec.trace?.failUnschedulable) (failing ??= []).push(id);
+    }
+    if (!failing) return;
+    for (const id of failing) {
+      const w = this.workload(id);
+      const o = this.owners[this.pods.owner[id]];
+      this.terminate(id);
+      o.active--;
+      o.done = true;
+      w.openParts--;
+      w.schedulingError = 'Unschedulable: fits on no node (paper mode: no waiting queue)';
+    }
   }
 
   private podReady(id: number, sim: Simulation): void {
@@ -453,7 +476,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
-    if (w.spec.kind === 'Job') {
+    if (w.spec.trace) {
+      // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
+      if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);
+    } else if (w.spec.kind === 'Job') {
       this.jobPodReady(w, id, sim.now);
     }
   }

@@ -1,3 +1,4 @@
+import type { TraceRunResult } from '../control/openb-trace.js';
 import type { FailoverResult, TimelineEvent } from '../metrics/failover.js';
 import type { QueueShareSeries } from '../control/volcano-scheduler.js';
 
@@ -19,6 +20,8 @@ export interface RunResult {
   failovers: FailoverResult[];
   /** Faults, Karmada's view of cluster health, evictions: in time order. */
   timeline: TimelineEvent[];
+  /** Per cluster with a pod trace: counts, and the paper mode's allocation curve or replay's delays. */
+  traces?: TraceRunResult[];
   /** Volcano queues of members running Volcano: deserved vs allocated over time. */
   queueShares?: QueueShareSeries[];
 }

@@ -5,6 +5,7 @@ import { MemberCluster } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type DecisionSink, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../control/faults.js';
+import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
@@ -107,10 +108,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const imageIds = new Map<string, number>();
   const images: string[] = [];
   const specs = expandWorkloads(scenario, sim);
-  for (const w of specs) {
-    if (!imageIds.has(w.template.image)) {
-      imageIds.set(w.template.image, images.length);
-      images.push(w.template.image);
+  const traceFeeds = openbTraceFeeds(scenario, seed);
+  for (const image of [...specs.map((w) => w.template.image), ...traceImages(traceFeeds)]) {
+    if (!imageIds.has(image)) {
+      imageIds.set(image, images.length);
+      images.push(image);
     }
   }
   const state: RunState = {
@@ -129,12 +131,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;
   const cp = new ControlPlane(state, scheduler, members);
+  const traceFeeder = new TraceFeeder(state, members, traceFeeds);
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
   const faults = new FaultInjector(state, members, cp);
   const tracker = new FailoverTracker(state, cp);
   faults.listener = tracker;
   cp.observer = tracker;
   cp.start();
+  traceFeeder.start();
   faults.start();
   sampler.start();
 
@@ -163,7 +167,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const end = sim.now;
   const failovers = tracker.results(end);
   for (const w of state.workloads) accrueUnavailability(w, end);
-  const workloads: WorkloadResult[] = state.workloads.map((w) => ({
+  // A trace's pods are reported per trace (`traces`), not one by one.
+  const workloads: WorkloadResult[] = state.workloads.filter((w) => !w.spec.trace).map((w) => ({
     name: w.spec.name,
     namespace: w.spec.namespace,
     kind: w.spec.kind,
@@ -210,6 +215,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     failovers,
     timeline: tracker.events(),
     ...queueSharesOf(members),
+    ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
   };
 }
 

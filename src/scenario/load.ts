@@ -13,7 +13,7 @@ import type {
   ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
-import { readOpenbTraceBlock } from '../trace/openb-scenario.js';
+import { paperModeProblem, readOpenbTraceBlock } from '../trace/openb-scenario.js';
 
 export interface LoadOptions {
   /** Names of the fleet schedulers that exist; when given, `schedulers:` is checked against it. */
@@ -161,9 +161,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     if (trace?.nodePools && c.nodePools !== undefined) src.fail(['fleet', 'clusters', i, 'nodePools'], 'either nodePools or trace.nodes, not both', 'both');
     if (!trace?.nodePools && c.nodePools === undefined) src.fail(['fleet', 'clusters', i], 'nodePools (or a trace with nodes)', 'neither');
     if (trace?.nodePools) pools.push(...trace.nodePools);
-    if (trace && trace.spec.mode === 'paper' && trace.spec.pods.length > 0 && !pools.some((p) => p.count > 0 && p.gpus.count > 0)) {
-      src.fail(['fleet', 'clusters', i, 'trace', 'mode'], 'a cluster with GPUs for mode paper (its workload is sized by GPU capacity)', 'no GPUs');
-    }
+    const paperProblem = trace ? paperModeProblem(trace.spec, pools.reduce((s, p) => s + p.count * p.gpus.count * 1000, 0)) : null;
+    if (paperProblem) src.fail(['fleet', 'clusters', i, 'trace', 'mode'], paperProblem, 'paper');
     const prices = (c.prices as Obj | undefined) ?? {};
     return {
       name,

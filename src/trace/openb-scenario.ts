@@ -136,3 +136,22 @@ export function readOpenbTraceBlock(
   const nodePools = nodesFile === null ? null : openbNodePools(cached(nodesFile, readOpenbNodes), spec.maxPods);
   return { spec, nodePools };
 }
+
+/** Paper mode inflates to at most this many pods (a pod list with tiny GPU demand could ask for millions). */
+export const PAPER_MODE_MAX_PODS = 5_000_000;
+
+/**
+ * Why a paper-mode trace cannot be built on a cluster of `capacityMilli` GPU milli, or null.
+ * The workload is inflated by sampling until its GPU demand reaches tune x capacity, so it needs
+ * GPU capacity, pods with GPU demand, and a reachable size.
+ */
+export function paperModeProblem(spec: OpenbTraceSpec, capacityMilli: number): string | null {
+  if (spec.mode !== 'paper' || spec.pods.length === 0) return null;
+  if (capacityMilli <= 0) return 'a cluster with GPUs for mode paper (its workload is sized by GPU capacity)';
+  let demand = 0;
+  for (const p of spec.pods) demand += p.numGpu * p.gpuMilli;
+  if (demand === 0) return 'a pod list with GPU pods for mode paper (its workload is inflated to tune x GPU capacity)';
+  const estimate = Math.ceil((spec.tune * capacityMilli * spec.pods.length) / demand);
+  if (estimate > PAPER_MODE_MAX_PODS) return `a tune or pod list that paper mode can reach with at most ${PAPER_MODE_MAX_PODS} pods (about ${estimate} needed)`;
+  return null;
+}
