@@ -10,6 +10,7 @@ import { k8sJobManifest } from '../../src/runner/sweep-k8s.js';
 import { inShard, parseShard, replicationSeeds } from '../../src/runner/sweep-keys.js';
 import { parseSweepPath, planSweep } from '../../src/runner/sweep-plan.js';
 import { mergeResults, readResultsFile } from '../../src/runner/sweep-results.js';
+import { runScenario } from '../../src/runner/run.js';
 import { executeSweep } from '../../src/runner/sweep.js';
 import { studentTQuantile } from '../../src/runner/student-t.js';
 
@@ -173,6 +174,9 @@ describe('sweep execution (in-process)', () => {
     const res = await executeSweep(plan, { outDir: whole, workers: 1 });
     expect(res.ran).toBe(12);
     expect([...res.records.values()].every((r) => r.status === 'ok')).toBe(true);
+    // Replication 0 of a point is exactly `fleetsim run` of that point's scenario.
+    const r0 = plan.runs.find((r) => r.point === 1 && r.scheduler === 'karmada' && r.replication === 0)!;
+    expect(JSON.stringify(res.records.get(r0.id)!.result)).toBe(JSON.stringify(await runScenario(plan.points[1].scenario, { scheduler: 'karmada' })));
     const dataWhole = sweepData(res.header, res.records);
     const aggWhole = aggregate(dataWhole);
     expect(aggWhole.length).toBeGreaterThan(20);
