@@ -275,7 +275,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    */
   applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate): void {
     const spec = this.state.workloads[workload].spec;
-    let owner = this.owners.findIndex((o) => o.workload === workload);
+    // A trace's pod is its own workload, applied once: no owner to look up (thousands of them).
+    let owner = spec.trace ? -1 : this.owners.findIndex((o) => o.workload === workload);
     if (owner < 0) {
       owner = this.owners.length;
       this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
