@@ -103,8 +103,8 @@ export class ClusterHealth implements EventHandler {
         const i = data as number;
         const r = this.records[i];
         const reachable = r.member.apiReachable;
-        // Pull mode: the agent reports only when it can reach the control plane.
-        if (r.member.info.spec.syncMode === 'Push' || reachable) {
+        // Pull mode (and an edge member on its own): the agent reports only when it can reach the control plane.
+        if ((r.member.info.spec.syncMode === 'Push' && !r.member.edgeAutonomy) || reachable) {
           const report: StatusReport = { cluster: i, observed: reachable ? 'True' : 'False', summary: reachable ? r.member.resourceSummary() : null };
           sim.scheduleAfter(this.rtt(r), this, Kind.StatusReport, report, Prio.Control);
         }
@@ -121,7 +121,7 @@ export class ClusterHealth implements EventHandler {
       }
       case Kind.MonitorTick: {
         for (const r of this.records) {
-          if (r.member.info.spec.syncMode !== 'Pull') continue;
+          if (r.member.info.spec.syncMode !== 'Pull' && !r.member.edgeAutonomy) continue;
           const grace = r.lastStatusAt === 0 ? this.settings.clusterStartupGracePeriod : this.settings.clusterMonitorGracePeriod;
           if (sim.now - r.lastStatusAt > grace && r.ready !== 'Unknown') this.write(r, 'Unknown', sim.now);
         }

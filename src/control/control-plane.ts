@@ -290,6 +290,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       previous: b.spec.clusters ?? [],
       status: b.status,
       gracefulEvictionTasks: b.spec.gracefulEvictionTasks ?? [],
+      ...(b.spec.rescheduleTriggeredAt !== undefined ? { rescheduleTriggeredAt: b.spec.rescheduleTriggeredAt } : {}),
       options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator },
     };
     const views = this.clusterViews();
@@ -442,6 +443,22 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     if (!b) return; // not propagated (no policy matched) or not created yet: the new count applies on arrival
     b.spec = { ...b.spec, replicas };
     this.enqueue(b.index);
+  }
+
+  /**
+   * A spot interruption notice: nodes of a cluster go at `goneAt`. Karmada does nothing with it; a
+   * fleet scheduler that `reschedulesOnInterruption` (cost-spot) gets every binding with replicas
+   * there rescheduled from scratch now (as a WorkloadRebalancer would), seeing the cordoned nodes gone.
+   */
+  interruptionNotice(cluster: number, _nodes: number[], _goneAt: number): void {
+    if (!this.scheduler.reschedulesOnInterruption) return;
+    const name = this.state.world.clusters[cluster].name;
+    const now = this.state.sim.now;
+    for (const b of this.bindings) {
+      if (!(b.spec.clusters ?? []).some((t) => t.name === name && t.replicas > 0)) continue;
+      b.spec = { ...b.spec, rescheduleTriggeredAt: now };
+      this.enqueue(b.index);
+    }
   }
 
   /** A member is reachable again: apply the Works that waited for it, in order. */

@@ -31,7 +31,7 @@ export class KubeScheduler implements MemberScheduler {
     const bounds = () => {
       maxCpu = maxMem = maxGpu = maxPods = 0;
       for (let n = nodeStart; n < nodeEnd; n++) {
-        if (!w.nodeReady[n]) continue;
+        if (!w.nodeReady[n] || w.nodeCordoned[n]) continue;
         if (w.cpuFree[n] > maxCpu) maxCpu = w.cpuFree[n];
         if (w.memFree[n] > maxMem) maxMem = w.memFree[n];
         if (w.gpuFree[n] > maxGpu) maxGpu = w.gpuFree[n];

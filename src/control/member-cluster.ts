@@ -98,6 +98,49 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
   }
 
+  /** Set while the member is cut off from the control plane but runs on its own (KubeEdge-style). */
+  edgeAutonomy = false;
+
+  /** Take one node down (its pods are lost; controllers replace them) or bring it back. */
+  setNodeDown(node: number, down: boolean): void {
+    const w = this.world;
+    if ((w.nodeReady[node] === 0) === down) return;
+    w.nodeReady[node] = down ? 0 : 1;
+    if (down) this.evictNode(node, true);
+    else {
+      this.requestCycle();
+      this.state.onCapacityFreed(this.info.index);
+    }
+  }
+
+  /** Cordon (nothing new binds) or uncordon a node. */
+  cordon(node: number, on: boolean): void {
+    this.world.nodeCordoned[node] = on ? 1 : 0;
+    if (!on) {
+      this.requestCycle();
+      this.state.onCapacityFreed(this.info.index);
+    }
+  }
+
+  /** Drain a node: evict its pods (their controllers recreate them, to bind elsewhere). */
+  drain(node: number): void {
+    this.evictNode(node, false);
+  }
+
+  /** Terminate every pod bound to a node (lost: the node died; else evicted) and let controllers replace them. */
+  private evictNode(node: number, _lost: boolean): void {
+    for (let o = 0; o < this.owners.length; o++) {
+      const owner = this.owners[o];
+      const hit = owner.pods.filter((p) => this.pods.node[p] === node && (this.pods.phase[p] === PodPhase.Starting || this.pods.phase[p] === PodPhase.Running));
+      if (hit.length === 0) continue;
+      for (const p of hit) {
+        this.terminate(p);
+        if (owner.kind === 'Job') owner.active--;
+      }
+      this.reconcile(o);
+    }
+  }
+
   /** Ready and desired pods of a workload here (for Karmada's aggregated health). */
   workloadHere(workload: number): { desired: number; ready: number; kind: 'Deployment' | 'Job' } | null {
     const o = this.owners.find((x) => x.workload === workload);
@@ -153,7 +196,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], 'nvidia.com/gpu': w.gpuAlloc[n] },
         requested: { cpu: w.cpuAlloc[n] - w.cpuFree[n], memory: (w.memAlloc[n] - w.memFree[n]) * 2 ** 20, 'nvidia.com/gpu': w.gpuAlloc[n] - w.gpuFree[n] },
         pods: w.podsAlloc[n] - w.podsFree[n],
-        unschedulable: !w.nodeReady[n],
+        unschedulable: !w.nodeReady[n] || w.nodeCordoned[n] === 1,
       });
     }
     return out;
@@ -177,7 +220,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   fits(pod: number, n: number): boolean {
     const w = this.world;
     const t = this.template(pod);
-    if (!w.nodeReady[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
     if (t.gpus === 0) return true;
     if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
     if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;

@@ -24,6 +24,8 @@ export const enum Kind {
   FaultStart = 50,
   FaultEnd = 51,
   FleetRetry = 44,
+  FaultProcess = 53,
+  SpotGone = 54,
   Action = 52,
 }
 

@@ -71,6 +71,7 @@ export class VolcanoScheduler implements MemberScheduler {
         name: w.nodeName(n),
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
         ready: w.nodeReady[n] === 1,
+        unschedulable: w.nodeCordoned[n] === 1,
       });
     }
     const pods = host.pods;

@@ -1,6 +1,6 @@
 import type { EventHandler, Simulation } from '../kernel/index.js';
 import type { Binding, ControlPlane, ControlPlaneObserver } from '../control/control-plane.js';
-import type { FaultListener, FaultRecord } from '../control/faults.js';
+import type { FaultListener, FaultRecord } from '../faults/injector.js';
 import { accrueUnavailability, Kind, Prio, type RunState } from '../control/state.js';
 
 /** Failover figures of one fault (times in seconds since the fault started; null: did not happen). */
@@ -41,6 +41,16 @@ interface Open {
   restoredIntegral: number[] | null;
 }
 
+/** Faults that take a whole cluster (or its reachability) away: these get failover figures. */
+const CLUSTER_LEVEL = new Set(['cluster-outage', 'zone-outage', 'region-outage', 'partition', 'edge-disconnect']);
+
+function faultLabel(rec: FaultRecord): string {
+  const s = rec.spec;
+  if (s.kind === 'cluster-outage') return s.mode;
+  if (rec.nodes.length) return `${s.kind} (${rec.nodes.length} node${rec.nodes.length > 1 ? 's' : ''})`;
+  return s.kind;
+}
+
 /** How often an open fault's state is checked (the resolution of failover and restoration times). */
 const TICK = 1;
 
@@ -62,26 +72,36 @@ export class FailoverTracker implements EventHandler, FaultListener, ControlPlan
   }
 
   faultStarted(rec: FaultRecord, now: number): void {
+    const label = faultLabel(rec);
+    if (!CLUSTER_LEVEL.has(rec.spec.kind)) {
+      // Node-level faults and link degradations: on the timeline, without failover figures.
+      this.timeline.push({ t: now, cluster: rec.clusterName, event: `fault: ${label}` });
+      return;
+    }
     // Pods lost by the fault were already counted down; take who had Ready replicas just before.
     const affected: number[] = [];
     for (const w of this.state.workloads) {
       if (w.spec.kind !== 'Deployment') continue;
-      if (w.placement.some((t) => t.name === rec.spec.cluster)) affected.push(w.index);
+      if (w.placement.some((t) => t.name === rec.clusterName)) affected.push(w.index);
     }
     for (const i of affected) accrueUnavailability(this.state.workloads[i], now);
     this.open.push({ rec, affected, baseline: affected.map((i) => this.state.workloads[i].unavailableSeconds), failover: null, restored: null, eviction: null, restoredIntegral: null });
-    this.timeline.push({ t: now, cluster: rec.spec.cluster, event: `fault: ${rec.spec.mode}` });
+    this.timeline.push({ t: now, cluster: rec.clusterName, event: `fault: ${label}` });
     this.requestTick();
   }
 
   faultEnded(rec: FaultRecord, now: number): void {
-    this.timeline.push({ t: now, cluster: rec.spec.cluster, event: 'recovered' });
+    this.timeline.push({ t: now, cluster: rec.clusterName, event: 'recovered' });
+  }
+
+  faultEvent(rec: FaultRecord, event: string, now: number): void {
+    this.timeline.push({ t: now, cluster: rec.clusterName, event });
   }
 
   evicted(b: Binding, cluster: string, reason: string, now: number): void {
     const w = this.state.workloads[b.workload];
     this.timeline.push({ t: now, cluster, event: `evicted ${w.spec.namespace}/${w.spec.name} (${reason})` });
-    for (const o of this.open) if (o.rec.spec.cluster === cluster && o.eviction === null && now >= o.rec.start) o.eviction = now;
+    for (const o of this.open) if (o.rec.clusterName === cluster && o.eviction === null && now >= o.rec.start) o.eviction = now;
   }
 
   private requestTick(): void {
@@ -129,11 +149,11 @@ export class FailoverTracker implements EventHandler, FaultListener, ControlPlan
       .sort((a, b) => a.rec.start - b.rec.start || a.rec.cluster - b.rec.cluster)
       .map((o) => {
         const start = o.rec.start;
-        const det = history.find((h) => h.cluster === o.rec.spec.cluster && h.t >= start && h.ready !== 'True');
+        const det = history.find((h) => h.cluster === o.rec.clusterName && h.t >= start && h.ready !== 'True');
         const rel = (t: number | null | undefined) => (t === null || t === undefined ? null : t - start);
         return {
-          cluster: o.rec.spec.cluster,
-          mode: o.rec.spec.mode,
+          cluster: o.rec.clusterName,
+          mode: faultLabel(o.rec),
           at: start,
           recoveredAt: Number.isFinite(o.rec.end) && o.rec.end <= end ? o.rec.end : null,
           detection: rel(det?.t),

@@ -49,6 +49,22 @@ export class Network {
     return this.bandwidthBps[from * this.regions.length + to];
   }
 
+  /**
+   * Change the link between two regions (both directions), e.g. a degradation; returns what it was,
+   * to restore later. `null` keeps that figure.
+   */
+  setLink(from: string, to: string, latency: number | null, bandwidth: number | null): { latency: number; bandwidth: number } {
+    const a = this.regionIndex(from);
+    const b = this.regionIndex(to);
+    const n = this.regions.length;
+    const was = { latency: this.latencyS[a * n + b], bandwidth: this.bandwidthBps[a * n + b] };
+    for (const [x, y] of [[a, b], [b, a]]) {
+      if (latency !== null) this.latencyS[x * n + y] = latency;
+      if (bandwidth !== null) this.bandwidthBps[x * n + y] = bandwidth;
+    }
+    return was;
+  }
+
   /** Time to move `bytes` from one region to another: one round trip to set up, then the transfer. */
   transferTime(from: number, to: number, bytes: number): number {
     return 2 * this.latency(from, to) + bytes / this.bandwidth(from, to);

@@ -35,8 +35,10 @@ export class World {
   readonly memFree: Int32Array;
   readonly podsFree: Int32Array;
   readonly gpuFree: Int32Array;
-  /** 1 when the node is up and schedulable. */
+  /** 1 when the node is up (its kubelet reports Ready). */
   readonly nodeReady: Uint8Array;
+  /** 1 when the node is cordoned (`spec.unschedulable`): running pods stay, nothing new binds. */
+  readonly nodeCordoned: Uint8Array;
   /** GPUs of node n are the flat GPU ids [gpuStart[n], gpuStart[n + 1]). */
   readonly gpuStart: Int32Array;
   /** Free milli-GPU of each GPU (1000 = whole GPU free). `gpuFree[n]` counts node n's GPUs with 1000 free. */
@@ -79,6 +81,7 @@ export class World {
     this.podsFree = this.podsAlloc.slice();
     this.gpuFree = this.gpuAlloc.slice();
     this.nodeReady = new Uint8Array(n).fill(1);
+    this.nodeCordoned = new Uint8Array(n);
     this.gpuStart = new Int32Array(n + 1);
     this.gpuModel = new Array<string>(n).fill('');
     for (let i = 0; i < n; i++) {

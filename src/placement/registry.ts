@@ -80,6 +80,8 @@ export interface FleetScheduler {
    * seconds; from then on nothing overtakes it.
    */
   readonly fleetQueue?: { backfill: boolean; maxHeadWait: number };
+  /** On a spot interruption notice, reschedule (from scratch) every binding with replicas on that cluster. */
+  readonly reschedulesOnInterruption?: boolean;
   schedule(binding: BindingRequest, clusters: readonly ClusterView[]): ScheduleOutcome;
 }
 

@@ -4,7 +4,7 @@ import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type DecisionSink, type RunState, type RuntimeWorkload } from '../control/state.js';
-import { FaultInjector } from '../control/faults.js';
+import { FaultInjector } from '../faults/injector.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';

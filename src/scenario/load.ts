@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
 import { admitPlacement } from './admission.js';
+import { readFaults } from './faults.js';
 import { ScenarioError } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import {
@@ -9,7 +10,7 @@ import {
 import { scenarioSchema } from './schema.js';
 import { readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, FailoverBehavior, FaultSpec, KarmadaSettings, MatchCondition, OverridePolicySpec, Taint, VolcanoClusterSettings, VolcanoQueueSpec,
+  ClusterAffinity, FailoverBehavior, KarmadaSettings, MatchCondition, OverridePolicySpec, Taint, VolcanoClusterSettings, VolcanoQueueSpec,
   ClusterSpec, DeploymentSpec, JobSpec, NodePoolSpec, Placement, PodTemplate, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
@@ -306,16 +307,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
-    faults: ((doc.faults as Obj[] | undefined) ?? []).map((f, i): FaultSpec => {
-      if (!seenClusters.has(f.cluster as string)) src.fail(['faults', i, 'cluster'], `the name of a cluster in fleet.clusters (${[...seenClusters.keys()].join(', ')})`, f.cluster);
-      return {
-        kind: 'cluster-outage',
-        cluster: f.cluster as string,
-        at: parseDuration(f.at)!,
-        duration: f.duration === undefined ? Infinity : parseDuration(f.duration)!,
-        mode: (f.mode as FaultSpec['mode'] | undefined) ?? 'down',
-      };
-    }),
+    faults: readFaults(src, doc, clusters, regionSet, baseDir, (v, path) => durationSpec(src, v, path, baseDir)),
     actions: ((doc.actions as Obj[] | undefined) ?? []).map((a, i) => {
       const sc = a.scale as Obj;
       const ref = sc.workload as string;
@@ -443,7 +435,7 @@ function durationSpec(src: YamlSource, v: unknown, path: PathElement[], baseDir:
     return { kind: 'constant', value: d };
   }
   const d = v as DistributionSpec & Obj;
-  if (d.kind === 'uniform' && (d.max as number) < (d.min as number)) src.fail([...path, 'max'], `a number >= min (${d.min})`, d.max);
+  if (d.kind === 'uniform' && parseDuration(d.max)! < parseDuration(d.min)!) src.fail([...path, 'max'], `a duration >= min (${d.min})`, d.max);
   if (d.kind === 'empirical') {
     const hasSamples = Array.isArray(d.samples);
     const hasCsv = typeof d.csv === 'string';

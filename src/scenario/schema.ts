@@ -428,20 +428,38 @@ const karmada: JsonSchema = {
   },
 };
 
+/**
+ * A failure: scheduled (`at`, optional `duration`) or stochastic (`mtbf`, `mttr`: time between
+ * failures and time to repair, any distribution, e.g. Weibull), per target.
+ */
 const fault: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['kind', 'cluster', 'at'],
-  description: 'a scheduled failure',
+  required: ['kind'],
+  description: 'a failure, scheduled (at, duration) or stochastic (mtbf, mttr)',
   properties: {
-    kind: { const: 'cluster-outage' },
+    kind: {
+      enum: ['cluster-outage', 'zone-outage', 'region-outage', 'partition', 'edge-disconnect', 'node-crash', 'link-degradation', 'spot-reclaim', 'maintenance'],
+    },
     cluster: str(),
+    zone: str(),
+    region: str(),
+    from: str('link-degradation: one region'),
+    to: str('link-degradation: the other region'),
+    nodes: { description: 'node-crash, spot-reclaim, maintenance: how many nodes (or all)', oneOf: [{ type: 'integer', minimum: 1 }, { const: 'all' }] },
+    node: str('node-crash: one node by name (<cluster>-<pool>-<k>)'),
     at: duration,
     duration: { ...duration, description: 'how long until it recovers (default: never)' },
+    mtbf: { description: 'stochastic: time between failures (per target)', oneOf: [duration, { $ref: '#/$defs/distribution' }] },
+    mttr: { description: 'stochastic: time to repair', oneOf: [duration, { $ref: '#/$defs/distribution' }] },
     mode: {
       enum: ['down', 'nodes-down', 'api-unreachable'],
-      description: 'down: nodes and API gone; nodes-down: workloads die, the API still answers; api-unreachable: the control plane cannot reach the member, workloads keep running',
+      description: 'cluster-outage: down = nodes and API gone; nodes-down = workloads die, the API still answers; api-unreachable = the control plane cannot reach the member, workloads keep running',
     },
+    latency: { ...duration, description: 'link-degradation: the one-way latency during the fault' },
+    bandwidth: { ...bandwidth, description: 'link-degradation: the bandwidth during the fault' },
+    notice: { ...duration, description: 'spot-reclaim: warning before the nodes go (default 2m)' },
+    drain: { type: 'boolean', description: 'maintenance: evict the pods first (default true)' },
   },
 };
 
@@ -507,6 +525,7 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    faultTrace: str('a CSV of failures (columns time,target,kind,duration[,mode]), relative to the scenario'),
     actions: {
       type: 'array',
       description: 'operator actions at given times',

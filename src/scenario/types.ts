@@ -91,13 +91,39 @@ export interface OverridePolicySpec {
   source: string;
 }
 
+export type FaultKind =
+  | 'cluster-outage'
+  | 'zone-outage'
+  | 'region-outage'
+  | 'partition'
+  | 'edge-disconnect'
+  | 'node-crash'
+  | 'link-degradation'
+  | 'spot-reclaim'
+  | 'maintenance';
+
+/**
+ * A failure. Scheduled: `at` (and `duration`, Infinity = never recovers). Stochastic: `mtbf` and
+ * `mttr` distributions, drawn per target from the run's streams, repeating for the whole run.
+ * Targets: `clusters` (cluster names; zone and region outages expand to their clusters), or
+ * `nodes` of one cluster, or a region pair for link degradation.
+ */
 export interface FaultSpec {
-  kind: 'cluster-outage';
-  cluster: string;
-  at: number;
-  /** Infinity: never recovers. */
+  kind: FaultKind;
+  /** Clusters hit (cluster-level kinds; node kinds: the one cluster). */
+  clusters: string[];
+  /** Node-level kinds: a count, 'all', or one node by name. */
+  nodes: number | 'all' | string | null;
+  at: number | null;
   duration: number;
+  mtbf: DistributionSpec | null;
+  mttr: DistributionSpec | null;
   mode: 'down' | 'nodes-down' | 'api-unreachable';
+  link: { from: string; to: string; latency: number | null; bandwidth: number | null } | null;
+  notice: number;
+  drain: boolean;
+  /** Where it was written: `file:line`, or the trace CSV's line. */
+  source: string;
 }
 
 /** Karmada `FailoverBehavior`. */

@@ -41,3 +41,15 @@ describe('units', () => {
     expect(parseBandwidth('fast')).toBeNull();
   });
 });
+
+describe('distribution parameters as durations', () => {
+  it('uniform min/max compare as durations, not as text', async () => {
+    const { parseScenario } = await import('../../src/scenario/load.js');
+    const y = (min: string, max: string) => `name: u
+fleet: { clusters: [{ name: a, region: r, nodePools: [{ count: 1, cpu: 1, memory: 1Gi }] }] }
+workloads: [{ kind: Job, name: j, duration: { kind: uniform, min: ${min}, max: ${max} } }]
+`;
+    expect(parseScenario(y('30m', '1h'), 'u.yaml').workloads[0]).toMatchObject({ duration: { kind: 'uniform', min: 1800, max: 3600 } });
+    expect(() => parseScenario(y('1h', '30m'), 'u.yaml')).toThrow(/workloads\[0\]\.duration\.max: expected a duration >= min/);
+  });
+});
