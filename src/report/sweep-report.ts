@@ -290,7 +290,8 @@ export async function renderSweepReport(data: SweepData, agg: readonly Aggregate
   });
 
   const comparison = HEADLINE.map((m) => comparisonChart(data, agg, m.metric, m.title)).filter((c): c is VegaLiteSpec => c !== null);
-  if (comparison.length) sections.push({ title: h.schedulers.length > 1 ? 'Schedulers side by side' : 'Across sweep points', charts: comparison });
+  const comparisonTitle = h.schedulers.length > 1 ? 'Schedulers side by side' : many ? 'Across sweep points' : 'Means and 95 % confidence intervals';
+  if (comparison.length) sections.push({ title: comparisonTitle, charts: comparison });
 
   const cpu = meanSeriesRows(data, 'cpu');
   const gpu = meanSeriesRows(data, 'gpu');
