@@ -10,6 +10,7 @@ import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
 import { renderTemplate } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
+import { PodPhase } from './pods.js';
 import { accrueUnavailability, Kind, Prio, type RunState } from './state.js';
 
 /** A ResourceBinding: one workload's placement state in the control plane. */
@@ -30,6 +31,8 @@ export interface Binding {
   delivered: Map<number, { replicas: number; completions: number }>;
   /** A taint re-check is scheduled. */
   taintCheckAt: number;
+  /** Replicas a spot notice displaced, until the scheduler has moved them. */
+  displaced?: { cluster: string; replicas: number };
 }
 
 interface WorkDelivery {
@@ -291,7 +294,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       status: b.status,
       gracefulEvictionTasks: b.spec.gracefulEvictionTasks ?? [],
       ...(b.spec.rescheduleTriggeredAt !== undefined ? { rescheduleTriggeredAt: b.spec.rescheduleTriggeredAt } : {}),
-      options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator },
+      ...(b.displaced ? { displaced: b.displaced } : {}),
+      options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator, onDemandFloor: this.state.scenario.costSpot.onDemandFloor },
     };
     const views = this.clusterViews();
     const out = this.scheduler.schedule(req, views);
@@ -312,6 +316,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       return false;
     }
     b.attempts = 0;
+    b.displaced = undefined;
     w.schedulingError = '';
     if (Number.isNaN(w.firstPlacedAt)) w.firstPlacedAt = now;
     b.applied = b.placement;
@@ -450,12 +455,22 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
    * fleet scheduler that `reschedulesOnInterruption` (cost-spot) gets every binding with replicas
    * there rescheduled from scratch now (as a WorkloadRebalancer would), seeing the cordoned nodes gone.
    */
-  interruptionNotice(cluster: number, _nodes: number[], _goneAt: number): void {
+  interruptionNotice(cluster: number, nodes: number[], _goneAt: number): void {
     if (!this.scheduler.reschedulesOnInterruption) return;
     const name = this.state.world.clusters[cluster].name;
     const now = this.state.sim.now;
+    const pods = this.state.pods;
+    const hit = new Set(nodes);
     for (const b of this.bindings) {
       if (!(b.spec.clusters ?? []).some((t) => t.name === name && t.replicas > 0)) continue;
+      // How many of its replicas sit on the reclaimed nodes (before the drain moves them).
+      let displaced = 0;
+      for (const o of this.members[cluster].owners) {
+        if (o.workload !== b.workload) continue;
+        for (const p of o.pods) if (hit.has(pods.node[p]) && (pods.phase[p] === PodPhase.Starting || pods.phase[p] === PodPhase.Running)) displaced++;
+      }
+      if (displaced === 0) continue;
+      b.displaced = { cluster: name, replicas: displaced };
       b.spec = { ...b.spec, rescheduleTriggeredAt: now };
       this.enqueue(b.index);
     }

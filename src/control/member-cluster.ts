@@ -11,6 +11,11 @@ import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
+/** Showback price of one pod per hour: its requests at the cluster's prices. */
+export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number; gpu: number }): number {
+  return (t.cpuMillis / 1000) * p.cpu + (t.memoryMiB / 1024) * p.memory + ((t.gpus * t.gpuMilli) / MILLI_PER_GPU) * p.gpu;
+}
+
 /**
  * One member cluster: the Deployment and Job controllers, the kubelets of its nodes, and the
  * resource bookkeeping; its pending pods are bound by the cluster's scheduler (kube-scheduler by
@@ -82,6 +87,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.nodesDown = down;
     const w = this.world;
     for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) w.nodeReady[n] = down ? 0 : 1;
+    this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) {
       for (let o = 0; o < this.owners.length; o++) {
         const owner = this.owners[o];
@@ -106,6 +112,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const w = this.world;
     if ((w.nodeReady[node] === 0) === down) return;
     w.nodeReady[node] = down ? 0 : 1;
+    this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
       this.requestCycle();
@@ -156,33 +163,13 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    * yet bound. cpu in millicores, memory in bytes, pods, nvidia.com/gpu in GPUs.
    */
   resourceSummary(): { allocatable: Record<string, number>; allocated: Record<string, number>; allocating: Record<string, number> } {
-    const w = this.world;
-    let cpu = 0;
-    let mem = 0;
-    let pods = 0;
-    let gpu = 0;
-    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      if (!w.nodeReady[n]) continue;
-      cpu += w.cpuAlloc[n];
-      mem += w.memAlloc[n];
-      pods += w.podsAlloc[n];
-      gpu += w.gpuAlloc[n];
-    }
+    // O(1): the counters are kept current on every bind, release and node change.
     const c = this.state.counters;
     const k = this.info.index;
-    let pCpu = 0;
-    let pMem = 0;
-    let pGpu = 0;
-    for (const id of this.pending) {
-      const t = this.template(id);
-      pCpu += t.cpuMillis;
-      pMem += t.memoryMiB;
-      pGpu += (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
-    }
     return {
-      allocatable: { cpu, memory: mem * 2 ** 20, pods, 'nvidia.com/gpu': gpu },
+      allocatable: { cpu: c.cpuUp[k], memory: c.memUp[k] * 2 ** 20, pods: c.podsUp[k], 'nvidia.com/gpu': c.gpuUp[k] },
       allocated: { cpu: c.cpuUsed[k], memory: c.memUsed[k] * 2 ** 20, pods: c.podsBound[k], 'nvidia.com/gpu': c.gpuUsed[k] },
-      allocating: { cpu: pCpu, memory: pMem * 2 ** 20, pods: this.pending.length, 'nvidia.com/gpu': pGpu },
+      allocating: { cpu: c.cpuPending[k], memory: c.memPending[k] * 2 ** 20, pods: c.podsPending[k], 'nvidia.com/gpu': c.gpuPending[k] },
     };
   }
 
@@ -275,10 +262,13 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.gpuUsed[c] += (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]++;
     s.counters.podsPending[c]--;
+    s.counters.cpuPending[c] -= t.cpuMillis;
+    s.counters.memPending[c] -= t.memoryMiB;
+    s.counters.gpuPending[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     pods.node[id] = node;
     pods.phase[id] = PodPhase.Starting;
     pods.bound[id] = now;
-    s.decisions?.bind(now, id, c, node);
+    s.decisions?.bind(now, id, c, node, { up: world.nodeReady[node] === 1, cordoned: world.nodeCordoned[node] === 1 });
     w.pending--;
     w.bound++;
     if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;
@@ -373,6 +363,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
+    s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
+    s.counters.memPending[this.info.index] += o.template.memoryMiB;
+    s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
     this.insertPending(id);
     this.requestCycle();
     return id;
@@ -403,6 +396,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       if (i >= 0) this.pending.splice(i, 1);
       w.pending--;
       s.counters.podsPending[this.info.index]--;
+      const tp = this.template(id);
+      s.counters.cpuPending[this.info.index] -= tp.cpuMillis;
+      s.counters.memPending[this.info.index] -= tp.memoryMiB;
+      s.counters.gpuPending[this.info.index] -= (tp.gpus * tp.gpuMilli) / MILLI_PER_GPU;
     } else if (phase === PodPhase.Starting || phase === PodPhase.Running) {
       if (phase === PodPhase.Running) {
         changeReady(w, this.info.index, -1, this.sim.now);
@@ -427,6 +424,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     world.memFree[node] += t.memoryMiB;
     world.podsFree[node] += 1;
     const w = this.workload(id);
+    w.cost += (podCostPerHour(t, this.info.spec.prices) * (this.sim.now - this.pods.bound[id])) / 3600;
     // A Ready pod waiting for its gang stops holding its GPUs.
     if (w.spec.kind === 'Job' && Number.isNaN(w.gangStartedAt) && this.pods.phase[id] === PodPhase.Running && t.gpus > 0) {
       changeHeldGpus(w, -(t.gpus * t.gpuMilli) / MILLI_PER_GPU, this.sim.now);

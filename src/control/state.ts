@@ -48,6 +48,8 @@ export interface RuntimeWorkload {
   bound: number;
   ready: number;
   succeeded: number;
+  /** Showback cost: the requests of its bound pods at the prices of their clusters, over the time they were bound. */
+  cost: number;
   firstPlacedAt: number;
   allBoundAt: number;
   allReadyAt: number;
@@ -89,8 +91,23 @@ export class ClusterCounters {
   readonly memAlloc: Float64Array;
   readonly gpuAlloc: Float64Array;
   readonly podsAlloc: Float64Array;
+  /** Capacity of the nodes that are up (Ready), kept current on node changes. */
+  readonly cpuUp: Float64Array;
+  readonly memUp: Float64Array;
+  readonly gpuUp: Float64Array;
+  readonly podsUp: Float64Array;
+  /** Requests of the pods waiting to be bound (Karmada's `allocating`). */
+  readonly cpuPending: Float64Array;
+  readonly memPending: Float64Array;
+  readonly gpuPending: Float64Array;
+  /** Cost: the rate (per hour) of the up nodes at the cluster's prices, and its integral. */
+  readonly costRate: Float64Array;
+  readonly cost: Float64Array;
+  private readonly costAt: Float64Array;
+  private readonly world: World;
 
   constructor(world: World) {
+    this.world = world;
     const n = world.clusters.length;
     this.cpuUsed = new Float64Array(n);
     this.memUsed = new Float64Array(n);
@@ -102,11 +119,58 @@ export class ClusterCounters {
     this.memAlloc = new Float64Array(n);
     this.gpuAlloc = new Float64Array(n);
     this.podsAlloc = new Float64Array(n);
+    this.cpuUp = new Float64Array(n);
+    this.memUp = new Float64Array(n);
+    this.gpuUp = new Float64Array(n);
+    this.podsUp = new Float64Array(n);
+    this.cpuPending = new Float64Array(n);
+    this.memPending = new Float64Array(n);
+    this.gpuPending = new Float64Array(n);
+    this.costRate = new Float64Array(n);
+    this.cost = new Float64Array(n);
+    this.costAt = new Float64Array(n);
     for (const c of world.clusters) {
       this.cpuAlloc[c.index] = world.clusterSum(world.cpuAlloc, c.index);
       this.memAlloc[c.index] = world.clusterSum(world.memAlloc, c.index);
       this.gpuAlloc[c.index] = world.clusterSum(world.gpuAlloc, c.index);
       this.podsAlloc[c.index] = world.clusterSum(world.podsAlloc, c.index);
+      this.recomputeUp(c.index, 0);
+    }
+  }
+
+  /**
+   * A node of the cluster went down or came back: recount the up capacity (O(nodes of the
+   * cluster); node changes are rare) and the cost rate, accruing cost up to `now` first.
+   * Cost per hour = Σ over up nodes of cores × price.cpu + GiB × price.memory + GPUs × price.gpu.
+   */
+  recomputeUp(c: number, now: number): void {
+    this.accrueCost(c, now);
+    const w = this.world;
+    const info = w.clusters[c];
+    let cpu = 0;
+    let mem = 0;
+    let gpu = 0;
+    let pods = 0;
+    for (let n = info.nodeStart; n < info.nodeEnd; n++) {
+      if (!w.nodeReady[n]) continue;
+      cpu += w.cpuAlloc[n];
+      mem += w.memAlloc[n];
+      gpu += w.gpuAlloc[n];
+      pods += w.podsAlloc[n];
+    }
+    this.cpuUp[c] = cpu;
+    this.memUp[c] = mem;
+    this.gpuUp[c] = gpu;
+    this.podsUp[c] = pods;
+    const p = info.spec.prices;
+    this.costRate[c] = (cpu / 1000) * p.cpu + (mem / 1024) * p.memory + gpu * p.gpu;
+  }
+
+  /** Bring the cost integral of cluster c up to `now`. */
+  accrueCost(c: number, now: number): void {
+    if (now > this.costAt[c]) {
+      this.cost[c] += (this.costRate[c] * (now - this.costAt[c])) / 3600;
+      this.costAt[c] = now;
     }
   }
 }
@@ -117,7 +181,8 @@ export class ClusterCounters {
  */
 export interface DecisionSink {
   placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void;
-  bind(t: number, pod: number, cluster: number, node: number): void;
+  /** `node`'s state at the moment of the bind: up (Ready) and cordoned. */
+  bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }): void;
 }
 
 /** What a gang needs of a member cluster: start a waiting pod's run clock. */
@@ -165,6 +230,7 @@ export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: 
     readyByCluster: new Int32Array(clusters),
     unavailableSeconds: 0,
     availabilityAt: spec.arrival,
+    cost: 0,
     minAvailable: spec.kind === 'Job' ? spec.minAvailable : 1,
     gangStartedAt: NaN,
     waitingPods: [],

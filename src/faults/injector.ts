@@ -44,8 +44,9 @@ interface Process {
  * (the same, KubeEdge-style: the member runs on its own and the control plane sees it Unknown once
  * its lease lapses), `node-crash` (nodes down: their pods are lost and replaced), `link-degradation`
  * (a region pair's latency/bandwidth change: image pulls, Works and probes slow down),
- * `spot-reclaim` (nodes get a notice: cordoned, the fleet scheduler told; after the notice they are
- * gone; with a duration, replacement capacity returns after it), `maintenance` (nodes cordoned and,
+ * `spot-reclaim` (nodes get a notice: cordoned and drained, as a node termination handler does, and
+ * the fleet scheduler told; after the notice they are gone; with a duration, replacement capacity
+ * returns after it), `maintenance` (nodes cordoned and,
  * by default, drained; back after the duration).
  *
  * Scheduled failures happen at `at` for `duration`; stochastic ones (`mtbf`, `mttr`) repeat for the
@@ -205,8 +206,11 @@ export class FaultInjector implements EventHandler {
         break;
       case 'spot-reclaim':
         rec.nodes = this.pickNodes(spec, extra.index, rec.cluster, extra.only);
+        // The notice: a node termination handler cordons and drains the nodes (its pods are
+        // recreated elsewhere in the cluster, or wait); the fleet scheduler is told.
         for (const n of rec.nodes) m.cordon(n, true);
         this.cp.interruptionNotice(rec.cluster, rec.nodes, now + spec.notice);
+        if (spec.drain) for (const n of rec.nodes) m.drain(n);
         this.state.sim.schedule(now + spec.notice, this, Kind.SpotGone, rec, Prio.Fact);
         break;
     }

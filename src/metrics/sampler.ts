@@ -11,6 +11,8 @@ export interface ClusterSeries {
   replicas: Int32Array;
   /** Pending pods. */
   pending: Int32Array;
+  /** Cost per hour of the up nodes. */
+  costRate: Float64Array;
 }
 
 /**
@@ -36,6 +38,7 @@ export class Sampler implements EventHandler {
       gpu: new Float64Array(n),
       replicas: new Int32Array(n),
       pending: new Int32Array(n),
+      costRate: new Float64Array(n),
     }));
   }
 
@@ -55,6 +58,7 @@ export class Sampler implements EventHandler {
       s.gpu[i] = c.gpuAlloc[k] > 0 ? c.gpuUsed[k] / c.gpuAlloc[k] : 0;
       s.replicas[i] = c.podsReady[k];
       s.pending[i] = c.podsPending[k];
+      s.costRate[i] = c.costRate[k];
     }
     this.count++;
     if (this.count < this.times.length) sim.schedule((this.count) * this.interval, this, Kind.Sample, null, Prio.Sample);

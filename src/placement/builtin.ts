@@ -1,4 +1,5 @@
 import { scheduleBinding } from './karmada/index.js';
+import { costSpotScheduler } from './cost-spot.js';
 import { federatedGangFifoScheduler, federatedGangScheduler } from './federated-gang.js';
 import { registerScheduler, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
 
@@ -78,4 +79,5 @@ export function registerBuiltinSchedulers(): void {
   registerScheduler(dynamicWeightScheduler);
   registerScheduler(federatedGangScheduler);
   registerScheduler(federatedGangFifoScheduler);
+  registerScheduler(costSpotScheduler);
 }

@@ -1,5 +1,4 @@
-import { clusterMatches } from './karmada/index.js';
-import { toleratesTaint } from './karmada/toleration.js';
+import { eligible, freeNodes } from './eligibility.js';
 import { karmadaScheduler } from './builtin.js';
 import type { BindingRequest, ClusterView, FleetScheduler, ScheduleOutcome } from './registry.js';
 
@@ -26,12 +25,7 @@ function fits(b: BindingRequest, c: ClusterView): { ok: boolean; stranded: numbe
   const cpu = req.cpu ?? 0;
   const mem = req.memory ?? 0;
   const gpu = req['nvidia.com/gpu'] ?? 0;
-  const nodes = (c.nodes ?? []).filter((n) => !n.unschedulable).map((n) => ({
-    cpu: (n.allocatable.cpu ?? 0) - (n.requested?.cpu ?? 0),
-    mem: (n.allocatable.memory ?? 0) - (n.requested?.memory ?? 0),
-    pods: (n.allocatable.pods ?? 0) - (n.pods ?? 0),
-    gpu: (n.allocatable['nvidia.com/gpu'] ?? 0) - (n.requested?.['nvidia.com/gpu'] ?? 0),
-  }));
+  const nodes = freeNodes(c);
   const ok = (n: (typeof nodes)[number]) => n.cpu >= cpu && n.mem >= mem && n.pods >= 1 && n.gpu >= gpu;
   for (let r = 0; r < b.replicas; r++) {
     let best = -1;
@@ -61,15 +55,6 @@ export function isGang(b: BindingRequest): boolean {
   return b.workload.kind === 'Job' && b.workload.minAvailable > 1;
 }
 
-function eligible(b: BindingRequest, c: ClusterView): boolean {
-  if (c.ready !== 'True') return false;
-  if (b.placement.clusterAffinity && !clusterMatches(c, b.placement.clusterAffinity)) return false;
-  for (const t of c.taints ?? []) {
-    if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
-    if (!(b.placement.clusterTolerations ?? []).some((tol) => toleratesTaint(tol, t))) return false;
-  }
-  return true;
-}
 
 function federatedGang(name: string, fleetQueue: { backfill: boolean; maxHeadWait: number }, description: string): FleetScheduler {
   return {

@@ -44,8 +44,13 @@ export interface BindingRequest {
   gracefulEvictionTasks?: GracefulEvictionTask[];
   /** When a WorkloadRebalancer asked for a fresh schedule (seconds), if ever. */
   rescheduleTriggeredAt?: number | null;
-  /** Control-plane options that change scheduling (karmada-scheduler flags). */
-  options?: { enableSchedulerEstimator?: boolean };
+  /**
+   * Set when this scheduling was triggered by a spot interruption notice: how many of the binding's
+   * replicas were on the reclaimed nodes of which cluster (they must move).
+   */
+  displaced?: { cluster: string; replicas: number };
+  /** Control-plane options that change scheduling (karmada-scheduler flags; the cost-spot floor). */
+  options?: { enableSchedulerEstimator?: boolean; onDemandFloor?: number };
 }
 
 export type ScheduleOutcome =
@@ -123,6 +128,9 @@ export function frameworkScheduler(p: SchedulerPlugins): FleetScheduler {
     },
   };
 }
+
+/** A schedule result entry: a cluster and its replicas (Karmada's TargetCluster). */
+export type TargetClusterLike = TargetCluster;
 
 const registry = new Map<string, FleetScheduler>();
 

@@ -1,6 +1,7 @@
 import type { DelayStats, TraceRunResult } from '../control/openb-trace.js';
 import type { RunResult, RunSummary } from '../runner/result.js';
 import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
+import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
@@ -157,6 +158,8 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   }
   const queues = queueShareSection(run, tag);
   if (queues) out.push(queues);
+  const cost = costSection(run, tag);
+  if (cost) out.push(cost);
   out.push({ title: `Over time${tag}`, charts });
   return out;
 }
@@ -169,7 +172,7 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
     sections.push({
       title: 'Runs compared',
       table: {
-        columns: ['run', 'ready replicas', 'pending pods', 'workloads all ready', 'mean time to all ready', 'unavailable replica-s', 'mean CPU util', 'mean GPU util'],
+        columns: ['run', 'ready replicas', 'pending pods', 'workloads all ready', 'mean time to all ready', 'unavailable replica-s', 'workload cost', 'mean CPU util', 'mean GPU util'],
         rows: summary.runs.map((r) => {
           const label = runLabel(r);
           const members = r.clusters.filter((c) => c.role === 'member');
@@ -183,6 +186,7 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
             `${ready.length}/${r.workloads.length}`,
             fmtSeconds(mean),
             Math.round(r.workloads.reduce((s, w) => s + w.unavailableReplicaSeconds, 0)),
+            hasCost(r) ? showbackCost(r).toFixed(2) : null,
             pct(members.reduce((s, c) => s + c.cpuUtilization.mean, 0) / Math.max(1, members.length)),
             gpuClusters.length ? pct(gpuClusters.reduce((s, c) => s + c.gpuUtilization.mean, 0) / gpuClusters.length) : null,
           ];
@@ -236,6 +240,8 @@ export function formatRunSummary(summary: RunSummary): string {
     for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
     const bl = batchLine(run);
     if (bl) out.push(`  ${bl}`);
+    const cl = costLine(run);
+    if (cl) out.push(`  ${cl}`);
     for (const f of run.failovers) {
       out.push(
         `  failover: ${f.cluster} ${f.mode} at ${fmtSeconds(f.at)}: detected ${fmtSeconds(f.detection)}, evicted ${fmtSeconds(f.eviction)}, ` +

@@ -45,6 +45,9 @@ export interface ClusterResult {
   cpuUtilization: Stat;
   memoryUtilization: Stat;
   gpuUtilization: Stat;
+  spot: boolean;
+  /** Cost of its up nodes over the run, at its prices (currency units). */
+  cost: number;
 }
 
 export interface WorkloadResult {
@@ -70,6 +73,8 @@ export interface WorkloadResult {
   schedulingError: string;
   /** Deployments: ∫ max(0, desired − ready) dt from creation to the end (replica-seconds). */
   unavailableReplicaSeconds: number;
+  /** Showback: its bound pods' requests at their clusters' prices, over the time they were bound. */
+  cost: number;
   /** Jobs: the gang size (pods that must run together before the job makes progress). */
   minAvailable?: number;
   /** Jobs: creation → the gang started (minAvailable pods Ready together); null: never. */
@@ -83,7 +88,7 @@ export interface WorkloadResult {
 export interface SeriesResult {
   interval: number;
   t: number[];
-  clusters: Record<string, { cpu: number[]; memory: number[]; gpu: number[]; replicas: number[]; pending: number[] }>;
+  clusters: Record<string, { cpu: number[]; memory: number[]; gpu: number[]; replicas: number[]; pending: number[]; costRate: number[] }>;
 }
 
 /** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */

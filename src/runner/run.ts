@@ -1,7 +1,7 @@
 import { makeArrivals, Simulation } from '../kernel/index.js';
 import { World } from '../model/world.js';
 import { ControlPlane } from '../control/control-plane.js';
-import { MemberCluster } from '../control/member-cluster.js';
+import { MemberCluster, podCostPerHour } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type DecisionSink, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../faults/injector.js';
@@ -149,6 +149,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   }
 
   const n = sampler.count;
+  // Cost up to the end: clusters' node cost, and the showback of pods still bound.
+  for (const c of world.clusters) state.counters.accrueCost(c.index, sim.now);
+  for (let p = 0; p < state.pods.count; p++) {
+    const ph = state.pods.phase[p];
+    if (ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+    const member = members[state.pods.cluster[p]];
+    state.workloads[state.pods.workload[p]].cost += (podCostPerHour(member.template(p), member.info.spec.prices) * (sim.now - state.pods.bound[p])) / 3600;
+  }
   const clusters: ClusterResult[] = world.clusters.map((c) => {
     const s = sampler.clusters[c.index];
     return {
@@ -162,6 +170,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       cpuUtilization: stat(s.cpu, n),
       memoryUtilization: stat(s.mem, n),
       gpuUtilization: stat(s.gpu, n),
+      spot: c.spec.spot,
+      cost: state.counters.cost[c.index],
     };
   });
   const end = sim.now;
@@ -183,6 +193,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     succeeded: w.succeeded,
     schedulingError: w.schedulingError,
     unavailableReplicaSeconds: w.unavailableSeconds,
+    cost: w.cost,
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
   const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {} };
@@ -194,6 +205,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       gpu: Array.from(s.gpu.subarray(0, n)),
       replicas: Array.from(s.replicas.subarray(0, n)),
       pending: Array.from(s.pending.subarray(0, n)),
+      costRate: Array.from(s.costRate.subarray(0, n)),
     };
   }
   // Sanity: every pod is in exactly one phase and the counters agree with the pod table.

@@ -307,6 +307,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
+    costSpot: { onDemandFloor: (((doc.costSpot as Obj | undefined) ?? {}).onDemandFloor as number | undefined) ?? 0.2 },
     faults: readFaults(src, doc, clusters, regionSet, baseDir, (v, path) => durationSpec(src, v, path, baseDir)),
     actions: ((doc.actions as Obj[] | undefined) ?? []).map((a, i) => {
       const sc = a.scale as Obj;

@@ -525,6 +525,12 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    costSpot: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'settings of the cost-spot fleet scheduler',
+      properties: { onDemandFloor: { type: 'number', minimum: 0, maximum: 1, description: 'share of replicas kept on on-demand clusters (default 0.2)' } },
+    },
     faultTrace: str('a CSV of failures (columns time,target,kind,duration[,mode]), relative to the scenario'),
     actions: {
       type: 'array',

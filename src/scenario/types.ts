@@ -26,6 +26,8 @@ export interface Scenario {
   ignoredManifests: { kind: string; name: string; file: string }[];
   karmada: KarmadaSettings;
   faults: FaultSpec[];
+  /** The cost-spot scheduler's settings. */
+  costSpot: { onDemandFloor: number };
   /** Operator actions: scale a Deployment at a time. */
   actions: { at: number; scale: { namespace: string; name: string; replicas: number } }[];
   /** Karmada OverridePolicy / ClusterOverridePolicy, applied per cluster when Works are rendered. */
