@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { benchCommand } from './bench.js';
 import { conformanceCommand } from './conformance.js';
 import { experimentCommand } from './experiment.js';
 import { mergeCommand } from './merge.js';
@@ -12,6 +13,7 @@ export const commands: CommandModule<object, never>[] = [
   runCommand as unknown as CommandModule<object, never>,
   sweepCommand as unknown as CommandModule<object, never>,
   mergeCommand as unknown as CommandModule<object, never>,
+  benchCommand as unknown as CommandModule<object, never>,
   validateCommand as unknown as CommandModule<object, never>,
   schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,
