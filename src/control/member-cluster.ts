@@ -268,7 +268,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     pods.node[id] = node;
     pods.phase[id] = PodPhase.Starting;
     pods.bound[id] = now;
-    s.decisions?.bind(now, id, c, node, { up: world.nodeReady[node] === 1, cordoned: world.nodeCordoned[node] === 1 });
+    s.decisions?.bind(now, id, c, node, { up: world.nodeReady[node] === 1, cordoned: world.nodeCordoned[node] === 1 }, pods.workload[id]);
     w.pending--;
     w.bound++;
     if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;

@@ -181,8 +181,8 @@ export class ClusterCounters {
  */
 export interface DecisionSink {
   placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void;
-  /** `node`'s state at the moment of the bind: up (Ready) and cordoned. */
-  bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }): void;
+  /** `node`'s state at the moment of the bind: up (Ready) and cordoned; `workload`: the pod's workload (index as in `placement`). */
+  bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }, workload: number): void;
 }
 
 /** What a gang needs of a member cluster: start a waiting pod's run clock. */
