@@ -244,6 +244,19 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     this.state.sim.scheduleAfter(this.state.scenario.controlPlane.schedulingLatency, this, Kind.ScheduleBinding, b, Prio.Control);
   }
 
+  /**
+   * Latency the workload's users see from each cluster: the traffic model's, when the scenario has
+   * one (`state.observedLatency`), else the control plane's round trip to the cluster.
+   */
+  private observedLatency(workload: number): Record<string, number> {
+    const fromTraffic = this.state.observedLatency?.(workload);
+    if (fromTraffic) return fromTraffic;
+    const net = this.state.world.network;
+    const out: Record<string, number> = {};
+    for (const r of this.health.records) out[r.name] = 2 * net.latency(this.regionIndex, r.member.info.regionIndex);
+    return out;
+  }
+
   /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
     const withNodes = this.state.scenario.karmada.enableSchedulerEstimator || this.scheduler.liveNodeView === true;
@@ -295,7 +308,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       gracefulEvictionTasks: b.spec.gracefulEvictionTasks ?? [],
       ...(b.spec.rescheduleTriggeredAt !== undefined ? { rescheduleTriggeredAt: b.spec.rescheduleTriggeredAt } : {}),
       ...(b.displaced ? { displaced: b.displaced } : {}),
-      options: { enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator, onDemandFloor: this.state.scenario.costSpot.onDemandFloor },
+      options: {
+        enableSchedulerEstimator: this.state.scenario.karmada.enableSchedulerEstimator,
+        onDemandFloor: this.state.scenario.costSpot.onDemandFloor,
+        dynamicWeight: this.state.scenario.dynamicWeight,
+      },
+      observedLatency: this.observedLatency(b.workload),
     };
     const views = this.clusterViews();
     const out = this.scheduler.schedule(req, views);

@@ -198,6 +198,8 @@ export interface RunState {
   pods: PodTable;
   workloads: RuntimeWorkload[];
   counters: ClusterCounters;
+  /** The traffic model's view: latency (seconds) users see from each cluster, by name, for a workload. */
+  observedLatency?: (workload: number) => Record<string, number> | null;
   /** Where decisions go, when someone listens. */
   decisions: DecisionSink | null;
   /** Called when a member frees resources (a pod ends, nodes return): the fleet queue listens. */

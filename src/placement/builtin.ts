@@ -1,3 +1,4 @@
+import { getMaximumReplicasBasedOnClusterSummary } from './karmada/general-estimator.js';
 import { scheduleBinding } from './karmada/index.js';
 import { costSpotScheduler } from './cost-spot.js';
 import { federatedGangFifoScheduler, federatedGangScheduler } from './federated-gang.js';
@@ -63,11 +64,40 @@ export const staticWeightScheduler = divisionOverride(
   (b) => ({ staticWeightList: b.placement.replicaScheduling?.weightPreference?.staticWeightList ?? [] }),
 );
 
-export const dynamicWeightScheduler = divisionOverride(
+const karmadaDynamicWeight = divisionOverride(
   'dynamic-weight',
   'every Divided workload by available replicas (Karmada dynamicWeight: AvailableReplicas)',
   () => ({ dynamicWeight: 'AvailableReplicas' }),
 );
+
+/**
+ * `dynamic-weight`: by default Karmada's dynamicWeight (AvailableReplicas). With the scenario's
+ * `dynamicWeight.mode: health-latency`, each cluster's weight is its available replicas (Karmada's
+ * general estimate from the resource summary) × a health factor (Ready True 1, Unknown 0.5, False 0)
+ * × a latency factor ref / (ref + latency), where latency is what the workload's users observe
+ * from that cluster (`observedLatency`, from the traffic model when the scenario has one) or else
+ * the control plane's round trip to it; the replicas are then divided by those weights (Webster).
+ */
+export const dynamicWeightScheduler: FleetScheduler = {
+  name: 'dynamic-weight',
+  description: karmadaDynamicWeight.description!,
+  schedule(b, clusters) {
+    const mode = b.options?.dynamicWeight;
+    if (!mode || mode.mode === 'available-replicas' || b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided') return karmadaDynamicWeight.schedule(b, clusters);
+    const req = { resourceRequest: b.replicaRequirements };
+    const weights = clusters.map((c) => {
+      const avail = c.resourceSummary ? getMaximumReplicasBasedOnClusterSummary(c.resourceSummary, req) : 0;
+      const health = c.ready === 'True' ? 1 : c.ready === 'Unknown' ? 0.5 : 0;
+      const latency = b.observedLatency?.[c.name] ?? 0;
+      const factor = mode.referenceLatency / (mode.referenceLatency + latency);
+      return { name: c.name, weight: Math.round(Math.min(avail, b.replicas) * health * factor * 1000) };
+    });
+    const list = weights.filter((w) => w.weight > 0).map((w) => ({ targetCluster: { clusterNames: [w.name] }, weight: w.weight }));
+    if (list.length === 0) return { ok: false, kind: 'Unschedulable', message: 'no cluster has healthy available capacity' };
+    const placement = { ...b.placement, replicaScheduling: { replicaSchedulingType: 'Divided' as const, replicaDivisionPreference: 'Weighted' as const, weightPreference: { staticWeightList: list } } };
+    return karmadaScheduler.schedule({ ...b, placement }, clusters);
+  },
+};
 
 let registered = false;
 /** Register the built-in schedulers (idempotent). */

@@ -50,7 +50,14 @@ export interface BindingRequest {
    */
   displaced?: { cluster: string; replicas: number };
   /** Control-plane options that change scheduling (karmada-scheduler flags; the cost-spot floor). */
-  options?: { enableSchedulerEstimator?: boolean; onDemandFloor?: number };
+  options?: {
+    enableSchedulerEstimator?: boolean;
+    onDemandFloor?: number;
+    /** The dynamic-weight scheduler's weighting (scenario `dynamicWeight:`). */
+    dynamicWeight?: { mode: 'available-replicas' | 'health-latency'; referenceLatency: number };
+  };
+  /** What the workload's users observe from each cluster (seconds), when known: by cluster name. */
+  observedLatency?: Record<string, number>;
 }
 
 export type ScheduleOutcome =

@@ -190,6 +190,9 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   const registriesRaw = (doc.registries as Obj[] | undefined) ?? [];
   const regionSet = new Set<string>(clusters.map((c) => c.region));
   for (const r of registriesRaw) regionSet.add(r.region as string);
+  // A control plane may run in a region of its own (a host cluster outside the fleet's regions).
+  const cpRegionRaw = ((doc.controlPlane as Obj | undefined) ?? {}).region;
+  if (typeof cpRegionRaw === 'string') regionSet.add(cpRegionRaw);
   const net = (doc.network as Obj | undefined) ?? {};
   const linkOf = (l: Obj | undefined, d: { latency: number; bandwidth: number }) => ({
     latency: l?.latency === undefined ? d.latency : parseDuration(l.latency)!,
@@ -307,6 +310,10 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
+    dynamicWeight: {
+      mode: (((doc.dynamicWeight as Obj | undefined) ?? {}).mode as 'available-replicas' | 'health-latency' | undefined) ?? 'available-replicas',
+      referenceLatency: parseDuration(((doc.dynamicWeight as Obj | undefined) ?? {}).referenceLatency ?? 0.05)!,
+    },
     costSpot: { onDemandFloor: (((doc.costSpot as Obj | undefined) ?? {}).onDemandFloor as number | undefined) ?? 0.2 },
     faults: readFaults(src, doc, clusters, regionSet, baseDir, (v, path) => durationSpec(src, v, path, baseDir)),
     actions: ((doc.actions as Obj[] | undefined) ?? []).map((a, i) => {

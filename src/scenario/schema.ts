@@ -525,6 +525,12 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    dynamicWeight: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'the dynamic-weight fleet scheduler: Karmada available replicas, or weighted also by cluster health and observed latency',
+      properties: { mode: { enum: ['available-replicas', 'health-latency'] }, referenceLatency: { ...duration, description: 'latency at which a cluster weighs half (default 50ms)' } },
+    },
     costSpot: {
       type: 'object',
       additionalProperties: false,

@@ -26,6 +26,8 @@ export interface Scenario {
   ignoredManifests: { kind: string; name: string; file: string }[];
   karmada: KarmadaSettings;
   faults: FaultSpec[];
+  /** The dynamic-weight scheduler's weighting. */
+  dynamicWeight: { mode: 'available-replicas' | 'health-latency'; referenceLatency: number };
   /** The cost-spot scheduler's settings. */
   costSpot: { onDemandFloor: number };
   /** Operator actions: scale a Deployment at a time. */

@@ -182,3 +182,33 @@ actions:
     expect(down.ready).toBe(3);
   });
 });
+
+describe('dynamic-weight health-latency mode', () => {
+  const y = (mode: string) => `
+name: t
+duration: 10m
+controlPlane: { region: r1 }
+network:
+  links:
+    - { from: r1, to: r2, latency: 5ms }
+    - { from: r1, to: r3, latency: 150ms }
+fleet:
+  clusters:
+    - { name: near, region: r2, nodePools: [{ count: 4, cpu: 16, memory: 64Gi }] }
+    - { name: far, region: r3, nodePools: [{ count: 4, cpu: 16, memory: 64Gi }] }
+policies:
+  - { name: p, resourceSelectors: [{ kind: Deployment }], placement: { replicaScheduling: { replicaSchedulingType: Divided, weightPreference: { dynamicWeight: AvailableReplicas } } } }
+workloads:
+  - { kind: Deployment, name: web, replicas: 20, resources: { cpu: 1, memory: 1Gi } }
+dynamicWeight: { mode: ${mode}, referenceLatency: 50ms }
+schedulers: [dynamic-weight]
+`;
+  it('equal capacity divides evenly by available replicas; health-latency favours the nearer cluster', async () => {
+    const even = (await runScenario(parseScenario(y('available-replicas'), 't.yaml'))).workloads[0].placement;
+    expect(even).toEqual({ near: 10, far: 10 });
+    const hl = (await runScenario(parseScenario(y('health-latency'), 't.yaml'))).workloads[0].placement;
+    // weights ∝ 50/(50+10) : 50/(50+300) → about 0.83 : 0.14 → 17 : 3
+    expect(hl.near + hl.far).toBe(20);
+    expect(hl.near).toBe(17);
+  });
+});
