@@ -231,7 +231,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const binding = this.bindings[b];
     if (binding.queued) return;
     binding.queued = true;
-    this.queue.push(b);
+    // Karmada's active queue: higher schedulePriority first, then first come, first served.
+    const prio = (i: number) => this.bindings[i].policy?.schedulePriority?.value ?? 0;
+    const p = prio(b);
+    let at = this.queue.length;
+    while (at > 0 && prio(this.queue[at - 1]) < p) at--;
+    this.queue.splice(at, 0, b);
     this.startNext();
   }
 

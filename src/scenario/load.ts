@@ -247,7 +247,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], ignored: ignoredManifests };
+  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -260,6 +260,16 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     for (const m of docs) readManifest(m, ctx, sink);
   });
   applyKurator(sink, clusters, ctx);
+  // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
+  const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
+  for (const p of policies) {
+    if (!p.schedulePriority) continue;
+    const v = priorityClasses[p.schedulePriority.priorityClassName];
+    if (v === undefined) {
+      throw new ScenarioError(parseSource(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
+    }
+    p.schedulePriority.value = v;
+  }
   // Volcano Queues are cluster-scoped objects; included ones exist in every Volcano member.
   for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
 
@@ -335,7 +345,7 @@ export function isModulePath(s: string): boolean {
 }
 
 /** PropagationPolicy fields beside the placement, with Karmada's defaults (webhook: gracePeriodSeconds 600 under Gracefully). */
-function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' | 'failover'> {
+function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' | 'failover' | 'schedulePriority'> {
   const f = p.failover as FailoverBehavior | undefined;
   let failover: FailoverBehavior | null = null;
   if (f) {
@@ -348,7 +358,14 @@ function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' |
     }
     if (failover.cluster) failover.cluster.purgeMode ??= 'Gracefully';
   }
-  return { preemption: (p.preemption as 'Always' | 'Never' | undefined) ?? 'Never', propagateDeps: (p.propagateDeps as boolean | undefined) ?? false, failover };
+  const sp = p.schedulePriority as { priorityClassName?: string } | undefined;
+  return {
+    preemption: (p.preemption as 'Always' | 'Never' | undefined) ?? 'Never',
+    propagateDeps: (p.propagateDeps as boolean | undefined) ?? false,
+    failover,
+    // The value is resolved once every PriorityClass is known (after the include: files).
+    schedulePriority: sp?.priorityClassName ? { priorityClassName: sp.priorityClassName, value: 0 } : null,
+  };
 }
 
 /** Karmada v1.19 defaults (spec §10.1). */
@@ -590,6 +607,7 @@ interface ManifestSink {
   fleets: Scenario['fleets'];
   applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
   queues: VolcanoQueueSpec[];
+  priorityClasses: Record<string, number>;
   ignored: Scenario['ignoredManifests'];
 }
 
@@ -755,6 +773,13 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
       }),
       src: m,
     });
+    return;
+  }
+  if (o.kind === 'PriorityClass' && group === 'scheduling.k8s.io') {
+    if (typeof o.value !== 'number' || !Number.isInteger(o.value)) m.fail(['value'], 'an integer priority value', o.value);
+    const name = (o.metadata as Obj | undefined)?.name;
+    if (typeof name !== 'string') m.fail(['metadata', 'name'], 'a name', name);
+    sink.priorityClasses[name] = o.value;
     return;
   }
   if (o.kind === 'Queue' && group === 'scheduling.volcano.sh') {

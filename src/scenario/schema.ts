@@ -370,6 +370,13 @@ const policy: JsonSchema = {
     resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
     placement: { $ref: '#/$defs/placement' },
     preemption: { enum: ['Always', 'Never'] },
+    schedulePriority: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['priorityClassName'],
+      description: 'orders the binding in the scheduling queue by the PriorityClass value (higher first)',
+      properties: { priorityClassSource: { const: 'KubePriorityClass' }, priorityClassName: str() },
+    },
     propagateDeps: { type: 'boolean' },
     failover: { $ref: '#/$defs/failover' },
   },
@@ -525,6 +532,11 @@ export const scenarioSchema: JsonSchema = {
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
+    priorityClasses: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'PriorityClass name → value (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
+    },
     dynamicWeight: {
       type: 'object',
       additionalProperties: false,

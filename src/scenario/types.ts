@@ -287,6 +287,8 @@ export interface PolicySpec {
   resourceSelectors: ResourceSelector[];
   placement: Placement;
   preemption: 'Always' | 'Never';
+  /** `schedulePriority`: the PriorityClass whose value orders the binding in Karmada's scheduling queue. */
+  schedulePriority: { priorityClassName: string; value: number } | null;
   propagateDeps: boolean;
   failover: FailoverBehavior | null;
   /** Where it was written: `file:line`. */

@@ -212,3 +212,30 @@ schedulers: [dynamic-weight]
     expect(hl.near).toBe(17);
   });
 });
+
+describe('schedulePriority (PriorityBasedScheduling)', () => {
+  it('a binding of a higher PriorityClass is scheduled first, even when it arrives later', async () => {
+    const y = `
+name: t
+duration: 10m
+controlPlane: { schedulingLatency: 1s }
+priorityClasses: { high: 1000, low: 10 }
+fleet:
+  clusters:
+    - { name: a, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+policies:
+  - { name: lo, resourceSelectors: [{ kind: Deployment, labelSelector: { matchLabels: { tier: batch } } }], schedulePriority: { priorityClassName: low }, placement: {} }
+  - { name: hi, resourceSelectors: [{ kind: Deployment, labelSelector: { matchLabels: { tier: web } } }], schedulePriority: { priorityClassName: high }, placement: {} }
+workloads:
+${Array.from({ length: 5 }, (_, i) => `  - { kind: Deployment, name: batch-${i}, labels: { tier: batch }, replicas: 1, resources: { cpu: 100m } }`).join('\n')}
+  - { kind: Deployment, name: web, labels: { tier: web }, replicas: 1, resources: { cpu: 100m } }
+`;
+    const r = await runScenario(parseScenario(y, 't.yaml'));
+    const web = r.workloads.find((w) => w.name === 'web')!;
+    const last = r.workloads.find((w) => w.name === 'batch-4')!;
+    // batch-0 is already being scheduled when the others queue; web (high) overtakes batch-1..4.
+    expect(web.timeToScheduled!).toBeLessThan(2.5);
+    expect(last.timeToScheduled!).toBeGreaterThan(5.5);
+    expect(() => parseScenario(y.replace('priorityClassName: high', 'priorityClassName: urgent'), 't.yaml')).toThrow(/schedulePriority\.priorityClassName: expected a PriorityClass of the scenario/);
+  });
+});
