@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { benchCommand } from './bench.js';
 import { conformanceCommand } from './conformance.js';
+import { diffCommand } from './diff.js';
 import { experimentCommand } from './experiment.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
@@ -14,6 +15,7 @@ export const commands: CommandModule<object, never>[] = [
   sweepCommand as unknown as CommandModule<object, never>,
   mergeCommand as unknown as CommandModule<object, never>,
   benchCommand as unknown as CommandModule<object, never>,
+  diffCommand as unknown as CommandModule<object, never>,
   validateCommand as unknown as CommandModule<object, never>,
   schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,

@@ -1,0 +1,51 @@
+import type { DecisionSink } from '../control/state.js';
+import type { BindingRequest, ClusterView, ScheduleOutcome } from '../placement/registry.js';
+
+/**
+ * A DecisionSink that keeps every decision of a run, in the order the simulation made them
+ * (that is time order: the kernel fires events in (time, priority, sequence) order). What the
+ * scheduler saw is deep-copied at the moment of the decision, so later changes of the control
+ * plane's objects cannot rewrite history.
+ */
+export interface PlacementDecision {
+  readonly kind: 'placement';
+  readonly t: number;
+  readonly workload: number;
+  readonly outcome: ScheduleOutcome;
+  readonly request: BindingRequest;
+  readonly clusters: readonly ClusterView[];
+}
+
+export interface BindDecision {
+  readonly kind: 'bind';
+  readonly t: number;
+  readonly pod: number;
+  readonly workload: number;
+  /** Cluster index (scenario order) and global node id. */
+  readonly cluster: number;
+  readonly node: number;
+  readonly nodeUp: boolean;
+  readonly nodeCordoned: boolean;
+}
+
+export type Decision = PlacementDecision | BindDecision;
+
+export class DecisionRecorder implements DecisionSink {
+  readonly decisions: Decision[] = [];
+
+  placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void {
+    this.decisions.push({ kind: 'placement', t, workload, outcome: structuredClone(outcome), request: structuredClone(request), clusters: structuredClone(clusters) as ClusterView[] });
+  }
+
+  bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }, workload: number): void {
+    this.decisions.push({ kind: 'bind', t, pod, workload, cluster, node, nodeUp: nodeState.up, nodeCordoned: nodeState.cordoned });
+  }
+
+  placements(): PlacementDecision[] {
+    return this.decisions.filter((d): d is PlacementDecision => d.kind === 'placement');
+  }
+
+  binds(): BindDecision[] {
+    return this.decisions.filter((d): d is BindDecision => d.kind === 'bind');
+  }
+}
