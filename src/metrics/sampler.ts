@@ -15,6 +15,9 @@ export interface ClusterSeries {
   costRate: Float64Array;
 }
 
+/** Deployments whose replicas per cluster are sampled (bounded memory for scenarios with many). */
+const MAX_TRACKED = 50;
+
 /**
  * Samples the per-cluster counters every `interval` seconds of simulated time, after all other
  * events of that instant, from t = 0 to t = end inclusive. Memory is fixed up front:
@@ -46,7 +49,23 @@ export class Sampler implements EventHandler {
     this.state.sim.schedule(0, this, Kind.Sample, null, Prio.Sample);
   }
 
+  /**
+   * Ready replicas per cluster of each Deployment (at most MAX_TRACKED of them, the first created),
+   * by workload index: one Int32Array per cluster. Jobs are not tracked (they come and go).
+   */
+  readonly workloadReady = new Map<number, Int32Array[]>();
+
+  private trackWorkloads(): void {
+    if (this.workloadReady.size >= MAX_TRACKED) return;
+    for (const w of this.state.workloads) {
+      if (this.workloadReady.size >= MAX_TRACKED) break;
+      if (w.spec.kind !== 'Deployment' || this.workloadReady.has(w.index) || w.spec.trace) continue;
+      this.workloadReady.set(w.index, this.state.world.clusters.map(() => new Int32Array(this.times.length)));
+    }
+  }
+
   handleEvent(_kind: number, _data: unknown, sim: Simulation): void {
+    if (this.count === 0) this.trackWorkloads();
     const i = this.count;
     if (i >= this.times.length) return;
     const c = this.state.counters;
@@ -59,6 +78,10 @@ export class Sampler implements EventHandler {
       s.replicas[i] = c.podsReady[k];
       s.pending[i] = c.podsPending[k];
       s.costRate[i] = c.costRate[k];
+    }
+    for (const [wi, arrays] of this.workloadReady) {
+      const rbc = this.state.workloads[wi].readyByCluster;
+      for (let k = 0; k < arrays.length; k++) arrays[k][i] = rbc[k];
     }
     this.count++;
     if (this.count < this.times.length) sim.schedule((this.count) * this.interval, this, Kind.Sample, null, Prio.Sample);

@@ -111,6 +111,35 @@ function failoverTable(run: RunResult): ReportSection['table'] {
   };
 }
 
+/** Ready replicas per cluster over time for each tracked Deployment (up to 8 panels). */
+function workloadReplicaChart(run: RunResult, tag: string): VegaLiteSpec | null {
+  const names = Object.keys(run.series.workloads ?? {}).slice(0, 8);
+  const rows: { minute: number; workload: string; cluster: string; value: number }[] = [];
+  for (const name of names) {
+    for (const [cluster, values] of Object.entries(run.series.workloads[name])) {
+      run.series.t.forEach((t, i) => rows.push({ minute: Math.round((t / 60) * 1000) / 1000, workload: name, cluster, value: values[i] }));
+    }
+  }
+  if (rows.length === 0) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Ready replicas per cluster, by Deployment${tag}`,
+    data: { values: rows },
+    facet: { row: { field: 'workload', type: 'nominal', title: null } },
+    spec: {
+      width: 520,
+      height: 110,
+      mark: { type: 'area', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
+        y: { field: 'value', type: 'quantitative', title: 'ready', stack: 'zero' },
+        color: { field: 'cluster', type: 'nominal' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as VegaLiteSpec;
+}
+
 /** The sections of one run: tables, then charts. */
 function runSections(run: RunResult, many: boolean): ReportSection[] {
   const tag = many ? ` — ${runLabel(run)}` : '';
@@ -138,6 +167,8 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   ];
   const gpuRows = seriesRows(run, 'gpu', true);
   if (gpuRows.length) charts.splice(1, 0, lineChart(`GPU allocation per cluster${tag}`, gpuRows, 'GPUs allocated / total', '.0%'));
+  const perWorkload = workloadReplicaChart(run, tag);
+  if (perWorkload) charts.push(perWorkload);
   const pendingRows = seriesRows(run, 'pending', true);
   if (pendingRows.some((r) => r.value > 0)) charts.push(lineChart(`Pending pods per cluster${tag}`, pendingRows, 'pending pods', 'd'));
   const out: ReportSection[] = [

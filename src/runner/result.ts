@@ -89,6 +89,8 @@ export interface SeriesResult {
   interval: number;
   t: number[];
   clusters: Record<string, { cpu: number[]; memory: number[]; gpu: number[]; replicas: number[]; pending: number[]; costRate: number[] }>;
+  /** Ready replicas per cluster of each Deployment (the first 50), by `namespace/name`, then cluster. */
+  workloads: Record<string, Record<string, number[]>>;
 }
 
 /** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */

@@ -196,7 +196,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     cost: w.cost,
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
-  const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {} };
+  const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {}, workloads: {} };
+  for (const [wi, arrays] of sampler.workloadReady) {
+    const w = state.workloads[wi];
+    const byCluster: Record<string, number[]> = {};
+    world.clusters.forEach((c, k) => {
+      if (arrays[k].subarray(0, n).some((x) => x > 0)) byCluster[c.name] = Array.from(arrays[k].subarray(0, n));
+    });
+    series.workloads[`${w.spec.namespace}/${w.spec.name}`] = byCluster;
+  }
   for (const c of world.clusters) {
     const s = sampler.clusters[c.index];
     series.clusters[c.name] = {
