@@ -633,22 +633,8 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     const dep: DeploymentSpec = {
       kind: 'Deployment',
       apiVersion: 'apps/v1',
-      name,
-      namespace,
       uid: `${namespace}/Deployment/${name}`,
-      labels: (meta.labels as Record<string, string> | undefined) ?? {},
-      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
-      template: template(ctx, {
-        image: containers[0].image as string,
-        imageSize: ann['fleetsim.io/image-size'] === undefined ? null : imageSizeAnnotation(m, ann),
-        startup: annotationDuration(m, ann, 'fleetsim.io/startup', []),
-        ...requestsOf(m, containers, ['spec', 'template', 'spec', 'containers']),
-        priority: (podSpec.priority as number | undefined) ?? 0,
-      }),
-      policy: null,
-      placement: null,
-      kurator: null,
-      source,
+      ...manifestBase(m, meta, ann, podSpec, containers, ctx, source),
       replicas: (spec.replicas as number | undefined) ?? 1,
     };
     workloads.push(dep);
@@ -662,21 +648,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     const containers = podSpec.containers as Obj[];
     const parallelism = (spec.parallelism as number | undefined) ?? 1;
     const completions = (spec.completions as number | undefined) ?? parallelism;
-    let duration: DistributionSpec;
-    const durText = ann['fleetsim.io/duration'];
-    if (durText === undefined) m.fail(['metadata', 'annotations', 'fleetsim.io/duration'], 'a run time for the Job\'s pods (annotation fleetsim.io/duration, e.g. "10m" or {kind: exponential, mean: 600})', undefined);
-    if (parseDuration(durText) !== null) duration = { kind: 'constant', value: parseDuration(durText)! };
-    else {
-      let parsed: unknown;
-      try {
-        parsed = parseYamlText(durText, m.file)[0]?.value();
-      } catch {
-        parsed = undefined;
-      }
-      const dist = scenarioSchema.$defs!.distribution;
-      validateAgainst(m, parsed, dist, scenarioSchema, ['metadata', 'annotations', 'fleetsim.io/duration']);
-      duration = durationSpec(m, parsed, ['metadata', 'annotations', 'fleetsim.io/duration'], ctx.baseDir);
-    }
+    const duration = runTimeAnnotation(m, ann, ctx);
     let minAvailable = 1;
     if (ann['fleetsim.io/min-available'] !== undefined) {
       minAvailable = Number(ann['fleetsim.io/min-available']);
@@ -687,22 +659,8 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     workloads.push({
       kind: 'Job',
       apiVersion: 'batch/v1',
-      name,
-      namespace,
       uid: `${namespace}/Job/${name}`,
-      labels: (meta.labels as Record<string, string> | undefined) ?? {},
-      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
-      template: template(ctx, {
-        image: containers[0].image as string,
-        imageSize: ann['fleetsim.io/image-size'] === undefined ? null : imageSizeAnnotation(m, ann),
-        startup: annotationDuration(m, ann, 'fleetsim.io/startup', []),
-        ...requestsOf(m, containers, ['spec', 'template', 'spec', 'containers']),
-        priority: (podSpec.priority as number | undefined) ?? 0,
-      }),
-      policy: null,
-      placement: null,
-      kurator: null,
-      source,
+      ...manifestBase(m, meta, ann, podSpec, containers, ctx, source),
       parallelism,
       completions,
       minAvailable,
@@ -892,20 +850,7 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
   const name = meta.name as string;
   const namespace = (meta.namespace as string | undefined) ?? 'default';
   const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
-  const durText = ann['fleetsim.io/duration'];
-  if (durText === undefined) m.fail(['metadata', 'annotations', 'fleetsim.io/duration'], "a run time for the Job's pods (annotation fleetsim.io/duration, e.g. \"2h\" or {kind: lognormal, mu: 8, sigma: 0.5})", undefined);
-  let duration: DistributionSpec;
-  if (parseDuration(durText) !== null) duration = { kind: 'constant', value: parseDuration(durText)! };
-  else {
-    let parsed: unknown;
-    try {
-      parsed = parseYamlText(durText, m.file)[0]?.value();
-    } catch {
-      parsed = undefined;
-    }
-    validateAgainst(m, parsed, scenarioSchema.$defs!.distribution, scenarioSchema, ['metadata', 'annotations', 'fleetsim.io/duration']);
-    duration = durationSpec(m, parsed, ['metadata', 'annotations', 'fleetsim.io/duration'], ctx.baseDir);
-  }
+  const duration = runTimeAnnotation(m, ann, ctx);
   const tasks = spec.tasks as Obj[];
   const parts = tasks.map((t, i) => {
     const tpl = t.template as Obj;
@@ -941,6 +886,47 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
       arrivals: null,
     });
   }
+}
+
+/** What a Deployment or Job manifest gives every workload: names, labels, arrival and pod template. */
+function manifestBase(m: YamlSource, meta: Obj, ann: Record<string, string>, podSpec: Obj, containers: Obj[], ctx: TemplateContext, source: string) {
+  return {
+    name: meta.name as string,
+    namespace: (meta.namespace as string | undefined) ?? 'default',
+    labels: (meta.labels as Record<string, string> | undefined) ?? {},
+    arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
+    template: template(ctx, {
+      image: containers[0].image as string,
+      imageSize: ann['fleetsim.io/image-size'] === undefined ? null : imageSizeAnnotation(m, ann),
+      startup: annotationDuration(m, ann, 'fleetsim.io/startup', []),
+      ...requestsOf(m, containers, ['spec', 'template', 'spec', 'containers']),
+      priority: (podSpec.priority as number | undefined) ?? 0,
+    }),
+    policy: null,
+    placement: null,
+    kurator: null,
+    source,
+  };
+}
+
+/**
+ * A Job's pod run time from the annotation `fleetsim.io/duration`: a duration ("10m") or a
+ * distribution in flow YAML ("{kind: exponential, mean: 600}").
+ */
+function runTimeAnnotation(m: YamlSource, ann: Record<string, string>, ctx: TemplateContext): DistributionSpec {
+  const path: PathElement[] = ['metadata', 'annotations', 'fleetsim.io/duration'];
+  const text = ann['fleetsim.io/duration'];
+  if (text === undefined) m.fail(path, 'a run time for the Job\'s pods (annotation fleetsim.io/duration, e.g. "10m" or {kind: exponential, mean: 600})', undefined);
+  const d = parseDuration(text);
+  if (d !== null) return { kind: 'constant', value: d };
+  let parsed: unknown;
+  try {
+    parsed = parseYamlText(text, m.file)[0]?.value();
+  } catch {
+    parsed = undefined;
+  }
+  validateAgainst(m, parsed, scenarioSchema.$defs!.distribution, scenarioSchema, path);
+  return durationSpec(m, parsed, path, ctx.baseDir);
 }
 
 function imageSizeAnnotation(m: YamlSource, ann: Record<string, string>): number {
