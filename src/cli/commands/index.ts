@@ -6,6 +6,7 @@ import { experimentCommand } from './experiment.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
+import { selftestCommand } from './selftest.js';
 import { sweepCommand } from './sweep.js';
 import { validateCommand } from './validate.js';
 
@@ -20,4 +21,5 @@ export const commands: CommandModule<object, never>[] = [
   schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,
   experimentCommand as unknown as CommandModule<object, never>,
+  selftestCommand as unknown as CommandModule<object, never>,
 ];
