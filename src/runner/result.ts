@@ -1,6 +1,9 @@
 import type { TraceRunResult } from '../control/openb-trace.js';
 import type { FailoverResult, TimelineEvent } from '../metrics/failover.js';
 import type { QueueShareSeries } from '../control/volcano-scheduler.js';
+import type { AutoscalerResult } from '../control/hpa-controller.js';
+import type { RolloutResult } from '../control/rollout-controller.js';
+import type { ServiceTrafficResult } from '../traffic/service-model.js';
 
 /** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
 export interface RunResult {
@@ -24,6 +27,12 @@ export interface RunResult {
   traces?: TraceRunResult[];
   /** Volcano queues of members running Volcano: deserved vs allocated over time. */
   queueShares?: QueueShareSeries[];
+  /** Per service: requests, latency percentiles and CDF, error and timeout rates, SLO timeline and violation time. */
+  traffic?: ServiceTrafficResult[];
+  /** Per FederatedHPA: replicas and metrics at each sync, and its scaling decisions. */
+  autoscaling?: AutoscalerResult[];
+  /** Per rollout: each cluster's Canary ticks (phase, weight, analysis) and outcome. */
+  rollouts?: RolloutResult[];
 }
 
 export interface Stat {

@@ -5,6 +5,7 @@ import { MemberCluster, podCostPerHour } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, ClusterCounters, newRuntimeWorkload, type DecisionSink, type RunState, type RuntimeWorkload } from '../control/state.js';
 import { FaultInjector } from '../faults/injector.js';
+import { startTraffic } from '../control/traffic-run.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
@@ -141,6 +142,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   traceFeeder.start();
   faults.start();
   sampler.start();
+  const trafficRun = startTraffic(state, members, cp); // services, rollouts, autoscalers (null without them)
 
   const chunks = opts.onProgress ? 100 : 1;
   for (let k = 1; k <= chunks; k++) {
@@ -236,6 +238,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     timeline: tracker.events(),
     ...queueSharesOf(members),
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
+    ...(trafficRun ? trafficRun.results(end) : {}),
   };
 }
 

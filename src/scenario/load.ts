@@ -15,6 +15,7 @@ import type {
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from './units.js';
 import { paperModeProblem, readOpenbTraceBlock } from '../trace/openb-scenario.js';
+import { readTrafficBlocks, trafficRegions } from '../traffic/scenario-blocks.js';
 
 export interface LoadOptions {
   /** Names of the fleet schedulers that exist; when given, `schedulers:` is checked against it. */
@@ -190,6 +191,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   const registriesRaw = (doc.registries as Obj[] | undefined) ?? [];
   const regionSet = new Set<string>(clusters.map((c) => c.region));
   for (const r of registriesRaw) regionSet.add(r.region as string);
+  for (const r of trafficRegions(doc)) regionSet.add(r); // services' user regions
   // A control plane may run in a region of its own (a host cluster outside the fleet's regions).
   const cpRegionRaw = ((doc.controlPlane as Obj | undefined) ?? {}).region;
   if (typeof cpRegionRaw === 'string') regionSet.add(cpRegionRaw);
@@ -336,8 +338,11 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
+    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
   };
 }
+
+const trafficField = (t: Scenario['traffic']): { traffic?: Scenario['traffic'] } => (t ? { traffic: t } : {});
 
 /** Does a scheduler name look like a module path (`./my-policy.js`)? */
 export function isModulePath(s: string): boolean {

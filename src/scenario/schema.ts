@@ -1,4 +1,5 @@
 import type { JsonSchema } from './json-schema.js';
+import { trafficSchemaProperties } from '../traffic/scenario-blocks.js';
 
 /**
  * The scenario format, as JSON Schema. `fleetsim schema` prints it (point an editor at it with
@@ -569,6 +570,7 @@ export const scenarioSchema: JsonSchema = {
         },
       },
     },
+    ...trafficSchemaProperties,
     sweep: {
       type: 'object',
       description: 'fleetsim sweep: field path → list of values, e.g. "fleet.clusters[1].nodePools[0].count": [4, 8, 16]; runs every combination',

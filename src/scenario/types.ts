@@ -1,5 +1,6 @@
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
 import type { OpenbTraceSpec } from '../trace/openb-scenario.js';
+import type { TrafficScenario } from '../traffic/spec.js';
 
 /**
  * The typed, validated scenario: what the loader produces and the simulation consumes.
@@ -38,6 +39,8 @@ export interface Scenario {
   fleets: { name: string; clusters: string[]; karmada: boolean; source: string }[];
   /** The variant this scenario is ('' for a scenario without variants). */
   variant: string;
+  /** Services and their traffic, rollouts, autoscalers (`traffic:`, `services:`, `rollouts:`, `autoscalers:`); absent without them. */
+  traffic?: TrafficScenario;
 }
 
 /** Karmada control-plane settings (defaults: Karmada v1.19's, see DEFAULT_KARMADA). */

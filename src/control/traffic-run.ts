@@ -1,0 +1,68 @@
+import type { ServiceTrafficResult } from '../traffic/service-model.js';
+import type { ControlPlane } from './control-plane.js';
+import { HpaController, METRIC_WINDOW, type AutoscalerResult } from './hpa-controller.js';
+import type { MemberCluster } from './member-cluster.js';
+import { RolloutController, type RolloutResult } from './rollout-controller.js';
+import type { RunState } from './state.js';
+import { TrafficModel } from './traffic-model.js';
+
+/** What a run with traffic blocks adds to its RunResult. */
+export interface TrafficRunResults {
+  traffic?: ServiceTrafficResult[];
+  autoscaling?: AutoscalerResult[];
+  rollouts?: RolloutResult[];
+}
+
+export interface TrafficRun {
+  /** Close the books at the end of the run. */
+  results(end: number): TrafficRunResults;
+}
+
+/**
+ * Create and start the traffic model, the rollout controller and the FederatedHPA controller
+ * for a scenario with `services:`, `rollouts:` or `autoscalers:` (null without them). Call after
+ * the control plane started and before the simulation runs: the rollouts' images are interned
+ * here, before any pod binds.
+ */
+export function startTraffic(state: RunState, members: MemberCluster[], cp: ControlPlane): TrafficRun | null {
+  const blocks = state.scenario.traffic;
+  if (!blocks || (blocks.services.length === 0 && blocks.rollouts.length === 0 && blocks.autoscalers.length === 0)) return null;
+  internImages(state, RolloutController.images(state, blocks.rollouts));
+  const lookback = Math.max(
+    120,
+    ...blocks.rollouts.flatMap((r) => r.metrics.map((m) => m.interval)),
+    ...blocks.autoscalers.map((a) => a.metricDelay + METRIC_WINDOW),
+  ) + blocks.traffic.step;
+  const traffic = new TrafficModel(state, members, blocks, lookback);
+  const rollouts = new RolloutController(state, members, traffic, blocks.rollouts);
+  const hpa = new HpaController(state, cp, members, traffic, blocks.autoscalers);
+  traffic.start();
+  rollouts.start();
+  hpa.start();
+  return {
+    results(end: number): TrafficRunResults {
+      return {
+        ...(blocks.services.length ? { traffic: traffic.results(end) } : {}),
+        ...(blocks.autoscalers.length ? { autoscaling: hpa.results() } : {}),
+        ...(blocks.rollouts.length ? { rollouts: rollouts.results() } : {}),
+      };
+    },
+  };
+}
+
+/**
+ * Add images to the run's interned list (before any pod binds: member clusters key image
+ * presence by node × image count). The run's own lookup is kept for the images it knew.
+ */
+function internImages(state: RunState, extra: string[]): void {
+  const known = state.imageId;
+  let added = false;
+  for (const img of extra) {
+    if (known(img) !== undefined || state.images.includes(img)) continue;
+    state.images.push(img);
+    added = true;
+  }
+  if (!added) return;
+  const index = new Map(state.images.map((img, i) => [img, i]));
+  state.imageId = (ref) => known(ref) ?? index.get(ref)!;
+}
