@@ -3,6 +3,7 @@ import type { RunResult, RunSummary } from '../runner/result.js';
 import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
+import { trafficSections, trafficSummaryLines } from './traffic-report.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
 export function fmtSeconds(s: number | null): string {
@@ -191,6 +192,7 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   if (queues) out.push(queues);
   const cost = costSection(run, tag);
   if (cost) out.push(cost);
+  out.push(...trafficSections(run, tag));
   out.push({ title: `Over time${tag}`, charts });
   return out;
 }
@@ -281,6 +283,7 @@ export function formatRunSummary(summary: RunSummary): string {
     }
     for (const [note, who] of notes) out.push(`  note: ${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')}: ${note}`);
     for (const t of run.traces ?? []) out.push(`  ${traceLine(t)}`);
+    out.push(...trafficSummaryLines(run));
   }
   return out.join('\n') + '\n';
 }
