@@ -3,9 +3,14 @@ import type { BindingRequest, ClusterView, ScheduleOutcome } from '../placement/
 
 /**
  * A DecisionSink that keeps every decision of a run, in the order the simulation made them
- * (that is time order: the kernel fires events in (time, priority, sequence) order). What the
- * scheduler saw is deep-copied at the moment of the decision, so later changes of the control
- * plane's objects cannot rewrite history.
+ * (that is time order: the kernel fires events in (time, priority, sequence) order).
+ *
+ * What the scheduler saw is copied at the moment of the decision, as far as the control plane
+ * could change it later: the request (and its previous result), the outcome's targets, each
+ * cluster view with its taints, resource summary and node snapshots. Deeper parts (the workload
+ * spec, the policy's placement, labels) are objects the control plane replaces rather than
+ * edits (copy on write), so they are kept by reference: a full structuredClone of every view
+ * made recording cost three times the run itself.
  */
 export interface PlacementDecision {
   readonly kind: 'placement';
@@ -34,7 +39,19 @@ export class DecisionRecorder implements DecisionSink {
   readonly decisions: Decision[] = [];
 
   placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void {
-    this.decisions.push({ kind: 'placement', t, workload, outcome: structuredClone(outcome), request: structuredClone(request), clusters: structuredClone(clusters) as ClusterView[] });
+    this.decisions.push({
+      kind: 'placement',
+      t,
+      workload,
+      outcome: outcome.ok ? { ...outcome, clusters: outcome.clusters.map((c) => ({ ...c })) } : { ...outcome },
+      request: { ...request, previous: request.previous.map((c) => ({ ...c })), ...(request.status ? { status: { ...request.status } } : {}) },
+      clusters: clusters.map((c) => ({
+        ...c,
+        ...(c.taints ? { taints: c.taints.map((x) => ({ ...x })) } : {}),
+        ...(c.resourceSummary ? { resourceSummary: structuredClone(c.resourceSummary) } : {}),
+        ...(c.nodes ? { nodes: c.nodes.map((n) => ({ ...n })) } : {}),
+      })),
+    });
   }
 
   bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }, workload: number): void {

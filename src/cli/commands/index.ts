@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { benchCommand } from './bench.js';
+import { checkCommand } from './check.js';
 import { conformanceCommand } from './conformance.js';
 import { diffCommand } from './diff.js';
 import { experimentCommand } from './experiment.js';
@@ -17,6 +18,7 @@ export const commands: CommandModule<object, never>[] = [
   mergeCommand as unknown as CommandModule<object, never>,
   benchCommand as unknown as CommandModule<object, never>,
   diffCommand as unknown as CommandModule<object, never>,
+  checkCommand as unknown as CommandModule<object, never>,
   validateCommand as unknown as CommandModule<object, never>,
   schemaCommand as unknown as CommandModule<object, never>,
   conformanceCommand as unknown as CommandModule<object, never>,
