@@ -255,17 +255,24 @@ export const trafficSchemaProperties: Record<string, JsonSchema> = {
 
 type Obj = Record<string, unknown>;
 
-/** User regions named by services (they join the network's regions). */
+/**
+ * User regions of services that are named in `network.links`: they join the network's regions
+ * (users may live where no cluster runs, with their latency given by a link). A user region
+ * that is neither a cluster's or registry's region nor in a link is reported as a mistake.
+ */
 export function trafficRegions(doc: unknown): string[] {
   const out: string[] = [];
-  const services = (doc as Obj | null)?.services;
+  const d = doc as Obj | null;
+  const links = ((d?.network as Obj | undefined)?.links as Obj[] | undefined) ?? [];
+  const linked = new Set<unknown>(Array.isArray(links) ? links.flatMap((l) => [l?.from, l?.to]) : []);
+  const services = d?.services;
   if (!Array.isArray(services)) return out;
   for (const s of services) {
     const users = (s as Obj | null)?.users;
     if (!Array.isArray(users)) continue;
     for (const u of users) {
       const r = (u as Obj | null)?.region;
-      if (typeof r === 'string' && r && !out.includes(r)) out.push(r);
+      if (typeof r === 'string' && r && linked.has(r) && !out.includes(r)) out.push(r);
     }
   }
   return out;
@@ -308,7 +315,7 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
     const mu = s.serviceRate !== undefined ? (s.serviceRate as number) : s.serviceTime !== undefined ? 1 / parseDuration(s.serviceTime)! : 10;
     const users = (s.users as Obj[]).map((u, k) => {
       const region = u.region as string;
-      if (!ctx.regions.has(region)) src.fail([...path, 'users', k, 'region'], `a region of the network (${[...ctx.regions].join(', ')})`, region);
+      if (!ctx.regions.has(region)) src.fail([...path, 'users', k, 'region'], `a region of a cluster or registry, or one named in network.links (${[...ctx.regions].join(', ')})`, region);
       return { region, rate: rateOf(u.rate as Obj, [...path, 'users', k, 'rate']) };
     });
     const routing = (s.routing as Obj | undefined) ?? {};

@@ -111,6 +111,9 @@ describe('scenario errors in the traffic blocks are located', () => {
     expect(bad((t) => t.replace('window: 1m }', 'window: 15s }'))).toMatch(/services\[0\]\.slo\.window: expected a multiple of traffic\.step \(10 s\)/);
     expect(bad((t) => t.replace('routing: { mode: locality }', 'routing: { mode: weighted, weights: [{ cluster: web-xx, weight: 1 }] }'))).toMatch(/services\[0\]\.routing\.weights\[0\]\.cluster: expected a member cluster \(web-bj, web-sh\)/);
     expect(bad((t) => t.replace('errorRate: 0.0005\n    users', 'errorRate: 1.5\n    users'))).toMatch(/services\[0\]\.errorRate/);
+    expect(bad((t) => t.replace('{ region: cn-shanghai, rate: { kind: constant', '{ region: cn-shangai, rate: { kind: constant'))).toMatch(
+      /services\[0\]\.users\[1\]\.region: expected a region of a cluster or registry, or one named in network\.links \(.*\), found "cn-shangai"/,
+    );
   });
   it('selftest with an unknown check is a usage error', () => {
     const r = fleetsim(['selftest', 'quantum']);
