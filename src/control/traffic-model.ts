@@ -186,6 +186,24 @@ export class TrafficModel implements EventHandler {
     return { busy: busy / seconds, ready: ready / seconds, rps: tries / seconds };
   }
 
+  /**
+   * What `workload`'s users see from each member cluster (seconds; `RunState.observedLatency`, read
+   * by the dynamic-weight scheduler's health-latency mode): the first service fronting it, its
+   * clusters' round trips from the users plus their M/M/c mean response over the last minute.
+   * Null when no service fronts the workload.
+   */
+  observedLatency(workload: number): Record<string, number> | null {
+    const i = this.servicesOf(workload)[0];
+    if (i === undefined) return null;
+    const now = this.state.sim.now;
+    this.advance(now);
+    const members = this.state.world.clusters.filter((c) => c.spec.role === 'member');
+    const lat = this.services[i].model.clusterLatency(members.map((c) => ({ cluster: c.index, region: c.regionIndex })), now, 60);
+    const out: Record<string, number> = {};
+    for (const c of members) out[c.name] = lat.get(c.index)!;
+    return out;
+  }
+
   /** Re-read ready pods per station and the routes. */
   refresh(): void {
     const world = this.state.world;

@@ -36,6 +36,7 @@ export function startTraffic(state: RunState, members: MemberCluster[], cp: Cont
   const traffic = new TrafficModel(state, members, blocks, lookback);
   const rollouts = new RolloutController(state, members, traffic, blocks.rollouts);
   const hpa = new HpaController(state, cp, members, traffic, blocks.autoscalers);
+  if (blocks.services.length) state.observedLatency = (w) => traffic.observedLatency(w);
   traffic.start();
   rollouts.start();
   hpa.start();

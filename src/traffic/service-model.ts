@@ -1,4 +1,5 @@
 import { makeArrivals, rateAt, Simulation, type ArrivalProcess, type EventHandler, type RandomStream, type RateSpec } from '../kernel/index.js';
+import { meanResponse, mmc } from './erlang.js';
 import { fluidStep, type StationParams } from './fluid.js';
 import { LogHistogram } from './histogram.js';
 import { routeTry, type ClusterEndpoints, type Latency, type RoutingPolicy, type TryRoute } from './routing.js';
@@ -315,6 +316,42 @@ export class ServiceModel implements EventHandler {
     }
     seconds = Math.max(0, (b1 - b0) * step);
     return { busy, ready, tries, seconds };
+  }
+
+  /**
+   * The mean latency (seconds) users see now from each of `clusters`: the round trip from the
+   * user regions (weighted by their current rates) plus the cluster's M/M/c mean response time,
+   * with c its ready pods serving this service, λ its tries over the last `window` seconds and μ
+   * their versions' rate (weighted by ready pods); the overall timeout when that queue is
+   * overloaded; 1/μ of the service's own version when no pod is ready there.
+   */
+  clusterLatency(clusters: readonly { cluster: number; region: number }[], now: number, window: number): Map<number, number> {
+    const out = new Map<number, number>();
+    const rates = this.opts.users.map((u) => (now < this.opts.end ? rateAt(u.rate, now) : 0));
+    const total = rates.reduce((a, b) => a + b, 0);
+    for (const c of clusters) {
+      let rtt = 0;
+      this.opts.users.forEach((u, i) => {
+        rtt += (total > 0 ? rates[i] / total : 1 / this.opts.users.length) * 2 * this.opts.latency(u.region, c.region);
+      });
+      let servers = 0;
+      let muSum = 0;
+      let tries = 0;
+      this.stations.forEach((s, j) => {
+        if (s.cluster !== c.cluster) return;
+        servers += this.ready[j];
+        muSum += s.mu * this.ready[j];
+        tries += this.stationWindow(j, now - window, now).tries;
+      });
+      let response: number;
+      if (servers === 0) response = 1 / this.spec.traits.serviceRate;
+      else {
+        const st = mmc(tries / window, muSum / servers, servers);
+        response = st.stable ? meanResponse(st) : this.spec.timeout;
+      }
+      out.set(c.cluster, rtt + response);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------

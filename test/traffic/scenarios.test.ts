@@ -121,3 +121,39 @@ describe('scenario errors in the traffic blocks are located', () => {
     expect(r.stderr).toMatch(/selftest: unknown check 'quantum'/);
   });
 });
+
+describe('the traffic model feeds dynamic-weight health-latency', () => {
+  const base = `
+name: dw
+duration: 5m
+dynamicWeight: { mode: health-latency, referenceLatency: 20ms }
+schedulers: [dynamic-weight]
+network:
+  links: [{ from: near-cp, to: near-users, latency: 40ms }]
+fleet:
+  clusters:
+    - { name: host, role: host, region: near-cp, nodePools: [{ count: 1, cpu: 8, memory: 32Gi }] }
+    - { name: a, region: near-cp, nodePools: [{ count: 4, cpu: 16, memory: 64Gi }] }
+    - { name: b, region: near-users, nodePools: [{ count: 4, cpu: 16, memory: 64Gi }] }
+policies:
+  - name: p
+    resourceSelectors: [{ kind: Deployment, name: web }]
+    placement: { clusterAffinity: { clusterNames: [a, b] }, replicaScheduling: { replicaSchedulingType: Divided, replicaDivisionPreference: Weighted, weightPreference: { dynamicWeight: AvailableReplicas } } }
+workloads:
+  - { kind: Deployment, name: web, replicas: 10, resources: { cpu: 1 } }
+`;
+  const services = `
+services:
+  - { name: web, workload: web, serviceTime: 10ms, users: [{ region: near-users, rate: { kind: constant, rate: 50 } }] }
+actions:
+  - { at: 2m, scale: { workload: web, replicas: 20 } }
+`;
+  it("weighs clusters by the latency the service's users see, not the control plane's round trip", async () => {
+    const without = await runScenario(parseScenario(base + `actions:\n  - { at: 2m, scale: { workload: web, replicas: 20 } }\n`, join(ROOT, 'scenarios/dw.yaml')));
+    const withUsers = await runScenario(parseScenario(base + services, join(ROOT, 'scenarios/dw.yaml')));
+    const p0 = without.workloads[0].placement;
+    const p1 = withUsers.workloads[0].placement;
+    expect(p0.a).toBeGreaterThan(p0.b ?? 0); // near the control plane
+    expect(p1.b).toBeGreaterThan(p1.a ?? 0); // near the users
+  });
+});
