@@ -28,6 +28,7 @@ export function baselineOf(suite: BenchSuite, cases: readonly CaseSamples[]): Ba
     suite: { name: suite.name, hash: suite.hash, alpha: suite.alpha, replications: suite.replications },
     cases: cases.map((c) => ({
       scenario: c.scenario,
+      name: c.name,
       point: c.point,
       scenarioHash: c.scenarioHash,
       scheduler: c.scheduler,
@@ -81,5 +82,5 @@ export function readBaseline(path: string, display = path): BaselineFile {
     if (!c.metrics || typeof c.metrics !== 'object') bad(`cases[${i}].metrics is not a map`);
     for (const [k, xs] of Object.entries(c.metrics)) if (!isNumArray(xs)) bad(`cases[${i}].metrics.${k} is not a list of numbers`);
   });
-  return { ...(b as BaselineFile), cases: b.cases!.map((c) => ({ ...c, failures: c.failures ?? [] })) };
+  return { ...(b as BaselineFile), cases: b.cases!.map((c) => ({ ...c, name: typeof c.name === 'string' ? c.name : c.scenario, failures: c.failures ?? [] })) };
 }

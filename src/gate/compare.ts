@@ -20,6 +20,8 @@ export type Verdict = 'pass' | 'regression' | 'improvement' | 'new' | 'no-data' 
 
 export interface GateCheck {
   readonly scenario: string;
+  /** The scenario's name, for reports. */
+  readonly name: string;
   readonly point: string;
   readonly scheduler: string;
   readonly metric: SuiteMetric;
@@ -55,8 +57,9 @@ function fmt(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-export function caseLabel(c: { scenario: string; point: string; scheduler: string }): string {
-  return `${c.scenario}${c.point === 'base' ? '' : ` [${c.point}]`} × ${c.scheduler}`;
+/** `name [point] × scheduler` for reports (the scenario's name; its path is the identity). */
+export function caseLabel(c: { scenario: string; name?: string; point: string; scheduler: string }): string {
+  return `${c.name ?? c.scenario}${c.point === 'base' ? '' : ` [${c.point}]`} × ${c.scheduler}`;
 }
 
 export function gate(suite: BenchSuite, candidate: readonly CaseSamples[], baseline: BaselineFile | null): GateResult {
@@ -70,7 +73,7 @@ export function gate(suite: BenchSuite, candidate: readonly CaseSamples[], basel
     if (b && b.scenarioHash !== c.scenarioHash) notes.push(`${caseLabel(c)}: the scenario (or an included file) changed since the baseline was recorded: differences may be the scenario's, not the scheduler's`);
     if (b && (b.seeds.length !== c.seeds.length || b.seeds.some((s, i) => s !== c.seeds[i]))) notes.push(`${caseLabel(c)}: seeds differ from the baseline's: Welch's t-test instead of the paired test`);
     for (const m of suite.metrics) {
-      const common = { scenario: c.scenario, point: c.point, scheduler: c.scheduler, metric: m };
+      const common = { scenario: c.scenario, name: c.name, point: c.point, scheduler: c.scheduler, metric: m };
       if (c.failures.length > 0) {
         const f = c.failures[0];
         checks.push({ ...common, verdict: 'error', comparison: null, toleranceAbs: null, pBad: null, message: `${c.failures.length} run(s) failed; replication ${f.replication} (seed ${f.seed}): ${f.error}` });

@@ -115,7 +115,7 @@ export function renderJUnit(ctx: ReportContext): string {
   if (ctx.baseline) out.push(`      <property name="baseline" value="${xml(ctx.baseline.file)}"/>`);
   out.push('    </properties>');
   for (const c of result.checks) {
-    const classname = `${c.scenario}${c.point === 'base' ? '' : `[${c.point}]`}.${c.scheduler}`;
+    const classname = `${c.name}${c.point === 'base' ? '' : `[${c.point}]`}.${c.scheduler}`;
     const open = `    <testcase classname="${xml(classname)}" name="${xml(c.metric.key)}"`;
     const detail = detailText(c);
     if (c.verdict === 'regression') {

@@ -17,8 +17,10 @@ import type { BenchSuite } from './suite.js';
 
 /** The per-replication values of one scenario (point) × scheduler. */
 export interface CaseSamples {
-  /** The scenario as written in the suite. */
+  /** The scenario as written in the suite (its identity in the baseline). */
   readonly scenario: string;
+  /** The scenario's name (for reports). */
+  readonly name: string;
   /** The sweep point's label (`base` for a scenario without a sweep block). */
   readonly point: string;
   /** sha256 of the scenario document and its included files (the sweep's scenarioHash). */
@@ -111,6 +113,7 @@ export async function runSuite(suite: BenchSuite, opts: RunSuiteOptions = {}): P
     });
     return {
       scenario: c.scenario,
+      name: c.plan.name,
       point: c.plan.points.length > 1 ? c.plan.points[c.point].label : 'base',
       scenarioHash: c.plan.scenarioHash,
       scheduler: c.scheduler,

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('regression gate (library)', () => {
     expect(renderJUnit(ctx)).toBe(junit);
     const md = renderMarkdown(ctx);
     expect(md).toContain('❌ 3 regression(s) in 3 checks');
-    expect(md).toContain('| gate-scenario.yaml × candidate | `jobs.timeToComplete.mean` s | ↓ |');
+    expect(md).toContain('| gate-batch × candidate | `jobs.timeToComplete.mean` s | ↓ |');
     expect(renderMarkdown({ suite: good, result: ok, baseline: ctx.baseline })).toContain('✅ no regression in 3 checks');
   });
 
@@ -77,6 +77,14 @@ metrics: [{ metric: jobs.timeToComplete.mean, tolerance: 500% }]
     const t = gate(tolerant, await runSuite(tolerant, { workers: 1 }), baseline);
     expect(t.checks[0].verdict).toBe('pass');
     expect(t.checks[0].message).toMatch(/^worse but within the tolerance 500%/);
+  });
+
+  it('the example suite (bench/suites/fleet-gate.yaml) loads and names existing scenarios', () => {
+    const s = loadSuite(join(import.meta.dirname, '../../bench/suites/fleet-gate.yaml'));
+    expect(s.name).toBe('fleet-gate');
+    expect(s.baseline).toMatch(/bench\/suites\/fleet-gate\.baseline\.json$/);
+    for (const sc of s.scenarios) expect(existsSync(sc.absPath)).toBe(true);
+    expect(s.metrics.map((m) => m.key)).toContain('jobs.timeToComplete.mean');
   });
 
   it('suite mistakes are located errors', () => {

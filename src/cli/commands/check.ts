@@ -5,7 +5,6 @@ import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { resolveScheduler } from '../../runner/run.js';
 import { isModulePath, loadScenarioVariants } from '../../scenario/load.js';
-import { checkPolicy, writeCounterexample } from '../../testing/check.js';
 import { checkRun, INVARIANTS, selectInvariants } from '../../testing/invariants.js';
 
 interface Args {
@@ -73,6 +72,8 @@ export const checkCommand: CommandModule<object, Args> = {
       await resolveScheduler(schedulers[0]);
     }
     if (args.runs > 0) {
+      // Loaded only here: the search needs fast-check, which the rest of the CLI does not.
+      const { checkPolicy, writeCounterexample } = await import('../../testing/check.js');
       for (const s of schedulers) {
         const r = await checkPolicy(s, { runs: args.runs, seed: args.seed, invariants: invariants.map((i) => i.name), ...(args.duration ? { duration: args.duration } : {}) });
         if (r.ok) {
