@@ -245,12 +245,24 @@ export class ServiceModel implements EventHandler {
 
   /** Requests in flight get their outcome (request mode); the last partial window is closed. */
   finish(end: number): ServiceTrafficResult {
-    this.advanceTo(end);
-    if (this.sim) {
-      // Drain: no new arrivals after `end`; stations keep their last size.
-      this.sim.run();
+    // Up to the end, leaving the last window open (also when the end is a window boundary).
+    while (this.winStart + this.windowLen < end) {
+      const we = this.winStart + this.windowLen;
+      this.advanceSegment(we);
+      this.closeWindow(we);
     }
-    if (end > this.winStart || this.win.offered > 0 || this.win.served + this.win.failed + this.win.timedOut > 0) this.closeWindow(Math.max(end, this.winStart + 1e-9));
+    this.advanceSegment(end);
+    // Drain (request mode): no arrivals after `end`; stations keep their last size; the outcomes
+    // count in the last window.
+    if (this.sim) this.sim.run();
+    if (end > this.winStart) this.closeWindow(end);
+    else {
+      // The last window was already closed (the run's last step fell on its boundary): the
+      // drained requests count in the totals, not in the timeline.
+      this.totalHist.merge(this.winHist);
+      this.winHist.clear();
+      this.win.clear();
+    }
     const tot = this.total;
     const h = this.totalHist;
     const ms = (x: number): number | null => (Number.isNaN(x) ? null : x * 1000);
