@@ -5,6 +5,7 @@ import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { resolveScheduler } from '../../runner/run.js';
 import { isModulePath, loadScenarioVariants } from '../../scenario/load.js';
+import { parseDuration } from '../../scenario/units.js';
 import { checkRun, INVARIANTS, selectInvariants } from '../../testing/invariants.js';
 
 interface Args {
@@ -37,6 +38,7 @@ export const checkCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     if (!Number.isInteger(args.runs) || args.runs < 0) throw new UserError(`--runs: expected an integer >= 0, found ${args.runs}`);
     if (!Number.isInteger(args.seed)) throw new UserError(`--seed: expected an integer, found ${args.seed}`);
+    if (args.duration !== undefined && !(Number(parseDuration(args.duration)) > 0)) throw new UserError(`--duration: expected a duration like 30m or 2h, found ${args.duration}`);
     let invariants;
     try {
       invariants = selectInvariants(args.invariant);
