@@ -1,61 +1,117 @@
 import type { ClusterInfo } from '../model/world.js';
 import type { MemberScheduler, MemberSchedulerHost, NodeScorer } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
+import { asResourcesFit, resourcesFitScore } from './node-scoring.js';
+
+/** kube-scheduler's constants (pkg/scheduler/schedule_one.go). */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * How many feasible nodes kube-scheduler looks for before it stops filtering and scores them
+ * (`numFeasibleNodesToFind`): every node below 100 nodes; else `percentage` of the nodes, at
+ * least 100, where percentage 0 means the adaptive default max(5, 50 - nodes / 125) (integer
+ * arithmetic, as Kubernetes does it): 42 % of 1,000 nodes, 10 % of 5,000, 5 % from 5,625 on.
+ */
+export function numFeasibleNodesToFind(percentage: number, nodes: number): number {
+  if (nodes < MIN_FEASIBLE_NODES_TO_FIND) return nodes;
+  let p = percentage;
+  if (p === 0) {
+    p = 50 - Math.trunc(nodes / 125);
+    if (p < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) p = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  if (p > 100) p = 100;
+  const n = Math.trunc((nodes * p) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
 
 /**
  * kube-scheduler, as far as placement goes: the active queue in priority-then-age order, one pod
- * at a time, filter (fit) then score (the cluster's node scorer) over every node, bind to the best.
+ * at a time, filter (fit) then score (the cluster's node scorer), bind to the best.
+ *
+ * Filtering follows kube-scheduler's `percentageOfNodesToScore`: nodes are checked in order
+ * starting where the previous pod's search stopped (`nextStartNodeIndex`, wrapping around), and
+ * the search stops once `numFeasibleNodesToFind` feasible nodes are found; only those are scored.
+ * The next search starts after the last node checked (after every node, i.e. at the same place,
+ * when the search went all the way round). The scorer says which percentage its profile uses:
+ * NodeResourcesFit (the default profile) the adaptive default, so clusters of 100 nodes or fewer
+ * are still searched whole; the GPU placement policies 100 (every node), as the FGD paper's
+ * simulator is configured. Kubernetes filters in parallel (16 goroutines), so which nodes it finds
+ * first varies a little from run to run; fleetsim checks them one by one, deterministically.
+ *
  * Kubernetes picks at random among equally scored nodes; fleetsim takes the lowest node id, so a
  * run is deterministic. A pod that fits nowhere stays Pending until the next cycle (which the
  * host runs whenever pods are added or resources free up).
+ *
+ * Speed: the host's free-capacity index (`host.capacity`) gives the largest free cpu, memory,
+ * whole GPUs and pod slots of any schedulable node, so a pod that asks for more is skipped without
+ * a node scan, and it jumps from one node covering the request to the next, skipping runs of full
+ * nodes. GPU models and GPU shares are still checked node by node with `host.fits`.
  */
 export class KubeScheduler implements MemberScheduler {
   readonly name = 'kube-scheduler';
   private readonly info: ClusterInfo;
   private readonly scorer: NodeScorer;
+  /** Where the next search for feasible nodes starts (local node index), as `nextStartNodeIndex`. */
+  private nextStart = 0;
+  private readonly toFind: number;
 
   constructor(info: ClusterInfo, scorer: NodeScorer) {
     this.info = info;
     this.scorer = scorer;
+    this.toFind = numFeasibleNodesToFind(scorer.percentageOfNodesToScore ?? 100, info.nodeEnd - info.nodeStart);
   }
 
   cycle(host: MemberSchedulerHost, pending: readonly number[]): void {
     const w = host.world;
     const { nodeStart, nodeEnd } = this.info;
-    // Largest free cpu/memory/whole GPUs/pod slots on any ready node: a pod asking for more fits
-    // nowhere, which skips the node scan for most pods of a full cluster.
-    let maxCpu = 0;
-    let maxMem = 0;
-    let maxGpu = 0;
-    let maxPods = 0;
-    const bounds = () => {
-      maxCpu = maxMem = maxGpu = maxPods = 0;
-      for (let n = nodeStart; n < nodeEnd; n++) {
-        if (!w.nodeReady[n] || w.nodeCordoned[n]) continue;
-        if (w.cpuFree[n] > maxCpu) maxCpu = w.cpuFree[n];
-        if (w.memFree[n] > maxMem) maxMem = w.memFree[n];
-        if (w.gpuFree[n] > maxGpu) maxGpu = w.gpuFree[n];
-        if (w.podsFree[n] > maxPods) maxPods = w.podsFree[n];
-      }
-    };
-    bounds();
+    const total = nodeEnd - nodeStart;
+    if (total === 0) return;
+    const idx = host.capacity;
+    const fit = asResourcesFit(this.scorer);
+    const most = fit !== null && fit.mostAllocated;
+    const cpuAlloc = w.cpuAlloc;
+    const memAlloc = w.memAlloc;
+    const cpuFree = w.cpuFree;
+    const memFree = w.memFree;
     for (const pod of pending) {
       const t = host.template(pod);
-      if (maxPods < 1 || t.cpuMillis > maxCpu || t.memoryMiB > maxMem || (t.gpuMilli >= 1000 && t.gpus > maxGpu)) continue;
+      const wholeGpus = t.gpus > 0 && t.gpuMilli >= 1000 ? t.gpus : 0;
+      // A pod asking for more than any schedulable node has free fits nowhere: every node is
+      // checked and fails, so the next search starts at the same place.
+      if (idx && (idx.maxPods < 1 || t.cpuMillis > idx.maxCpu || t.memoryMiB > idx.maxMemory || wholeGpus > idx.maxGpus)) continue;
+      // The index checks cpu, memory, whole GPUs, pod slots and ready/cordoned; the rest is exact.
+      const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0));
+      const start = this.nextStart;
+      let found = 0;
+      let processed = total;
       let best = -1;
       let bestScore = -Infinity;
-      for (let n = nodeStart; n < nodeEnd; n++) {
-        if (!host.fits(pod, n)) continue;
-        const s = this.scorer.score(host, pod, n);
-        if (s > bestScore) {
-          bestScore = s;
-          best = n;
+      // Two passes: [start, total) then [0, start).
+      for (let pass = 0; pass < 2 && found < this.toFind; pass++) {
+        const to = pass === 0 ? total : start;
+        let i = pass === 0 ? start : 0;
+        while (i < to) {
+          const j = idx ? idx.next(i, to, t.cpuMillis, t.memoryMiB, wholeGpus) : i;
+          if (j < 0) break;
+          i = j + 1;
+          const n = nodeStart + j;
+          if (exact && !host.fits(pod, n)) continue;
+          const s = fit ? resourcesFitScore(cpuAlloc[n], cpuFree[n], memAlloc[n], memFree[n], t.cpuMillis, t.memoryMiB, most) : this.scorer.score(host, pod, n);
+          if (s > bestScore || (s === bestScore && n < best)) {
+            bestScore = s;
+            best = n;
+          }
+          if (++found === this.toFind) {
+            processed = pass === 0 ? j - start + 1 : total - start + j + 1;
+            break;
+          }
         }
       }
+      this.nextStart = (start + processed) % total;
       if (best < 0) continue;
       const gpus = t.gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, best) : null;
       host.bind(pod, best, gpus ?? undefined);
-      bounds();
     }
   }
 }

@@ -1,6 +1,7 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
 import './volcano-scheduler.js';
@@ -10,6 +11,9 @@ import {
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+
+/** Up to this many distinct images, a node's image times are kept in a typed array (see imageRows). */
+const IMAGE_ROWS_MAX = 64;
 
 /** Showback price of one pod per hour: its requests at the cluster's prices. */
 export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number; gpu: number }): number {
@@ -46,11 +50,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   private cycleQueued = false;
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
+  /**
+   * The same as rows, when the run has few images (IMAGE_ROWS_MAX): per node (local index) the time
+   * each image is present (NaN: never pulled), allocated at the node's first pull. A typed-array
+   * read instead of a lookup in a Map of up to nodes x images entries on every bind.
+   */
+  private readonly imageRows: (Float64Array | undefined)[];
   /** Per node (index from nodeStart): the time its image puller is free. */
   private readonly pullerFreeAt: Float64Array;
-  private readonly durations = new Map<number, Sampler>();
+  /** Run-time sampler of each Job here (by workload) and the name of its stream. */
+  private readonly durations = new Map<number, { sampler: Sampler; stream: string }>();
   /** GPUs held by each bound pod that asked for GPUs. */
   private readonly podGpus = new Map<number, Int32Array>();
+  /** Free-capacity index of the nodes, kept current on every bind, release and node change. */
+  readonly capacity: FreeCapacityIndex;
+  /** Owner index by workload (a workload has at most one owner per member). */
+  private readonly ownerOf = new Map<number, number>();
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
@@ -59,6 +74,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.world = state.world;
     this.pods = state.pods;
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
+    this.imageRows = new Array<Float64Array | undefined>(info.nodeEnd - info.nodeStart).fill(undefined);
+    this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
     const scorerName = info.spec.nodeScoring;
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
@@ -86,7 +103,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (down === this.nodesDown) return;
     this.nodesDown = down;
     const w = this.world;
-    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) w.nodeReady[n] = down ? 0 : 1;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      w.nodeReady[n] = down ? 0 : 1;
+      this.capacity.update(n);
+    }
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) {
       for (let o = 0; o < this.owners.length; o++) {
@@ -112,6 +132,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const w = this.world;
     if ((w.nodeReady[node] === 0) === down) return;
     w.nodeReady[node] = down ? 0 : 1;
+    this.capacity.update(node);
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
@@ -123,6 +144,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   /** Cordon (nothing new binds) or uncordon a node. */
   cordon(node: number, on: boolean): void {
     this.world.nodeCordoned[node] = on ? 1 : 0;
+    this.capacity.update(node);
     if (!on) {
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
@@ -150,8 +172,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /** Ready and desired pods of a workload here (for Karmada's aggregated health). */
   workloadHere(workload: number): { desired: number; ready: number; kind: 'Deployment' | 'Job' } | null {
-    const o = this.owners.find((x) => x.workload === workload);
-    if (!o) return null;
+    const oi = this.ownerOf.get(workload);
+    if (oi === undefined) return null;
+    const o = this.owners[oi];
     let ready = 0;
     for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
     return { desired: o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded), ready, kind: o.kind };
@@ -251,11 +274,14 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]--;
         world.gpuMilliFree[g] -= t.gpuMilli;
       }
-      this.podGpus.set(id, Int32Array.from(chosen));
+      const held = new Int32Array(chosen.length);
+      for (let k = 0; k < chosen.length; k++) held[k] = chosen[k];
+      this.podGpus.set(id, held);
     }
     world.cpuFree[node] -= t.cpuMillis;
     world.memFree[node] -= t.memoryMiB;
     world.podsFree[node] -= 1;
+    this.capacity.update(node);
     const c = this.info.index;
     s.counters.cpuUsed[c] += t.cpuMillis;
     s.counters.memUsed[c] += t.memoryMiB;
@@ -276,15 +302,25 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
     // kubelet: image present, being pulled, or to be pulled after the node's current pull.
     const img = s.imageId(t.image);
-    const key = node * s.images.length + img;
-    let present = this.imageReadyAt.get(key);
+    const local = node - this.info.nodeStart;
+    const images = s.images.length;
+    let row: Float64Array | undefined;
+    let present: number | undefined;
+    if (images <= IMAGE_ROWS_MAX) {
+      row = this.imageRows[local];
+      if (row === undefined) this.imageRows[local] = row = new Float64Array(images).fill(NaN);
+      present = row[img];
+      if (Number.isNaN(present)) present = undefined;
+    } else {
+      present = this.imageReadyAt.get(node * images + img);
+    }
     if (present === undefined) {
-      const local = node - this.info.nodeStart;
       const start = Math.max(now, this.pullerFreeAt[local]);
       const net = world.network;
       present = start + net.transferTime(net.regionIndex(t.registryRegion), this.info.regionIndex, t.imageSizeBytes);
       this.pullerFreeAt[local] = present;
-      this.imageReadyAt.set(key, present);
+      if (row) row[img] = present;
+      else this.imageReadyAt.set(node * images + img, present);
     }
     sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
   }
@@ -308,10 +344,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    */
   applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate): void {
     const spec = this.state.workloads[workload].spec;
-    // A trace's pod is its own workload, applied once: no owner to look up (thousands of them).
-    let owner = spec.trace ? -1 : this.owners.findIndex((o) => o.workload === workload);
+    let owner = this.ownerOf.get(workload) ?? -1;
     if (owner < 0) {
       owner = this.owners.length;
+      this.ownerOf.set(workload, owner);
       this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
       if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
     }
@@ -345,6 +381,12 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (o.done) return;
     if (o.succeeded >= o.completions) {
       o.done = true;
+      // A done owner creates no more pods (see above): its run-time stream is not needed again.
+      const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
+      if (d) {
+        this.durations.delete(o.workload);
+        this.sim.releaseStream(d.stream);
+      }
       const w = this.state.workloads[o.workload];
       if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
       return;
@@ -431,12 +473,14 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
     const gpus = this.podGpus.get(id);
     if (gpus) {
-      for (const g of gpus) {
+      for (let k = 0; k < gpus.length; k++) {
+        const g = gpus[k];
         world.gpuMilliFree[g] += t.gpuMilli;
         if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
       }
       this.podGpus.delete(id);
     }
+    this.capacity.update(node);
     const c = this.info.index;
     s.counters.cpuUsed[c] -= t.cpuMillis;
     s.counters.memUsed[c] -= t.memoryMiB;
@@ -554,14 +598,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   /** Start a Ready Job pod's run: it succeeds after a duration drawn from the Job's distribution. */
   startRunClock(id: number): void {
     const w = this.workload(id);
-    this.sim.scheduleAfter(this.durationSampler(w.index, w.spec as JobSpec).sample(), this, Kind.PodFinish, id, Prio.Fact);
+    this.sim.scheduleAfter(this.durationSampler(w.index, w.spec as JobSpec).sampler.sample(), this, Kind.PodFinish, id, Prio.Fact);
   }
 
-  private durationSampler(workload: number, spec: JobSpec): Sampler {
+  private durationSampler(workload: number, spec: JobSpec): { sampler: Sampler; stream: string } {
     let d = this.durations.get(workload);
     if (!d) {
       // One stream per (job, cluster): adding a job or a cluster never shifts another's draws.
-      d = makeSampler(spec.duration, this.sim.stream(`job-duration/${spec.namespace}/${spec.name}/${this.info.name}`));
+      const stream = `job-duration/${spec.namespace}/${spec.name}/${this.info.name}`;
+      d = { sampler: makeSampler(spec.duration, this.sim.stream(stream)), stream };
       this.durations.set(workload, d);
     }
     return d;

@@ -1,6 +1,7 @@
 import type { RandomStream, Simulation } from '../kernel/index.js';
 import type { ClusterInfo, World } from '../model/world.js';
 import type { PodTemplate } from '../scenario/types.js';
+import type { FreeCapacityIndex } from './free-capacity.js';
 import type { PodTable } from './pods.js';
 import type { RuntimeWorkload } from './state.js';
 
@@ -35,6 +36,8 @@ export interface MemberSchedulerHost {
   readonly info: ClusterInfo;
   readonly pods: PodTable;
   readonly owners: readonly MemberOwner[];
+  /** The cluster's free-capacity index (per-resource maxima, next node that covers a request), kept current by the host. */
+  readonly capacity?: FreeCapacityIndex;
   template(pod: number): PodTemplate;
   workload(pod: number): RuntimeWorkload;
   /** Does the pod fit on the node now (ready node; cpu, memory, a pod slot; GPUs by the fit rules)? */
@@ -63,6 +66,12 @@ export interface MemberScheduler {
 /** A node scorer: higher is better; only called for nodes the pod fits on. */
 export interface NodeScorer {
   readonly name: string;
+  /**
+   * kube-scheduler's `percentageOfNodesToScore` for the profile this scorer belongs to: 0 = the
+   * adaptive default (see `numFeasibleNodesToFind` in kube-scheduler.ts), 1..100 = that share of
+   * the nodes. Absent = 100: every node is filtered and every feasible one scored.
+   */
+  readonly percentageOfNodesToScore?: number;
   score(host: MemberSchedulerHost, pod: number, node: number): number;
   /** GPUs to take on the chosen node (default: the host's default choice). */
   selectGpus?(host: MemberSchedulerHost, pod: number, node: number): number[] | null;

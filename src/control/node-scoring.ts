@@ -7,14 +7,12 @@ import { registerNodeScorer } from './member-scheduling.js';
  * then the weighted average.
  *   LeastAllocated: (allocatable - requested) * 100 / allocatable   (spreads)
  *   MostAllocated:  requested * 100 / allocatable                  (packs)
+ * A pure function of numbers, so the kube-scheduler's node loop can call it without going through
+ * the host for the pod's template on every node.
  */
-function fitScore(host: MemberSchedulerHost, pod: number, n: number, most: boolean): number {
-  const w = host.world;
-  const t = host.template(pod);
-  const ca = w.cpuAlloc[n];
-  const ma = w.memAlloc[n];
-  const cpuReq = ca - w.cpuFree[n] + t.cpuMillis;
-  const memReq = ma - w.memFree[n] + t.memoryMiB;
+export function resourcesFitScore(ca: number, cpuFree: number, ma: number, memFree: number, cpuMillis: number, memoryMiB: number, most: boolean): number {
+  const cpuReq = ca - cpuFree + cpuMillis;
+  const memReq = ma - memFree + memoryMiB;
   let cs: number;
   let ms: number;
   if (most) {
@@ -27,8 +25,28 @@ function fitScore(host: MemberSchedulerHost, pod: number, n: number, most: boole
   return Math.floor((cs + ms) / 2);
 }
 
-export const leastAllocated: NodeScorer = { name: 'LeastAllocated', score: (h, p, n) => fitScore(h, p, n, false) };
-export const mostAllocated: NodeScorer = { name: 'MostAllocated', score: (h, p, n) => fitScore(h, p, n, true) };
+function fitScore(host: MemberSchedulerHost, pod: number, n: number, most: boolean): number {
+  const w = host.world;
+  const t = host.template(pod);
+  return resourcesFitScore(w.cpuAlloc[n], w.cpuFree[n], w.memAlloc[n], w.memFree[n], t.cpuMillis, t.memoryMiB, most);
+}
+
+/** A NodeResourcesFit scorer: `mostAllocated` says which strategy (kube-scheduler inlines it). */
+export interface ResourcesFitScorer extends NodeScorer {
+  readonly mostAllocated: boolean;
+}
+
+/**
+ * Both run in kube-scheduler's default profile, so they use its adaptive `percentageOfNodesToScore`
+ * (0: score only a sample of the feasible nodes on large clusters; see kube-scheduler.ts).
+ */
+export const leastAllocated: ResourcesFitScorer = { name: 'LeastAllocated', percentageOfNodesToScore: 0, mostAllocated: false, score: (h, p, n) => fitScore(h, p, n, false) };
+export const mostAllocated: ResourcesFitScorer = { name: 'MostAllocated', percentageOfNodesToScore: 0, mostAllocated: true, score: (h, p, n) => fitScore(h, p, n, true) };
+
+/** The scorer as a NodeResourcesFit one, or null. */
+export function asResourcesFit(s: NodeScorer): ResourcesFitScorer | null {
+  return s === leastAllocated || s === mostAllocated ? (s as ResourcesFitScorer) : null;
+}
 
 registerNodeScorer('LeastAllocated', () => leastAllocated);
 registerNodeScorer('MostAllocated', () => mostAllocated);

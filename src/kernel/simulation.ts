@@ -272,6 +272,15 @@ export class Simulation {
     return s;
   }
 
+  /**
+   * Forget a stream: a later `stream(name)` would start its sequence afresh. For a stream whose
+   * user is done with it for good (a finished Job's run-time stream), so that a long run does not
+   * keep one generator per finished job alive.
+   */
+  releaseStream(name: string): void {
+    this.streams.delete(name);
+  }
+
   private badTime(x: number, what: 'time' | 'delay'): RangeError {
     if (Number.isNaN(x)) return new RangeError(`event ${what} is NaN`);
     if (what === 'delay') return new RangeError(`event delay must be finite and >= 0, got ${x}`);
