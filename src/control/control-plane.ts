@@ -256,16 +256,38 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
   private observedLatency(workload: number): Record<string, number> {
     const fromTraffic = this.state.observedLatency?.(workload);
     if (fromTraffic) return fromTraffic;
+    // The round trips change only when a link does (a fault): the same frozen record is handed
+    // out until then, instead of a new 100-key object per scheduling attempt.
     const net = this.state.world.network;
-    const out: Record<string, number> = {};
-    for (const r of this.health.records) out[r.name] = 2 * net.latency(this.regionIndex, r.member.info.regionIndex);
-    return out;
+    const records = this.health.records;
+    let same = this.rttCache !== null;
+    for (let i = 0; same && i < records.length; i++) same = this.rttCache!.values[i] === 2 * net.latency(this.regionIndex, records[i].member.info.regionIndex);
+    if (!same) {
+      const values = records.map((r) => 2 * net.latency(this.regionIndex, r.member.info.regionIndex));
+      const byName: Record<string, number> = {};
+      records.forEach((r, i) => (byName[r.name] = values[i]));
+      this.rttCache = { values, byName: Object.freeze(byName) };
+    }
+    return this.rttCache!.byName;
   }
+
+  /** The control plane's round trip to each member (by record), and the same by name; see observedLatency. */
+  private rttCache: { values: number[]; byName: Readonly<Record<string, number>> } | null = null;
+  /**
+   * The last view built of each member (by record index) and what it was built from. A record's
+   * taints, Ready condition and resource summary are replaced, never mutated, when they change,
+   * so an unchanged record keeps its view object: a scheduling attempt allocates no views. Views
+   * are never changed once handed out (a DecisionSink may keep them).
+   */
+  private readonly viewCache: { view: ClusterView; taints: unknown; ready: string; summary: unknown }[] = [];
 
   /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
     const withNodes = this.state.scenario.karmada.enableSchedulerEstimator || this.scheduler.liveNodeView === true;
-    return this.health.records.map((r) => {
+    return this.health.records.map((r, i) => {
+      const live = withNodes && r.member.apiReachable;
+      const cached = this.viewCache[i];
+      if (!live && cached && cached.taints === r.taints && cached.ready === r.ready && cached.summary === r.summary) return cached.view;
       const spec = r.member.info.spec;
       const view: ClusterView = {
         name: r.name,
@@ -282,7 +304,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
         resourceSummary: r.summary,
       };
       // karmada-scheduler-estimator answers from the member's own informer cache, when reachable.
-      if (withNodes && r.member.apiReachable) view.nodes = r.member.nodeSnapshots();
+      if (live) view.nodes = r.member.nodeSnapshots();
+      else this.viewCache[i] = { view, taints: r.taints, ready: r.ready, summary: r.summary };
       return view;
     });
   }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runScale } from '../../bench/scale.js';
+import { DEPLOYMENT_SHARE, scaleDocument } from '../../bench/scale-scenario.js';
+
+// The scale benchmark's outputs on a small fleet (never its timings).
+describe('bench/scale', () => {
+  const p = { clusters: 12, nodes: 20, gpusPerNode: 8, pods: 3000, hours: 4, seed: 7 };
+
+  it('generates the fleet and workload it describes', () => {
+    const g = scaleDocument(p);
+    const doc = g.doc as { fleet: { clusters: { nodePools: { count: number }[]; labels: { pool: string } }[] }; policies: unknown[] };
+    expect(doc.fleet.clusters).toHaveLength(12);
+    expect(doc.fleet.clusters.every((c) => c.nodePools[0].count === 20)).toBe(true);
+    expect(new Set(doc.fleet.clusters.map((c) => c.labels.pool)).size).toBe(2); // ten clusters per region
+    expect(doc.policies).toHaveLength(4);
+    expect(g.deploymentPods).toBe(Math.round(3000 * DEPLOYMENT_SHARE));
+    expect(g.expectedJobPods).toBe(3000 - g.deploymentPods);
+    expect(g.jobFamilies).toBe(2 * 16);
+    expect(JSON.stringify(scaleDocument(p).doc)).toBe(JSON.stringify(g.doc));
+  });
+
+  it('runs it through runScenario, deterministically, and reports its figures', async () => {
+    const a = await runScale(p);
+    const b = await runScale(p);
+    expect(a.results.digest).toBe(b.results.digest);
+    expect(a.events).toBe(b.events);
+    expect(a.gpus).toBe(12 * 20 * 8);
+    // Deployments are all created (replicas placed or pending), and Job pods arrive.
+    expect(a.pods).toBeGreaterThan(Math.round(3000 * DEPLOYMENT_SHARE));
+    expect(a.results.pods_running_end + a.results.pods_succeeded).toBeGreaterThan(0);
+    expect(a.results.gpu_util_mean).toBeGreaterThan(0);
+    expect(a.results.gpu_util_peak).toBeGreaterThanOrEqual(a.results.gpu_util_mean);
+    for (const k of ['wall_s', 'cpu_s', 'peak_rss_mb', 'events_per_s'] as const) expect(a[k]).toBeGreaterThan(0);
+    const other = await runScale({ ...p, seed: 8 });
+    expect(other.results.digest).not.toBe(a.results.digest);
+  });
+});
