@@ -482,7 +482,8 @@ function durationSpec(src: YamlSource, v: unknown, path: PathElement[], baseDir:
   return out as DistributionSpec;
 }
 
-function rateSpec(v: Obj): RateSpec {
+/** A rate block of the schema (constant, diurnal, piecewise) as the kernel's RateSpec. */
+export function rateSpec(v: Obj): RateSpec {
   if (v.kind === 'diurnal') {
     return {
       kind: 'diurnal',

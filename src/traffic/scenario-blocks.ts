@@ -1,3 +1,4 @@
+import { rateSpec } from '../scenario/load.js';
 import { resolve } from 'node:path';
 import { loadCsvColumn, validateRate, type RateSpec } from '../kernel/index.js';
 import { analysisFromKuratorPolicy } from '../rollout/index.js';
@@ -464,26 +465,6 @@ function retryPolicy(r: Obj, timeout: number): RetryPolicy {
     onTimeout: conds.includes('5xx') || conds.includes('gateway-error'),
     retryOn,
   };
-}
-
-function rateSpec(v: Obj): RateSpec {
-  if (v.kind === 'diurnal') {
-    return {
-      kind: 'diurnal',
-      mean: v.mean as number,
-      amplitude: v.amplitude as number,
-      ...(v.period !== undefined ? { period: parseDuration(v.period)! } : {}),
-      ...(v.peakAt !== undefined ? { peakAt: parseDuration(v.peakAt)! } : {}),
-    };
-  }
-  if (v.kind === 'piecewise') {
-    return {
-      kind: 'piecewise',
-      points: (v.points as Obj[]).map((p) => ({ t: parseDuration(p.t)!, rate: p.rate as number })),
-      ...(v.repeat !== undefined ? { repeat: parseDuration(v.repeat)! } : {}),
-    };
-  }
-  return { kind: 'constant', rate: v.rate as number };
 }
 
 /** A CSV rate series → a piecewise rate (a step per row). */
