@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runScale } from '../../bench/scale.js';
 import { DEPLOYMENT_SHARE, scaleDocument } from '../../bench/scale-scenario.js';
+import { batchWeekDocument } from '../../bench/sweep-speed.js';
+import { parseScenario } from '../../src/scenario/load.js';
 
 // The scale benchmark's outputs on a small fleet (never its timings).
 describe('bench/scale', () => {
@@ -33,5 +35,17 @@ describe('bench/scale', () => {
     for (const k of ['wall_s', 'cpu_s', 'peak_rss_mb', 'events_per_s'] as const) expect(a[k]).toBeGreaterThan(0);
     const other = await runScale({ ...p, seed: 8 });
     expect(other.results.digest).not.toBe(a.results.digest);
+  });
+});
+
+describe('bench/sweep-speed', () => {
+  it("the batch week scenario loads, with its Jobs' waves as completions", () => {
+    const s = parseScenario(JSON.stringify(batchWeekDocument({ clusters: 3, nodes: 10, jobs: 8, waves: 5, days: 2, seed: 1 })), 'week.yaml');
+    expect(s.fleet.clusters).toHaveLength(3);
+    expect(s.duration).toBe(2 * 86400);
+    const jobs = s.workloads.filter((w) => w.kind === 'Job');
+    expect(jobs).toHaveLength(8);
+    for (const j of jobs) if (j.kind === 'Job') expect(j.completions).toBe(5 * j.parallelism);
+    expect(s.workloads.filter((w) => w.kind === 'Deployment')).toHaveLength(20);
   });
 });
