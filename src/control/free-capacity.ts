@@ -20,12 +20,15 @@ export class FreeCapacityIndex {
   private readonly first: number;
   /** Nodes in the cluster. */
   readonly size: number;
-  /** Leaves start here (a power of two >= size; padding leaves hold -1). */
-  private readonly base: number;
-  private readonly cpu: Int32Array;
-  private readonly mem: Int32Array;
-  private readonly gpu: Int32Array;
-  private readonly pods: Int32Array;
+  /**
+   * Leaves start here (a power of two >= size; padding leaves hold -1): node i's free amounts are
+   * `cpu[base + i]` etc. (read-only for callers: a scan may test a leaf itself before calling next()).
+   */
+  readonly base: number;
+  readonly cpu: Int32Array;
+  readonly mem: Int32Array;
+  readonly gpu: Int32Array;
+  readonly pods: Int32Array;
 
   constructor(world: World, nodeStart: number, nodeEnd: number) {
     this.world = world;

@@ -87,22 +87,33 @@ export class KubeScheduler implements MemberScheduler {
       let processed = total;
       let best = -1;
       let bestScore = -Infinity;
+      const toFind = this.toFind;
+      const cpu = t.cpuMillis;
+      const mem = t.memoryMiB;
       // Two passes: [start, total) then [0, start).
-      for (let pass = 0; pass < 2 && found < this.toFind; pass++) {
+      for (let pass = 0; pass < 2 && found < toFind; pass++) {
         const to = pass === 0 ? total : start;
         let i = pass === 0 ? start : 0;
         while (i < to) {
-          const j = idx ? idx.next(i, to, t.cpuMillis, t.memoryMiB, wholeGpus) : i;
-          if (j < 0) break;
+          let j = i;
+          if (idx) {
+            // Most nodes of a cluster that is not full cover the request: test the leaf here, and
+            // only ask the index to skip ahead when it does not.
+            const k = idx.base + i;
+            if (!(idx.cpu[k] >= cpu && idx.mem[k] >= mem && idx.gpu[k] >= wholeGpus && idx.pods[k] >= 1)) {
+              j = idx.next(i + 1, to, cpu, mem, wholeGpus);
+              if (j < 0) break;
+            }
+          }
           i = j + 1;
           const n = nodeStart + j;
           if (exact && !host.fits(pod, n)) continue;
-          const s = fit ? resourcesFitScore(cpuAlloc[n], cpuFree[n], memAlloc[n], memFree[n], t.cpuMillis, t.memoryMiB, most) : this.scorer.score(host, pod, n);
+          const s = fit ? resourcesFitScore(cpuAlloc[n], cpuFree[n], memAlloc[n], memFree[n], cpu, mem, most) : this.scorer.score(host, pod, n);
           if (s > bestScore || (s === bestScore && n < best)) {
             bestScore = s;
             best = n;
           }
-          if (++found === this.toFind) {
+          if (++found === toFind) {
             processed = pass === 0 ? j - start + 1 : total - start + j + 1;
             break;
           }
