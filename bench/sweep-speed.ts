@@ -15,11 +15,14 @@
  * command as a user waits for it (process start, plan, runs, results file, tables and HTML report),
  * and the runs alone (the command's own "(N s wall)" figure). Reported: medians, `speedup` (median
  * wall of 1 worker / median wall of 2), `speedup_paired` (median of the per-round quotients), and
- * the same for the runs alone. Checks that both worker counts wrote byte-identical results tables.
+ * the same for the runs alone, and the cores each sweep kept busy (its CPU seconds, worker threads
+ * included, over its wall seconds; Linux): with other work on the machine, 2 workers cannot get 2
+ * cores, and this says how many they got. Checks that both worker counts wrote byte-identical
+ * results tables.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
@@ -153,17 +156,36 @@ const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 interface Timing {
   wall: number;
   runs: number;
+  /** CPU seconds (user + system) of the sweep process, its worker threads included; NaN where unknown. */
+  cpu: number;
+}
+
+/**
+ * CPU seconds used so far by this process's finished children (Linux: cutime + cstime of
+ * /proc/self/stat, in clock ticks of 1/100 s); NaN elsewhere.
+ */
+function childrenCpu(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function sweepOnce(file: string, out: string, workers: number, replications: number): Timing {
   rmSync(out, { recursive: true, force: true });
+  const c0 = childrenCpu();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [CLI, 'sweep', file, '--replications', String(replications), '--workers', String(workers), '--out', out, '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
+  const cpu = childrenCpu() - c0;
   if (r.status !== 0) throw new Error(`sweep with ${workers} worker(s) failed (exit ${r.status}): ${r.stderr}`);
   const m = /\(([\d.]+) s wall\)/.exec(r.stdout);
   if (!m) throw new Error(`sweep output without its wall time:\n${r.stdout}`);
-  return { wall, runs: Number(m[1]) };
+  return { wall, runs: Number(m[1]), cpu };
 }
 
 function main(): void {
@@ -181,7 +203,7 @@ function main(): void {
       for (const w of order) {
         t[w] = sweepOnce(file, join(dir, `out${w}`), w, o.replications);
         by[w].push(t[w]!);
-        if (!o.json) console.error(`round ${k + 1}: ${w} worker(s): ${t[w]!.wall.toFixed(2)} s wall, runs ${t[w]!.runs.toFixed(2)} s`);
+        if (!o.json) console.error(`round ${k + 1}: ${w} worker(s): ${t[w]!.wall.toFixed(2)} s wall, runs ${t[w]!.runs.toFixed(2)} s, cpu ${t[w]!.cpu.toFixed(2)} s, load ${loadavg()[0].toFixed(2)}`);
       }
       paired.push(t[1]!.wall / t[2]!.wall);
       pairedRuns.push(t[1]!.runs / t[2]!.runs);
@@ -207,6 +229,10 @@ function main(): void {
       runs_2_s: round(r2),
       runs_speedup: round(r1 / r2),
       runs_speedup_paired: round(median(pairedRuns)),
+      // Cores the sweep kept busy on average (CPU / wall): what 2 workers could get on this machine.
+      cores_1: round(median(by[1].map((t) => t.cpu / t.wall)), 2),
+      cores_2: round(median(by[2].map((t) => t.cpu / t.wall)), 2),
+      load_end: round(loadavg()[0], 2),
     };
     console.log(o.json ? JSON.stringify(out) : Object.entries(out).map(([k, v]) => `${k}: ${v}`).join('\n'));
   } finally {
