@@ -105,7 +105,7 @@ export class ClusterHealth implements EventHandler {
         const reachable = r.member.apiReachable;
         // Pull mode (and an edge member on its own): the agent reports only when it can reach the control plane.
         if ((r.member.info.spec.syncMode === 'Push' && !r.member.edgeAutonomy) || reachable) {
-          const report: StatusReport = { cluster: i, observed: reachable ? 'True' : 'False', summary: reachable ? r.member.resourceSummary() : null };
+          const report: StatusReport = { cluster: i, observed: reachable ? 'True' : 'False', summary: reachable ? r.member.resourceSummary(r.summary) : null };
           sim.scheduleAfter(this.rtt(r), this, Kind.StatusReport, report, Prio.Control);
         }
         sim.scheduleAfter(this.settings.clusterStatusUpdateFrequency, this, Kind.StatusProbe, i, Prio.Control);

@@ -12,6 +12,35 @@ import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
+/** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
+const GPU_MASK_MAX = 30;
+/** Scratch for the GPUs of one bind (no array per bind); grown to the largest node's GPU count. */
+let gpuScratch = new Int32Array(64);
+
+/** Remove element k of an array in place (no array returned, unlike splice). */
+function removeAt(a: number[], k: number): void {
+  for (let i = k + 1; i < a.length; i++) a[i - 1] = a[i];
+  a.pop();
+}
+
+/** Karmada's `status.resourceSummary` of a member: cpu millicores, memory bytes, pods, nvidia.com/gpu. */
+export interface ResourceSummary {
+  allocatable: Record<string, number>;
+  allocated: Record<string, number>;
+  allocating: Record<string, number>;
+}
+
+function sameSummary(p: ResourceSummary, c: RunState['counters'], k: number): boolean {
+  const a = p.allocatable;
+  const u = p.allocated;
+  const g = p.allocating;
+  return (
+    a.cpu === c.cpuUp[k] && a.memory === c.memUp[k] * 2 ** 20 && a.pods === c.podsUp[k] && a['nvidia.com/gpu'] === c.gpuUp[k] &&
+    u.cpu === c.cpuUsed[k] && u.memory === c.memUsed[k] * 2 ** 20 && u.pods === c.podsBound[k] && u['nvidia.com/gpu'] === c.gpuUsed[k] &&
+    g.cpu === c.cpuPending[k] && g.memory === c.memPending[k] * 2 ** 20 && g.pods === c.podsPending[k] && g['nvidia.com/gpu'] === c.gpuPending[k]
+  );
+}
+
 /** Up to this many distinct images, a node's image times are kept in a typed array (see imageRows). */
 const IMAGE_ROWS_MAX = 64;
 
@@ -60,8 +89,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   private readonly pullerFreeAt: Float64Array;
   /** Run-time sampler of each Job here (by workload) and the name of its stream. */
   private readonly durations = new Map<number, { sampler: Sampler; stream: string }>();
-  /** GPUs held by each bound pod that asked for GPUs. */
-  private readonly podGpus = new Map<number, Int32Array>();
+  /**
+   * GPUs held by each bound pod that asked for GPUs: a bit mask over its node's GPUs (bit b = GPU
+   * gpuStart[node] + b) on nodes of at most GPU_MASK_MAX GPUs, else their ids.
+   */
+  private readonly podGpus = new Map<number, number | Int32Array>();
   /** Free-capacity index of the nodes, kept current on every bind, release and node change. */
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
@@ -185,10 +217,14 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    * ready nodes; allocated = requests of pods bound to nodes; allocating = requests of pods not
    * yet bound. cpu in millicores, memory in bytes, pods, nvidia.com/gpu in GPUs.
    */
-  resourceSummary(): { allocatable: Record<string, number>; allocated: Record<string, number>; allocating: Record<string, number> } {
+  resourceSummary(prev?: ResourceSummary): ResourceSummary {
     // O(1): the counters are kept current on every bind, release and node change.
     const c = this.state.counters;
     const k = this.info.index;
+    // Summaries are never mutated: an unchanged one is handed back as is (a status probe every
+    // 10 s per member would otherwise build four objects each time, and the control plane's
+    // cluster views keyed on it would be rebuilt for nothing).
+    if (prev && sameSummary(prev, c, k)) return prev;
     return {
       allocatable: { cpu: c.cpuUp[k], memory: c.memUp[k] * 2 ** 20, pods: c.podsUp[k], 'nvidia.com/gpu': c.gpuUp[k] },
       allocated: { cpu: c.cpuUsed[k], memory: c.memUsed[k] * 2 ** 20, pods: c.podsBound[k], 'nvidia.com/gpu': c.gpuUsed[k] },
@@ -239,20 +275,34 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   defaultGpus(pod: number, n: number): number[] | null {
-    const w = this.world;
     const t = this.template(pod);
     if (t.gpus === 0) return [];
-    const out: number[] = [];
+    const k = this.chooseDefaultGpus(t, n);
+    return k < 0 ? null : Array.from(gpuScratch.subarray(0, k));
+  }
+
+  /**
+   * The default GPUs of a pod on node n, into gpuScratch: whole GPUs the lowest-id free ones, a
+   * share the GPU with the least free milli that fits (ties: lowest id). Their count, or -1.
+   */
+  private chooseDefaultGpus(t: PodTemplate, n: number): number {
+    const w = this.world;
+    const lo = w.gpuStart[n];
+    const hi = w.gpuStart[n + 1];
+    if (hi - lo > gpuScratch.length) gpuScratch = new Int32Array(hi - lo);
     if (t.gpuMilli >= MILLI_PER_GPU) {
-      for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1] && out.length < t.gpus; g++) if (w.gpuMilliFree[g] === MILLI_PER_GPU) out.push(g);
-      return out.length === t.gpus ? out : null;
+      let k = 0;
+      for (let g = lo; g < hi && k < t.gpus; g++) if (w.gpuMilliFree[g] === MILLI_PER_GPU) gpuScratch[k++] = g;
+      return k === t.gpus ? k : -1;
     }
     let best = -1;
-    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) {
+    for (let g = lo; g < hi; g++) {
       const f = w.gpuMilliFree[g];
       if (f >= t.gpuMilli && (best < 0 || f < w.gpuMilliFree[best])) best = g;
     }
-    return best < 0 ? null : [best];
+    if (best < 0) return -1;
+    gpuScratch[0] = best;
+    return 1;
   }
 
   bind(id: number, node: number, gpus?: readonly number[]): void {
@@ -267,16 +317,26 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const t = this.template(id);
     const world = this.world;
     if (t.gpus > 0) {
-      const chosen = gpus ?? this.defaultGpus(id, node);
-      if (!chosen || chosen.length !== t.gpus) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
-      for (const g of chosen) {
-        if (g < world.gpuStart[node] || g >= world.gpuStart[node + 1] || world.gpuMilliFree[g] < t.gpuMilli) throw new Error(`bind: GPU ${g} cannot take ${t.gpuMilli} milli`);
+      let k: number;
+      if (gpus) {
+        if (gpus.length > gpuScratch.length) gpuScratch = new Int32Array(gpus.length);
+        for (let i = 0; i < gpus.length; i++) gpuScratch[i] = gpus[i];
+        k = gpus.length;
+      } else {
+        k = this.chooseDefaultGpus(t, node);
+      }
+      if (k !== t.gpus) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
+      const lo = world.gpuStart[node];
+      const hi = world.gpuStart[node + 1];
+      let mask = 0;
+      for (let i = 0; i < k; i++) {
+        const g = gpuScratch[i];
+        if (g < lo || g >= hi || world.gpuMilliFree[g] < t.gpuMilli) throw new Error(`bind: GPU ${g} cannot take ${t.gpuMilli} milli`);
         if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]--;
         world.gpuMilliFree[g] -= t.gpuMilli;
+        mask |= 1 << (g - lo);
       }
-      const held = new Int32Array(chosen.length);
-      for (let k = 0; k < chosen.length; k++) held[k] = chosen[k];
-      this.podGpus.set(id, held);
+      this.podGpus.set(id, hi - lo <= GPU_MASK_MAX ? mask : gpuScratch.slice(0, k));
     }
     world.cpuFree[node] -= t.cpuMillis;
     world.memFree[node] -= t.memoryMiB;
@@ -424,7 +484,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       if (pr[q] > p || (pr[q] === p && q < id)) lo = mid + 1;
       else hi = mid;
     }
-    this.pending.splice(lo, 0, id);
+    // Insert at lo in place (splice would also return an array).
+    const a = this.pending;
+    a.push(id);
+    for (let i = a.length - 1; i > lo; i--) a[i] = a[i - 1];
+    a[lo] = id;
   }
 
   /** Remove a live pod (scale-down, eviction): free what it holds; it leaves its owner's list. */
@@ -435,7 +499,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const phase = pods.phase[id];
     if (phase === PodPhase.Pending) {
       const i = this.pending.indexOf(id);
-      if (i >= 0) this.pending.splice(i, 1);
+      if (i >= 0) removeAt(this.pending, i);
       w.pending--;
       s.counters.podsPending[this.info.index]--;
       const tp = this.template(id);
@@ -453,7 +517,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     pods.finished[id] = this.sim.now;
     const o = this.owners[pods.owner[id]];
     const k = o.pods.indexOf(id);
-    if (k >= 0) o.pods.splice(k, 1);
+    if (k >= 0) removeAt(o.pods, k);
   }
 
   /** Free a bound pod's node resources. */
@@ -471,12 +535,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (w.spec.kind === 'Job' && Number.isNaN(w.gangStartedAt) && this.pods.phase[id] === PodPhase.Running && t.gpus > 0) {
       changeHeldGpus(w, -(t.gpus * t.gpuMilli) / MILLI_PER_GPU, this.sim.now);
     }
-    const gpus = this.podGpus.get(id);
-    if (gpus) {
-      for (let k = 0; k < gpus.length; k++) {
-        const g = gpus[k];
-        world.gpuMilliFree[g] += t.gpuMilli;
-        if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+    const held = this.podGpus.get(id);
+    if (held !== undefined) {
+      if (typeof held === 'number') {
+        const lo = world.gpuStart[node];
+        for (let b = 0, m = held; m !== 0; b++, m >>= 1) {
+          if ((m & 1) === 0) continue;
+          const g = lo + b;
+          world.gpuMilliFree[g] += t.gpuMilli;
+          if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+        }
+      } else {
+        for (let k = 0; k < held.length; k++) {
+          const g = held[k];
+          world.gpuMilliFree[g] += t.gpuMilli;
+          if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+        }
       }
       this.podGpus.delete(id);
     }
@@ -525,7 +599,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.scheduler.cycle(this, this.pending.slice());
     const phase = this.pods.phase;
     this.failUnschedulableTracePods();
-    this.pending = this.pending.filter((p) => phase[p] === PodPhase.Pending);
+    // Keep the still Pending, in order, in place.
+    const a = this.pending;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) if (phase[a[i]] === PodPhase.Pending) a[n++] = a[i];
+    a.length = n;
     // A periodic scheduler keeps its session going while pods wait.
     if (this.scheduler.period && this.pending.length > 0) this.requestCycle();
   }
@@ -626,7 +704,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const ownerIdx = pods.owner[id];
     const o = this.owners[ownerIdx];
     const k = o.pods.indexOf(id);
-    if (k >= 0) o.pods.splice(k, 1);
+    if (k >= 0) removeAt(o.pods, k);
     o.active--;
     o.succeeded++;
     this.reconcile(ownerIdx);
