@@ -23,10 +23,10 @@ export interface RunResult {
   failovers: FailoverResult[];
   /** Faults, Karmada's view of cluster health, evictions: in time order. */
   timeline: TimelineEvent[];
-  /** Per cluster with a pod trace: counts, and the paper mode's allocation curve or replay's delays. */
-  traces?: TraceRunResult[];
   /** Volcano queues of members running Volcano: deserved vs allocated over time. */
   queueShares?: QueueShareSeries[];
+  /** Per cluster with a pod trace: counts, and the paper mode's allocation curve or replay's delays. */
+  traces?: TraceRunResult[];
   /** Per service: requests, latency percentiles and CDF, error and timeout rates, SLO timeline and violation time. */
   traffic?: ServiceTrafficResult[];
   /** Per FederatedHPA: replicas and metrics at each sync, and its scaling decisions. */
