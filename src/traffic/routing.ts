@@ -12,6 +12,9 @@
  *    `weighted` (VirtualService route weights over clusters): each listed cluster gets its weight's
  *    share whatever its state; a cluster with no ready endpoint answers 503 ("no healthy
  *    upstream") after the round trip to it.
+ *    `endpoints` (a Karmada MultiClusterService exposing the service CrossCluster: the member
+ *    clusters' EndpointSlices are merged and kube-proxy picks one endpoint at random): every
+ *    cluster with ready endpoints, in proportion to them, wherever it is; with none anywhere, 503.
  * 2. inside the cluster, the Canary's route: the canary gets `canaryShare` of the cluster's
  *    requests and the primary the rest (Flagger's VirtualService weights); the primary's share is
  *    split over its versions in proportion to their ready pods (during a promotion's rolling
@@ -46,7 +49,7 @@ export interface TryRoute {
 }
 
 export interface RoutingPolicy {
-  mode: 'locality' | 'weighted';
+  mode: 'locality' | 'weighted' | 'endpoints';
   /** weighted: weight per cluster index (clusters not listed: 0). */
   weights: Map<number, number>;
 }
@@ -93,6 +96,16 @@ export function routeTry(userRegion: number, clusters: readonly ClusterEndpoints
       const rtt = 2 * latency(userRegion, c.region);
       if (readyOf(c) === 0) out.push({ station: -1, p: w / total, rtt });
       else splitInCluster(c, w / total, rtt, out);
+    }
+    return out;
+  }
+  if (policy.mode === 'endpoints') {
+    let total = 0;
+    for (const c of clusters) total += readyOf(c);
+    if (total === 0) return [{ station: -1, p: 1, rtt: 0 }];
+    for (const c of clusters) {
+      const r = readyOf(c);
+      if (r > 0) splitInCluster(c, r / total, 2 * latency(userRegion, c.region), out);
     }
     return out;
   }

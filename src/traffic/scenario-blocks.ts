@@ -60,7 +60,7 @@ const service: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        mode: { enum: ['locality', 'weighted'], description: 'locality (default): nearest region with ready replicas; weighted: VirtualService route weights over clusters' },
+        mode: { enum: ['locality', 'weighted', 'endpoints'], description: 'locality (default): nearest region with ready replicas; weighted: VirtualService route weights over clusters; endpoints: a Karmada MultiClusterService (CrossCluster), every ready replica of every cluster equally likely' },
         weights: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['cluster', 'weight'], properties: { cluster: str(), weight: { type: 'number', minimum: 0 } } } },
       },
     },
@@ -320,7 +320,7 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
       return { region, rate: rateOf(u.rate as Obj, [...path, 'users', k, 'rate']) };
     });
     const routing = (s.routing as Obj | undefined) ?? {};
-    const mode = (routing.mode as 'locality' | 'weighted' | undefined) ?? 'locality';
+    const mode = (routing.mode as 'locality' | 'weighted' | 'endpoints' | undefined) ?? 'locality';
     const weights = ((routing.weights as Obj[] | undefined) ?? []).map((x, k) => ({ cluster: cluster(x.cluster, [...path, 'routing', 'weights', k, 'cluster']), weight: x.weight as number }));
     if (mode === 'weighted' && !weights.some((x) => x.weight > 0)) src.fail([...path, 'routing', 'weights'], 'at least one cluster with a weight > 0 (mode weighted)', routing.weights ?? []);
     const timeout = s.timeout === undefined ? 15 : parseDuration(s.timeout)!;

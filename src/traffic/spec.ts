@@ -49,7 +49,7 @@ export interface ServiceSpec {
    * ready replicas, split over that region's clusters by ready replicas. weighted: Istio
    * VirtualService route weights over clusters; a cluster without ready replicas answers 503.
    */
-  routing: { mode: 'locality' | 'weighted'; weights: { cluster: string; weight: number }[] };
+  routing: { mode: 'locality' | 'weighted' | 'endpoints'; weights: { cluster: string; weight: number }[] };
   retries: RetryPolicy;
   /** Overall request timeout (VirtualService `timeout`), seconds. */
   timeout: number;

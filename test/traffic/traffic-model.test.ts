@@ -168,4 +168,13 @@ describe('routing', () => {
     expect(r[1].station).toBe(0);
     expect(r[1].p).toBeCloseTo(0.75 * 0.8, 12);
   });
+  it('endpoints (MultiClusterService): every ready replica equally likely, near or far; none anywhere: 503', () => {
+    const m = { mode: 'endpoints' as const, weights: new Map() };
+    expect(routeTry(0, ep([1, 3]), m, latency)).toEqual([
+      { station: 0, p: 0.25, rtt: 0.002 },
+      { station: 1, p: 0.75, rtt: 0.03 },
+    ]);
+    expect(routeTry(1, ep([0, 3]), m, latency)).toEqual([{ station: 1, p: 1, rtt: 0.002 }]);
+    expect(routeTry(0, ep([0, 0]), m, latency)).toEqual([{ station: -1, p: 1, rtt: 0 }]);
+  });
 });
