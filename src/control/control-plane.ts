@@ -348,7 +348,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     this.state.decisions?.placement(now, b.workload, out, req, views);
     b.attempts++;
     if (!out.ok) {
-      w.schedulingError = `${out.kind}: ${out.message}`;
+      w.schedulingError = out.message.startsWith(`${out.kind}: `) ? out.message : `${out.kind}: ${out.message}`;
       if (out.kind === 'FitError') {
         this.setResult(b, [], now);
         return false;
