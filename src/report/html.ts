@@ -14,6 +14,8 @@ export type VegaLiteSpec = TopLevelSpec;
 export interface ReportTable {
   columns: string[];
   rows: (string | number | null)[][];
+  /** Show this many rows; the rest fold into a <details> below (default: all). */
+  visibleRows?: number;
 }
 
 export interface ReportSection {
@@ -85,10 +87,13 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 
 function renderTable(t: ReportTable): string {
   const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = t.rows
-    .map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(v === null ? '—' : String(v))}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  const rows = (rs: ReportTable['rows']) =>
+    rs.map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(v === null ? '—' : String(v))}</td>`).join('')}</tr>`).join('\n');
+  const table = (rs: ReportTable['rows']) => `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${rows(rs)}\n</tbody></table></div>`;
+  const n = t.visibleRows ?? t.rows.length;
+  if (t.rows.length <= n) return table(t.rows);
+  const rest = t.rows.length - n;
+  return `${table(t.rows.slice(0, n))}\n<details class="more"><summary>the other ${rest} row${rest === 1 ? '' : 's'}</summary>\n${table(t.rows.slice(n))}\n</details>`;
 }
 
 const CSS = `
@@ -104,6 +109,8 @@ section h2 { margin:0 0 8px; font-size:17px; }
 .charts { display:flex; flex-wrap:wrap; gap:16px; }
 .chart { min-width:320px; overflow-x:auto; }
 .table-wrap { overflow-x:auto; }
+details.more { margin-top:8px; }
+details.more > summary { cursor:pointer; color:var(--accent); }
 table { border-collapse:collapse; width:100%; font-size:13px; }
 th, td { text-align:left; padding:4px 10px; border-bottom:1px solid var(--line); white-space:nowrap; }
 th { color:var(--muted); font-weight:600; }

@@ -2,7 +2,7 @@ import type { DelayStats, TraceRunResult } from '../control/openb-trace.js';
 import type { RunResult, RunSummary } from '../runner/result.js';
 import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
-import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
+import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
 import { trafficSections, trafficSummaryLines } from './traffic-report.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
@@ -141,6 +141,38 @@ function workloadReplicaChart(run: RunResult, tag: string): VegaLiteSpec | null 
   } as VegaLiteSpec;
 }
 
+/** The value at quantile q (0..1) of sorted values, by the nearest rank; null when empty. */
+function nearestRank(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** One row per Job arrivals stream (`stream`): how its Jobs fared. Null when the run has none. */
+function streamTable(run: RunResult): ReportTable | null {
+  const groups = new Map<string, RunResult['workloads']>();
+  for (const w of run.workloads) {
+    if (w.stream === undefined) continue;
+    const key = `${w.namespace}/${w.stream}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(w);
+  }
+  if (groups.size === 0) return null;
+  const times = (ws: RunResult['workloads'], f: (w: RunResult['workloads'][number]) => number | null) => {
+    const v = ws.map(f).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    const mean = v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+    return { mean, p95: nearestRank(v, 0.95), never: ws.length - v.length };
+  };
+  return {
+    columns: ['stream', 'jobs', 'mean to all ready', 'p95 to all ready', 'never all ready', 'mean to complete', 'p95 to complete', 'not complete', 'pending pods at end'],
+    rows: [...groups].map(([name, ws]) => {
+      const ready = times(ws, (w) => w.timeToAllReady);
+      const done = times(ws, (w) => w.timeToComplete);
+      return [name, ws.length, ready.mean === null ? null : fmtSeconds(ready.mean), ready.p95 === null ? null : fmtSeconds(ready.p95), ready.never, done.mean === null ? null : fmtSeconds(done.mean), done.p95 === null ? null : fmtSeconds(done.p95), done.never, ws.reduce((s, w) => s + w.pending, 0)];
+    }),
+  };
+}
+
 /** The sections of one run: tables, then charts. */
 function runSections(run: RunResult, many: boolean): ReportSection[] {
   const tag = many ? ` — ${runLabel(run)}` : '';
@@ -161,6 +193,7 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
       w.pending,
       w.schedulingError || '',
     ]),
+    visibleRows: 25,
   };
   const charts: VegaLiteSpec[] = [
     lineChart(`CPU allocation per cluster${tag}`, seriesRows(run, 'cpu', true), 'CPU requested / allocatable', '.0%'),
@@ -172,10 +205,16 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   if (perWorkload) charts.push(perWorkload);
   const pendingRows = seriesRows(run, 'pending', true);
   if (pendingRows.some((r) => r.value > 0)) charts.push(lineChart(`Pending pods per cluster${tag}`, pendingRows, 'pending pods', 'd'));
-  const out: ReportSection[] = [
-    { title: `Clusters${tag}`, table: clusterTable },
-    { title: `Workloads${tag}`, table: workloadTable },
-  ];
+  const out: ReportSection[] = [{ title: `Clusters${tag}`, table: clusterTable }];
+  const streams = streamTable(run);
+  if (streams) {
+    out.push({
+      title: `Job streams${tag}`,
+      text: 'Jobs created by an arrivals stream, per stream. Times are from each Job\'s creation; "never" counts the Jobs that did not get there before the end of the run.',
+      table: streams,
+    });
+  }
+  out.push({ title: `Workloads${tag}`, table: workloadTable });
   const traces = traceSection(run, tag);
   if (traces) out.push(traces);
   if (run.failovers.length > 0) {

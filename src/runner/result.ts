@@ -84,6 +84,8 @@ export interface WorkloadResult {
   unavailableReplicaSeconds: number;
   /** Showback: its bound pods' requests at their clusters' prices, over the time they were bound. */
   cost: number;
+  /** Jobs created by an `arrivals` stream: the scenario's workload entry they came from (`finetune` for `finetune-17`). */
+  stream?: string;
   /** Jobs: the gang size (pods that must run together before the job makes progress). */
   minAvailable?: number;
   /** Jobs: creation → the gang started (minAvailable pods Ready together); null: never. */

@@ -60,7 +60,7 @@ export function expandWorkloads(scenario: Scenario, sim: Simulation): WorkloadSp
     for (let k = 1; k <= w.arrivals.count; k++) {
       t = proc.next(t);
       if (!(t <= until)) break;
-      const copy: JobSpec = { ...w, name: `${w.name}-${k}`, uid: `${w.namespace}/Job/${w.name}-${k}`, arrival: t, arrivals: null };
+      const copy: JobSpec = { ...w, name: `${w.name}-${k}`, uid: `${w.namespace}/Job/${w.name}-${k}`, arrival: t, arrivals: null, stream: w.name };
       out.push(copy);
     }
   }
@@ -196,6 +196,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     schedulingError: w.schedulingError,
     unavailableReplicaSeconds: w.unavailableSeconds,
     cost: w.cost,
+    ...(w.spec.kind === 'Job' && w.spec.stream !== undefined ? { stream: w.spec.stream } : {}),
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
   const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {}, workloads: {} };

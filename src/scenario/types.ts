@@ -357,6 +357,8 @@ export interface JobSpec extends WorkloadCommon {
   /** Volcano queue (a vcjob's spec.queue); used by Volcano member schedulers. */
   queue?: string;
   arrivals: { rate: RateSpec; count: number; until: number } | null;
+  /** A Job created by an `arrivals` stream: the name of the workload entry it came from. */
+  stream?: string;
 }
 
 export type WorkloadSpec = DeploymentSpec | JobSpec;
