@@ -21,6 +21,12 @@ for (let i = 0; i < HIST_BUCKETS; i++) {
   HIGH[i] = i >= HIST_BUCKETS - 1 ? Infinity : HIST_MIN * Math.exp(i * LOG_R);
 }
 
+/** The bucket edges as tables (read-only): `low[i]`, `high[i]` as `bucketLow(i)`, `bucketHigh(i)`. */
+export function bucketEdges(): { readonly low: Float64Array; readonly high: Float64Array } {
+  return EDGES;
+}
+const EDGES = { low: LOW, high: HIGH };
+
 /** Lower edge of bucket i. */
 export function bucketLow(i: number): number {
   return i < HIST_BUCKETS ? LOW[i] : HIST_MIN * Math.exp((i - 1) * LOG_R);
