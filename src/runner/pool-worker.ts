@@ -2,27 +2,59 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, loadTaskFunction } from './pool.js';
 
 /**
- * Worker-thread entry of the pool (see pool.ts): loads the task module named in workerData, then
- * answers each `{ index, task }` message with `{ index, ok, value | error }`, one task at a time.
+ * Worker-thread entry of the pools (pool.ts, stream-pool.ts). Messages, answered one task at a
+ * time:
+ * - `{ index, task, moduleUrl?, exportName? }`: run the task with that module's export (default:
+ *   the module named in workerData, if any) and answer `{ index, ok, value | error }`;
+ * - `{ warm: moduleUrl }`: import that module now, answering nothing (a pool sends it to a worker
+ *   that has run out of tasks, so the next phase's module is loaded while the others finish).
+ * Imported task functions are kept, so a worker serves several phases of one command.
  */
 interface WorkerConfig {
-  readonly moduleUrl: string;
-  readonly exportName: string;
+  readonly moduleUrl?: string;
+  readonly exportName?: string;
 }
 
+if (!parentPort) throw new Error('pool-worker.js must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('pool-worker.js must run in a worker thread');
-const config = workerData as WorkerConfig;
-const fnPromise = loadTaskFunction(config.moduleUrl, config.exportName);
-// A module that fails to load is reported with each task (below), not as a crash.
-fnPromise.catch(() => undefined);
+const config = (workerData ?? {}) as WorkerConfig;
+const functions = new Map<string, Promise<(task: unknown) => unknown>>();
 
-port.on('message', async (msg: { index: number; task: unknown }) => {
+function taskFunction(url: string, exportName: string): Promise<(task: unknown) => unknown> {
+  const key = `${exportName}\0${url}`;
+  let fn = functions.get(key);
+  if (!fn) {
+    fn = loadTaskFunction(url, exportName);
+    // A module that fails to load is reported with each task (below), not as a crash.
+    fn.catch(() => undefined);
+    functions.set(key, fn);
+  }
+  return fn;
+}
+
+if (config.moduleUrl && config.exportName) void taskFunction(config.moduleUrl, config.exportName);
+
+type Message = { index: number; task: unknown; moduleUrl?: string; exportName?: string } | { warm: string };
+
+// One message at a time, in arrival order: a task sent after a warm-up starts once that import is done.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (msg: Message) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: Message): Promise<void> {
+  if ('warm' in msg) {
+    await import(msg.warm).catch(() => undefined);
+    return;
+  }
   try {
-    const fn = await fnPromise;
+    const url = msg.moduleUrl ?? config.moduleUrl;
+    const name = msg.exportName ?? config.exportName;
+    if (!url || !name) throw new Error('pool worker: a task without a module');
+    const fn = await taskFunction(url, name);
     const value = await fn(msg.task);
     port.postMessage({ index: msg.index, ok: true, value });
   } catch (e) {
     port.postMessage({ index: msg.index, ok: false, error: describeError(e) });
   }
-});
+}

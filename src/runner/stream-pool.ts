@@ -13,6 +13,9 @@ import { defaultWorkerCount, describeError, loadTaskFunction, type TaskOutcome }
  *
  * Outcomes arrive in completion order (with several workers that is not task order); callers
  * that need a deterministic order must sort by the index they are given.
+ *
+ * `WorkerPool` keeps its threads across phases of one command: a sweep runs its simulations on
+ * it, then renders its report's charts on the same, already warm, threads (see `warmWhenIdle`).
  */
 export interface StreamPoolOptions<R> {
   /** Worker threads (default: one per core, never more than the tasks). */
@@ -21,7 +24,19 @@ export interface StreamPoolOptions<R> {
   readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
 }
 
+export interface PoolRunOptions<R> {
+  /** Called once per task, in completion order. If it throws, the pool closes and the run rejects. */
+  readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
+  /** A module each worker imports once no task is left for it (the next phase's), while the others finish. */
+  readonly warmWhenIdle?: string | URL;
+}
+
 const WORKER_ENTRY = new URL('./pool-worker.js', import.meta.url);
+
+/** `true` when tasks of this module can run in worker threads (compiled JavaScript, not TypeScript source). */
+export function canUseThreads(moduleUrl: string | URL): boolean {
+  return !/\.(c|m)?ts$/.test(new URL(String(moduleUrl)).pathname);
+}
 
 export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: StreamPoolOptions<R>): Promise<void> {
   const url = String(moduleUrl);
@@ -29,88 +44,165 @@ export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`workers must be a positive integer, got ${requested}`);
   if (tasks.length === 0) return;
   const workers = Math.min(requested, tasks.length);
-  if (workers <= 1 || /\.(c|m)?ts$/.test(new URL(url).pathname)) {
-    const fn = await loadTaskFunction(url, exportName);
-    for (let i = 0; i < tasks.length; i++) {
-      let outcome: TaskOutcome<R>;
-      try {
-        outcome = { ok: true, value: (await fn(tasks[i])) as R };
-      } catch (e) {
-        outcome = { ok: false, error: describeError(e) };
-      }
-      options.onOutcome(i, outcome);
-    }
-    return;
+  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome);
+  const pool = new WorkerPool(workers);
+  try {
+    await pool.run(url, exportName, tasks, { onOutcome: options.onOutcome });
+  } finally {
+    await pool.close();
   }
-  // Fail early (in this thread, with a clear message) if the module or export is missing.
-  await loadTaskFunction(url, exportName);
-  return streamInWorkers(url, exportName, tasks, workers, options.onOutcome);
 }
 
-function streamInWorkers<T, R>(url: string, exportName: string, tasks: readonly T[], count: number, onOutcome: (index: number, o: TaskOutcome<R>) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const finished = new Uint8Array(tasks.length);
-    const all = new Set<Worker>();
-    let next = 0;
-    let done = 0;
-    let live = 0;
-    let failure: unknown = null;
+/** The tasks one after another in this thread, outcomes in task order. */
+export async function runInThisThread<T, R>(url: string, exportName: string, tasks: readonly T[], onOutcome: (index: number, o: TaskOutcome<R>) => void): Promise<void> {
+  const fn = await loadTaskFunction(url, exportName);
+  for (let i = 0; i < tasks.length; i++) {
+    let outcome: TaskOutcome<R>;
+    try {
+      outcome = { ok: true, value: (await fn(tasks[i])) as R };
+    } catch (e) {
+      outcome = { ok: false, error: describeError(e) };
+    }
+    onOutcome(i, outcome);
+  }
+}
 
-    const deliver = (index: number, o: TaskOutcome<R>): void => {
-      if (finished[index] || failure !== null) return;
-      finished[index] = 1;
-      done++;
-      try {
-        onOutcome(index, o);
-      } catch (e) {
-        failure = e;
-        next = tasks.length; // hand out nothing more
-        for (const w of all) void w.terminate();
-      }
+interface Slot {
+  worker: Worker;
+  /** Task index it is running, or -1. */
+  current: number;
+  exited: boolean;
+}
+
+interface ActiveRun {
+  readonly send: (slot: Slot) => void;
+  readonly message: (slot: Slot, msg: { index: number; ok: boolean; value?: unknown; error?: string }) => void;
+  readonly death: (slot: Slot, err: unknown) => void;
+}
+
+/**
+ * Up to `size` worker threads, started on first use and kept until `close()`. One `run` (or
+ * `map`) at a time.
+ */
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private active: ActiveRun | null = null;
+  private closed = false;
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a positive integer, got ${size}`);
+    this.size = size;
+  }
+
+  /** Threads started so far (and alive). */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(fileURLToPath(WORKER_ENTRY)), current: -1, exited: false };
+    this.slots.push(slot);
+    slot.worker.on('message', (msg: { index: number; ok: boolean; value?: unknown; error?: string }) => this.active?.message(slot, msg));
+    const onDeath = (err: unknown): void => {
+      if (slot.exited) return;
+      slot.exited = true;
+      const k = this.slots.indexOf(slot);
+      if (k >= 0) this.slots.splice(k, 1);
+      this.active?.death(slot, err);
     };
+    slot.worker.on('error', onDeath);
+    slot.worker.on('exit', (code) => onDeath(new Error(`worker exited with code ${code}`)));
+    return slot;
+  }
 
-    const settle = (): void => {
-      if (live > 0) return;
-      if (failure !== null) reject(failure);
-      else if (done === tasks.length) resolve();
-    };
-
-    const spawn = (): void => {
-      const worker = new Worker(fileURLToPath(WORKER_ENTRY), { workerData: { moduleUrl: url, exportName } });
-      all.add(worker);
-      live++;
-      let current = -1;
-      let exited = false;
-      const feed = (): void => {
-        if (next < tasks.length) {
-          current = next++;
-          worker.postMessage({ index: current, task: tasks[current] });
+  /**
+   * Stream `tasks` through `exportName` of the module at `moduleUrl` (compiled JavaScript), using
+   * up to `size` threads (never more than the tasks). Resolves when every task has an outcome.
+   */
+  async run<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: PoolRunOptions<R>): Promise<void> {
+    if (this.closed) throw new Error('WorkerPool: closed');
+    if (this.active) throw new Error('WorkerPool: one run at a time');
+    if (tasks.length === 0) return;
+    const url = String(moduleUrl);
+    // Fail early (in this thread, with a clear message) if the module or export is missing.
+    await loadTaskFunction(url, exportName);
+    const warm = options.warmWhenIdle === undefined ? null : String(options.warmWhenIdle);
+    return new Promise<void>((resolve, reject) => {
+      const finished = new Uint8Array(tasks.length);
+      let next = 0;
+      let done = 0;
+      let failure: unknown = null;
+      const busy = (): boolean => this.slots.some((s) => s.current >= 0);
+      const settle = (): void => {
+        if (busy()) return;
+        if (failure !== null) {
+          this.active = null;
+          reject(failure);
+        } else if (done === tasks.length) {
+          this.active = null;
+          resolve();
+        }
+      };
+      const deliver = (index: number, o: TaskOutcome<R>): void => {
+        if (finished[index] || failure !== null) return;
+        finished[index] = 1;
+        done++;
+        try {
+          options.onOutcome(index, o);
+        } catch (e) {
+          failure = e;
+          next = tasks.length; // hand out nothing more
+          void this.close();
+        }
+      };
+      const send = (slot: Slot): void => {
+        if (next < tasks.length && failure === null) {
+          slot.current = next++;
+          slot.worker.postMessage({ index: slot.current, task: tasks[slot.current], moduleUrl: url, exportName });
         } else {
-          current = -1;
-          void worker.terminate();
+          slot.current = -1;
+          if (warm !== null && failure === null) slot.worker.postMessage({ warm });
         }
       };
-      worker.on('message', (msg: { index: number; ok: boolean; value?: unknown; error?: string }) => {
-        deliver(msg.index, msg.ok ? { ok: true, value: msg.value as R } : { ok: false, error: msg.error ?? 'unknown error' });
-        feed();
-      });
-      const onDeath = (err: unknown): void => {
-        if (exited) return;
-        exited = true;
-        live--;
-        all.delete(worker);
-        if (current >= 0 && !finished[current]) {
-          deliver(current, { ok: false, error: `worker died while running task ${current}: ${describeError(err)}` });
-          current = -1;
-          if (next < tasks.length && failure === null) spawn();
-        }
-        settle();
+      this.active = {
+        send,
+        message: (slot, msg) => {
+          if (msg.index !== slot.current) return;
+          slot.current = -1;
+          deliver(msg.index, msg.ok ? { ok: true, value: msg.value as R } : { ok: false, error: msg.error ?? 'unknown error' });
+          send(slot);
+          settle();
+        },
+        death: (slot, err) => {
+          const lost = slot.current;
+          slot.current = -1;
+          if (lost >= 0 && !finished[lost]) {
+            deliver(lost, { ok: false, error: `worker died while running task ${lost}: ${describeError(err)}` });
+            if (next < tasks.length && failure === null && !this.closed) send(this.spawn());
+          }
+          settle();
+        },
       };
-      worker.on('error', onDeath);
-      worker.on('exit', (code) => onDeath(new Error(`worker exited with code ${code}`)));
-      feed();
-    };
+      const want = Math.min(this.size, tasks.length);
+      while (this.slots.length < want) this.spawn();
+      for (const slot of this.slots.slice(0, want)) send(slot);
+      if (want < this.slots.length && warm !== null) for (const slot of this.slots.slice(want)) slot.worker.postMessage({ warm });
+      settle();
+    });
+  }
 
-    for (let i = 0; i < count; i++) spawn();
-  });
+  /** Run `tasks` and return their outcomes in task order. */
+  async map<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[]): Promise<TaskOutcome<R>[]> {
+    const out: TaskOutcome<R>[] = new Array(tasks.length);
+    await this.run<T, R>(moduleUrl, exportName, tasks, { onOutcome: (i, o) => (out[i] = o) });
+    return out;
+  }
+
+  /** Stop every thread (running tasks are abandoned). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
 }

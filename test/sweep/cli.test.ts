@@ -28,6 +28,8 @@ describe('fleetsim sweep and merge (built CLI)', () => {
     expect(threads.size).toBe(2);
     expect(threads.has(0)).toBe(false);
     for (const f of OUTPUTS) expect(readFileSync(join(dir, 'w2', f), 'utf8'), f).toBe(readFileSync(join(dir, 'w1', f), 'utf8'));
+    // The report too: with 2 workers its charts' static SVGs are rendered on the worker threads.
+    expect(readFileSync(join(dir, 'w2', 'index.html'), 'utf8')).toBe(readFileSync(join(dir, 'w1', 'index.html'), 'utf8'));
     // Arrow IPC files for notebooks: they read back with the same rows and values.
     for (const t of ['runs', 'aggregate']) {
       const arrow = readFileSync(join(dir, 'w1', `${t}.arrow`));

@@ -1,0 +1,70 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerPool as Pool } from '../../src/runner/stream-pool.js';
+import type { TaskOutcome } from '../../src/runner/pool.js';
+import { ROOT, ensureBuilt } from '../gpu/built.js';
+
+const TASKS = pathToFileURL(fileURLToPath(new URL('../gpu/fixtures/tasks.mjs', import.meta.url)));
+const WARM = pathToFileURL(fileURLToPath(new URL('../gpu/fixtures/warm.mjs', import.meta.url)));
+type Where = { x: number; threadId: number; warmed: boolean };
+type Sq = { x: number; y: number; threadId: number };
+
+/** The persistent pool a sweep runs its simulations and then its report's charts on (compiled, so real threads). */
+describe('WorkerPool (compiled, worker threads)', () => {
+  let WorkerPool: typeof Pool;
+  beforeAll(async () => {
+    ensureBuilt();
+    WorkerPool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/stream-pool.js`).href)) as { WorkerPool: typeof Pool }).WorkerPool;
+  });
+
+  it('keeps its threads across phases; a thread out of tasks imports the warm-up module', async () => {
+    const pool = new WorkerPool(2);
+    try {
+      const first: TaskOutcome<Sq>[] = [];
+      await pool.run<{ x: number }, Sq>(TASKS, 'square', [0, 1, 2, 3, 4, 5].map((x) => ({ x })), { onOutcome: (i, o) => (first[i] = o), warmWhenIdle: WARM });
+      expect(first.map((o) => (o.ok ? o.value.y : null))).toEqual([0, 1, 4, 9, 16, 25]);
+      const threads1 = new Set(first.map((o) => (o.ok ? o.value.threadId : -1)));
+      expect(threads1.size).toBe(2);
+      expect(threads1.has(0)).toBe(false);
+      expect(pool.started).toBe(2);
+      // Phase two: the same two threads, each of which has imported the warm-up module by now.
+      const second = await pool.map<{ x: number }, Where>(TASKS, 'whereAmI', [0, 1, 2, 3].map((x) => ({ x })));
+      expect(second.map((o) => (o.ok ? o.value.x : null))).toEqual([0, 1, 2, 3]);
+      for (const o of second) {
+        expect(o.ok && threads1.has(o.value.threadId)).toBe(true);
+        expect(o.ok && o.value.warmed).toBe(true);
+      }
+    } finally {
+      await pool.close();
+    }
+    expect(pool.started).toBe(0);
+  });
+
+  it('a throwing task is an outcome; a dying thread fails only its task and is replaced', async () => {
+    const pool = new WorkerPool(2);
+    try {
+      const out = await pool.map<{ x: number }, Sq>(TASKS, 'square', Array.from({ length: 20 }, (_, x) => ({ x })));
+      out.forEach((o, i) => {
+        if (i === 13) expect(!o.ok && o.error).toMatch(/thirteen is unlucky/);
+        else if (i === 17) expect(!o.ok && o.error).toMatch(/worker died while running task 17/);
+        else expect(o.ok && o.value.y).toBe(i * i);
+      });
+      expect(pool.started).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a callback that throws stops the run and rejects; a missing export is reported up front', async () => {
+    const pool = new WorkerPool(2);
+    await expect(pool.run(TASKS, 'nope', [{ x: 1 }], { onOutcome: () => undefined })).rejects.toThrow(/no exported function 'nope'/);
+    await expect(
+      pool.run(TASKS, 'square', Array.from({ length: 8 }, (_, x) => ({ x })), {
+        onOutcome: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    await expect(pool.map(TASKS, 'square', [{ x: 1 }])).rejects.toThrow(/closed/);
+  });
+});
