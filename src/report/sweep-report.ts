@@ -2,7 +2,7 @@ import type { AggregateRow, SweepData } from '../runner/sweep-aggregate.js';
 import { formatValue } from '../runner/sweep-keys.js';
 import { FLEET, SWEEP_METRICS } from '../runner/sweep-metrics.js';
 import type { SweepRecord } from '../runner/sweep-results.js';
-import { renderHtmlReport, type ReportSection, type ReportTable, type SvgRenderer, type VegaLiteSpec } from './html.js';
+import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
 import { fmtSeconds, pct } from './run-report.js';
 
 /**
@@ -274,7 +274,7 @@ function aggregateReportTable(agg: readonly AggregateRow[], many: boolean): Repo
 }
 
 /** The HTML report of a sweep. */
-export async function renderSweepReport(data: SweepData, agg: readonly AggregateRow[], svgRenderer?: SvgRenderer): Promise<string> {
+export async function renderSweepReport(data: SweepData, agg: readonly AggregateRow[]): Promise<string> {
   const h = data.header;
   const st = countStatus(data);
   const many = data.pointLabels.length > 1;
@@ -359,7 +359,6 @@ export async function renderSweepReport(data: SweepData, agg: readonly Aggregate
     title: `fleetsim sweep — ${h.scenario}`,
     subtitle: `${h.description ? h.description + ' · ' : ''}${h.runs} runs (${st.ok} ok, ${st.failed} failed, ${st.missing} missing) · ${h.replications} replications · schedulers: ${h.schedulers.join(', ')}`,
     sections,
-    ...(svgRenderer ? { svgRenderer } : {}),
   });
 }
 

@@ -6,8 +6,6 @@ import { describeError, loadTaskFunction } from './pool.js';
  * time:
  * - `{ index, task, moduleUrl?, exportName? }`: run the task with that module's export (default:
  *   the module named in workerData, if any) and answer `{ index, ok, value | error }`;
- * - `{ warm: moduleUrl }`: import that module now, answering nothing (a pool sends it to a worker
- *   that has run out of tasks, so the next phase's module is loaded while the others finish).
  * Imported task functions are kept, so a worker serves several phases of one command.
  */
 interface WorkerConfig {
@@ -34,19 +32,15 @@ function taskFunction(url: string, exportName: string): Promise<(task: unknown) 
 
 if (config.moduleUrl && config.exportName) void taskFunction(config.moduleUrl, config.exportName);
 
-type Message = { index: number; task: unknown; moduleUrl?: string; exportName?: string } | { warm: string };
+type Message = { index: number; task: unknown; moduleUrl?: string; exportName?: string };
 
-// One message at a time, in arrival order: a task sent after a warm-up starts once that import is done.
+// One message at a time, in arrival order.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (msg: Message) => {
   queue = queue.then(() => handle(msg));
 });
 
 async function handle(msg: Message): Promise<void> {
-  if ('warm' in msg) {
-    await import(msg.warm).catch(() => undefined);
-    return;
-  }
   try {
     const url = msg.moduleUrl ?? config.moduleUrl;
     const name = msg.exportName ?? config.exportName;

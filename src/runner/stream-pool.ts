@@ -14,8 +14,8 @@ import { defaultWorkerCount, describeError, loadTaskFunction, type TaskOutcome }
  * Outcomes arrive in completion order (with several workers that is not task order); callers
  * that need a deterministic order must sort by the index they are given.
  *
- * `WorkerPool` keeps its threads across phases of one command: a sweep runs its simulations on
- * it, then renders its report's charts on the same, already warm, threads (see `warmWhenIdle`).
+ * `WorkerPool` keeps its threads until closed, so one command can run several phases of tasks on
+ * the same (already warm) threads.
  */
 export interface StreamPoolOptions<R> {
   /** Worker threads (default: one per core, never more than the tasks). */
@@ -27,8 +27,6 @@ export interface StreamPoolOptions<R> {
 export interface PoolRunOptions<R> {
   /** Called once per task, in completion order. If it throws, the pool closes and the run rejects. */
   readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
-  /** A module each worker imports once no task is left for it (the next phase's), while the others finish. */
-  readonly warmWhenIdle?: string | URL;
 }
 
 const WORKER_ENTRY = new URL('./pool-worker.js', import.meta.url);
@@ -127,7 +125,6 @@ export class WorkerPool {
     const url = String(moduleUrl);
     // Fail early (in this thread, with a clear message) if the module or export is missing.
     await loadTaskFunction(url, exportName);
-    const warm = options.warmWhenIdle === undefined ? null : String(options.warmWhenIdle);
     return new Promise<void>((resolve, reject) => {
       const finished = new Uint8Array(tasks.length);
       let next = 0;
@@ -162,7 +159,6 @@ export class WorkerPool {
           slot.worker.postMessage({ index: slot.current, task: tasks[slot.current], moduleUrl: url, exportName });
         } else {
           slot.current = -1;
-          if (warm !== null && failure === null) slot.worker.postMessage({ warm });
         }
       };
       this.active = {
@@ -187,7 +183,6 @@ export class WorkerPool {
       const want = Math.min(this.size, tasks.length);
       while (this.slots.length < want) this.spawn();
       for (const slot of this.slots.slice(0, want)) send(slot);
-      if (want < this.slots.length && warm !== null) for (const slot of this.slots.slice(want)) slot.worker.postMessage({ warm });
       settle();
     });
   }

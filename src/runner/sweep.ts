@@ -7,8 +7,7 @@ import { inShard, type Shard } from './sweep-keys.js';
 import type { SweepPlan } from './sweep-plan.js';
 import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';
 import type { SweepTask, SweepTaskResult } from './sweep-task.js';
-import type { TaskOutcome } from './pool.js';
-import { canUseThreads, runPoolStreaming, type WorkerPool } from './stream-pool.js';
+import { runPoolStreaming } from './stream-pool.js';
 
 /**
  * Run a sweep's runs (or one shard's) on a worker pool, appending each finished run to the
@@ -22,13 +21,6 @@ export interface ExecuteOptions {
   readonly shard?: Shard | null;
   /** After each finished run: runs done (including those skipped by --resume), total, failed so far. */
   readonly onProgress?: (p: { done: number; total: number; failed: number }) => void;
-  /**
-   * Run on this pool's threads (kept open for the caller's next phase) instead of a pool of
-   * `workers` made for the runs. Ignored where threads cannot be used (TypeScript sources).
-   */
-  readonly pool?: WorkerPool;
-  /** With `pool`: a module each thread imports once it has no run left (the next phase's). */
-  readonly warmWhenIdle?: string | URL;
 }
 
 export interface ExecuteResult {
@@ -76,21 +68,19 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   let failed = 0;
   opts.onProgress?.({ done: finished, total: selected.length, failed });
   try {
-    const onOutcome = (i: number, outcome: TaskOutcome<SweepTaskResult>): void => {
-      if (outcome.ok) {
-        writer.writeLine(outcome.value.line);
-      } else {
-        writer.write({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error });
-      }
-      finished++;
-      if (!outcome.ok) failed++;
-      opts.onProgress?.({ done: finished, total: selected.length, failed });
-    };
-    if (opts.pool && canUseThreads(moduleUrl) && tasks.length > 1) {
-      await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome, ...(opts.warmWhenIdle !== undefined ? { warmWhenIdle: opts.warmWhenIdle } : {}) });
-    } else {
-      await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome });
-    }
+    await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, {
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      onOutcome: (i, outcome) => {
+        if (outcome.ok) {
+          writer.writeLine(outcome.value.line);
+        } else {
+          writer.write({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error });
+        }
+        finished++;
+        if (!outcome.ok) failed++;
+        opts.onProgress?.({ done: finished, total: selected.length, failed });
+      },
+    });
   } finally {
     writer.close();
   }

@@ -5,11 +5,10 @@ import type { TaskOutcome } from '../../src/runner/pool.js';
 import { ROOT, ensureBuilt } from '../gpu/built.js';
 
 const TASKS = pathToFileURL(fileURLToPath(new URL('../gpu/fixtures/tasks.mjs', import.meta.url)));
-const WARM = pathToFileURL(fileURLToPath(new URL('../gpu/fixtures/warm.mjs', import.meta.url)));
-type Where = { x: number; threadId: number; warmed: boolean };
+type Where = { x: number; threadId: number; before: number };
 type Sq = { x: number; y: number; threadId: number };
 
-/** The persistent pool a sweep runs its simulations and then its report's charts on (compiled, so real threads). */
+/** The pool behind the streaming sweep pool, kept across phases (compiled, so real threads). */
 describe('WorkerPool (compiled, worker threads)', () => {
   let WorkerPool: typeof Pool;
   beforeAll(async () => {
@@ -17,27 +16,34 @@ describe('WorkerPool (compiled, worker threads)', () => {
     WorkerPool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/stream-pool.js`).href)) as { WorkerPool: typeof Pool }).WorkerPool;
   });
 
-  it('keeps its threads across phases; a thread out of tasks imports the warm-up module', async () => {
+  it('keeps its threads, and the modules they imported, across phases', async () => {
     const pool = new WorkerPool(2);
     try {
       const first: TaskOutcome<Sq>[] = [];
-      await pool.run<{ x: number }, Sq>(TASKS, 'square', [0, 1, 2, 3, 4, 5].map((x) => ({ x })), { onOutcome: (i, o) => (first[i] = o), warmWhenIdle: WARM });
+      await pool.run<{ x: number }, Sq>(TASKS, 'square', [0, 1, 2, 3, 4, 5].map((x) => ({ x })), { onOutcome: (i, o) => (first[i] = o) });
       expect(first.map((o) => (o.ok ? o.value.y : null))).toEqual([0, 1, 4, 9, 16, 25]);
       const threads1 = new Set(first.map((o) => (o.ok ? o.value.threadId : -1)));
       expect(threads1.size).toBe(2);
       expect(threads1.has(0)).toBe(false);
       expect(pool.started).toBe(2);
-      // Phase two: the same two threads, each of which has imported the warm-up module by now.
+      // Phase two, another export: the same two threads.
       const second = await pool.map<{ x: number }, Where>(TASKS, 'whereAmI', [0, 1, 2, 3].map((x) => ({ x })));
       expect(second.map((o) => (o.ok ? o.value.x : null))).toEqual([0, 1, 2, 3]);
-      for (const o of second) {
-        expect(o.ok && threads1.has(o.value.threadId)).toBe(true);
-        expect(o.ok && o.value.warmed).toBe(true);
-      }
+      for (const o of second) expect(o.ok && threads1.has(o.value.threadId)).toBe(true);
     } finally {
       await pool.close();
     }
     expect(pool.started).toBe(0);
+    // One thread, two phases: the module it imported keeps its state (it is not loaded again).
+    const one = new WorkerPool(1);
+    try {
+      const a = await one.map<{ x: number }, Where>(TASKS, 'whereAmI', [0, 1, 2].map((x) => ({ x })));
+      const b = await one.map<{ x: number }, Where>(TASKS, 'whereAmI', [3, 4].map((x) => ({ x })));
+      expect([...a, ...b].map((o) => (o.ok ? o.value.before : null))).toEqual([0, 1, 2, 3, 4]);
+      expect(new Set([...a, ...b].map((o) => (o.ok ? o.value.threadId : 0))).size).toBe(1);
+    } finally {
+      await one.close();
+    }
   });
 
   it('a throwing task is an outcome; a dying thread fails only its task and is replaced', async () => {
