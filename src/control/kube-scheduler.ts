@@ -62,7 +62,7 @@ export class KubeScheduler implements MemberScheduler {
     this.toFind = numFeasibleNodesToFind(scorer.percentageOfNodesToScore ?? 100, info.nodeEnd - info.nodeStart);
   }
 
-  cycle(host: MemberSchedulerHost, pending: readonly number[]): void {
+  cycle(host: MemberSchedulerHost, pending: Int32Array, count: number): void {
     const w = host.world;
     const { nodeStart, nodeEnd } = this.info;
     const total = nodeEnd - nodeStart;
@@ -74,7 +74,8 @@ export class KubeScheduler implements MemberScheduler {
     const memAlloc = w.memAlloc;
     const cpuFree = w.cpuFree;
     const memFree = w.memFree;
-    for (const pod of pending) {
+    for (let k = 0; k < count; k++) {
+      const pod = pending[k];
       const t = host.template(pod);
       const wholeGpus = t.gpus > 0 && t.gpuMilli >= 1000 ? t.gpus : 0;
       // A pod asking for more than any schedulable node has free fits nowhere: every node is

@@ -74,8 +74,16 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   readonly scheduler: MemberScheduler;
   readonly scorer: NodeScorer;
   private readonly state: RunState;
-  /** Pending pod ids, sorted by (priority desc, id asc). */
-  private pending: number[] = [];
+  /**
+   * Pending pod ids, sorted by (priority desc, id asc): `pending[0, pendingN)`. A typed array with
+   * its own length, grown by doubling and never shrunk: a plain array trimmed after each cycle and
+   * grown again by the next burst of pods reallocated its storage over and over (a quarter of a
+   * week-long batch run's garbage).
+   */
+  private pending = new Int32Array(64);
+  private pendingN = 0;
+  /** The copy of the queue a scheduling cycle walks (binding and evicting edit the queue itself). */
+  private cycleCopy = new Int32Array(64);
   private cycleQueued = false;
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
@@ -124,7 +132,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   nodesDown = false;
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pendingN;
   }
 
   /**
@@ -476,19 +484,37 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   private insertPending(id: number): void {
     const pr = this.pods.priority;
     const p = pr[id];
+    const n = this.pendingN;
+    if (n === this.pending.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(this.pending);
+      this.pending = grown;
+    }
+    const a = this.pending;
     let lo = 0;
-    let hi = this.pending.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const q = this.pending[mid];
+      const q = a[mid];
       if (pr[q] > p || (pr[q] === p && q < id)) lo = mid + 1;
       else hi = mid;
     }
-    // Insert at lo in place (splice would also return an array).
-    const a = this.pending;
-    a.push(id);
-    for (let i = a.length - 1; i > lo; i--) a[i] = a[i - 1];
+    a.copyWithin(lo + 1, lo, n);
     a[lo] = id;
+    this.pendingN = n + 1;
+  }
+
+  /** Take a pod out of the pending queue (no-op if it is not there). */
+  private removePending(id: number): void {
+    const a = this.pending;
+    const n = this.pendingN;
+    for (let i = 0; i < n; i++) {
+      if (a[i] === id) {
+        a.copyWithin(i, i + 1, n);
+        this.pendingN = n - 1;
+        return;
+      }
+    }
   }
 
   /** Remove a live pod (scale-down, eviction): free what it holds; it leaves its owner's list. */
@@ -498,8 +524,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const w = s.workloads[pods.workload[id]];
     const phase = pods.phase[id];
     if (phase === PodPhase.Pending) {
-      const i = this.pending.indexOf(id);
-      if (i >= 0) removeAt(this.pending, i);
+      this.removePending(id);
       w.pending--;
       s.counters.podsPending[this.info.index]--;
       const tp = this.template(id);
@@ -569,7 +594,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   // Scheduling cycles and kubelet events
 
   private requestCycle(): void {
-    if (this.cycleQueued || this.pending.length === 0) return;
+    if (this.cycleQueued || this.pendingN === 0) return;
     this.cycleQueued = true;
     const period = this.scheduler.period;
     const now = this.sim.now;
@@ -595,17 +620,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   private runCycle(): void {
-    if (this.pending.length === 0) return;
-    this.scheduler.cycle(this, this.pending.slice());
+    const count = this.pendingN;
+    if (count === 0) return;
+    if (this.cycleCopy.length < count) this.cycleCopy = new Int32Array(this.pending.length);
+    const copy = this.cycleCopy;
+    const from = this.pending;
+    for (let i = 0; i < count; i++) copy[i] = from[i];
+    this.scheduler.cycle(this, copy, count);
     const phase = this.pods.phase;
     this.failUnschedulableTracePods();
     // Keep the still Pending, in order, in place.
     const a = this.pending;
     let n = 0;
-    for (let i = 0; i < a.length; i++) if (phase[a[i]] === PodPhase.Pending) a[n++] = a[i];
-    a.length = n;
+    for (let i = 0; i < this.pendingN; i++) if (phase[a[i]] === PodPhase.Pending) a[n++] = a[i];
+    this.pendingN = n;
     // A periodic scheduler keeps its session going while pods wait.
-    if (this.scheduler.period && this.pending.length > 0) this.requestCycle();
+    if (this.scheduler.period && this.pendingN > 0) this.requestCycle();
   }
 
   /**
@@ -615,7 +645,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   private failUnschedulableTracePods(): void {
     const phase = this.pods.phase;
     let failing: number[] | null = null;
-    for (const id of this.pending) {
+    for (let i = 0; i < this.pendingN; i++) {
+      const id = this.pending[i];
       if (phase[id] === PodPhase.Pending && this.workload(id).spec.trace?.failUnschedulable) (failing ??= []).push(id);
     }
     if (!failing) return;

@@ -59,8 +59,11 @@ export interface MemberScheduler {
    * for an event-driven one (kube-scheduler: a cycle whenever pods are added or resources free up).
    */
   readonly period?: number;
-  /** One cycle: `pending` is the queue of Pending pods, by priority (desc) then creation. */
-  cycle(host: MemberSchedulerHost, pending: readonly number[]): void;
+  /**
+   * One cycle: `pending[0, count)` is the queue of Pending pods, by priority (desc) then creation
+   * (a copy: the cycle may bind and evict freely; valid only during the call).
+   */
+  cycle(host: MemberSchedulerHost, pending: Int32Array, count: number): void;
 }
 
 /** A node scorer: higher is better; only called for nodes the pod fits on. */

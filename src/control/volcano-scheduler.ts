@@ -58,7 +58,7 @@ export class VolcanoScheduler implements MemberScheduler {
     this.sampleEvery = sampleEvery;
   }
 
-  cycle(host: MemberSchedulerHost, _pending: readonly number[]): void {
+  cycle(host: MemberSchedulerHost, _pending: Int32Array, _count: number): void {
     const w = host.world;
     const { nodeStart, nodeEnd } = this.info;
     if (!this.nodeIds) {

@@ -194,8 +194,9 @@ describe('KubeScheduler: percentageOfNodesToScore sampling', () => {
             const ks = new KubeScheduler(w.clusters[0], s);
             // Two cycles, so the second starts where the first stopped.
             const half = ids.length >> 1;
-            ks.cycle(h, ids.slice(0, half));
-            ks.cycle(h, ids.slice(half));
+            const queue = (xs: number[]) => [Int32Array.from(xs), xs.length] as const;
+            ks.cycle(h, ...queue(ids.slice(0, half)));
+            ks.cycle(h, ...queue(ids.slice(half)));
             expect(h.binds).toEqual(ref.binds);
           }
         },
@@ -212,9 +213,9 @@ describe('KubeScheduler: percentageOfNodesToScore sampling', () => {
     const t: PodTemplate = { cpuMillis: 1000, memoryMiB: 1024, gpus: 0, gpuMilli: 1000, gpuModels: [], image: 'i', imageSizeBytes: 0, registryRegion: 'r', startup: 0, priority: 0 };
     const h = host(w, [t, t, t], true);
     const ks = new KubeScheduler(w.clusters[0], leastAllocated);
-    ks.cycle(h, [0]); // nodes 0..419 checked: node 900 unseen, lowest id of the tie wins
-    ks.cycle(h, [1]); // 420..839
-    ks.cycle(h, [2]); // 840..259 (wrapping): node 900 is seen and wins
+    ks.cycle(h, Int32Array.of(0), 1); // nodes 0..419 checked: node 900 unseen, lowest id of the tie wins
+    ks.cycle(h, Int32Array.of(1), 1); // 420..839
+    ks.cycle(h, Int32Array.of(2), 1); // 840..259 (wrapping): node 900 is seen and wins
     expect(h.binds.map((b) => b.node)).toEqual([0, 420, 900]);
   });
 });
