@@ -233,6 +233,10 @@ function main(): void {
       cores_1: round(median(by[1].map((t) => t.cpu / t.wall)), 2),
       cores_2: round(median(by[2].map((t) => t.cpu / t.wall)), 2),
       load_end: round(loadavg()[0], 2),
+      // Each round as measured (seconds), for the spread behind the medians.
+      rounds_wall_1_s: by[1].map((t) => round(t.wall, 2)),
+      rounds_wall_2_s: by[2].map((t) => round(t.wall, 2)),
+      rounds_speedup: paired.map((x) => round(x)),
     };
     console.log(o.json ? JSON.stringify(out) : Object.entries(out).map(([k, v]) => `${k}: ${v}`).join('\n'));
   } finally {
