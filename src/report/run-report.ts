@@ -293,7 +293,9 @@ export function formatRunSummary(summary: RunSummary): string {
     out.push(...table(ct));
     out.push('');
     const wt = [['workload', 'kind', 'desired', 'placement', 'to scheduled', 'to all ready', 'to complete', 'pending']];
-    const shown = run.workloads.length > MAX_ROWS ? run.workloads.slice(0, MAX_ROWS - 1) : run.workloads;
+    // Jobs from an arrivals stream are summed up per stream below, not listed one by one.
+    const standalone = run.workloads.filter((w) => w.stream === undefined);
+    const shown = standalone.length > MAX_ROWS ? standalone.slice(0, MAX_ROWS - 1) : standalone;
     for (const w of shown) {
       wt.push([
         `${w.namespace}/${w.name}`,
@@ -306,8 +308,13 @@ export function formatRunSummary(summary: RunSummary): string {
         String(w.pending),
       ]);
     }
-    out.push(...table(wt));
-    if (shown.length < run.workloads.length) out.push(`  ... and ${run.workloads.length - shown.length} more workloads (see summary.json)`);
+    if (shown.length > 0) out.push(...table(wt));
+    if (shown.length < standalone.length) out.push(`  ... and ${standalone.length - shown.length} more workloads (see summary.json)`);
+    const streams = streamTable(run);
+    if (streams) {
+      if (shown.length > 0) out.push('');
+      out.push(...table([streams.columns, ...streams.rows.map((r) => r.map((v) => (v === null ? '-' : String(v))))]));
+    }
     const notes = new Map<string, string[]>();
     for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
     const bl = batchLine(run);
