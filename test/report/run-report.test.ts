@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/runner/run.js';
-import { renderRunReport } from '../../src/report/run-report.js';
+import { formatRunSummary, renderRunReport } from '../../src/report/run-report.js';
 import type { RunSummary } from '../../src/runner/result.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -23,5 +23,9 @@ describe('run report: Job streams and long tables', () => {
     // The per-workload table: 25 rows shown, the others in a <details>.
     const workloads = html.slice(html.indexOf('<h2>Workloads</h2>'));
     expect(workloads).toContain(`<summary>the other ${run.workloads.length - 25} rows</summary>`);
+    // The text summary: one line for the stream, none per Job.
+    const text = formatRunSummary(summary);
+    expect(text).toMatch(new RegExp(`^  default/etl +${etl.length} `, 'm'));
+    expect(text).not.toMatch(/default\/etl-\d+/);
   });
 });
