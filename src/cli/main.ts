@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 /**
  * The `fleetsim` command line. Each subcommand lives in `./commands/`; a user's mistake
@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
       if (err) throw err;
       throw new UserError(msg);
     });
-  for (const c of commands) cli = cli.command(c as never);
+  for (const c of await commandsFor(argv)) cli = cli.command(c as never);
   await cli.parseAsync();
 }
 

@@ -631,7 +631,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
   const metaName = (o.metadata as Obj | undefined)?.name;
 
   if (o.kind === 'Deployment' && o.apiVersion === 'apps/v1') {
-    validateAgainst(m, o, deploymentSchema, manifestRoot);
+    validateAgainst(m, o, deploymentSchema, manifestRoot());
     const { meta, spec, podSpec, ann } = parts(o);
     const name = meta.name as string;
     const namespace = (meta.namespace as string | undefined) ?? 'default';
@@ -647,7 +647,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if (o.kind === 'Job' && o.apiVersion === 'batch/v1') {
-    validateAgainst(m, o, jobSchema, manifestRoot);
+    validateAgainst(m, o, jobSchema, manifestRoot());
     const { meta, spec, podSpec, ann } = parts(o);
     const name = meta.name as string;
     const namespace = (meta.namespace as string | undefined) ?? 'default';
@@ -676,7 +676,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if ((o.kind === 'PropagationPolicy' || o.kind === 'ClusterPropagationPolicy') && group === 'policy.karmada.io') {
-    validateAgainst(m, o, propagationPolicySchema, manifestRoot);
+    validateAgainst(m, o, propagationPolicySchema, manifestRoot());
     const meta = o.metadata as Obj;
     const spec = o.spec as Obj;
     policies.push({
@@ -692,7 +692,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if ((o.kind === 'OverridePolicy' || o.kind === 'ClusterOverridePolicy') && group === 'policy.karmada.io') {
-    validateAgainst(m, o, overridePolicySchema, manifestRoot);
+    validateAgainst(m, o, overridePolicySchema, manifestRoot());
     const meta = o.metadata as Obj;
     const spec = o.spec as Obj;
     sink.overrides.push({
@@ -709,7 +709,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if (o.kind === 'Fleet' && group === 'fleet.kurator.dev') {
-    validateAgainst(m, o, kuratorFleetSchema, manifestRoot);
+    validateAgainst(m, o, kuratorFleetSchema, manifestRoot());
     const meta = o.metadata as Obj;
     const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
     sink.fleets.push({
@@ -721,7 +721,7 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if (o.kind === 'Application' && group === 'apps.kurator.dev') {
-    validateAgainst(m, o, kuratorApplicationSchema, manifestRoot);
+    validateAgainst(m, o, kuratorApplicationSchema, manifestRoot());
     const meta = o.metadata as Obj;
     const spec = o.spec as Obj;
     const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
@@ -747,13 +747,13 @@ function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): 
     return;
   }
   if (o.kind === 'Queue' && group === 'scheduling.volcano.sh') {
-    validateAgainst(m, o, volcanoQueueManifestSchema, manifestRoot);
+    validateAgainst(m, o, volcanoQueueManifestSchema, manifestRoot());
     const spec = ((o.spec as Obj | undefined) ?? {}) as Obj;
     sink.queues.push(queueFromObj({ name: (o.metadata as Obj).name, ...spec }));
     return;
   }
   if (o.kind === 'Job' && group === 'batch.volcano.sh') {
-    validateAgainst(m, o, volcanoJobSchema, manifestRoot);
+    validateAgainst(m, o, volcanoJobSchema, manifestRoot());
     readVolcanoJob(m, o, ctx, sink, source);
     return;
   }

@@ -227,5 +227,13 @@ export const volcanoQueueManifestSchema: JsonSchema = {
   },
 };
 
-/** Schemas for included manifests share the scenario schema's definitions (placement, selectors). */
-export const manifestRoot: JsonSchema = { $defs: scenarioSchema.$defs };
+/**
+ * Schemas for included manifests share the scenario schema's definitions (placement, selectors).
+ * A function, not a constant: schema.ts and this module are in an import cycle (through the
+ * traffic blocks and the loader), so `scenarioSchema` may not be initialised yet when this module
+ * is evaluated.
+ */
+let root: JsonSchema | null = null;
+export function manifestRoot(): JsonSchema {
+  return (root ??= { $defs: scenarioSchema.$defs });
+}
