@@ -98,8 +98,22 @@ export class WorkerPool {
     return this.slots.length;
   }
 
+  /**
+   * Start every thread now, each importing `exportName` of `moduleUrl` at once, so that the import
+   * overlaps whatever this thread does before the first `run` (a sweep: reading and planning the
+   * scenario). Threads already started are kept.
+   */
+  prestart(moduleUrl: string | URL, exportName: string): void {
+    if (this.closed || !canUseThreads(moduleUrl)) return;
+    this.preload = { moduleUrl: String(moduleUrl), exportName };
+    while (this.slots.length < this.size) this.spawn();
+  }
+
+  private preload: { moduleUrl: string; exportName: string } | null = null;
+
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(fileURLToPath(WORKER_ENTRY)), current: -1, exited: false };
+    const worker = new Worker(fileURLToPath(WORKER_ENTRY), this.preload ? { workerData: this.preload } : {});
+    const slot: Slot = { worker, current: -1, exited: false };
     this.slots.push(slot);
     slot.worker.on('message', (msg: { index: number; ok: boolean; value?: unknown; error?: string }) => this.active?.message(slot, msg));
     const onDeath = (err: unknown): void => {

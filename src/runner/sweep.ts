@@ -7,7 +7,8 @@ import { inShard, type Shard } from './sweep-keys.js';
 import type { SweepPlan } from './sweep-plan.js';
 import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';
 import type { SweepTask, SweepTaskResult } from './sweep-task.js';
-import { runPoolStreaming } from './stream-pool.js';
+import type { TaskOutcome } from './pool.js';
+import { canUseThreads, runPoolStreaming, type WorkerPool } from './stream-pool.js';
 
 /**
  * Run a sweep's runs (or one shard's) on a worker pool, appending each finished run to the
@@ -21,6 +22,11 @@ export interface ExecuteOptions {
   readonly shard?: Shard | null;
   /** After each finished run: runs done (including those skipped by --resume), total, failed so far. */
   readonly onProgress?: (p: { done: number; total: number; failed: number }) => void;
+  /**
+   * Run on this pool's threads (the caller may have started them early, see
+   * `WorkerPool.prestart`; the caller closes it) instead of a pool of `workers` made for the runs.
+   */
+  readonly pool?: WorkerPool;
 }
 
 export interface ExecuteResult {
@@ -32,6 +38,9 @@ export interface ExecuteResult {
   readonly ran: number;
   readonly skipped: number;
 }
+
+/** The module a sweep's runs execute (`runSweepTask`), in worker threads or in this one. */
+export const SWEEP_TASK = new URL(`./sweep-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promise<ExecuteResult> {
   registerBuiltinSchedulers();
@@ -62,25 +71,23 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     scheduler: r.schedulerSpec,
     run: { id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed },
   }));
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const moduleUrl = new URL(`./sweep-task${ext}`, import.meta.url);
+  const moduleUrl = SWEEP_TASK;
   let finished = done.size;
   let failed = 0;
   opts.onProgress?.({ done: finished, total: selected.length, failed });
   try {
-    await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, {
-      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-      onOutcome: (i, outcome) => {
-        if (outcome.ok) {
-          writer.writeLine(outcome.value.line);
-        } else {
-          writer.write({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error });
-        }
-        finished++;
-        if (!outcome.ok) failed++;
-        opts.onProgress?.({ done: finished, total: selected.length, failed });
-      },
-    });
+    const onOutcome = (i: number, outcome: TaskOutcome<SweepTaskResult>): void => {
+      if (outcome.ok) {
+        writer.writeLine(outcome.value.line);
+      } else {
+        writer.write({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error });
+      }
+      finished++;
+      if (!outcome.ok) failed++;
+      opts.onProgress?.({ done: finished, total: selected.length, failed });
+    };
+    if (opts.pool && tasks.length > 1 && canUseThreads(moduleUrl)) await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome });
+    else await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome });
   } finally {
     writer.close();
   }

@@ -46,6 +46,20 @@ describe('WorkerPool (compiled, worker threads)', () => {
     }
   });
 
+  it('prestart: the threads start (and import the module) before the first run, which uses them', async () => {
+    const pool = new WorkerPool(2);
+    try {
+      pool.prestart(TASKS, 'whereAmI');
+      expect(pool.started).toBe(2);
+      const out = await pool.map<{ x: number }, Where>(TASKS, 'whereAmI', [0, 1, 2, 3].map((x) => ({ x })));
+      expect(out.every((o) => o.ok)).toBe(true);
+      expect(pool.started).toBe(2);
+      expect(new Set(out.map((o) => (o.ok ? o.value.threadId : 0))).has(0)).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a throwing task is an outcome; a dying thread fails only its task and is replaced', async () => {
     const pool = new WorkerPool(2);
     try {

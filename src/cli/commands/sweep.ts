@@ -7,7 +7,8 @@ import { schedulerNames } from '../../placement/registry.js';
 import { warmChartRenderer } from '../../report/html.js';
 import { formatSweepSummary, renderSweepReport } from '../../report/sweep-report.js';
 import { defaultWorkerCount } from '../../runner/pool.js';
-import { executeSweep } from '../../runner/sweep.js';
+import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
+import { WorkerPool } from '../../runner/stream-pool.js';
 import { aggregate, sweepData, writeTables, type AggregateRow, type SweepData } from '../../runner/sweep-aggregate.js';
 import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
@@ -78,67 +79,75 @@ export const sweepCommand: CommandModule<object, Args> = {
     const shard = args.shard === undefined ? null : parseShard(args.shard);
     if (args.shard !== undefined && shard === null) throw new UserError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), found ${args.shard}`);
     if (args.emit && shard) throw new UserError('--emit k8s-job writes the Job for every shard: give --shards n, not --shard');
-    registerBuiltinSchedulers();
-    const plan = planSweep(args.scenario, {
-      replications: args.replications,
-      ...(args.set?.length ? { set: args.set } : {}),
-      ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
-      knownSchedulers: schedulerNames(),
-    });
-
-    if (args.emit === 'k8s-job') {
-      process.stdout.write(
-        k8sJobManifest({
-          scenario: plan.name,
-          scenarioPath: args.scenario,
-          shards: args.shards,
-          replications: args.replications,
-          workers: args.workers ?? 2,
-          set: args.set ?? [],
-          schedulers: args.scheduler ?? [],
-          image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`,
-          pvc: args.pvc,
-          ...(args.namespace ? { namespace: args.namespace } : {}),
-        }),
-      );
-      return;
-    }
-
-    const outDir = resolve(args.out ?? join('reports', `${plan.name}-sweep`));
-    const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
-    const selected = shard ? plan.runs.filter((r) => r.index % shard.count === shard.index).length : plan.runs.length;
-    const bar = showProgress ? new ProgressBar(`sweep ${plan.name}: ${selected} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`) : null;
-    const t0 = performance.now();
+    // Worker threads start now and import the simulator while this thread reads and plans the scenario.
     const workers = args.workers ?? defaultWorkerCount();
-    // While worker threads run the simulations this thread waits: it loads and warms up the
-    // chart renderer for the report meanwhile (0.4 s less after the runs; the same report).
-    const warming = workers > 1 && !shard ? warmChartRenderer().catch(() => undefined) : null;
-    const res = await executeSweep(plan, {
-      outDir,
-      workers,
-      resume: args.resume,
-      shard,
-      ...(bar ? { onProgress: (p: { done: number; total: number }) => bar.update(p.total ? p.done / p.total : 1) } : {}),
-    });
-    bar?.done();
-    const wall = (performance.now() - t0) / 1000;
-    const failed = [...res.records.values()].filter((r) => r.status === 'failed');
+    const pool = workers > 1 && !args.emit ? new WorkerPool(workers) : null;
+    pool?.prestart(SWEEP_TASK, 'runSweepTask');
+    try {
+      registerBuiltinSchedulers();
+      const plan = planSweep(args.scenario, {
+        replications: args.replications,
+        ...(args.set?.length ? { set: args.set } : {}),
+        ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
+        knownSchedulers: schedulerNames(),
+      });
 
-    if (shard) {
-      process.stdout.write(
-        `shard ${shard.index}/${shard.count} of ${plan.name}: ${res.ran} runs now, ${res.skipped} done before, ${failed.length} failed (${wall.toFixed(2)} s wall)\nwrote ${res.file}\ncombine the shards with: fleetsim merge ${outDir} --out <dir>\n`,
-      );
-    } else {
-      await warming;
-      const { data, agg, files, notes } = await writeSweepOutputs(outDir, res.header, res.records);
-      process.stdout.write(formatSweepSummary(data, agg));
-      for (const n of notes) process.stdout.write(`note: ${n}\n`);
-      process.stdout.write(`\n${res.ran} runs now, ${res.skipped} done before (${wall.toFixed(2)} s wall); wrote ${res.file}, ${files.map((f) => f.slice(outDir.length + 1)).join(', ')} in ${outDir}\n`);
-    }
-    if (failed.length) {
-      for (const f of failed.slice(0, 5)) process.stderr.write(`fleetsim: run ${f.id} (point ${f.point}, ${f.scheduler}, replication ${f.replication}, seed ${f.seed}) failed: ${(f.error ?? '').split('\n')[0]}\n`);
-      if (failed.length > 5) process.stderr.write(`fleetsim: ... and ${failed.length - 5} more failed runs (see ${res.file})\n`);
-      process.exitCode = 1;
+      if (args.emit === 'k8s-job') {
+        process.stdout.write(
+          k8sJobManifest({
+            scenario: plan.name,
+            scenarioPath: args.scenario,
+            shards: args.shards,
+            replications: args.replications,
+            workers: args.workers ?? 2,
+            set: args.set ?? [],
+            schedulers: args.scheduler ?? [],
+            image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`,
+            pvc: args.pvc,
+            ...(args.namespace ? { namespace: args.namespace } : {}),
+          }),
+        );
+        return;
+      }
+
+      const outDir = resolve(args.out ?? join('reports', `${plan.name}-sweep`));
+      const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
+      const selected = shard ? plan.runs.filter((r) => r.index % shard.count === shard.index).length : plan.runs.length;
+      const bar = showProgress ? new ProgressBar(`sweep ${plan.name}: ${selected} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`) : null;
+      const t0 = performance.now();
+      // While worker threads run the simulations this thread waits: it loads and warms up the
+      // chart renderer for the report meanwhile (0.4 s less after the runs; the same report).
+      const warming = workers > 1 && !shard ? warmChartRenderer().catch(() => undefined) : null;
+      const res = await executeSweep(plan, {
+        outDir,
+        workers,
+        resume: args.resume,
+        shard,
+        ...(pool ? { pool } : {}),
+        ...(bar ? { onProgress: (p: { done: number; total: number }) => bar.update(p.total ? p.done / p.total : 1) } : {}),
+      });
+      bar?.done();
+      const wall = (performance.now() - t0) / 1000;
+      const failed = [...res.records.values()].filter((r) => r.status === 'failed');
+
+      if (shard) {
+        process.stdout.write(
+          `shard ${shard.index}/${shard.count} of ${plan.name}: ${res.ran} runs now, ${res.skipped} done before, ${failed.length} failed (${wall.toFixed(2)} s wall)\nwrote ${res.file}\ncombine the shards with: fleetsim merge ${outDir} --out <dir>\n`,
+        );
+      } else {
+        await warming;
+        const { data, agg, files, notes } = await writeSweepOutputs(outDir, res.header, res.records);
+        process.stdout.write(formatSweepSummary(data, agg));
+        for (const n of notes) process.stdout.write(`note: ${n}\n`);
+        process.stdout.write(`\n${res.ran} runs now, ${res.skipped} done before (${wall.toFixed(2)} s wall); wrote ${res.file}, ${files.map((f) => f.slice(outDir.length + 1)).join(', ')} in ${outDir}\n`);
+      }
+      if (failed.length) {
+        for (const f of failed.slice(0, 5)) process.stderr.write(`fleetsim: run ${f.id} (point ${f.point}, ${f.scheduler}, replication ${f.replication}, seed ${f.seed}) failed: ${(f.error ?? '').split('\n')[0]}\n`);
+        if (failed.length > 5) process.stderr.write(`fleetsim: ... and ${failed.length - 5} more failed runs (see ${res.file})\n`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await pool?.close();
     }
   },
 };
