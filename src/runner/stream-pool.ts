@@ -87,6 +87,8 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private active: ActiveRun | null = null;
   private closed = false;
+  /** What new threads import at start (see `prestart`). */
+  private preload: { moduleUrl: string; exportName: string } | null = null;
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a positive integer, got ${size}`);
@@ -108,8 +110,6 @@ export class WorkerPool {
     this.preload = { moduleUrl: String(moduleUrl), exportName };
     while (this.slots.length < this.size) this.spawn();
   }
-
-  private preload: { moduleUrl: string; exportName: string } | null = null;
 
   private spawn(): Slot {
     const worker = new Worker(fileURLToPath(WORKER_ENTRY), this.preload ? { workerData: this.preload } : {});
