@@ -1,4 +1,5 @@
 import type { RunResult, WorkloadResult } from '../runner/result.js';
+import { TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import type { ReportSection, VegaLiteSpec } from './html.js';
 
 /**
@@ -67,7 +68,7 @@ export function batchComparison(runs: RunResult[], label: (r: RunResult) => stri
     d.forEach((x, i) => cdf.push({ run: label(r), minutes: Math.round((x / 60) * 100) / 100, fraction: (i + 1) / n }));
   }
   const chart: VegaLiteSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: 'Gang queueing delay (CDF over jobs; a curve below 1 means some never started)',
     width: 560,
     height: 240,
@@ -106,14 +107,14 @@ export function queueShareSection(run: RunResult, tag: string): ReportSection | 
     text: `Deserved (the proportion plugin's water-filling) against allocated, per queue, in ${shares[0].resource}, sampled at sessions.`,
     charts: [
       {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        $schema: VEGA_LITE_SCHEMA,
         title: `Queue deserved vs allocated${tag}`,
         width: 560,
         height: 220,
         data: { values: rows },
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
-          x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
+          x: TIME_X,
           y: { field: 'value', type: 'quantitative', title: shares[0].resource },
           color: { field: 'series', type: 'nominal' },
           strokeDash: { field: 'series', type: 'nominal', legend: null },

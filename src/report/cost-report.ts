@@ -1,4 +1,5 @@
 import type { RunResult } from '../runner/result.js';
+import { minute, stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import type { ReportSection, VegaLiteSpec } from './html.js';
 
 /** Whether any cluster of the run has prices (otherwise there is no cost to show). */
@@ -40,20 +41,15 @@ export function costSection(run: RunResult, tag: string): ReportSection | null {
   for (const c of run.clusters) {
     if (c.cost <= 0) continue;
     const s = run.series.clusters[c.name];
-    run.series.t.forEach((t, i) => rows.push({ minute: Math.round((t / 60) * 1000) / 1000, cluster: `${c.name}${c.spot ? ' (spot)' : ''}`, value: s.costRate[i] }));
+    run.series.t.forEach((t, i) => rows.push({ minute: minute(t), cluster: `${c.name}${c.spot ? ' (spot)' : ''}`, value: s.costRate[i] }));
   }
   const chart: VegaLiteSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: `Cost per hour of the running nodes${tag}`,
     width: 560,
     height: 220,
     data: { values: rows },
-    mark: { type: 'area', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-      y: { field: 'value', type: 'quantitative', title: 'cost per hour', stack: 'zero' },
-      color: { field: 'cluster', type: 'nominal' },
-    },
+    ...stepSeries({ color: 'cluster', yTitle: 'cost per hour', stacked: true, valueFormat: null }),
   } as VegaLiteSpec;
   const top = [...run.workloads].sort((a, b) => b.cost - a.cost).slice(0, 20);
   return {

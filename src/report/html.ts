@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
+import { VEGA_LITE_SCHEMA } from './chart-parts.js';
 
 /**
  * Self-contained HTML reports: Vega, Vega-Lite and vega-embed are inlined (no CDN, works
@@ -92,7 +93,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  */
 export async function warmChartRenderer(): Promise<void> {
   await renderSvg({
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     data: { values: [{ x: 0, y: 0, c: 'a' }, { x: 1, y: 1, c: 'b' }] },
     layer: [
       { mark: 'line', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'c', type: 'nominal' } } },

@@ -1,6 +1,7 @@
 import type { DelayStats, TraceRunResult } from '../control/openb-trace.js';
 import type { RunResult, RunSummary } from '../runner/result.js';
 import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
+import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
 import { trafficSections, trafficSummaryLines } from './traffic-report.js';
@@ -21,29 +22,19 @@ function seriesRows(run: RunResult, metric: 'cpu' | 'gpu' | 'replicas' | 'pendin
     if (memberOnly && c.role !== 'member') continue;
     if (metric === 'gpu' && c.gpus === 0) continue;
     const s = run.series.clusters[c.name];
-    run.series.t.forEach((t, i) => rows.push({ minute: Math.round((t / 60) * 1000) / 1000, cluster: c.name, value: s[metric][i] }));
+    run.series.t.forEach((t, i) => rows.push({ minute: minute(t), cluster: c.name, value: s[metric][i] }));
   }
   return rows;
 }
 
 function lineChart(title: string, rows: object[], yTitle: string, format: string, stacked = false): VegaLiteSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title,
     width: 520,
     height: 220,
     data: { values: rows },
-    mark: stacked ? { type: 'area', interpolate: 'step-after' } : { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format }, ...(stacked ? { stack: 'zero' } : {}) },
-      color: { field: 'cluster', type: 'nominal', title: 'cluster' },
-      tooltip: [
-        { field: 'cluster', type: 'nominal' },
-        { field: 'minute', type: 'quantitative', format: '.1f' },
-        { field: 'value', type: 'quantitative', format },
-      ],
-    },
+    ...stepSeries({ color: 'cluster', colorTitle: 'cluster', yTitle, yFormat: format, valueFormat: format, stacked }),
   } as VegaLiteSpec;
 }
 
@@ -62,7 +53,7 @@ function failoverTimeline(run: RunResult, tag: string): VegaLiteSpec {
     event: e.event,
   }));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: `Failover timeline${tag}`,
     width: 760,
     height: 260,
@@ -71,7 +62,7 @@ function failoverTimeline(run: RunResult, tag: string): VegaLiteSpec {
         data: { values: ready },
         mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
         encoding: {
-          x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
+          x: TIME_X,
           y: { field: 'value', type: 'quantitative', title: 'ready replicas', stack: 'zero' },
           color: { field: 'cluster', type: 'nominal', title: 'cluster' },
         },
@@ -118,25 +109,16 @@ function workloadReplicaChart(run: RunResult, tag: string): VegaLiteSpec | null 
   const rows: { minute: number; workload: string; cluster: string; value: number }[] = [];
   for (const name of names) {
     for (const [cluster, values] of Object.entries(run.series.workloads[name])) {
-      run.series.t.forEach((t, i) => rows.push({ minute: Math.round((t / 60) * 1000) / 1000, workload: name, cluster, value: values[i] }));
+      run.series.t.forEach((t, i) => rows.push({ minute: minute(t), workload: name, cluster, value: values[i] }));
     }
   }
   if (rows.length === 0) return null;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: `Ready replicas per cluster, by Deployment${tag}`,
     data: { values: rows },
     facet: { row: { field: 'workload', type: 'nominal', title: null } },
-    spec: {
-      width: 520,
-      height: 110,
-      mark: { type: 'area', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-        y: { field: 'value', type: 'quantitative', title: 'ready', stack: 'zero' },
-        color: { field: 'cluster', type: 'nominal' },
-      },
-    },
+    spec: { width: 520, height: 110, ...stepSeries({ color: 'cluster', yTitle: 'ready', stacked: true, valueFormat: null }) },
     resolve: { scale: { y: 'independent' } },
   } as VegaLiteSpec;
 }
@@ -374,7 +356,7 @@ function traceSection(run: RunResult, tag: string): ReportSection | null {
   const charts: VegaLiteSpec[] = [];
   if (rows.length > 0) {
     charts.push({
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: VEGA_LITE_SCHEMA,
       title: `GPU allocation ratio vs arrived GPU demand${tag}`,
       width: 520,
       height: 260,

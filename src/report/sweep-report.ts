@@ -2,6 +2,7 @@ import type { AggregateRow, SweepData } from '../runner/sweep-aggregate.js';
 import { formatValue } from '../runner/sweep-keys.js';
 import { FLEET, SWEEP_METRICS } from '../runner/sweep-metrics.js';
 import type { SweepRecord } from '../runner/sweep-results.js';
+import { stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
 import { fmtSeconds, pct } from './run-report.js';
 
@@ -14,7 +15,6 @@ import { fmtSeconds, pct } from './run-report.js';
  * (their static SVG shows the first point).
  */
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** At most this many time points per series in a chart (every k-th sample beyond it). */
 const MAX_SERIES_POINTS = 400;
 /** At most this many steps per CDF curve (evenly spaced order statistics beyond it). */
@@ -70,7 +70,7 @@ function pointParam(data: SweepData): { params?: unknown[]; transform?: unknown[
 function seriesChart(data: SweepData, title: string, rows: object[], yTitle: string, format: string, stacked: boolean): VegaLiteSpec {
   const schedulers = data.header.schedulers;
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title,
     data: { values: rows },
     ...pointParam(data),
@@ -78,17 +78,7 @@ function seriesChart(data: SweepData, title: string, rows: object[], yTitle: str
     spec: {
       width: schedulers.length > 1 ? 380 : 560,
       height: 200,
-      mark: stacked ? { type: 'area', interpolate: 'step-after' } : { type: 'line', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-        y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format }, ...(stacked ? { stack: 'zero' } : {}) },
-        color: { field: 'cluster', type: 'nominal', title: 'cluster' },
-        tooltip: [
-          { field: 'cluster', type: 'nominal' },
-          { field: 'minute', type: 'quantitative', format: '.1f' },
-          { field: 'value', type: 'quantitative', format },
-        ],
-      },
+      ...stepSeries({ color: 'cluster', colorTitle: 'cluster', yTitle, yFormat: format, valueFormat: format, stacked }),
     },
   } as VegaLiteSpec;
 }
@@ -153,7 +143,7 @@ function cdfRows(data: SweepData): { rows: object[]; notReady: { point: string; 
 
 function cdfChart(data: SweepData, rows: object[]): VegaLiteSpec {
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: 'Time to all ready per workload, CDF across runs',
     width: 560,
     height: 240,
@@ -196,7 +186,7 @@ function comparisonChart(data: SweepData, agg: readonly AggregateRow[], metric: 
     ? { field: 'scheduler', type: 'nominal', sort: schedulers, title: 'scheduler' }
     : { field: 'point', type: 'nominal', sort: [...data.pointLabels], title: 'sweep point', axis: { labelAngle: -30, labelLimit: 220 } };
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `${title}: mean and 95 % CI`,
     width: Math.min(900, Math.max(260, data.pointLabels.length * schedulers.length * 28)),
     height: 200,

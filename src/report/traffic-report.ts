@@ -1,4 +1,5 @@
 import type { RunResult } from '../runner/result.js';
+import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import type { ReportSection, VegaLiteSpec } from './html.js';
 
 /**
@@ -7,8 +8,6 @@ import type { ReportSection, VegaLiteSpec } from './html.js';
  * over time per rollout, with tables of the figures.
  */
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const minute = (t: number): number => Math.round((t / 60) * 1000) / 1000;
 const fmtMs = (x: number | null): string => (x === null ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 /** Shares below 1e-9 are the fluid model's numerical residue: shown as 0. */
 const pctText = (x: number): string => (x < 1e-9 ? '0%' : x < 0.0001 ? `${(x * 100).toExponential(1)}%` : `${(x * 100).toFixed(3)}%`);
@@ -23,7 +22,7 @@ function durationText(s: number): string {
 function latencyCdf(run: RunResult, tag: string): VegaLiteSpec {
   const rows = (run.traffic ?? []).flatMap((s) => s.cdf.filter((p) => p.ms > 0).map((p) => ({ service: s.service, ms: p.ms, p: p.p })));
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `Latency CDF of served requests${tag}`,
     width: 480,
     height: 240,
@@ -62,19 +61,13 @@ function sloTimeline(svc: NonNullable<RunResult['traffic']>[number], tag: string
   }
   layers.push({
     data: { values: lines },
-    mark: { type: 'line', interpolate: 'step-before' },
-    encoding: {
-      x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-      y: { field: 'value', type: 'quantitative', title: 'latency (ms)' },
-      color: { field: 'series', type: 'nominal', title: '' },
-      tooltip: [{ field: 'series', type: 'nominal' }, { field: 'minute', type: 'quantitative', format: '.1f' }, { field: 'value', type: 'quantitative', format: '.1f' }],
-    },
+    ...stepSeries({ color: 'series', colorTitle: '', yTitle: 'latency (ms)', valueFormat: '.1f', interpolate: 'step-before' }),
   });
   if (svc.slo?.latencyMs) {
     layers.push({ data: { values: [{ y: svc.slo.latencyMs }] }, mark: { type: 'rule', strokeDash: [6, 4], color: '#e45756' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
   }
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `SLO timeline: ${svc.namespace}/${svc.service}${tag} (shaded: windows violating the SLO)`,
     width: 760,
     height: 220,
@@ -89,18 +82,12 @@ function rpsChart(svc: NonNullable<RunResult['traffic']>[number], tag: string): 
     { minute: minute(t), series: 'failed or timed out (req/s)', value: tl.rps[i] * (tl.errorRate[i] + tl.timeoutRate[i]) },
   ]);
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `Requests: ${svc.namespace}/${svc.service}${tag}`,
     width: 760,
     height: 160,
     data: { values: rows },
-    mark: { type: 'line', interpolate: 'step-before' },
-    encoding: {
-      x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-      y: { field: 'value', type: 'quantitative', title: 'requests per second' },
-      color: { field: 'series', type: 'nominal', title: '' },
-      tooltip: [{ field: 'series', type: 'nominal' }, { field: 'minute', type: 'quantitative', format: '.1f' }, { field: 'value', type: 'quantitative', format: '.1f' }],
-    },
+    ...stepSeries({ color: 'series', colorTitle: '', yTitle: 'requests per second', valueFormat: '.1f', interpolate: 'step-before' }),
   } as VegaLiteSpec;
 }
 
@@ -111,32 +98,20 @@ function replicasChart(a: NonNullable<RunResult['autoscaling']>[number], tag: st
   ]);
   const metricRows = a.series.t.flatMap((t, i) => Object.entries(a.series.metrics).flatMap(([name, v]) => (v[i] === null ? [] : [{ minute: minute(t), metric: name, value: v[i] }])));
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `Replicas over time: FederatedHPA ${a.name} → ${a.workload}${tag}`,
     vconcat: [
       {
         width: 760,
         height: 200,
         data: { values: rows },
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-          y: { field: 'value', type: 'quantitative', title: 'replicas' },
-          color: { field: 'series', type: 'nominal', title: '' },
-          tooltip: [{ field: 'series', type: 'nominal' }, { field: 'minute', type: 'quantitative', format: '.1f' }, { field: 'value', type: 'quantitative' }],
-        },
+        ...stepSeries({ color: 'series', colorTitle: '', yTitle: 'replicas' }),
       },
       {
         width: 760,
         height: 120,
         data: { values: metricRows },
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' },
-          y: { field: 'value', type: 'quantitative', title: 'metric as seen (delayed)' },
-          color: { field: 'metric', type: 'nominal', title: '' },
-          tooltip: [{ field: 'metric', type: 'nominal' }, { field: 'minute', type: 'quantitative', format: '.1f' }, { field: 'value', type: 'quantitative', format: '.1f' }],
-        },
+        ...stepSeries({ color: 'metric', colorTitle: '', yTitle: 'metric as seen (delayed)', valueFormat: '.1f' }),
       },
     ],
     resolve: { scale: { color: 'independent' } },
@@ -146,13 +121,13 @@ function replicasChart(a: NonNullable<RunResult['autoscaling']>[number], tag: st
 function rolloutChart(r: NonNullable<RunResult['rollouts']>[number], tag: string): VegaLiteSpec {
   const rows = r.clusters.flatMap((c) => c.ticks.map((t) => ({ minute: minute(t.t), cluster: c.cluster, weight: t.canaryRouteWeight, phase: t.phase, event: t.event, failedChecks: t.failedChecks })));
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     title: `Rollout ${r.name}: canary traffic weight per cluster${tag}`,
     width: 760,
     height: 200,
     data: { values: rows },
     layer: [
-      { mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: { field: 'minute', type: 'quantitative', title: 'simulated time (min)' }, y: { field: 'weight', type: 'quantitative', title: 'canary weight (%)', scale: { domain: [0, 100] } }, color: { field: 'cluster', type: 'nominal' } } },
+      { mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: TIME_X, y: { field: 'weight', type: 'quantitative', title: 'canary weight (%)', scale: { domain: [0, 100] } }, color: { field: 'cluster', type: 'nominal' } } },
       {
         mark: { type: 'point', filled: true, size: 50 },
         encoding: {
