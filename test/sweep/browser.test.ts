@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM } from '../helpers/browser.js';
+import { HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
 import { fleetsim } from '../helpers/cli.js';
 import { ensureSweepBuilt } from './built.js';
 
@@ -14,7 +14,6 @@ describe.skipIf(!HAVE_CHROMIUM)('sweep report in headless Chromium', () => {
   beforeAll(() => ensureSweepBuilt());
 
   it('renders every chart with no console error or network request; the point menu works; the description is literal', async () => {
-    const { chromium } = await import('playwright-core');
     const dir = mkdtempSync(join(tmpdir(), 'fleetsim-sweep-browser-'));
     const scenario = readFileSync(join(FIX, 'small.yaml'), 'utf8').replace(/^description: .*$/m, 'description: "<script>alert(1)</script> & <b>bold</b>"');
     writeFileSync(join(dir, 's.yaml'), scenario);
@@ -22,21 +21,8 @@ describe.skipIf(!HAVE_CHROMIUM)('sweep report in headless Chromium', () => {
     const r = fleetsim(['sweep', join(dir, 's.yaml'), '--replications', '2', '--workers', '2', '--out', out, '--scheduler', 'karmada', '--scheduler', join(FIX, 'first-cluster.mjs')]);
     expect(r.code, r.stderr).toBe(0);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const { browser, page, errors, requests, dialogs } = await openReport(join(out, 'index.html'));
     try {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      let dialogs = 0;
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (q) => !q.url().startsWith('file:') && requests.push(q.url()));
-      page.on('dialog', (d) => {
-        dialogs++;
-        void d.dismiss();
-      });
-      await page.goto('file://' + join(out, 'index.html'));
-      await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 30_000 });
       const charts = await page.evaluate(() => document.querySelectorAll('[data-chart]').length);
       const rendered = await page.evaluate(() => (window as unknown as { fleetsimChartsRendered: number }).fleetsimChartsRendered);
       // 6 comparisons, CPU, GPU, replicas, pending, CDF.
@@ -55,7 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('sweep report in headless Chromium', () => {
 
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      expect(dialogs).toBe(0);
+      expect(dialogs()).toBe(0);
       expect(await page.textContent('header p')).toContain('<script>alert(1)</script> & <b>bold</b>');
       expect(await page.textContent('pre')).toContain('description: "<script>alert(1)</script> & <b>bold</b>"');
       expect(await page.evaluate(() => document.querySelectorAll('header b, main b').length)).toBe(0);
