@@ -56,87 +56,67 @@ const podTemplate: JsonSchema = {
   },
 };
 
-export const deploymentSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
-  properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      required: ['template'],
-      properties: { replicas: { type: 'integer', minimum: 0 }, template: podTemplate },
-    },
-  },
-};
+/**
+ * A Kubernetes object's schema: `metadata` and a `spec` object with these fields (required unless
+ * `specOptional`).
+ */
+function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
+  return {
+    type: 'object',
+    required: opts.specOptional ? ['metadata'] : ['metadata', 'spec'],
+    properties: { metadata, spec: { type: 'object', ...spec } },
+  };
+}
 
-export const jobSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
-  properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      required: ['template'],
-      properties: {
-        parallelism: { type: 'integer', minimum: 1 },
-        completions: { type: 'integer', minimum: 1 },
-        template: podTemplate,
-      },
-    },
-  },
-};
+export const deploymentSchema: JsonSchema = manifest({
+  required: ['template'],
+  properties: { replicas: { type: 'integer', minimum: 0 }, template: podTemplate },
+});
 
-export const propagationPolicySchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
+export const jobSchema: JsonSchema = manifest({
+  required: ['template'],
   properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      required: ['resourceSelectors'],
-      properties: {
-        resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
-        priority: { type: 'integer' },
-        placement: { $ref: '#/$defs/placement' },
-      },
-    },
+    parallelism: { type: 'integer', minimum: 1 },
+    completions: { type: 'integer', minimum: 1 },
+    template: podTemplate,
   },
-};
+});
+
+export const propagationPolicySchema: JsonSchema = manifest({
+  required: ['resourceSelectors'],
+  properties: {
+    resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
+    priority: { type: 'integer' },
+    placement: { $ref: '#/$defs/placement' },
+  },
+});
 
 const clusterAffinityRef: JsonSchema = { type: 'object' };
 
-export const overridePolicySchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
+export const overridePolicySchema: JsonSchema = manifest({
   properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      properties: {
-        resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
-        overrideRules: {
-          type: 'array',
-          items: {
+    resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
+    overrideRules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['overriders'],
+        properties: {
+          targetCluster: clusterAffinityRef,
+          overriders: {
             type: 'object',
-            required: ['overriders'],
             properties: {
-              targetCluster: clusterAffinityRef,
-              overriders: {
-                type: 'object',
-                properties: {
-                  imageOverrider: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      required: ['component', 'operator'],
-                      properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
-                    },
-                  },
-                  plaintext: {
-                    type: 'array',
-                    items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
-                  },
+              imageOverrider: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['component', 'operator'],
+                  properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
                 },
+              },
+              plaintext: {
+                type: 'array',
+                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
               },
             },
           },
@@ -144,88 +124,56 @@ export const overridePolicySchema: JsonSchema = {
       },
     },
   },
-};
+});
 
-export const kuratorFleetSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
-  properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
-    },
-  },
-};
+export const kuratorFleetSchema: JsonSchema = manifest({
+  properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
+});
 
 const destination: JsonSchema = {
   type: 'object',
   properties: { fleet: { type: 'string', minLength: 1 }, clusterSelector: { type: 'object', properties: { matchLabels: stringMap } } },
 };
 
-export const kuratorApplicationSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
+export const kuratorApplicationSchema: JsonSchema = manifest({
+  required: ['syncPolicies'],
   properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      required: ['syncPolicies'],
-      properties: {
-        destination,
-        syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
-      },
-    },
+    destination,
+    syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
   },
-};
+});
 
 /** Volcano Job (`batch.volcano.sh/v1alpha1`): the fields fleetsim reads. */
-export const volcanoJobSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
+export const volcanoJobSchema: JsonSchema = manifest({
+  required: ['tasks'],
   properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      required: ['tasks'],
-      properties: {
-        minAvailable: { type: 'integer', minimum: 0 },
-        queue: { type: 'string', minLength: 1 },
-        schedulerName: { type: 'string' },
-        priorityClassName: { type: 'string' },
-        tasks: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'object',
-            required: ['template'],
-            properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 1 }, minAvailable: { type: 'integer', minimum: 1 }, template: podTemplate },
-          },
-        },
+    minAvailable: { type: 'integer', minimum: 0 },
+    queue: { type: 'string', minLength: 1 },
+    schedulerName: { type: 'string' },
+    priorityClassName: { type: 'string' },
+    tasks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['template'],
+        properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 1 }, minAvailable: { type: 'integer', minimum: 1 }, template: podTemplate },
       },
     },
   },
-};
+});
 
 /** Volcano Queue (`scheduling.volcano.sh/v1beta1`). */
-export const volcanoQueueManifestSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata'],
+export const volcanoQueueManifestSchema: JsonSchema = manifest({
   properties: {
-    metadata,
-    spec: {
-      type: 'object',
-      properties: {
-        weight: { type: 'integer', minimum: 1 },
-        reclaimable: { type: 'boolean' },
-        priority: { type: 'integer' },
-        capability: { type: 'object', additionalProperties: quantity },
-        deserved: { type: 'object', additionalProperties: quantity },
-        guarantee: { type: 'object', properties: { resource: { type: 'object', additionalProperties: quantity } } },
-      },
-    },
+    weight: { type: 'integer', minimum: 1 },
+    reclaimable: { type: 'boolean' },
+    priority: { type: 'integer' },
+    capability: { type: 'object', additionalProperties: quantity },
+    deserved: { type: 'object', additionalProperties: quantity },
+    guarantee: { type: 'object', properties: { resource: { type: 'object', additionalProperties: quantity } } },
   },
-};
+}, { specOptional: true });
 
 /**
  * Schemas for included manifests share the scenario schema's definitions (placement, selectors).
