@@ -1,6 +1,6 @@
 import { registerBuiltinSchedulers } from '../placement/builtin.js';
 import { schedulerNames } from '../placement/registry.js';
-import { runPoolStreaming } from '../runner/stream-pool.js';
+import { runPoolStreaming } from '../runner/pool.js';
 import { resolveScheduler } from '../runner/run.js';
 import { FLEET } from '../runner/sweep-metrics.js';
 import { planSweep, type SweepPlan } from '../runner/sweep-plan.js';

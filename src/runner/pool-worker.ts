@@ -2,10 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, loadTaskFunction } from './pool.js';
 
 /**
- * Worker-thread entry of the pools (pool.ts, stream-pool.ts). Messages, answered one task at a
- * time:
- * - `{ index, task, moduleUrl?, exportName? }`: run the task with that module's export (default:
- *   the module named in workerData, if any) and answer `{ index, ok, value | error }`;
+ * Worker-thread entry of the pool (pool.ts). Each message `{ index, task, moduleUrl?, exportName? }`
+ * runs the task with that module's export (default: the module named in workerData, which is
+ * imported at start) and is answered `{ index, ok, value | error }`, one at a time, in order.
  * Imported task functions are kept, so a worker serves several phases of one command.
  */
 interface WorkerConfig {

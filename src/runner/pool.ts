@@ -22,18 +22,6 @@ export interface PoolOptions {
 
 export type TaskOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: string };
 
-interface TaskMessage {
-  readonly index: number;
-  readonly task: unknown;
-}
-
-interface ResultMessage {
-  readonly index: number;
-  readonly ok: boolean;
-  readonly value?: unknown;
-  readonly error?: string;
-}
-
 const WORKER_ENTRY = new URL('./pool-worker.js', import.meta.url);
 
 /** Default worker count: one per core the OS reports. */
@@ -46,26 +34,49 @@ export function defaultWorkerCount(): number {
  * in task order.
  */
 export async function runPool<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: PoolOptions = {}): Promise<TaskOutcome<R>[]> {
+  const out: TaskOutcome<R>[] = new Array(tasks.length);
+  await runPoolStreaming<T, R>(moduleUrl, exportName, tasks, { ...options, onOutcome: (i, o) => (out[i] = o) });
+  return out;
+}
+
+/**
+ * The pool, streaming: each task's outcome is handed to `onOutcome` as soon as it is known (a
+ * sweep appends it to its results file at once, and moves its progress bar). Outcomes arrive in
+ * completion order (with several workers that is not task order); callers that need a
+ * deterministic order must use the index they are given.
+ */
+export interface StreamPoolOptions<R> extends PoolOptions {
+  /** Called once per task, in completion order. If it throws, the pool stops and rejects. */
+  readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
+}
+
+export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: StreamPoolOptions<R>): Promise<void> {
   const url = String(moduleUrl);
   const requested = options.workers ?? defaultWorkerCount();
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`workers must be a positive integer, got ${requested}`);
+  if (tasks.length === 0) return;
   const workers = Math.min(requested, tasks.length);
-  if (tasks.length === 0) return [];
-  if (workers <= 1 || /\.(c|m)?ts$/.test(new URL(url).pathname)) return runInProcess<T, R>(url, exportName, tasks);
-  return runInWorkers<T, R>(url, exportName, tasks, workers);
+  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome);
+  const pool = new WorkerPool(workers);
+  try {
+    await pool.run(url, exportName, tasks, { onOutcome: options.onOutcome });
+  } finally {
+    await pool.close();
+  }
 }
 
-async function runInProcess<T, R>(url: string, exportName: string, tasks: readonly T[]): Promise<TaskOutcome<R>[]> {
+/** The tasks one after another in this thread, outcomes in task order. */
+export async function runInThisThread<T, R>(url: string, exportName: string, tasks: readonly T[], onOutcome: (index: number, o: TaskOutcome<R>) => void): Promise<void> {
   const fn = await loadTaskFunction(url, exportName);
-  const out: TaskOutcome<R>[] = [];
-  for (const task of tasks) {
+  for (let i = 0; i < tasks.length; i++) {
+    let outcome: TaskOutcome<R>;
     try {
-      out.push({ ok: true, value: (await fn(task)) as R });
+      outcome = { ok: true, value: (await fn(tasks[i])) as R };
     } catch (e) {
-      out.push({ ok: false, error: describeError(e) });
+      outcome = { ok: false, error: describeError(e) };
     }
+    onOutcome(i, outcome);
   }
-  return out;
 }
 
 /** Import a task module and return its task function (exported for the worker entry). */
@@ -82,54 +93,164 @@ export function describeError(e: unknown): string {
   return String(e);
 }
 
-function runInWorkers<T, R>(url: string, exportName: string, tasks: readonly T[], count: number): Promise<TaskOutcome<R>[]> {
-  return new Promise((resolve) => {
-    const outcomes: (TaskOutcome<R> | undefined)[] = new Array(tasks.length);
-    let next = 0;
-    let done = 0;
-    let live = 0;
+export interface PoolRunOptions<R> {
+  /** Called once per task, in completion order. If it throws, the pool closes and the run rejects. */
+  readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
+}
 
-    const finishIfDone = (): void => {
-      if (done === tasks.length && live === 0) resolve(outcomes as TaskOutcome<R>[]);
+/** `true` when tasks of this module can run in worker threads (compiled JavaScript, not TypeScript source). */
+export function canUseThreads(moduleUrl: string | URL): boolean {
+  return !/\.(c|m)?ts$/.test(new URL(String(moduleUrl)).pathname);
+}
+
+/**
+ * Up to `size` worker threads, started on first use (or by `prestart`) and kept until `close()`,
+ * so one command can run several phases of tasks on the same, already warm, threads. One `run`
+ * (or `map`) at a time.
+ */
+interface Slot {
+  worker: Worker;
+  /** Task index it is running, or -1. */
+  current: number;
+  exited: boolean;
+}
+
+interface ActiveRun {
+  readonly send: (slot: Slot) => void;
+  readonly message: (slot: Slot, msg: { index: number; ok: boolean; value?: unknown; error?: string }) => void;
+  readonly death: (slot: Slot, err: unknown) => void;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private active: ActiveRun | null = null;
+  private closed = false;
+  /** What new threads import at start (see `prestart`). */
+  private preload: { moduleUrl: string; exportName: string } | null = null;
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a positive integer, got ${size}`);
+    this.size = size;
+  }
+
+  /** Threads started so far (and alive). */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Start every thread now, each importing `exportName` of `moduleUrl` at once, so that the import
+   * overlaps whatever this thread does before the first `run` (a sweep: reading and planning the
+   * scenario). Threads already started are kept.
+   */
+  prestart(moduleUrl: string | URL, exportName: string): void {
+    if (this.closed || !canUseThreads(moduleUrl)) return;
+    this.preload = { moduleUrl: String(moduleUrl), exportName };
+    while (this.slots.length < this.size) this.spawn();
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(fileURLToPath(WORKER_ENTRY), this.preload ? { workerData: this.preload } : {});
+    const slot: Slot = { worker, current: -1, exited: false };
+    this.slots.push(slot);
+    slot.worker.on('message', (msg: { index: number; ok: boolean; value?: unknown; error?: string }) => this.active?.message(slot, msg));
+    const onDeath = (err: unknown): void => {
+      if (slot.exited) return;
+      slot.exited = true;
+      const k = this.slots.indexOf(slot);
+      if (k >= 0) this.slots.splice(k, 1);
+      this.active?.death(slot, err);
     };
+    slot.worker.on('error', onDeath);
+    slot.worker.on('exit', (code) => onDeath(new Error(`worker exited with code ${code}`)));
+    return slot;
+  }
 
-    const spawn = (): void => {
-      const worker = new Worker(fileURLToPath(WORKER_ENTRY), { workerData: { moduleUrl: url, exportName } });
-      live++;
-      let current = -1;
-      let exited = false;
-      const feed = (): void => {
-        if (next < tasks.length) {
-          current = next++;
-          const msg: TaskMessage = { index: current, task: tasks[current] };
-          worker.postMessage(msg);
-        } else {
-          current = -1;
-          void worker.terminate();
+  /**
+   * Stream `tasks` through `exportName` of the module at `moduleUrl` (compiled JavaScript), using
+   * up to `size` threads (never more than the tasks). Resolves when every task has an outcome.
+   */
+  async run<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: PoolRunOptions<R>): Promise<void> {
+    if (this.closed) throw new Error('WorkerPool: closed');
+    if (this.active) throw new Error('WorkerPool: one run at a time');
+    if (tasks.length === 0) return;
+    const url = String(moduleUrl);
+    // Fail early (in this thread, with a clear message) if the module or export is missing.
+    await loadTaskFunction(url, exportName);
+    return new Promise<void>((resolve, reject) => {
+      const finished = new Uint8Array(tasks.length);
+      let next = 0;
+      let done = 0;
+      let failure: unknown = null;
+      const busy = (): boolean => this.slots.some((s) => s.current >= 0);
+      const settle = (): void => {
+        if (busy()) return;
+        if (failure !== null) {
+          this.active = null;
+          reject(failure);
+        } else if (done === tasks.length) {
+          this.active = null;
+          resolve();
         }
       };
-      worker.on('message', (msg: ResultMessage) => {
-        outcomes[msg.index] = msg.ok ? { ok: true, value: msg.value as R } : { ok: false, error: msg.error ?? 'unknown error' };
+      const deliver = (index: number, o: TaskOutcome<R>): void => {
+        if (finished[index] || failure !== null) return;
+        finished[index] = 1;
         done++;
-        feed();
-      });
-      const onDeath = (err: unknown): void => {
-        if (exited) return;
-        exited = true;
-        live--;
-        if (current >= 0 && outcomes[current] === undefined) {
-          outcomes[current] = { ok: false, error: `worker died while running task ${current}: ${describeError(err)}` };
-          done++;
-          current = -1;
-          if (next < tasks.length) spawn();
+        try {
+          options.onOutcome(index, o);
+        } catch (e) {
+          failure = e;
+          next = tasks.length; // hand out nothing more
+          void this.close();
         }
-        finishIfDone();
       };
-      worker.on('error', onDeath);
-      worker.on('exit', (code) => onDeath(new Error(`worker exited with code ${code}`)));
-      feed();
-    };
+      const send = (slot: Slot): void => {
+        if (next < tasks.length && failure === null) {
+          slot.current = next++;
+          slot.worker.postMessage({ index: slot.current, task: tasks[slot.current], moduleUrl: url, exportName });
+        } else {
+          slot.current = -1;
+        }
+      };
+      this.active = {
+        send,
+        message: (slot, msg) => {
+          if (msg.index !== slot.current) return;
+          slot.current = -1;
+          deliver(msg.index, msg.ok ? { ok: true, value: msg.value as R } : { ok: false, error: msg.error ?? 'unknown error' });
+          send(slot);
+          settle();
+        },
+        death: (slot, err) => {
+          const lost = slot.current;
+          slot.current = -1;
+          if (lost >= 0 && !finished[lost]) {
+            deliver(lost, { ok: false, error: `worker died while running task ${lost}: ${describeError(err)}` });
+            if (next < tasks.length && failure === null && !this.closed) send(this.spawn());
+          }
+          settle();
+        },
+      };
+      const want = Math.min(this.size, tasks.length);
+      while (this.slots.length < want) this.spawn();
+      for (const slot of this.slots.slice(0, want)) send(slot);
+      settle();
+    });
+  }
 
-    for (let i = 0; i < count; i++) spawn();
-  });
+  /** Run `tasks` and return their outcomes in task order. */
+  async map<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[]): Promise<TaskOutcome<R>[]> {
+    const out: TaskOutcome<R>[] = new Array(tasks.length);
+    await this.run<T, R>(moduleUrl, exportName, tasks, { onOutcome: (i, o) => (out[i] = o) });
+    return out;
+  }
+
+  /** Stop every thread (running tasks are abandoned). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
 }

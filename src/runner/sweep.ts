@@ -7,8 +7,7 @@ import { inShard, type Shard } from './sweep-keys.js';
 import type { SweepPlan } from './sweep-plan.js';
 import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';
 import type { SweepTask, SweepTaskResult } from './sweep-task.js';
-import type { TaskOutcome } from './pool.js';
-import { canUseThreads, runPoolStreaming, type WorkerPool } from './stream-pool.js';
+import { canUseThreads, runPoolStreaming, type TaskOutcome, type WorkerPool } from './pool.js';
 
 /**
  * Run a sweep's runs (or one shard's) on a worker pool, appending each finished run to the

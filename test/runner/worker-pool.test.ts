@@ -1,6 +1,6 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerPool as Pool } from '../../src/runner/stream-pool.js';
+import type { WorkerPool as Pool } from '../../src/runner/pool.js';
 import type { TaskOutcome } from '../../src/runner/pool.js';
 import { ROOT, ensureBuilt } from '../gpu/built.js';
 
@@ -13,7 +13,7 @@ describe('WorkerPool (compiled, worker threads)', () => {
   let WorkerPool: typeof Pool;
   beforeAll(async () => {
     ensureBuilt();
-    WorkerPool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/stream-pool.js`).href)) as { WorkerPool: typeof Pool }).WorkerPool;
+    WorkerPool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/pool.js`).href)) as { WorkerPool: typeof Pool }).WorkerPool;
   });
 
   it('keeps its threads, and the modules they imported, across phases', async () => {
