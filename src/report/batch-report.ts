@@ -22,7 +22,8 @@ export function gangJobs(run: RunResult): WorkloadResult[] {
   return run.workloads.filter((w) => w.kind === 'Job' && (w.minAvailable ?? 1) > 1);
 }
 
-function quantile(sorted: number[], q: number): number | null {
+/** The q-quantile of ascending values by the nearest rank; null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }

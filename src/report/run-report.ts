@@ -1,6 +1,6 @@
 import type { DelayStats, TraceRunResult } from '../control/openb-trace.js';
 import type { RunResult, RunSummary } from '../runner/result.js';
-import { batchComparison, batchLine, queueShareSection } from './batch-report.js';
+import { batchComparison, batchLine, quantile, queueShareSection } from './batch-report.js';
 import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
@@ -123,12 +123,6 @@ function workloadReplicaChart(run: RunResult, tag: string): VegaLiteSpec | null 
   } as VegaLiteSpec;
 }
 
-/** The value at quantile q (0..1) of sorted values, by the nearest rank; null when empty. */
-function nearestRank(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 /** One row per Job arrivals stream (`stream`): how its Jobs fared. Null when the run has none. */
 function streamTable(run: RunResult): ReportTable | null {
   const groups = new Map<string, RunResult['workloads']>();
@@ -143,7 +137,7 @@ function streamTable(run: RunResult): ReportTable | null {
   const times = (ws: RunResult['workloads'], f: (w: RunResult['workloads'][number]) => number | null) => {
     const v = ws.map(f).filter((x): x is number => x !== null).sort((a, b) => a - b);
     const mean = v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
-    return { mean, p95: nearestRank(v, 0.95), never: ws.length - v.length };
+    return { mean, p95: quantile(v, 0.95), never: ws.length - v.length };
   };
   return {
     columns: ['stream', 'jobs', 'mean to all ready', 'p95 to all ready', 'never all ready', 'mean to complete', 'p95 to complete', 'not complete', 'pending pods at end'],
