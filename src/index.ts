@@ -13,7 +13,8 @@ export { scenarioSchema } from './scenario/schema.js';
 export { ScenarioError, type SourcePosition } from './scenario/errors.js';
 export type * from './scenario/types.js';
 
-export { runScenario, runAll, resolveScheduler, expandWorkloads, type RunOptions } from './runner/run.js';
+export { runScenario, runAll, expandWorkloads, type RunOptions } from './runner/run.js';
+export { resolveScheduler } from './placement/builtin.js';
 export type { DecisionSink } from './control/state.js';
 export type { RunResult, RunSummary, ClusterResult, WorkloadResult, SeriesResult, Stat } from './runner/result.js';
 

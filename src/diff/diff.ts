@@ -1,7 +1,8 @@
 import { Simulation } from '../kernel/index.js';
 import { World } from '../model/world.js';
 import type { SchedulerPlugins } from '../placement/registry.js';
-import { expandWorkloads, resolveScheduler, runScenario } from '../runner/run.js';
+import { resolveScheduler } from '../placement/builtin.js';
+import { expandWorkloads, runScenario } from '../runner/run.js';
 import type { RunResult } from '../runner/result.js';
 import type { Scenario } from '../scenario/types.js';
 import { decidingTerm, placementFacts, pluginsOf } from './explain.js';

@@ -2,7 +2,8 @@ import { getMaximumReplicasBasedOnClusterSummary } from './karmada/general-estim
 import { scheduleBinding } from './karmada/index.js';
 import { costSpotScheduler } from './cost-spot.js';
 import { federatedGangFifoScheduler, federatedGangScheduler } from './federated-gang.js';
-import { registerScheduler, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
+import { UserError } from '../errors.js';
+import { getScheduler, loadSchedulerModule, registerScheduler, schedulerNames, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
 
 /**
  * Built-in fleet schedulers. `karmada` honours each workload's PropagationPolicy as written, by
@@ -110,4 +111,21 @@ export function registerBuiltinSchedulers(): void {
   registerScheduler(federatedGangScheduler);
   registerScheduler(federatedGangFifoScheduler);
   registerScheduler(costSpotScheduler);
+}
+
+/** Resolve a scheduler by name, loading it first if it names a module (`./my-policy.js`). */
+export async function resolveScheduler(name: string): Promise<FleetScheduler> {
+  registerBuiltinSchedulers();
+  let s = getScheduler(name);
+  if (!s && /[/\\]|\.m?js$/.test(name)) {
+    let names: string[];
+    try {
+      names = await loadSchedulerModule(name);
+    } catch (e) {
+      throw new UserError(`scheduler module ${name}: ${(e as Error).message}`);
+    }
+    s = getScheduler(names[0]);
+  }
+  if (!s) throw new UserError(`unknown scheduler '${name}' (registered: ${schedulerNames().join(', ')}; or give a module path like ./my-policy.js)`);
+  return s;
 }

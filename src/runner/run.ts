@@ -10,10 +10,8 @@ import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trac
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
-import { registerBuiltinSchedulers } from '../placement/builtin.js';
-import { getScheduler, loadSchedulerModule, schedulerNames, type FleetScheduler } from '../placement/registry.js';
+import { resolveScheduler } from '../placement/builtin.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
-import { UserError } from '../errors.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 
@@ -29,22 +27,6 @@ export interface RunOptions {
 }
 
 
-/** Resolve a scheduler by name, loading it first if it names a module (`./my-policy.js`). */
-export async function resolveScheduler(name: string): Promise<FleetScheduler> {
-  registerBuiltinSchedulers();
-  let s = getScheduler(name);
-  if (!s && /[/\\]|\.m?js$/.test(name)) {
-    let names: string[];
-    try {
-      names = await loadSchedulerModule(name);
-    } catch (e) {
-      throw new UserError(`scheduler module ${name}: ${(e as Error).message}`);
-    }
-    s = getScheduler(names[0]);
-  }
-  if (!s) throw new UserError(`unknown scheduler '${name}' (registered: ${schedulerNames().join(', ')}; or give a module path like ./my-policy.js)`);
-  return s;
-}
 
 /** Expand Job arrival streams into one Job per arrival (Poisson by thinning, stream per job). */
 export function expandWorkloads(scenario: Scenario, sim: Simulation): WorkloadSpec[] {

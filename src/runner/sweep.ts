@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { registerBuiltinSchedulers } from '../placement/builtin.js';
-import { resolveScheduler } from './run.js';
+import { registerBuiltinSchedulers, resolveScheduler } from '../placement/builtin.js';
 import { inShard, type Shard } from './sweep-keys.js';
 import type { SweepPlan } from './sweep-plan.js';
 import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import fc from 'fast-check';
 import { isModulePath } from '../scenario/load.js';
-import { resolveScheduler } from '../runner/run.js';
+import { resolveScheduler } from '../placement/builtin.js';
 import { arbScenarioModel, type ScenarioArbOptions } from './arbitraries.js';
 import { checkRun, selectInvariants, type Invariant, type Violation } from './invariants.js';
 import { scenarioOf, scenarioYaml, type ScenarioModel } from './model.js';

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
-import { formatSweepSummary } from '../../report/sweep-report.js';
 import { mergeResults, readResultsFile, ResultsWriter } from '../../runner/sweep-results.js';
 import { writeSweepOutputs } from './sweep.js';
 
@@ -44,13 +43,13 @@ export const mergeCommand: CommandModule<object, Args> = {
     const files = paths.map(readResultsFile);
     const { header, records, missing } = mergeResults(files);
     const outDir = resolve(args.out ?? join('reports', `${header.scenario}-sweep`));
-    const { data, agg, files: written, notes } = await writeSweepOutputs(outDir, header, records);
+    const { files: written, notes, summary } = await writeSweepOutputs(outDir, header, records);
     // The merged results file, in canonical order (written after reading every input, which may be in outDir).
     const merged = join(outDir, 'runs.jsonl');
     const w = ResultsWriter.create(merged, header);
     for (const r of records.values()) w.write(r);
     w.close();
-    process.stdout.write(formatSweepSummary(data, agg));
+    process.stdout.write(summary);
     for (const n of notes) process.stdout.write(`note: ${n}\n`);
     process.stdout.write(`\nmerged ${files.length} file${files.length === 1 ? '' : 's'}: ${records.size} of ${header.runs} runs; wrote ${merged}, ${written.map((f) => f.slice(outDir.length + 1)).join(', ')} in ${outDir}\n`);
     const failed = [...records.values()].filter((r) => r.status === 'failed').length;
