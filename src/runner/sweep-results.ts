@@ -145,14 +145,17 @@ export function readResultsFile(file: string): ResultsFile {
 /** An append-only results file: each line written with one write() call as soon as it is known. */
 export class ResultsWriter {
   private fd: number;
+  /** The file's plan: its last header line (what `readResultsFile` would return as `header`). */
+  readonly header: SweepHeader;
 
-  private constructor(fd: number) {
+  private constructor(fd: number, header: SweepHeader) {
     this.fd = fd;
+    this.header = header;
   }
 
   /** Start a new file (replacing any old one) with this header. */
   static create(file: string, header: SweepHeader): ResultsWriter {
-    const w = new ResultsWriter(openSync(file, 'w'));
+    const w = new ResultsWriter(openSync(file, 'w'), header);
     w.write(header);
     return w;
   }
@@ -165,8 +168,9 @@ export class ResultsWriter {
     const fd = openSync(existing.file, 'r+');
     ftruncateSync(fd, existing.completeBytes);
     closeSync(fd);
-    const w = new ResultsWriter(openSync(existing.file, 'a'));
-    if (existing.header.planHash !== header.planHash || JSON.stringify(existing.header.shard) !== JSON.stringify(header.shard)) w.write(header);
+    const changed = existing.header.planHash !== header.planHash || JSON.stringify(existing.header.shard) !== JSON.stringify(header.shard);
+    const w = new ResultsWriter(openSync(existing.file, 'a'), changed ? header : existing.header);
+    if (changed) w.write(header);
     return w;
   }
 

@@ -167,6 +167,14 @@ describe('aggregation', () => {
   });
 });
 
+/** What executeSweep returns is what a read-back of its results file gives: same header, same records in the same order. */
+function expectSameAsFile(res: { file: string; header: unknown; records: Map<string, unknown> }): void {
+  const back = readResultsFile(res.file);
+  expect(JSON.stringify(res.header)).toBe(JSON.stringify(back.header));
+  expect([...res.records.keys()]).toEqual([...back.records.keys()]);
+  expect(JSON.stringify([...res.records.values()])).toBe(JSON.stringify([...back.records.values()]));
+}
+
 describe('sweep execution (in-process)', () => {
   it('runs every run, appends records, aggregates; the union of shards equals the unsharded sweep', async () => {
     const plan = planSweep(SMALL, { replications: 3, schedulers: ['karmada', join(FIX, 'first-cluster.mjs')] });
@@ -174,6 +182,7 @@ describe('sweep execution (in-process)', () => {
     const res = await executeSweep(plan, { outDir: whole, workers: 1 });
     expect(res.ran).toBe(12);
     expect([...res.records.values()].every((r) => r.status === 'ok')).toBe(true);
+    expectSameAsFile(res);
     // Replication 0 of a point is exactly `fleetsim run` of that point's scenario.
     const r0 = plan.runs.find((r) => r.point === 1 && r.scheduler === 'karmada' && r.replication === 0)!;
     expect(JSON.stringify(res.records.get(r0.id)!.result)).toBe(JSON.stringify(await runScenario(plan.points[1].scenario, { scheduler: 'karmada' })));
@@ -188,6 +197,7 @@ describe('sweep execution (in-process)', () => {
     for (let i = 0; i < 3; i++) {
       const r = await executeSweep(plan, { outDir: shardDir, workers: 1, shard: { index: i, count: 3 } });
       expect(r.ran).toBe(4);
+      expectSameAsFile(r);
       parts.push(readResultsFile(r.file));
     }
     const merged = mergeResults(parts);
@@ -219,6 +229,7 @@ describe('sweep execution (in-process)', () => {
     expect(failed).toHaveLength(4);
     expect(failed.every((r) => r.scheduler.endsWith('boom.mjs') && /boom: scheduler exploded/.test(r.error!))).toBe(true);
     expect(progress).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expectSameAsFile(res);
 
     // A killed sweep leaves a partial last line: resume cuts it and skips the runs that are done.
     appendFileSync(res.file, '{"type":"run","id":"trunc');
@@ -226,6 +237,7 @@ describe('sweep execution (in-process)', () => {
     expect(again.skipped).toBe(4);
     expect(again.ran).toBe(4); // the failed ones, again
     expect(again.records.size).toBe(8);
+    expectSameAsFile(again);
     const lines = readFileSync(res.file, 'utf8').trimEnd().split('\n');
     expect(lines.every((l) => JSON.parse(l))).toBeTruthy();
     expect(lines.filter((l) => l.startsWith('{"type":"header"'))).toHaveLength(1); // same plan: no second header
@@ -237,6 +249,12 @@ describe('sweep execution (in-process)', () => {
     expect(third.ran).toBe(8);
     expect(readFileSync(res.file, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"header"'))).toHaveLength(2);
     expect(readResultsFile(res.file).records.size).toBe(12);
+    expectSameAsFile(third);
+    // Resume with fewer replications: the file's extra runs stay in it, but are not this plan's.
+    const fewer = await executeSweep(planSweep(SMALL, { replications: 1, schedulers: ['karmada', join(FIX, 'boom.mjs')] }), { outDir: dir, workers: 1, resume: true });
+    expect(fewer.ran).toBe(2); // replication 0 of the boom runs, failed again
+    expect(fewer.records.size).toBe(4);
+    expectSameAsFile(fewer);
   });
 });
 
