@@ -2,7 +2,7 @@
  * Sweep speed-up (issue 9): `fleetsim sweep` with 2 worker threads against 1, on an 8-replication
  * sweep (see bench/README.md for the scenarios and why).
  *
- *   node dist/bench/sweep-speed.js [--scenario=week|scale] [--replications=8] [--rounds=3] [--json]
+ *   node dist/bench/sweep-speed.js [--scenario=week|scale] [--replications=8] [--rounds=3] [--ceiling] [--json]
  *        week:  [--clusters=12] [--nodes=1000] [--jobs=300] [--waves=60] [--days=7]
  *        scale: [--clusters=20] [--nodes=500] [--pods=100000] [--hours=24]
  *
@@ -19,6 +19,11 @@
  * included, over its wall seconds; Linux): with other work on the machine, 2 workers cannot get 2
  * cores, and this says how many they got. Checks that both worker counts wrote byte-identical
  * results tables.
+ *
+ * `--ceiling`: each round also times the same runs on bare worker threads (thread-ceiling.ts: no
+ * CLI, no results, no report), 1 thread and 2, so the sweep's speed-up can be read against what
+ * two simulation threads get from the machine in the same minutes (`ceiling_speedup`,
+ * `speedup_of_ceiling`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
 import { DEFAULT_SCALE, scaleDocument, type ScaleParams } from './scale-scenario.js';
+import type { CeilingResult } from './thread-ceiling.js';
 
 export interface WeekParams {
   clusters: number;
@@ -107,6 +113,7 @@ interface Options {
   params: ScaleParams;
   replications: number;
   rounds: number;
+  ceiling: boolean;
   json: boolean;
 }
 
@@ -117,13 +124,14 @@ function parseArgs(argv: string[]): Options {
     params: { ...DEFAULT_SCALE, clusters: 20, nodes: 500, pods: 100_000, hours: 24 },
     replications: 8,
     rounds: 3,
+    ceiling: false,
     json: false,
   };
   const given: [string, number][] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--json') {
-      o.json = true;
+    if (a === '--json' || a === '--ceiling') {
+      o[a.slice(2) as 'json' | 'ceiling'] = true;
       continue;
     }
     if (a === '--scenario=week' || a === '--scenario=scale') {
@@ -188,6 +196,15 @@ function sweepOnce(file: string, out: string, workers: number, replications: num
   return { wall, runs: Number(m[1]), cpu };
 }
 
+const CEILING = fileURLToPath(new URL('./thread-ceiling.js', import.meta.url));
+
+/** Wall seconds of the sweep's runs on `threads` bare worker threads (thread-ceiling.ts), in a fresh process. */
+function ceilingOnce(file: string, threads: number, replications: number): number {
+  const r = spawnSync(process.execPath, [CEILING, file, `--replications=${replications}`, `--threads=${threads}`, '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`thread-ceiling with ${threads} thread(s) failed (exit ${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as CeilingResult).wall_s;
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'fleetsim-sweep-speed-'));
@@ -197,6 +214,8 @@ function main(): void {
     const by: Record<1 | 2, Timing[]> = { 1: [], 2: [] };
     const paired: number[] = [];
     const pairedRuns: number[] = [];
+    const ceil: Record<1 | 2, number[]> = { 1: [], 2: [] };
+    const pairedCeil: number[] = [];
     for (let k = 0; k < o.rounds; k++) {
       const order: (1 | 2)[] = k % 2 === 0 ? [1, 2] : [2, 1];
       const t: Partial<Record<1 | 2, Timing>> = {};
@@ -207,6 +226,15 @@ function main(): void {
       }
       paired.push(t[1]!.wall / t[2]!.wall);
       pairedRuns.push(t[1]!.runs / t[2]!.runs);
+      if (o.ceiling) {
+        const c: Partial<Record<1 | 2, number>> = {};
+        for (const w of order) {
+          c[w] = ceilingOnce(file, w, o.replications);
+          ceil[w].push(c[w]!);
+          if (!o.json) console.error(`round ${k + 1}: ${w} bare thread(s): ${c[w]!.toFixed(2)} s wall, load ${loadavg()[0].toFixed(2)}`);
+        }
+        pairedCeil.push(c[1]! / c[2]!);
+      }
       // Same results, whatever the worker count (the runs table holds every run's metrics).
       if (readFileSync(join(dir, 'out1', 'runs.csv'), 'utf8') !== readFileSync(join(dir, 'out2', 'runs.csv'), 'utf8')) throw new Error('1 and 2 workers wrote different results');
     }
@@ -237,6 +265,17 @@ function main(): void {
       rounds_wall_1_s: by[1].map((t) => round(t.wall, 2)),
       rounds_wall_2_s: by[2].map((t) => round(t.wall, 2)),
       rounds_speedup: paired.map((x) => round(x)),
+      ...(o.ceiling
+        ? {
+            // The same runs on bare worker threads, measured in the same rounds (thread-ceiling.ts).
+            ceiling_1_s: round(median(ceil[1])),
+            ceiling_2_s: round(median(ceil[2])),
+            ceiling_speedup: round(median(pairedCeil)),
+            rounds_ceiling_speedup: pairedCeil.map((x) => round(x)),
+            // The sweep's speed-up over the machine's, per round (1 = the sweep costs nothing of its own).
+            speedup_of_ceiling: round(median(paired.map((x, i) => x / pairedCeil[i]))),
+          }
+        : {}),
     };
     console.log(o.json ? JSON.stringify(out) : Object.entries(out).map(([k, v]) => `${k}: ${v}`).join('\n'));
   } finally {

@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { ensureBuiltFiles } from '../helpers/built.js';
 import { runScale } from '../../bench/scale.js';
 import { DEPLOYMENT_SHARE, scaleDocument } from '../../bench/scale-scenario.js';
 import { batchWeekDocument } from '../../bench/sweep-speed.js';
@@ -47,5 +53,26 @@ describe('bench/sweep-speed', () => {
     expect(jobs).toHaveLength(8);
     for (const j of jobs) if (j.kind === 'Job') expect(j.completions).toBe(5 * j.parallelism);
     expect(s.workloads.filter((w) => w.kind === 'Deployment')).toHaveLength(20);
+  });
+});
+
+describe('bench/thread-ceiling', () => {
+  it('runs every run of the sweep plan once, on the threads asked for, and reports each', () => {
+    ensureBuiltFiles(['dist/bench/thread-ceiling.js']);
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-ceiling-'));
+    try {
+      const file = join(dir, 'week.json');
+      writeFileSync(file, JSON.stringify(batchWeekDocument({ clusters: 2, nodes: 10, jobs: 4, waves: 2, days: 1, seed: 1 })));
+      for (const threads of [1, 2]) {
+        const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/thread-ceiling.js'), file, '--replications=3', `--threads=${threads}`, '--json'], { encoding: 'utf8' });
+        const r = JSON.parse(out) as { threads: number; runs: number; wall_s: number; run_s: number[] };
+        expect(r.threads).toBe(threads);
+        expect(r.runs).toBe(3);
+        expect(r.run_s).toHaveLength(3);
+        expect(r.run_s.every((s) => s > 0 && s <= r.wall_s)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
