@@ -108,14 +108,16 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<R
 const compiledSelectors = new WeakMap<LabelSelector, Requirement[] | null>();
 
 function compileSelector(selector: LabelSelector): Requirement[] | null {
+  const labels = selector.matchLabels ?? {};
+  const fromLabels = Object.keys(labels).map((key) => ({ key, operator: 'In', values: [labels[key]] }));
+  return toRequirements([...fromLabels, ...(selector.matchExpressions ?? [])], false);
+}
+
+/** Every requirement validated, in order; null as soon as one is invalid. */
+function toRequirements(exprs: ReadonlyArray<LabelSelectorRequirement>, allowGtLt: boolean): Requirement[] | null {
   const reqs: Requirement[] = [];
-  for (const key of Object.keys(selector.matchLabels ?? {})) {
-    const r = toRequirement({ key, operator: 'In', values: [(selector.matchLabels as Record<string, string>)[key]] }, false);
-    if (!r) return null;
-    reqs.push(r);
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const r = toRequirement(e, false);
+  for (const e of exprs) {
+    const r = toRequirement(e, allowGtLt);
     if (!r) return null;
     reqs.push(r);
   }
@@ -135,11 +137,6 @@ export function nodeSelectorRequirementsMatch(
   exprs: ReadonlyArray<LabelSelectorRequirement>,
   fields: Readonly<Record<string, string>>,
 ): boolean {
-  const reqs: Requirement[] = [];
-  for (const e of exprs) {
-    const r = toRequirement(e, true);
-    if (!r) return false;
-    reqs.push(r);
-  }
-  return reqs.every((r) => requirementMatches(r, fields));
+  const reqs = toRequirements(exprs, true);
+  return reqs !== null && allMatch(reqs, fields);
 }
