@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runPool, type TaskOutcome } from '../../src/runner/pool.js';
-import { ROOT, ensureBuilt } from './built.js';
+import { compiledPool } from './built.js';
 
 const TASKS = pathToFileURL(fileURLToPath(new URL('./fixtures/tasks.mjs', import.meta.url)));
 type Out = { x: number; y: number; threadId: number };
@@ -20,8 +20,7 @@ describe('runPool in-process (workers = 1)', () => {
 describe('runPool with worker threads (compiled pool)', () => {
   let pool: typeof runPool;
   beforeAll(async () => {
-    ensureBuilt();
-    pool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/pool.js`).href)) as { runPool: typeof runPool }).runPool;
+    pool = (await compiledPool()).runPool;
   });
 
   it('spreads tasks over threads and returns results in task order', async () => {

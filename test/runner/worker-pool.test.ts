@@ -2,7 +2,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerPool as Pool } from '../../src/runner/pool.js';
 import type { TaskOutcome } from '../../src/runner/pool.js';
-import { ROOT, ensureBuilt } from '../gpu/built.js';
+import { compiledPool } from '../gpu/built.js';
 
 const TASKS = pathToFileURL(fileURLToPath(new URL('../gpu/fixtures/tasks.mjs', import.meta.url)));
 type Where = { x: number; threadId: number; before: number };
@@ -12,8 +12,7 @@ type Sq = { x: number; y: number; threadId: number };
 describe('WorkerPool (compiled, worker threads)', () => {
   let WorkerPool: typeof Pool;
   beforeAll(async () => {
-    ensureBuilt();
-    WorkerPool = ((await import(pathToFileURL(`${ROOT}/dist/src/runner/pool.js`).href)) as { WorkerPool: typeof Pool }).WorkerPool;
+    WorkerPool = (await compiledPool()).WorkerPool;
   });
 
   it('keeps its threads, and the modules they imported, across phases', async () => {
