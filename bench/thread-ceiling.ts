@@ -74,14 +74,11 @@ export async function measureCeiling(file: string, replications: number, threads
 
 async function child(): Promise<void> {
   const { runScenario } = await import('../src/runner/run.js');
-  parentPort!.on('message', (t: Task) => {
+  // A run that throws rejects this listener: an unhandled rejection, i.e. the worker's 'error'.
+  parentPort!.on('message', async (t: Task) => {
     const t0 = performance.now();
-    runScenario(t.scenario, { scheduler: t.scheduler, seed: t.seed }).then(
-      () => parentPort!.postMessage((performance.now() - t0) / 1000),
-      (e: unknown) => {
-        throw e;
-      },
-    );
+    await runScenario(t.scenario, { scheduler: t.scheduler, seed: t.seed });
+    parentPort!.postMessage((performance.now() - t0) / 1000);
   });
   parentPort!.postMessage('ready');
 }
