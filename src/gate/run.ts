@@ -1,7 +1,6 @@
-import { registerBuiltinSchedulers } from '../placement/builtin.js';
+import { registerBuiltinSchedulers, resolveScheduler } from '../placement/builtin.js';
 import { schedulerNames } from '../placement/registry.js';
 import { runPoolStreaming } from '../runner/pool.js';
-import { resolveScheduler } from '../placement/builtin.js';
 import { FLEET } from '../runner/sweep-metrics.js';
 import { planSweep, type SweepPlan } from '../runner/sweep-plan.js';
 import type { BenchTask, BenchTaskResult } from './bench-task.js';

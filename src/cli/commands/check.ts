@@ -1,9 +1,8 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
-import { registerBuiltinSchedulers } from '../../placement/builtin.js';
+import { registerBuiltinSchedulers, resolveScheduler } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
-import { resolveScheduler } from '../../placement/builtin.js';
 import { isModulePath, loadScenarioVariants } from '../../scenario/load.js';
 import { parseDuration } from '../../scenario/units.js';
 import { checkRun, INVARIANTS, selectInvariants } from '../../testing/invariants.js';
