@@ -115,7 +115,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     this.regionIndex = state.world.network.regionIndex(state.scenario.controlPlane.region);
     this.health = new ClusterHealth(state, members, this.regionIndex);
     this.health.setListener(this);
-    if (scheduler.fleetQueue) state.onCapacityFreed = () => this.capacityFreed();
+    if (scheduler.fleetQueue) state.capacityListener = this;
   }
 
   /** Schedule every workload's creation and start the health controllers. */

@@ -190,25 +190,71 @@ export interface GangMember {
   startRunClock(pod: number): void;
 }
 
-/** Everything the actors of one run share. */
-export interface RunState {
-  sim: Simulation;
-  scenario: Scenario;
-  world: World;
-  pods: PodTable;
-  workloads: RuntimeWorkload[];
-  counters: ClusterCounters;
+/** Listens for freed capacity (a pod ends, nodes return): the fleet queue. */
+export interface CapacityListener {
+  capacityFreed(cluster: number): void;
+}
+
+/**
+ * Everything the actors of one run share.
+ *
+ * A class, and its callbacks are methods or listener objects rather than closures made per run:
+ * the hot member code (bind, release, pod events) reaches nearly everything through it, and V8
+ * compiles that code for the exact shape of this object and the exact functions it calls. With an
+ * object literal and fresh closures, the next run on the same thread (a sweep worker runs several)
+ * looked different, and the code optimized in the first run was thrown away and compiled again on
+ * a helper thread, the core another worker needed (bench/README, sweep speed-up).
+ */
+export class RunState {
+  readonly sim: Simulation;
+  readonly scenario: Scenario;
+  readonly world: World;
+  readonly pods = new PodTable();
+  readonly workloads: RuntimeWorkload[];
+  readonly counters: ClusterCounters;
   /** The traffic model's view: latency (seconds) users see from each cluster, by name, for a workload. */
-  observedLatency?: (workload: number) => Record<string, number> | null;
+  observedLatency: ((workload: number) => Record<string, number> | null) | null = null;
   /** Where decisions go, when someone listens. */
-  decisions: DecisionSink | null;
-  /** Called when a member frees resources (a pod ends, nodes return): the fleet queue listens. */
-  onCapacityFreed: (cluster: number) => void;
+  readonly decisions: DecisionSink | null;
+  /** Told when a member frees resources (see `onCapacityFreed`); the fleet queue, when the scheduler has one. */
+  capacityListener: CapacityListener | null = null;
   /** Every cluster's member actor, by cluster index (set once they exist). */
-  members: GangMember[];
+  members: GangMember[] = [];
   /** Interned image references: index = image id. */
-  images: string[];
-  imageId(ref: string): number;
+  readonly images: string[];
+  private readonly imageIds: Map<string, number>;
+
+  constructor(sim: Simulation, scenario: Scenario, world: World, specs: readonly WorkloadSpec[], images: string[], decisions: DecisionSink | null) {
+    this.sim = sim;
+    this.scenario = scenario;
+    this.world = world;
+    this.workloads = specs.map((w, i) => newRuntimeWorkload(i, w, world.clusters.length));
+    this.counters = new ClusterCounters(world);
+    this.images = images;
+    this.imageIds = new Map(images.map((ref, i) => [ref, i]));
+    this.decisions = decisions;
+  }
+
+  /** The id of an interned image reference (one of `images`). */
+  imageId(ref: string): number {
+    return this.imageIds.get(ref)!;
+  }
+
+  /** Intern one more image reference (a rollout's new image), before any pod binds; its id. */
+  internImage(ref: string): number {
+    let id = this.imageIds.get(ref);
+    if (id === undefined) {
+      id = this.images.length;
+      this.images.push(ref);
+      this.imageIds.set(ref, id);
+    }
+    return id;
+  }
+
+  /** A member freed resources (a pod ended, nodes returned). */
+  onCapacityFreed(cluster: number): void {
+    this.capacityListener?.capacityFreed(cluster);
+  }
 }
 
 export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: number): RuntimeWorkload {

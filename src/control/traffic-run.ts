@@ -27,7 +27,8 @@ export interface TrafficRun {
 export function startTraffic(state: RunState, members: MemberCluster[], cp: ControlPlane): TrafficRun | null {
   const blocks = state.scenario.traffic;
   if (!blocks || (blocks.services.length === 0 && blocks.rollouts.length === 0 && blocks.autoscalers.length === 0)) return null;
-  internImages(state, RolloutController.images(state, blocks.rollouts));
+  // Before any pod binds: member clusters key image presence by node x image count.
+  for (const img of RolloutController.images(state, blocks.rollouts)) state.internImage(img);
   const lookback = Math.max(
     120,
     ...blocks.rollouts.flatMap((r) => r.metrics.map((m) => m.interval)),
@@ -49,21 +50,4 @@ export function startTraffic(state: RunState, members: MemberCluster[], cp: Cont
       };
     },
   };
-}
-
-/**
- * Add images to the run's interned list (before any pod binds: member clusters key image
- * presence by node × image count). The run's own lookup is kept for the images it knew.
- */
-function internImages(state: RunState, extra: string[]): void {
-  const known = state.imageId;
-  let added = false;
-  for (const img of extra) {
-    if (known(img) !== undefined || state.images.includes(img)) continue;
-    state.images.push(img);
-    added = true;
-  }
-  if (!added) return;
-  const index = new Map(state.images.map((img, i) => [img, i]));
-  state.imageId = (ref) => known(ref) ?? index.get(ref)!;
 }

@@ -76,7 +76,10 @@ const COMPACT_MIN = 1024;
 export class Simulation {
   readonly seed: number | string;
 
-  private _now = 0;
+  // Virtual time starts as a double (set to 0 in the constructor): a field first given a small
+  // integer and fractions later changes the class's hidden class during the first run, and V8
+  // then throws away code optimized for Simulation objects when the next run makes one.
+  private _now = 0.5;
   private _processed = 0;
   private readonly queue = new EventQueue(1024);
   private cancelledInQueue = 0;
@@ -97,6 +100,7 @@ export class Simulation {
 
   /** `seed` defaults to 0. It only feeds stream(); the event order never depends on it. */
   constructor(opts?: { seed?: number | string }) {
+    this._now = 0;
     const seed = opts?.seed ?? 0;
     if (typeof seed === 'number' && !Number.isFinite(seed)) {
       throw new RangeError(`seed must be a finite number or a string, got ${seed}`);
