@@ -103,11 +103,6 @@ export function canUseThreads(moduleUrl: string | URL): boolean {
   return !/\.(c|m)?ts$/.test(new URL(String(moduleUrl)).pathname);
 }
 
-/**
- * Up to `size` worker threads, started on first use (or by `prestart`) and kept until `close()`,
- * so one command can run several phases of tasks on the same, already warm, threads. One `run`
- * (or `map`) at a time.
- */
 interface Slot {
   worker: Worker;
   /** Task index it is running, or -1. */
@@ -115,12 +110,25 @@ interface Slot {
   exited: boolean;
 }
 
+/** A worker's answer to one task (pool-worker.ts). */
+interface ResultMessage {
+  index: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+
+/** What the threads' messages and deaths go to while a `run` is going. */
 interface ActiveRun {
-  readonly send: (slot: Slot) => void;
-  readonly message: (slot: Slot, msg: { index: number; ok: boolean; value?: unknown; error?: string }) => void;
+  readonly message: (slot: Slot, msg: ResultMessage) => void;
   readonly death: (slot: Slot, err: unknown) => void;
 }
 
+/**
+ * Up to `size` worker threads, started on first use (or by `prestart`) and kept until `close()`,
+ * so one command can run several phases of tasks on the same, already warm, threads. One `run`
+ * (or `map`) at a time.
+ */
 export class WorkerPool {
   readonly size: number;
   private readonly slots: Slot[] = [];
@@ -154,7 +162,7 @@ export class WorkerPool {
     const worker = new Worker(fileURLToPath(WORKER_ENTRY), this.preload ? { workerData: this.preload } : {});
     const slot: Slot = { worker, current: -1, exited: false };
     this.slots.push(slot);
-    slot.worker.on('message', (msg: { index: number; ok: boolean; value?: unknown; error?: string }) => this.active?.message(slot, msg));
+    slot.worker.on('message', (msg: ResultMessage) => this.active?.message(slot, msg));
     const onDeath = (err: unknown): void => {
       if (slot.exited) return;
       slot.exited = true;
@@ -215,7 +223,6 @@ export class WorkerPool {
         }
       };
       this.active = {
-        send,
         message: (slot, msg) => {
           if (msg.index !== slot.current) return;
           slot.current = -1;
