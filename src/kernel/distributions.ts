@@ -134,6 +134,50 @@ export function validateDistribution(spec: unknown): string | null {
 }
 
 /**
+ * The largest value a uniform draw u in [0, 1) gives to -log(1 - u): u is a 53-bit double, so
+ * 1 - u >= 2^-53. Box-Muller's radius sqrt(-2 log(1 - u)) is bounded by the square root of twice it.
+ */
+const MAX_NEG_LOG = 53 * Math.LN2;
+const MAX_NORMAL_Z = Math.sqrt(2 * MAX_NEG_LOG);
+
+/**
+ * The analytic mean of a distribution and the largest value a draw from it can take (for an
+ * empirical CSV, which is not read here: NaN for both). A spec whose mean or largest draw is
+ * Infinity (a lognormal with sigma 1e6, a Weibull with a tiny shape) passes `validateDistribution`
+ * but would schedule an event at Infinity: the scenario loader refuses it by these bounds.
+ */
+export function distributionBounds(spec: DistributionSpec): { mean: number; max: number } {
+  switch (spec.kind) {
+    case 'constant':
+      return { mean: spec.value, max: spec.value };
+    case 'uniform':
+      return { mean: (spec.min + spec.max) / 2, max: spec.max };
+    case 'exponential': {
+      const mean = 'mean' in spec && spec.mean !== undefined ? spec.mean : 1 / (spec as { rate: number }).rate;
+      return { mean, max: mean * MAX_NEG_LOG };
+    }
+    case 'normal': {
+      const mean = new NormalSampler(spec.mean, spec.stddev, spec.min, { name: '', random: () => 0 }).mean;
+      return { mean, max: spec.mean + spec.stddev * MAX_NORMAL_Z };
+    }
+    case 'lognormal':
+      return { mean: Math.exp(spec.mu + (spec.sigma * spec.sigma) / 2), max: Math.exp(spec.mu + spec.sigma * MAX_NORMAL_Z) };
+    case 'weibull':
+      return { mean: spec.scale * gamma(1 + 1 / spec.shape), max: spec.scale * Math.pow(MAX_NEG_LOG, 1 / spec.shape) };
+    case 'empirical': {
+      if (!('samples' in spec)) return { mean: NaN, max: NaN };
+      let sum = 0;
+      let max = -Infinity;
+      for (const x of spec.samples) {
+        sum += x;
+        if (x > max) max = x;
+      }
+      return { mean: sum / spec.samples.length, max };
+    }
+  }
+}
+
+/**
  * A sampler for `spec` drawing from `stream`.
  * @throws Error with the validation message if the spec is invalid, or if a CSV file cannot be
  * read, lacks the column, or holds a non-numeric value in it.

@@ -113,6 +113,23 @@ export function registerBuiltinSchedulers(): void {
   registerScheduler(costSpotScheduler);
 }
 
+/**
+ * Why a module did not load, in words that do not quote it: a syntax error's message names a
+ * token of the file (the path may point at any file), so only its kind and line are given.
+ */
+function moduleProblem(e: unknown, path: string): string {
+  const err = e as Error & { code?: string };
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(path.split(/[/\\]/).pop()!)) return 'no such file';
+  if (err instanceof SyntaxError) {
+    const line = new RegExp(`${escapeRegExp(path.split(/[/\\]/).pop()!)}:(\\d+)`).exec(String(err.stack))?.[1];
+    return `a module that does not parse (a syntax error${line ? ` at line ${line}` : ''})`;
+  }
+  if (err instanceof TypeError && /^(?:\S+: )?(the default export|export a scheduler|the module registered|registerScheduler)/.test(err.message)) return err.message.replace(/^\S+: /, '');
+  return `a module that failed to load (${err?.name ?? 'Error'}: ${String(err?.message ?? e).split('\n')[0].slice(0, 200)})`;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Resolve a scheduler by name, loading it first if it names a module (`./my-policy.js`). */
 export async function resolveScheduler(name: string): Promise<FleetScheduler> {
   registerBuiltinSchedulers();
@@ -122,7 +139,7 @@ export async function resolveScheduler(name: string): Promise<FleetScheduler> {
     try {
       names = await loadSchedulerModule(name);
     } catch (e) {
-      throw new UserError(`scheduler module ${name}: ${(e as Error).message}`);
+      throw new UserError(`scheduler module ${name}: ${moduleProblem(e, name)}`);
     }
     s = getScheduler(names[0]);
   }

@@ -178,6 +178,8 @@ export async function loadSchedulerModule(path: string): Promise<string[]> {
     (entry as (a: typeof api) => void)(api);
   } else if (entry && typeof entry === 'object') {
     const e = entry as Partial<FleetScheduler & SchedulerPlugins>;
+    if (typeof e.name !== 'string' || e.name === '') throw new TypeError(`${path}: the default export has no name (a non-empty string)`);
+    for (const k of ['filter', 'score'] as const) if (e[k] !== undefined && typeof e[k] !== 'function') throw new TypeError(`${path}: the default export's ${k} is not a function`);
     if (typeof e.schedule === 'function') api.registerScheduler(e as FleetScheduler);
     else if (typeof e.assign === 'function') api.registerScheduler(frameworkScheduler(e as SchedulerPlugins));
     else throw new TypeError(`${path}: the default export has neither schedule() nor assign()`);

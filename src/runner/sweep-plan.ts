@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isSeq } from 'yaml';
 import { UserError } from '../errors.js';
 import { ScenarioError, formatPath, type SourcePosition } from '../scenario/errors.js';
 import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../scenario/load.js';
-import { parseYamlText, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
+import { parseYamlText, readPolicyFor, readTextFile, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/types.js';
 import { canonicalJson, cartesian, enumerateRuns, formatValue, pointLabels, replicationSeeds, sha256, type AxisDef, type PlannedRun } from './sweep-keys.js';
 
@@ -82,6 +81,8 @@ export interface SweepPlanOptions {
   readonly schedulers?: readonly string[];
   readonly replications?: number;
   readonly knownSchedulers?: LoadOptions['knownSchedulers'];
+  /** What the scenario may read and how big a run may be (see LoadOptions): every point is checked. */
+  readonly load?: Pick<LoadOptions, 'allowRead' | 'maxFileBytes' | 'limits'>;
 }
 
 type Seg = { key: string } | { index: number } | { field: string; value: string };
@@ -190,10 +191,17 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-function readSingle(absFile: string, display: string): YamlSource {
-  const docs = readYamlFile(absFile, display);
+function readSingle(absFile: string, display: string, load: SweepPlanOptions['load']): YamlSource {
+  const docs = readYamlFile(absFile, display, readPolicyFor(absFile, load ?? {}));
   if (docs.length !== 1) throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
   return docs[0];
+}
+
+/** A file the loader has already read and checked (the scenario, its includes), read again for the plan's identity. */
+function textOf(file: string, maxBytes: number): string {
+  const r = readTextFile(file, maxBytes);
+  if ('problem' in r) throw new UserError(`${file}: ${r.problem}`);
+  return r.text;
 }
 
 /** Split `path=v1,v2` at the first `=` outside brackets. */
@@ -259,11 +267,11 @@ function axisFromSet(src: YamlSource, arg: string, raw: Record<string, unknown>)
 export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan {
   const absFile = resolve(file);
   const display = displayPath(absFile);
-  const base = readSingle(absFile, display);
-  const scenarioText = readFileSync(absFile, 'utf8');
+  const base = readSingle(absFile, display, opts.load);
+  const scenarioText = textOf(absFile, base.policy.maxBytes);
   const replications = opts.replications ?? 1;
   if (!Number.isInteger(replications) || replications < 1) throw new UserError(`--replications: expected an integer >= 1, found ${replications}`);
-  const loadOpts: LoadOptions = opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {};
+  const loadOpts: LoadOptions = { ...(opts.load ?? {}), ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
 
   // Validate the plain scenario first: a mistake outside the sweep block is reported as `validate` would.
   const baseScenarios = scenarioVariantsFromSource(base, absFile, loadOpts);
@@ -286,7 +294,7 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
 
   // The scenario's identity: its document without the sweep block, and its included files.
   const identity: unknown[] = [canonicalJson({ ...raw, sweep: undefined })];
-  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(readFileSync(resolve(dirname(absFile), inc), 'utf8'));
+  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(textOf(resolve(dirname(absFile), inc), base.policy.maxBytes));
   const scenarioHash = sha256(canonicalJson(identity));
 
   // Schedulers: as written (the ids), and what runScenario is given.

@@ -53,8 +53,29 @@ export function describeValue(v: unknown): string {
   return String(v);
 }
 
-/** The position of a `file:line` source tag (what specs keep in `source`), at column 1. */
+/**
+ * What kind of value `v` is, without its contents: for a whole document that is not of the
+ * expected shape, which may be any file a path pointed at (a secret must not land in a message).
+ */
+export function describeShape(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'an empty document';
+  if (typeof v === 'string') return `text (a string of ${v.length} characters)`;
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return 'a map';
+}
+
+/** The position of a `file:line` or `file:line:col` source tag (what specs keep in `source`); column 1 when it has none. */
 export function sourcePosition(s: string): SourcePosition {
-  const m = /^(.*):(\d+)$/.exec(s);
-  return m ? { file: m[1], line: Number(m[2]), col: 1 } : { file: s, line: 1, col: 1 };
+  const m = /^(.*):(\d+):(\d+)$/.exec(s);
+  if (m) return { file: m[1], line: Number(m[2]), col: Number(m[3]) };
+  const l = /^(.*):(\d+)$/.exec(s);
+  return l ? { file: l[1], line: Number(l[2]), col: 1 } : { file: s, line: 1, col: 1 };
+}
+
+/** A position as a source tag, `file:line:col`. */
+export function sourceTag(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.col}`;
 }

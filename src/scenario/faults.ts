@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { DistributionSpec } from '../kernel/index.js';
+import { distributionBounds, type DistributionSpec } from '../kernel/index.js';
 import { CsvColumns, parseCsv } from '../trace/csv.js';
-import { UserError } from '../errors.js';
 import type { PathElement, YamlSource } from './source.js';
 import type { ClusterSpec, FaultKind, FaultSpec } from './types.js';
-import { parseBandwidth, parseDuration } from './units.js';
+import { MAX_DURATION_SECONDS, parseBandwidth, parseDuration } from './units.js';
 
 type Obj = Record<string, unknown>;
 
@@ -35,6 +32,8 @@ export function readFaults(
     const kind = f.kind as FaultKind;
     const at = f.at === undefined ? null : parseDuration(f.at)!;
     const mtbf = distOf(f.mtbf, toDist, [...path, 'mtbf']);
+    // Failures repeat every mtbf + mttr: a zero mean would repeat them without time passing.
+    if (mtbf !== null && !(distributionBounds(mtbf).mean > 0)) src.fail([...path, 'mtbf'], 'a time between failures with a mean > 0', f.mtbf);
     const mttr = distOf(f.mttr, toDist, [...path, 'mttr']);
     if (at === null && mtbf === null) src.fail(path, 'a time (at) or a time between failures (mtbf)', f);
     if (at !== null && mtbf !== null) src.fail([...path, 'mtbf'], 'either at (scheduled) or mtbf (stochastic), not both', f.mtbf);
@@ -86,7 +85,7 @@ export function readFaults(
       source: `${pos.file}:${pos.line}`,
     });
   });
-  if (typeof doc.faultTrace === 'string') out.push(...readFaultTrace(resolve(baseDir, doc.faultTrace), clusters, src, ['faultTrace']));
+  if (typeof doc.faultTrace === 'string') out.push(...readFaultTrace(doc.faultTrace, baseDir, clusters, src, ['faultTrace']));
   return out;
 }
 
@@ -96,25 +95,20 @@ export function readFaults(
  * cluster, a zone, a region, `<cluster>/<node>` (node-crash), or `<region>-><region>` (not supported
  * in traces: link degradation needs latency/bandwidth, so use `faults:`).
  */
-export function readFaultTrace(file: string, clusters: ClusterSpec[], src: YamlSource, path: PathElement[]): FaultSpec[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    src.fail(path, 'a readable CSV file (relative to the scenario)', `${(e as NodeJS.ErrnoException).code ?? 'an unreadable file'}`, { rawFound: true });
-  }
-  const table = parseCsv(text, file);
+export function readFaultTrace(ref: string, baseDir: string, clusters: ClusterSpec[], src: YamlSource, path: PathElement[]): FaultSpec[] {
+  const f = src.readInput(path, ref, baseDir, 'a failure trace CSV (columns time,target,kind,duration[,mode]; relative to the scenario)');
+  const table = parseCsv(f.text, f.display);
   const cols = new CsvColumns(table, ['time', 'target', 'kind', 'duration'], ['mode']);
   const out: FaultSpec[] = [];
   const kinds: FaultKind[] = ['cluster-outage', 'zone-outage', 'region-outage', 'partition', 'edge-disconnect', 'node-crash', 'spot-reclaim', 'maintenance'];
   for (const row of table.rows) {
     const time = parseDuration(cols.text(row, 'time').trim());
-    if (time === null) throw cols.error(row, 'time', `expected seconds or a duration like "5m", found '${cols.text(row, 'time')}'`);
+    if (time === null || time > MAX_DURATION_SECONDS) throw cols.fail(row, 'time', 'seconds or a duration like "5m", at most 100 years', cols.quoted(row, 'time'));
     const kind = cols.text(row, 'kind').trim() as FaultKind;
-    if (!kinds.includes(kind)) throw cols.error(row, 'kind', `expected one of ${kinds.join(', ')}, found '${kind}'`);
+    if (!kinds.includes(kind)) throw cols.fail(row, 'kind', `one of ${kinds.join(', ')}`, cols.quoted(row, 'kind'));
     const dText = cols.text(row, 'duration').trim();
     const duration = dText === '' ? Infinity : parseDuration(dText);
-    if (duration === null) throw cols.error(row, 'duration', `expected seconds, a duration like "5m", or nothing (never recovers), found '${dText}'`);
+    if (duration === null || duration > MAX_DURATION_SECONDS) throw cols.fail(row, 'duration', 'seconds, a duration like "5m" (at most 100 years), or nothing (never recovers)', cols.quoted(row, 'duration'));
     const target = cols.text(row, 'target').trim();
     let targets: string[] = [];
     let nodes: FaultSpec['nodes'] = null;
@@ -125,9 +119,9 @@ export function readFaultTrace(file: string, clusters: ClusterSpec[], src: YamlS
       targets = clusters.some((c) => c.name === cluster) ? [cluster] : [];
       nodes = node ? (/^\d+$/.test(node) ? Number(node) : node === 'all' ? 'all' : `${node}`) : kind === 'node-crash' ? 1 : 'all';
     } else targets = clusters.some((c) => c.name === target) ? [target] : [];
-    if (targets.length === 0) throw cols.error(row, 'target', `expected a ${kind === 'zone-outage' ? 'zone' : kind === 'region-outage' ? 'region' : 'cluster'} of the scenario, found '${target}'`);
+    if (targets.length === 0) throw cols.fail(row, 'target', `a ${kind === 'zone-outage' ? 'zone' : kind === 'region-outage' ? 'region' : 'cluster'} of the scenario`, cols.quoted(row, 'target'));
     const mode = (cols.text(row, 'mode').trim() || 'down') as FaultSpec['mode'];
-    if (!['down', 'nodes-down', 'api-unreachable'].includes(mode)) throw cols.error(row, 'mode', `expected down, nodes-down or api-unreachable, found '${mode}'`);
+    if (!['down', 'nodes-down', 'api-unreachable'].includes(mode)) throw cols.fail(row, 'mode', 'down, nodes-down or api-unreachable', cols.quoted(row, 'mode'));
     out.push({
       kind,
       clusters: targets,
@@ -140,9 +134,9 @@ export function readFaultTrace(file: string, clusters: ClusterSpec[], src: YamlS
       link: null,
       notice: 120,
       drain: true,
-      source: `${file}:${row.line}`,
+      source: `${f.display}:${row.line}`,
     });
   }
-  if (out.length === 0) throw new UserError(`${file}: a failure trace with no rows`);
+  if (out.length === 0) src.fail(path, 'a failure trace with at least one row', `"${ref}" (a header and no rows)`, { rawFound: true });
   return out;
 }

@@ -37,11 +37,11 @@ export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 
 export type UnitFormat = 'cpu' | 'memory' | 'bytes' | 'duration' | 'bandwidth';
 
 const FORMAT_TEXT: Record<UnitFormat, string> = {
-  cpu: 'a CPU quantity (cores like 2 or 0.5, or millicores like "500m")',
-  memory: 'a memory quantity (bytes, or like "512Mi", "64Gi", "1G")',
-  bytes: 'a size (bytes, or like "150Mi", "2G")',
-  duration: 'a duration (seconds, or like "90s", "5m", "1h30m")',
-  bandwidth: 'a bandwidth (Mbit/s as a number, or like "500Mbps", "10Gbps")',
+  cpu: 'a CPU quantity (cores like 2 or 0.5, or millicores like "500m"; at most a million cores)',
+  memory: 'a memory quantity (bytes, or like "512Mi", "64Gi", "1G"; at most 1Pi)',
+  bytes: 'a size (bytes, or like "150Mi", "2G"; at most 1Pi)',
+  duration: 'a duration (seconds, or like "90s", "5m", "1h30m"; at most 100 years)',
+  bandwidth: 'a bandwidth (Mbit/s as a number, or like "500Mbps", "10Gbps"; from 1Kbps to 1Pbps)',
 };
 
 const FORMAT_PARSER: Record<UnitFormat, (v: unknown) => number | null> = {
@@ -60,6 +60,14 @@ export interface SchemaViolation {
   atKey?: boolean;
   rawFound?: boolean;
 }
+
+/**
+ * Every number has a range: where a schema states none, integers are Kubernetes' int32 and other
+ * numbers stay within ±1e12, so no field of any schema (scenario, manifests) can carry a value
+ * that overflows what is computed from it.
+ */
+export const DEFAULT_INTEGER_RANGE: readonly [number, number] = [-(2 ** 31), 2 ** 31 - 1];
+export const DEFAULT_NUMBER_RANGE: readonly [number, number] = [-1e12, 1e12];
 
 function typeOf(v: unknown): JsonType {
   if (v === null) return 'null';
@@ -179,6 +187,11 @@ export function check(value: unknown, schema: JsonSchema, root: JsonSchema, path
   if (typeof value === 'number') {
     if ((s.minimum !== undefined && value < s.minimum) || (s.maximum !== undefined && value > s.maximum) || (s.exclusiveMinimum !== undefined && !(value > s.exclusiveMinimum)) || !Number.isFinite(value)) {
       return { path, expected: describeSchema(s, root), found: value };
+    }
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    const [lo, hi] = types.includes('integer') && !types.includes('number') ? DEFAULT_INTEGER_RANGE : DEFAULT_NUMBER_RANGE;
+    if ((s.minimum === undefined && s.exclusiveMinimum === undefined && value < lo) || (s.maximum === undefined && value > hi)) {
+      return { path, expected: `${describeSchema(s, root)} from ${s.minimum ?? s.exclusiveMinimum ?? lo} to ${s.maximum ?? hi}`, found: value };
     }
   }
   if (typeof value === 'string') {

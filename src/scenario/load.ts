@@ -1,14 +1,15 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { ScenarioError, sourcePosition } from './errors.js';
+import { formatPath, ScenarioError, sourcePosition, sourceTag } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import { applyKurator, readManifest, type ManifestSink } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
-import { displayPath, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
+import { estimateSize, formatCount, largestPart, MAX_OUTPUT_CHARS, nodesVisitedPerPod, type RunLimits } from './size.js';
+import { displayPath, formatBytes, readPolicyFor, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
   ClusterAffinity, KarmadaSettings, MatchCondition, Taint, VolcanoClusterSettings,
   ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
@@ -21,6 +22,12 @@ import { readTrafficBlocks, trafficRegions } from '../traffic/scenario-blocks.js
 export interface LoadOptions {
   /** Names of the fleet schedulers that exist; when given, `schedulers:` is checked against it. */
   knownSchedulers?: readonly string[];
+  /** Folders besides the scenario's own that its files may be in (`--allow-read`). */
+  allowRead?: readonly string[];
+  /** The largest file read, in bytes (`--max-file-size`; default DEFAULT_MAX_FILE_BYTES). */
+  maxFileBytes?: number;
+  /** When given, a scenario one run of which would outgrow these budgets is refused (see size.ts). */
+  limits?: RunLimits;
 }
 
 /** Defaults, documented in the README's scenario reference. */
@@ -49,7 +56,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
 /** Every variant of a scenario file (one, named '', when it has no `variants:`), each validated. */
 export function loadScenarioVariants(file: string, opts: LoadOptions = {}): Scenario[] {
   const display = displayPath(file);
-  const docs = readYamlFile(file, display);
+  const docs = readYamlFile(file, display, readPolicyFor(file, opts));
   if (docs.length !== 1) {
     throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
   }
@@ -98,11 +105,36 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
     for (const [key, value] of Object.entries(v.set ?? {})) {
       const path = parseFieldPath(key);
       if (!path || path[0] === 'variants') src.fail(['variants', i, 'set', key], 'a field path like karmada.featureGates.Failover or fleet.clusters[0].nodePools[0].count', key, { atKey: true });
+      const problem = setPathProblem(raw, path);
+      if (problem) src.fail(['variants', i, 'set', key], `a field path of this scenario (${problem})`, key, { atKey: true });
       doc = doc.withOverride(path, value, src.at(['variants', i, 'set', key]));
     }
     const s = buildScenario(doc, absFile, opts, true);
     return { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
   });
+}
+
+/**
+ * Why a variant cannot set `path` in the document `doc`, or null. As for a sweep axis: a path may
+ * end in (or pass through) keys the document lacks, which are added, but a key cannot be set inside
+ * a value that is not a map, nor an index past a list's end.
+ */
+function setPathProblem(doc: unknown, path: PathElement[]): string | null {
+  let cur: unknown = doc;
+  for (let k = 0; k < path.length; k++) {
+    const p = path[k];
+    const here = formatPath(path.slice(0, k)) || '(document)';
+    if (typeof p === 'number') {
+      if (!Array.isArray(cur)) return `${here} is not a list${cur === undefined ? ' (it is not in the document)' : ''}`;
+      if (p >= cur.length) return `${here} has ${cur.length} element${cur.length === 1 ? '' : 's'}, so no [${p}]`;
+      cur = cur[p];
+    } else {
+      if (cur === undefined) continue;
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return `${here} is not a map, so it has no field "${p}"`;
+      cur = (cur as Obj)[p];
+    }
+  }
+  return null;
 }
 
 /**
@@ -115,7 +147,7 @@ export function scenarioVariantsFromSource(src: YamlSource, file: string, opts: 
 
 /** Parse a scenario from YAML text (for tests and the library API); includes resolve against `baseDir`. */
 export function parseScenario(text: string, name = '<scenario>', baseDir = process.cwd(), opts: LoadOptions = {}): Scenario {
-  const docs = parseYamlText(text, name);
+  const docs = parseYamlText(text, name, readPolicyFor(resolve(baseDir, name), opts));
   if (docs.length !== 1) {
     throw new ScenarioError({ file: name, line: 1, col: 1 }, '', 'exactly one YAML document', `${docs.length} documents`);
   }
@@ -242,20 +274,21 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     };
   });
   const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
+  // Where each workload and policy was written (its document and path), so that a cross-reference
+  // error points at the very field: a dangling `policy:`, a name used twice.
+  const written = new Map<object, { src: YamlSource; path: PathElement[]; name: PathElement[] }>();
+  workloads.forEach((w, i) => written.set(w, { src, path: ['workloads', i], name: ['workloads', i, 'name'] }));
+  policies.forEach((p, i) => written.set(p, { src, path: ['policies', i], name: ['policies', i, 'name'] }));
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
   const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
-    const abs = resolve(baseDir, inc);
-    let docs: YamlSource[];
-    try {
-      docs = readYamlFile(abs, displayPath(abs));
-    } catch (e) {
-      if (e instanceof ScenarioError && e.expected === 'a readable YAML file') src.fail(['include', i], 'a readable YAML file (relative to the scenario)', `${inc}: ${e.found}`, { rawFound: true });
-      throw e;
+    for (const m of src.readYamlInput(['include', i], inc, baseDir, 'a readable YAML file (relative to the scenario)')) {
+      const [w0, p0] = [workloads.length, policies.length];
+      readManifest(m, ctx, sink);
+      for (const x of [...workloads.slice(w0), ...policies.slice(p0)]) written.set(x, { src: m, path: [], name: ['metadata', 'name'] });
     }
-    for (const m of docs) readManifest(m, ctx, sink);
   });
   applyKurator(sink, clusters, ctx, readManifest);
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
@@ -272,24 +305,34 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
 
   // Cross-references.
+  const failAt = (x: { source: string }, field: 'name' | 'policy', expected: string, found: string): never => {
+    const w = written.get(x);
+    if (!w) throw new ScenarioError(sourcePosition(x.source), field, expected, found);
+    return w.src.fail(field === 'name' ? w.name : [...w.path, field], expected, found, { rawFound: true });
+  };
+  const policyNames = new Set(policies.map((p) => p.name));
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
     const key = `${w.namespace}/${w.kind}/${w.name}`;
-    if (seenWorkloads.has(key)) throw new ScenarioError(sourcePosition(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    if (seenWorkloads.has(key)) failAt(w, 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
     seenWorkloads.set(key, w.source);
-    if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
-      throw new ScenarioError(sourcePosition(w.source), 'policy', `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, `"${w.policy}"`);
+    if (w.policy !== null && !policyNames.has(w.policy)) {
+      failAt(w, 'policy', `the name of a policy (${[...policyNames].slice(0, 10).join(', ') || 'none defined'}${policyNames.size > 10 ? ', ...' : ''})`, `"${w.policy}"`);
     }
   }
-  const seenPolicies = new Set<string>();
+  const seenPolicies = new Map<string, string>();
   for (const p of policies) {
     const key = `${p.kind}/${p.namespace}/${p.name}`;
-    if (seenPolicies.has(key)) throw new ScenarioError(sourcePosition(p.source), 'name', 'a policy name not used before', `"${p.name}" again`);
-    seenPolicies.add(key);
+    if (seenPolicies.has(key)) failAt(p, 'name', `a policy name not used before (${seenPolicies.get(key)} defines ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name})`, `"${p.name}" again`);
+    seenPolicies.set(key, p.source);
   }
 
   // A scheduler given as a module path is relative to the scenario file.
-  const schedulers = ((doc.schedulers as string[] | undefined) ?? ['karmada']).map((s) => (isModulePath(s) && !isAbsolute(s) ? resolve(baseDir, s) : s));
+  // A module is checked now (inside the scenario's folder, a regular file); loading it is the
+  // caller's (an import is asynchronous): see runner/preflight.ts.
+  const schedulers = ((doc.schedulers as string[] | undefined) ?? ['karmada']).map((s, i) =>
+    isModulePath(s) ? src.inputPath(['schedulers', i], s, baseDir, 'a scheduler module (a .js or .mjs file relative to the scenario)') : s,
+  );
   if (opts.knownSchedulers) {
     schedulers.forEach((s, i) => {
       if (!opts.knownSchedulers!.includes(s) && !isModulePath(s)) {
@@ -298,7 +341,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
-  return {
+  const scenario: Scenario = {
     name: doc.name as string,
     description: (doc.description as string | undefined) ?? '',
     file: absFile,
@@ -314,6 +357,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     workloads,
     policies,
     schedulers,
+    schedulerSources: schedulers.map((_, i) => sourceTag(src.at(['schedulers', i]))),
     ignoredManifests,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
@@ -336,6 +380,28 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     variant: '',
     ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
   };
+  if (opts.limits) checkSize(src, scenario, ((doc.workloads as Obj[] | undefined) ?? []).length, opts.limits, (w) => written.get(w));
+  return scenario;
+}
+
+/**
+ * Refuse a scenario one run of which would outgrow `limits`, at the field that contributes most
+ * (a node pool's count, an arrival rate, metrics.interval over a long duration).
+ */
+function checkSize(src: YamlSource, s: Scenario, scenarioWorkloads: number, limits: RunLimits, written: (w: WorkloadSpec) => { src: YamlSource; path: PathElement[] } | undefined): void {
+  const e = estimateSize(s, scenarioWorkloads);
+  const blame = (key: 'cost' | 'bytes' | 'chars', expected: string, found: string): void => {
+    const part = largestPart(e, key);
+    const share = key === 'cost' ? `${formatCount(part.events)} events${part.work >= 1 ? ` and scheduling work worth ${formatCount(part.work)} more (each pod visits up to ${formatCount(nodesVisitedPerPod(s))} nodes)` : ''}` : formatBytes(key === 'bytes' ? part.bytes : part.chars);
+    const text = `${found}, ${share} from ${part.what}`;
+    const w = part.workload ? written(part.workload) : undefined;
+    if (w) w.src.fail(w.path, expected, text, { rawFound: true });
+    const path = part.paths.find((p) => src.nodeAt(p).complete) ?? [];
+    src.fail(path, expected, text, { rawFound: true });
+  };
+  if (!(e.cost <= limits.maxEvents)) blame('cost', `a run of at most ${formatCount(limits.maxEvents)} events (raise it with --max-events)`, `about ${formatCount(e.cost)} events' worth`);
+  if (!(e.memoryBytes <= limits.maxMemoryBytes)) blame('bytes', `a run within ${formatBytes(limits.maxMemoryBytes)} of memory (raise it with --max-memory)`, `about ${formatBytes(e.memoryBytes)}`);
+  if (!(e.outputChars <= MAX_OUTPUT_CHARS)) blame('chars', `results of at most ${formatBytes(MAX_OUTPUT_CHARS)} (summary.json is written as one string; sample less often, or simulate less)`, `about ${formatBytes(e.outputChars)}`);
 }
 
 const trafficField = (t: Scenario['traffic']): { traffic?: Scenario['traffic'] } => (t ? { traffic: t } : {});
@@ -449,7 +515,7 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     minAvailable,
     ...(w.queue !== undefined ? { queue: w.queue as string } : {}),
     duration: durationSpec(src, w.duration, [...path, 'duration'], ctx.baseDir),
-    arrivals: arr ? { rate: rateSpec(arr.rate as Obj), count: (arr.count as number | undefined) ?? Number.MAX_SAFE_INTEGER, until: arr.until === undefined ? Infinity : parseDuration(arr.until)! } : null,
+    arrivals: arr ? { rate: rateSpec(src, arr.rate as Obj, [...path, 'arrivals', 'rate']), count: (arr.count as number | undefined) ?? Number.MAX_SAFE_INTEGER, until: arr.until === undefined ? Infinity : parseDuration(arr.until)! } : null,
   };
   return job;
 }

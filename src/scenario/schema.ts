@@ -1,5 +1,6 @@
 import type { JsonSchema } from './json-schema.js';
 import { trafficSchemaProperties } from '../traffic/scenario-blocks.js';
+import { MAX_DURATION_SECONDS } from './units.js';
 
 /**
  * The scenario format, as JSON Schema. `fleetsim schema` prints it (point an editor at it with
@@ -16,6 +17,8 @@ const duration: JsonSchema = { type: ['number', 'string'], format: 'duration', d
 const bandwidth: JsonSchema = { type: ['number', 'string'], format: 'bandwidth', description: 'Mbit/s, or "500Mbps", "10Gbps"' };
 const nonNegInt: JsonSchema = { type: 'integer', minimum: 0 };
 const posNum: JsonSchema = { type: 'number', exclusiveMinimum: 0 };
+/** A period something repeats at (sampling, probing, a rate's cycle): zero would never advance time. */
+const period: JsonSchema = { ...duration, exclusiveMinimum: 0 };
 
 const labelSelector: JsonSchema = {
   type: 'object',
@@ -173,7 +176,7 @@ const distribution: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['kind'],
-      properties: { kind: { const: 'empirical' }, samples: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } }, csv: str('CSV file, relative to the scenario'), column: str() },
+      properties: { kind: { const: 'empirical' }, samples: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0, maximum: MAX_DURATION_SECONDS } }, csv: str('CSV file, relative to the scenario'), column: str() },
     },
   ],
 };
@@ -186,7 +189,7 @@ const rate: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'mean', 'amplitude'],
-      properties: { kind: { const: 'diurnal' }, mean: posNum, amplitude: { type: 'number', minimum: 0, maximum: 1 }, period: duration, peakAt: duration },
+      properties: { kind: { const: 'diurnal' }, mean: posNum, amplitude: { type: 'number', minimum: 0, maximum: 1 }, period, peakAt: duration },
     },
     {
       type: 'object',
@@ -195,7 +198,7 @@ const rate: JsonSchema = {
       properties: {
         kind: { const: 'piecewise' },
         points: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['t', 'rate'], properties: { t: duration, rate: { type: 'number', minimum: 0 } } } },
-        repeat: duration,
+        repeat: period,
       },
     },
   ],
@@ -279,16 +282,16 @@ const nodePool: JsonSchema = {
   required: ['count', 'cpu', 'memory'],
   properties: {
     name: str(),
-    count: nonNegInt,
+    count: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'nodes in the pool' },
     cpu,
     memory,
-    maxPods: { type: 'integer', minimum: 1, default: 110 },
+    maxPods: { type: 'integer', minimum: 1, maximum: 10_000, default: 110 },
     labels,
     gpus: {
       type: 'object',
       additionalProperties: false,
       required: ['count'],
-      properties: { count: nonNegInt, model: str(), memory },
+      properties: { count: { type: 'integer', minimum: 0, maximum: 64, description: 'GPUs per node' }, model: str(), memory },
     },
   },
 };
@@ -348,7 +351,7 @@ const cluster: JsonSchema = {
       properties: {
         config: { enum: ['default', 'builtin', 'kurator-v1.5.1'], description: "default: the Helm chart's volcano-scheduler.conf; builtin: Volcano's built-in conf; kurator-v1.5.1: what Kurator installs" },
         actions: { type: 'array', items: { enum: ['enqueue', 'allocate', 'backfill', 'reclaim', 'preempt'] } },
-        schedulePeriod: duration,
+        schedulePeriod: period,
         queues: { type: 'array', items: { $ref: '#/$defs/volcanoQueue' } },
       },
     },
@@ -406,10 +409,10 @@ const karmada: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    clusterStatusUpdateFrequency: duration,
+    clusterStatusUpdateFrequency: period,
     clusterFailureThreshold: duration,
     clusterSuccessThreshold: duration,
-    clusterMonitorPeriod: duration,
+    clusterMonitorPeriod: period,
     clusterMonitorGracePeriod: duration,
     clusterStartupGracePeriod: duration,
     featureGates: { type: 'object', additionalProperties: false, properties: { Failover: { type: 'boolean' }, GracefulEviction: { type: 'boolean' } } },
@@ -483,12 +486,12 @@ export const scenarioSchema: JsonSchema = {
     apiVersion: { const: 'fleetsim/v1' },
     name: { type: 'string', pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$', description: 'names the report folder' },
     description: { type: 'string' },
-    seed: { type: 'integer', minimum: 0, default: 1 },
+    seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 1 },
     duration: { ...duration, description: 'simulated time to run (default 1h)' },
     metrics: {
       type: 'object',
       additionalProperties: false,
-      properties: { interval: { ...duration, description: 'sampling interval of the time series (default 30s)' } },
+      properties: { interval: { ...period, description: 'sampling interval of the time series (default 30s)' } },
     },
     controlPlane: {
       type: 'object',

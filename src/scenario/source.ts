@@ -1,9 +1,131 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
-import { describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { Document, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type YAMLError } from 'yaml';
+import { describeShape, describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
 
 export type PathElement = string | number;
+
+/**
+ * Which files a scenario may read, and how big. A path written in a scenario (include:, CSVs,
+ * fault and openb traces, Kurator manifests, scheduler modules) must resolve, symlinks followed,
+ * inside one of `roots`: the scenario's own folder and any folder given with --allow-read (as
+ * kustomize's load restrictor keeps a kustomization inside its root), so a scenario from an
+ * untrusted change cannot make a CI job read ~/.ssh or /proc. Only regular files are read, and at
+ * most `maxBytes` of each (a FIFO would block, /dev/zero never ends).
+ */
+export interface ReadPolicy {
+  /** Real paths of the folders referenced files must be in or below. */
+  readonly roots: readonly string[];
+  /** The largest file read, in bytes. */
+  readonly maxBytes: number;
+}
+
+/** Default size cap per file read (`--max-file-size`): a 50 MB scenario fits; /dev/zero-like growth stops early. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 2 ** 20;
+
+/** The read policy of a scenario at `scenarioFile`: its folder plus `allowRead` folders. */
+export function readPolicyFor(scenarioFile: string, opts: { allowRead?: readonly string[]; maxFileBytes?: number } = {}): ReadPolicy {
+  const roots = [dirname(resolve(scenarioFile)), ...(opts.allowRead ?? []).map((d) => resolve(d))].map(realOrSelf);
+  return { roots: [...new Set(roots)], maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** A size for messages: "1.5 GiB", "64 MiB", "812 bytes". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${Number(v.toFixed(1))} ${units[i]}`;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'a symlink loop';
+  return code ?? 'unreadable';
+}
+
+/**
+ * Read a regular file as UTF-8 text, at most `maxBytes`. Returns the text, or why not (never any
+ * of the file's contents). Opened non-blocking, so a named pipe cannot hang the read; sizes are
+ * counted as read, since /proc files report 0.
+ */
+export function readTextFile(file: string, maxBytes: number): { text: string } | { problem: string } {
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    return { problem: errnoText(e) };
+  }
+  if (!st.isFile()) return { problem: kindOf(st) };
+  if (st.size > maxBytes) return { problem: `${formatBytes(st.size)}, more than the ${formatBytes(maxBytes)} limit (--max-file-size)` };
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { problem: errnoText(e) };
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return { problem: 'not a regular file' };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(Math.max(st.size + 1, 65536), maxBytes + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        return { problem: errnoText(e) };
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) return { problem: `more than the ${formatBytes(maxBytes)} limit (--max-file-size)` };
+      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+    }
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    try {
+      return { text: UTF8.decode(bytes) };
+    } catch {
+      return { problem: 'not UTF-8 text' };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The real path of `abs` if it is in or below one of `roots`, else why not. */
+export function checkInside(abs: string, roots: readonly string[]): { real: string } | { problem: string } {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (e) {
+    return { problem: errnoText(e) };
+  }
+  for (const r of roots) if (real === r || real.startsWith(r.endsWith(sep) ? r : r + sep)) return { real };
+  return { problem: `not in or below ${roots[0]}; --allow-read <folder> allows another` };
+}
 
 /**
  * One YAML document with the positions of its nodes kept, so that any field path can be
@@ -12,15 +134,18 @@ export type PathElement = string | number;
 export class YamlSource {
   readonly file: string;
   readonly doc: Document.Parsed;
+  /** The files this document may refer to (those of the scenario it belongs to). */
+  readonly policy: ReadPolicy;
   private readonly lines: LineCounter;
 
   /** Paths whose values were set by a variant, with where the variant wrote them. */
   private readonly overridden: { path: PathElement[]; pos: SourcePosition }[] = [];
 
-  constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
+  constructor(file: string, doc: Document.Parsed, lines: LineCounter, policy: ReadPolicy) {
     this.file = file;
     this.doc = doc;
     this.lines = lines;
+    this.policy = policy;
   }
 
   /**
@@ -30,7 +155,7 @@ export class YamlSource {
   withOverride(path: PathElement[], value: unknown, pos: SourcePosition): YamlSource {
     const doc = this.doc.clone() as Document.Parsed;
     doc.setIn(path, doc.createNode(value));
-    const out = new YamlSource(this.file, doc, this.lines);
+    const out = new YamlSource(this.file, doc, this.lines, this.policy);
     out.overridden.push(...this.overridden, { path, pos });
     return out;
   }
@@ -97,33 +222,71 @@ export class YamlSource {
   /** Throw a ScenarioError located at `path`. */
   fail(path: readonly PathElement[], expected: string, found: unknown, opts: { atKey?: boolean; rawFound?: boolean } = {}): never {
     const pos = opts.atKey ? this.keyAt(path) : this.at(path);
-    throw new ScenarioError(pos, formatPath(path), expected, opts.rawFound ? String(found) : describeValue(found));
+    // A whole document of the wrong shape is not yet known to be a scenario or a manifest: say
+    // what it is, never what it holds (it may be any file a path pointed at).
+    const text = opts.rawFound ? String(found) : path.length === 0 ? describeShape(found) : describeValue(found);
+    throw new ScenarioError(pos, formatPath(path), expected, text);
+  }
+
+  /**
+   * The absolute path of a file this document refers to at `path` (`ref`, relative to `baseDir`),
+   * checked against the read policy: it exists, is a regular file, and lies inside the allowed
+   * folders. For files loaded by other means (scheduler modules); `readInput` also reads it.
+   */
+  inputPath(path: readonly PathElement[], ref: string, baseDir: string, expected: string): string {
+    const abs = resolve(baseDir, ref);
+    const inside = checkInside(abs, this.policy.roots);
+    if ('problem' in inside) this.fail(path, expected, `"${ref}" (${inside.problem})`, { rawFound: true });
+    let st: Stats;
+    try {
+      st = statSync(inside.real);
+    } catch (e) {
+      return this.fail(path, expected, `"${ref}" (${errnoText(e)})`, { rawFound: true });
+    }
+    if (!st.isFile()) this.fail(path, expected, `"${ref}" (${kindOf(st)})`, { rawFound: true });
+    if (st.size > this.policy.maxBytes) this.fail(path, expected, `"${ref}" (${formatBytes(st.size)}, more than the ${formatBytes(this.policy.maxBytes)} limit (--max-file-size))`, { rawFound: true });
+    return abs;
+  }
+
+  /** Read a file this document refers to at `path` (see inputPath); problems are located at `path`. */
+  readInput(path: readonly PathElement[], ref: string, baseDir: string, expected: string): { file: string; display: string; text: string } {
+    const file = this.inputPath(path, ref, baseDir, expected);
+    const r = readTextFile(file, this.policy.maxBytes);
+    if ('problem' in r) this.fail(path, expected, `"${ref}" (${r.problem})`, { rawFound: true });
+    return { file, display: displayPath(file), text: r.text };
+  }
+
+  /** Read and parse a YAML file this document refers to; its documents share this one's read policy. */
+  readYamlInput(path: readonly PathElement[], ref: string, baseDir: string, expected: string): YamlSource[] {
+    const f = this.readInput(path, ref, baseDir, expected);
+    return parseYamlText(f.text, f.display, this.policy);
   }
 }
 
-/** Read and parse a (multi-document) YAML file; a syntax error is a located ScenarioError. */
-export function readYamlFile(file: string, displayName = file): YamlSource[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'a readable YAML file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? (e as Error).message})`);
-  }
-  return parseYamlText(text, displayName);
+/**
+ * Read and parse a (multi-document) YAML file named on the command line (a scenario, a suite): a
+ * regular file within the size cap; a syntax error is a located ScenarioError. The files it refers
+ * to are read under `policy` (default: its own folder).
+ */
+export function readYamlFile(file: string, displayName = file, policy: ReadPolicy = readPolicyFor(file)): YamlSource[] {
+  const r = readTextFile(file, policy.maxBytes);
+  if ('problem' in r) throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'a readable YAML file', r.problem === 'no such file' ? 'no such file' : r.problem);
+  return parseYamlText(r.text, displayName, policy);
 }
 
-/** Parse YAML text (one or more documents). */
-export function parseYamlText(text: string, displayName: string): YamlSource[] {
+/**
+ * Parse YAML text (one or more documents). Files it refers to are read under `policy` (default:
+ * the working directory's folder). Keys must be unique in each map, as with the yaml library's
+ * `uniqueKeys`, checked here in one pass (the library compares every key with every earlier one:
+ * 40,000 keys took 10 s).
+ */
+export function parseYamlText(text: string, displayName: string, policy: ReadPolicy = readPolicyFor(resolve(displayName))): YamlSource[] {
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
+    // An EmptyStream (a file with no documents at all) is not an array.
     docs = Array.isArray(parsed) ? parsed : [];
-    if (!Array.isArray(parsed)) {
-      // An EmptyStream: a file with no documents at all.
-      docs = [];
-    }
   } catch (e) {
     throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'valid YAML', `a parse failure (${(e as Error).message})`);
   }
@@ -131,11 +294,57 @@ export function parseYamlText(text: string, displayName: string): YamlSource[] {
     const err = d.errors[0];
     if (err) {
       const { line, col } = lines.linePos(err.pos[0]);
-      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new ScenarioError({ file: displayName, line, col }, '', 'valid YAML', `a syntax error: ${msg}`);
+      throw new ScenarioError({ file: displayName, line, col }, '', 'valid YAML', `a syntax error: ${syntaxMessage(err)}`);
     }
   }
-  return docs.map((d) => new YamlSource(displayName, d, lines)).filter((s) => s.doc.contents !== null || docs.length === 1);
+  const sources = docs.map((d) => new YamlSource(displayName, d, lines, policy)).filter((s) => s.doc.contents !== null || docs.length === 1);
+  for (const s of sources) checkUniqueKeys(s);
+  return sources;
+}
+
+/**
+ * The yaml library's message for a syntax error, without the source text some messages quote
+ * ("Unresolved tag: <tag>", "Not a YAML token: <text>"): the file may be anything a path pointed at.
+ */
+function syntaxMessage(err: YAMLError): string {
+  const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const colon = first.indexOf(': ');
+  return colon >= 0 ? first.slice(0, colon) : first;
+}
+
+/**
+ * Every map's keys are unique (scalar keys compared by value, as the library's default
+ * `uniqueKeys` does: 1 and "1" differ). Linear: one Map per YAML map. Walks with an explicit
+ * stack, so a deeply nested document cannot overflow the call stack here.
+ */
+function checkUniqueKeys(src: YamlSource): void {
+  const stack: { node: unknown; path: PathElement[] }[] = [{ node: src.doc.contents, path: [] }];
+  // The first repeated key in the file is reported, whichever map the walk reaches first.
+  let earliest: { key: Node; first: Node; path: PathElement[] } | null = null;
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (isMap(node)) {
+      const seen = new Map<unknown, Node>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && !(typeof key.value === 'number' && Number.isNaN(key.value))) {
+          const first = seen.get(key.value);
+          if (first === undefined) seen.set(key.value, key);
+          else if (!earliest || (key.range?.[0] ?? 0) < (earliest.key.range?.[0] ?? 0)) earliest = { key, first, path: [...path, String(key.value)] };
+        }
+        if (isCollection(pair.value)) stack.push({ node: pair.value, path: [...path, isScalar(key) ? String(key.value) : '?'] });
+        if (isCollection(key)) stack.push({ node: key, path });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (isCollection(item)) stack.push({ node: item, path: [...path, i] });
+      });
+    }
+  }
+  if (earliest) {
+    const value = (earliest.key as { value?: unknown }).value;
+    throw new ScenarioError(src.positionOf(earliest.key), formatPath(earliest.path), `a key used once in its map (it is first at line ${src.positionOf(earliest.first).line})`, `${describeValue(value)} again`);
+  }
 }
 
 /** A file's name as messages show it: relative to the working directory when inside it, else absolute. */

@@ -23,6 +23,8 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   policies: PolicySpec[];
   schedulers: string[];
+  /** Where each of `schedulers` was written (`file:line:col`), for errors found when a module is loaded. */
+  schedulerSources?: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string }[];
   karmada: KarmadaSettings;

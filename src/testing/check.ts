@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../runner/outputs.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { isModulePath } from '../scenario/load.js';
 import { resolveScheduler } from '../placement/builtin.js';
@@ -173,6 +174,7 @@ export async function minimizeModel(model: ScenarioModel, fails: (m: ScenarioMod
 export function counterexampleYaml(r: CheckPolicyResult, file: string, opts: { duration?: string } = {}): string {
   if (!r.counterexample || !r.violation) throw new Error('counterexampleYaml: the check found no violation');
   const spec = isModulePath(r.scheduler) ? resolve(r.scheduler) : r.scheduler;
+  const allow = allowReadFor(spec, file);
   return scenarioYaml(r.counterexample, {
     name: `${r.name}-counterexample`,
     file: resolve(file),
@@ -182,14 +184,21 @@ export function counterexampleYaml(r: CheckPolicyResult, file: string, opts: { d
       `fleetsim check: ${r.name} violates ${r.violation.invariant}`,
       r.violation.message,
       `found after ${r.runs} random scenario(s), seed ${r.seed}, shrunk ${r.shrinks} times`,
-      `reproduce: npx fleetsim check ${file} --runs 0   (or: npx fleetsim run ${file})`,
+      `reproduce: npx fleetsim check ${file} --runs 0${allow}   (or: npx fleetsim run ${file}${allow})`,
     ],
   });
+}
+
+/** `--allow-read <folder>` when a scheduler module lies outside the counterexample's folder (scenarios read only inside their own). */
+export function allowReadFor(scheduler: string, file: string): string {
+  if (!isModulePath(scheduler)) return '';
+  const rel = relative(dirname(resolve(file)), scheduler);
+  return rel.startsWith('..') || isAbsolute(rel) ? ` --allow-read ${dirname(scheduler)}` : '';
 }
 
 export function writeCounterexample(r: CheckPolicyResult, file: string, opts: { duration?: string } = {}): string {
   const text = counterexampleYaml(r, file, opts);
   mkdirSync(dirname(resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+  writeFileAtomic(resolve(file), text);
   return text;
 }

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { ScenarioError } from '../scenario/errors.js';
 
 /**
  * A small CSV reader for trace files: comma-separated, optional double-quoted fields ("" is a
@@ -42,7 +42,7 @@ export function parseCsv(text: string, file: string): CsvTable {
         const quoteCol = i - lineStart + 1;
         i++;
         for (;;) {
-          if (i >= n) throw new UserError(`${file}:${quoteLine}:${quoteCol}: unterminated quoted field`);
+          if (i >= n) throw new ScenarioError({ file, line: quoteLine, col: quoteCol }, '(csv)', 'a closing quote for this field', 'the end of the file');
           const c = text[i];
           if (c === '"') {
             if (text[i + 1] === '"') {
@@ -61,14 +61,14 @@ export function parseCsv(text: string, file: string): CsvTable {
           i++;
         }
         if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          throw new UserError(`${file}:${line}:${i - lineStart + 1}: expected ',' or end of line after a quoted field, found '${text[i]}'`);
+          throw new ScenarioError({ file, line, col: i - lineStart + 1 }, '(csv)', "',' or the end of the line after a quoted field", 'another character');
         }
       } else {
         const start = i;
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i++;
         value = text.slice(start, i);
         if (value.includes('"')) {
-          throw new UserError(`${file}:${line}:${start - lineStart + 1 + value.indexOf('"')}: stray '"' inside an unquoted field`);
+          throw new ScenarioError({ file, line, col: start - lineStart + 1 + value.indexOf('"') }, '(csv)', 'an unquoted field without \'"\' (or a field in double quotes)', 'a stray \'"\'');
         }
       }
       values.push(value);
@@ -85,40 +85,49 @@ export function parseCsv(text: string, file: string): CsvTable {
     if (values.length === 1 && values[0] === '') continue; // blank line
     rows.push({ line: rowLine, values, columns });
   }
-  if (rows.length === 0) throw new UserError(`${file}:1:1: empty file, expected a header line`);
+  if (rows.length === 0) throw new ScenarioError({ file, line: 1, col: 1 }, 'header', 'a header line', 'an empty file');
   const [head, ...body] = rows;
   return { file, header: head.values.map((h) => h.trim()), headerColumns: head.columns, rows: body };
 }
 
-/** Where each named column sits in a table; checks required columns and the width of every row. */
+/**
+ * Where each named column sits in a table; checks the header and the width of every row. Problems
+ * never quote the file's own text until its header is known to be the expected one (the path may
+ * point at any file): an unknown column is reported by position, not by name.
+ */
 export class CsvColumns {
   private readonly index = new Map<string, number>();
+  /** `optional: 'any'` allows any other columns (a samples CSV names the one column it reads). */
   constructor(
     readonly table: CsvTable,
     required: readonly string[],
-    optional: readonly string[],
+    optional: readonly string[] | 'any',
   ) {
+    const known = new Set([...required, ...(optional === 'any' ? [] : optional)]);
+    const expected = `the columns ${required.join(',')}${optional === 'any' ? ' (others are ignored)' : optional.length ? ` and optionally ${optional.join(',')}` : ''}`;
     table.header.forEach((h, i) => {
-      if (this.index.has(h)) throw new UserError(`${table.file}:1:${columnOfHeader(table, i)}: column '${h}' appears twice`);
-      this.index.set(h, i);
+      if (known.has(h) && this.index.has(h)) throw new ScenarioError({ file: table.file, line: 1, col: columnOfHeader(table, i) }, 'header', `${expected}, each once`, `"${h}" twice`);
+      if (!this.index.has(h)) this.index.set(h, i);
     });
     const missing = required.filter((c) => !this.index.has(c));
     if (missing.length > 0) {
-      throw new UserError(
-        `${table.file}:1:1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}` +
-          ` (expected ${required.join(',')}${optional.length ? ` and optionally ${optional.join(',')}` : ''}; found ${table.header.join(',')})`,
+      const present = [...known].filter((c) => this.index.has(c));
+      throw new ScenarioError(
+        { file: table.file, line: 1, col: 1 },
+        'header',
+        expected,
+        `no column ${missing.map((m) => `"${m}"`).join(', ')} (${table.header.length} column${table.header.length === 1 ? '' : 's'}${present.length ? `, among them ${present.join(',')}` : ''})`,
       );
     }
-    const known = new Set([...required, ...optional]);
-    table.header.forEach((h, i) => {
-      if (!known.has(h)) {
-        throw new UserError(`${table.file}:1:${columnOfHeader(table, i)}: unknown column '${h}' (expected ${[...required, ...optional].join(',')})`);
-      }
-    });
+    if (optional !== 'any') {
+      table.header.forEach((h, i) => {
+        if (!known.has(h)) throw new ScenarioError({ file: table.file, line: 1, col: columnOfHeader(table, i) }, 'header', expected, `another column (column ${i + 1})`);
+      });
+    }
     for (const row of table.rows) {
       if (row.values.length !== table.header.length) {
         const col = row.values.length > table.header.length ? row.columns[table.header.length] : row.columns[row.columns.length - 1];
-        throw new UserError(`${table.file}:${row.line}:${col}: expected ${table.header.length} fields (${table.header.join(',')}), found ${row.values.length}`);
+        throw new ScenarioError({ file: table.file, line: row.line, col }, '(row)', `${table.header.length} fields, as the header has`, `${row.values.length}`);
       }
     }
   }
@@ -133,33 +142,43 @@ export class CsvColumns {
     return i === undefined ? '' : row.values[i];
   }
 
-  /** A UserError pointing at a field: `file:line:col: column 'x': <message>`. */
-  error(row: CsvRow, column: string, message: string): UserError {
+  /** A located error at a field: `file:line:col: column: expected ..., found ...`. */
+  fail(row: CsvRow, column: string, expected: string, found: string): ScenarioError {
     const i = this.index.get(column) ?? 0;
-    return new UserError(`${this.table.file}:${row.line}:${row.columns[i]}: column '${column}': ${message}`);
+    return new ScenarioError({ file: this.table.file, line: row.line, col: row.columns[i] }, column, expected, found);
+  }
+
+  /** The field's text as a message quotes it (the header is known to be right by now). */
+  quoted(row: CsvRow, column: string): string {
+    return quoteCell(this.text(row, column).trim());
   }
 
   /** An integer in [min, max], written in plain decimal digits. */
   int(row: CsvRow, column: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
     const raw = this.text(row, column).trim();
-    if (!/^-?\d+$/.test(raw)) throw this.error(row, column, `expected an integer, found '${raw}'`);
+    const range = `an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? '' : max}`;
+    if (!/^-?\d+$/.test(raw)) throw this.fail(row, column, range, quoteCell(raw));
     const v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < min || v > max) {
-      throw this.error(row, column, `expected an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? '' : max}, found '${raw}'`);
-    }
+    if (!Number.isSafeInteger(v) || v < min || v > max) throw this.fail(row, column, range, quoteCell(raw));
     return v;
   }
 
-  /** A finite number >= min, or null for an empty field when `optional`. */
-  number(row: CsvRow, column: string, min: number, optional: true): number | null;
-  number(row: CsvRow, column: string, min: number, optional?: false): number;
-  number(row: CsvRow, column: string, min: number, optional = false): number | null {
+  /** A finite number >= min (and <= max), or null for an empty field when `optional`. */
+  number(row: CsvRow, column: string, min: number, optional: true, max?: number): number | null;
+  number(row: CsvRow, column: string, min: number, optional?: false, max?: number): number;
+  number(row: CsvRow, column: string, min: number, optional = false, max = Number.MAX_VALUE): number | null {
     const raw = this.text(row, column).trim();
     if (raw === '' && optional) return null;
     const v = raw === '' ? NaN : Number(raw);
-    if (!Number.isFinite(v) || v < min) throw this.error(row, column, `expected a number >= ${min}, found '${raw}'`);
+    if (!Number.isFinite(v) || v < min || v > max) throw this.fail(row, column, `a number >= ${min}${max < Number.MAX_VALUE ? ` and <= ${max}` : ''}`, quoteCell(raw));
     return v;
   }
+}
+
+/** A field's text quoted for a message, cut to 40 characters. */
+export function quoteCell(raw: string): string {
+  if (raw === '') return 'an empty field';
+  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}...` : raw);
 }
 
 function columnOfHeader(table: CsvTable, i: number): number {

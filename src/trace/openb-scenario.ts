@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { NodePoolSpec } from '../scenario/types.js';
 import type { PathElement, YamlSource } from '../scenario/source.js';
 import { parseDuration } from '../scenario/units.js';
-import { readOpenbNodes, readOpenbPods, type OpenbNode, type OpenbPod } from './openb.js';
+import { parseOpenbNodes, parseOpenbPods, type OpenbNode, type OpenbPod } from './openb.js';
 
 /**
  * A cluster's openb trace inside a scenario (`fleet.clusters[i].trace`): the cluster's nodes from
@@ -71,17 +70,18 @@ type Obj = Record<string, unknown>;
 /** Parsed CSVs by (path, size, mtime): variants and sweeps load a scenario many times. */
 const csvCache = new Map<string, OpenbNode[] | OpenbPod[]>();
 
-function cached<T extends OpenbNode[] | OpenbPod[]>(file: string, read: (f: string) => T): T {
-  let key = file;
-  try {
-    const st = statSync(file);
-    key = `${file}\u0000${st.size}\u0000${st.mtimeMs}`;
-  } catch {
-    return read(file); // let the reader report the missing file
-  }
+/**
+ * A trace CSV the scenario names at `path`, read through its read policy (inside its folder, a
+ * regular file, within the size cap) and parsed, or taken from the cache when unchanged.
+ */
+function readTraceCsv<T extends OpenbNode[] | OpenbPod[]>(src: YamlSource, path: readonly PathElement[], ref: string, baseDir: string, expected: string, parse: (text: string, file: string) => T): T {
+  const abs = src.inputPath(path, ref, baseDir, expected);
+  const st = statSync(abs);
+  const key = `${abs}\u0000${st.size}\u0000${st.mtimeMs}`;
   let v = csvCache.get(key) as T | undefined;
   if (!v) {
-    v = read(file);
+    const f = src.readInput(path, ref, baseDir, expected);
+    v = parse(f.text, f.display);
     csvCache.set(key, v);
   }
   return v;
@@ -89,8 +89,8 @@ function cached<T extends OpenbNode[] | OpenbPod[]>(file: string, read: (f: stri
 
 /**
  * Read a cluster's `trace:` block (already checked against the schema): resolve the CSV paths
- * against the scenario's folder, parse them (a bad row is a UserError naming file:line:col) and
- * apply the defaults. `nodePools` is the CSV's nodes, or null when the block has no `nodes`.
+ * against the scenario's folder, parse them (a bad row is a located error naming file:line:col)
+ * and apply the defaults. `nodePools` is the CSV's nodes, or null when the block has no `nodes`.
  */
 export function readOpenbTraceBlock(
   src: YamlSource,
@@ -100,16 +100,8 @@ export function readOpenbTraceBlock(
 ): { spec: OpenbTraceSpec; nodePools: NodePoolSpec[] | null } {
   const at = (k: string): PathElement[] => [...path, k];
   if (raw.nodes === undefined && raw.pods === undefined) src.fail(path, 'a trace with nodes (a node CSV), pods (a pod CSV) or both', raw);
-  const file = (k: 'nodes' | 'pods'): string | null => {
-    if (raw[k] === undefined) return null;
-    const abs = resolve(baseDir, raw[k] as string);
-    try {
-      statSync(abs);
-    } catch {
-      src.fail(at(k), `a readable openb ${k === 'nodes' ? 'node' : 'pod'} CSV file (relative to the scenario)`, `${raw[k] as string} (no such file: ${abs})`, { rawFound: true });
-    }
-    return abs;
-  };
+  const expected = (k: 'nodes' | 'pods'): string => `a readable openb ${k === 'nodes' ? 'node' : 'pod'} CSV file (relative to the scenario)`;
+  const file = (k: 'nodes' | 'pods'): string | null => (raw[k] === undefined ? null : src.inputPath(at(k), raw[k] as string, baseDir, expected(k)));
   const nodesFile = file('nodes');
   const podsFile = file('pods');
   if (podsFile !== null && raw.mode === undefined) src.fail(at('mode'), 'mode: paper or replay for a trace with pods', undefined);
@@ -127,13 +119,13 @@ export function readOpenbTraceBlock(
     timeScale: (raw.timeScale as number | undefined) ?? d.timeScale,
     typicalPct: (raw.typicalPct as number | undefined) ?? d.typicalPct,
     maxPods: (raw.maxPods as number | undefined) ?? d.maxPods,
-    pods: podsFile === null ? [] : cached(podsFile, readOpenbPods),
+    pods: podsFile === null ? [] : readTraceCsv(src, at('pods'), raw.pods as string, baseDir, expected('pods'), parseOpenbPods),
   };
   if (spec.mode === 'paper' && !(spec.interval > 0)) src.fail(at('interval'), 'a duration > 0 (pods are submitted one at a time)', raw.interval);
   if (spec.mode === 'replay' && spec.pods.length > 0 && spec.pods[0].creationTime === null) {
     src.fail(at('pods'), 'a pod CSV with creation_time, deletion_time and qos columns for mode replay (the multigpu* files have none)', raw.pods);
   }
-  const nodePools = nodesFile === null ? null : openbNodePools(cached(nodesFile, readOpenbNodes), spec.maxPods);
+  const nodePools = nodesFile === null ? null : openbNodePools(readTraceCsv(src, at('nodes'), raw.nodes as string, baseDir, expected('nodes'), parseOpenbNodes), spec.maxPods);
   return { spec, nodePools };
 }
 

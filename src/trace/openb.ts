@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { GpuNodeSpec, GpuPodSpec } from '../gpu/model.js';
 import { createStream } from '../kernel/random.js';
-import { CsvColumns, parseCsv } from './csv.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../scenario/source.js';
+import { CsvColumns, parseCsv, quoteCell } from './csv.js';
 
 /**
  * The openb trace (Alibaba GPU cluster, FGD paper, USENIX ATC '23; see
@@ -46,22 +47,22 @@ export function parseOpenbNodes(text: string, file: string): OpenbNode[] {
   const nodes: OpenbNode[] = [];
   for (const row of cols.table.rows) {
     const name = cols.text(row, 'sn').trim();
-    if (name === '') throw cols.error(row, 'sn', 'expected a node name, found an empty field');
-    if (seen.has(name)) throw cols.error(row, 'sn', `duplicate node name '${name}'`);
+    if (name === '') throw cols.fail(row, 'sn', 'a node name', 'an empty field');
+    if (seen.has(name)) throw cols.fail(row, 'sn', 'a node name not used before', `${quoteCell(name)} again`);
     seen.add(name);
     const cpuMilli = cols.int(row, 'cpu_milli', 0);
     const memoryMib = cols.int(row, 'memory_mib', 0);
     const gpuCount = cols.int(row, 'gpu', 0, 64);
     const model = cols.text(row, 'model').trim();
     if (gpuCount > 0 && !MODEL_NAME.test(model)) {
-      throw cols.error(row, 'model', `expected a GPU model name for a node with ${gpuCount} GPUs, found '${model}'`);
+      throw cols.fail(row, 'model', `a GPU model name for a node with ${gpuCount} GPUs`, quoteCell(model));
     }
     if (gpuCount === 0 && model !== '') {
-      throw cols.error(row, 'model', `a node with 0 GPUs has no GPU model, found '${model}'`);
+      throw cols.fail(row, 'model', 'no GPU model for a node with 0 GPUs', quoteCell(model));
     }
     nodes.push({ name, cpuMilli, memoryMib, gpuCount, model, line: row.line });
   }
-  if (nodes.length === 0) throw new UserError(`${file}:2:1: no nodes in the file`);
+  if (nodes.length === 0) throw new ScenarioError({ file, line: 2, col: 1 }, '(rows)', 'at least one node', 'none');
   return nodes;
 }
 
@@ -79,33 +80,33 @@ export function parseOpenbPods(text: string, file: string): OpenbPod[] {
   const pods: OpenbPod[] = [];
   for (const row of cols.table.rows) {
     const name = cols.text(row, 'name').trim();
-    if (name === '') throw cols.error(row, 'name', 'expected a pod name, found an empty field');
-    if (seen.has(name)) throw cols.error(row, 'name', `duplicate pod name '${name}'`);
+    if (name === '') throw cols.fail(row, 'name', 'a pod name', 'an empty field');
+    if (seen.has(name)) throw cols.fail(row, 'name', 'a pod name not used before', `${quoteCell(name)} again`);
     seen.add(name);
     const cpuMilli = cols.int(row, 'cpu_milli', 0);
     const memoryMib = cols.int(row, 'memory_mib', 0);
     const numGpu = cols.int(row, 'num_gpu', 0, 64);
     const gpuMilli = cols.int(row, 'gpu_milli', 0, 1000);
-    if (numGpu === 0 && gpuMilli !== 0) throw cols.error(row, 'gpu_milli', `expected 0 for a pod with num_gpu 0, found '${gpuMilli}'`);
-    if (numGpu > 0 && gpuMilli === 0) throw cols.error(row, 'gpu_milli', `expected 1..1000 for a pod with num_gpu ${numGpu}, found '0'`);
+    if (numGpu === 0 && gpuMilli !== 0) throw cols.fail(row, 'gpu_milli', '0 for a pod with num_gpu 0', `${gpuMilli}`);
+    if (numGpu > 0 && gpuMilli === 0) throw cols.fail(row, 'gpu_milli', `1..1000 for a pod with num_gpu ${numGpu}`, '0');
     if (numGpu > 1 && gpuMilli !== 1000) {
-      throw cols.error(row, 'gpu_milli', `expected 1000 for a pod with num_gpu ${numGpu} (only single-GPU pods share a GPU), found '${gpuMilli}'`);
+      throw cols.fail(row, 'gpu_milli', `1000 for a pod with num_gpu ${numGpu} (only single-GPU pods share a GPU)`, `${gpuMilli}`);
     }
     const specText = cols.text(row, 'gpu_spec').trim();
     const gpuSpec = specText === '' ? [] : specText.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
     for (const m of gpuSpec) {
-      if (!MODEL_NAME.test(m)) throw cols.error(row, 'gpu_spec', `expected GPU model names separated by '|', found '${specText}'`);
+      if (!MODEL_NAME.test(m)) throw cols.fail(row, 'gpu_spec', "GPU model names separated by '|'", quoteCell(specText));
     }
     let qos: OpenbQos | null = null;
     if (cols.has('qos')) {
       const q = cols.text(row, 'qos').trim();
-      if (!(QOS as readonly string[]).includes(q)) throw cols.error(row, 'qos', `expected one of ${QOS.join(', ')}, found '${q}'`);
+      if (!(QOS as readonly string[]).includes(q)) throw cols.fail(row, 'qos', `one of ${QOS.join(', ')}`, quoteCell(q));
       qos = q as OpenbQos;
     }
     let phase: OpenbPhase | null = null;
     if (cols.has('pod_phase')) {
       const p = cols.text(row, 'pod_phase').trim();
-      if (!(PHASES as readonly string[]).includes(p)) throw cols.error(row, 'pod_phase', `expected one of ${PHASES.join(', ')}, found '${p}'`);
+      if (!(PHASES as readonly string[]).includes(p)) throw cols.fail(row, 'pod_phase', `one of ${PHASES.join(', ')}`, quoteCell(p));
       phase = p as OpenbPhase;
     }
     let creationTime: number | null = null;
@@ -115,18 +116,18 @@ export function parseOpenbPods(text: string, file: string): OpenbPod[] {
       creationTime = cols.number(row, 'creation_time', 0);
       deletionTime = cols.number(row, 'deletion_time', 0);
       if (deletionTime < creationTime) {
-        throw cols.error(row, 'deletion_time', `expected a time >= creation_time ${creationTime}, found '${cols.text(row, 'deletion_time')}'`);
+        throw cols.fail(row, 'deletion_time', `a time >= creation_time ${creationTime}`, cols.quoted(row, 'deletion_time'));
       }
       if (cols.has('scheduled_time')) {
         scheduledTime = cols.number(row, 'scheduled_time', 0, true);
         if (scheduledTime !== null && (scheduledTime < creationTime || scheduledTime > deletionTime)) {
-          throw cols.error(row, 'scheduled_time', `expected empty or a time in [${creationTime}, ${deletionTime}], found '${cols.text(row, 'scheduled_time')}'`);
+          throw cols.fail(row, 'scheduled_time', `nothing or a time in [${creationTime}, ${deletionTime}]`, cols.quoted(row, 'scheduled_time'));
         }
       }
     }
     pods.push({ name, line: row.line, cpuMilli, memoryMib, numGpu, gpuMilli, gpuSpec, qos, phase, creationTime, deletionTime, scheduledTime });
   }
-  if (pods.length === 0) throw new UserError(`${file}:2:1: no pods in the file`);
+  if (pods.length === 0) throw new ScenarioError({ file, line: 2, col: 1 }, '(rows)', 'at least one pod', 'none');
   return pods;
 }
 
@@ -141,11 +142,9 @@ export function readOpenbPods(path: string): OpenbPod[] {
 }
 
 function readTraceFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read trace file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const r = readTextFile(path, DEFAULT_MAX_FILE_BYTES);
+  if ('problem' in r) throw new UserError(`${path}: cannot read trace file (${r.problem})`);
+  return r.text;
 }
 
 /** Total GPU demand of a pod in milli-GPU. */

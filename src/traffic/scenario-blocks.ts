@@ -1,8 +1,7 @@
-import { rateSpec } from '../scenario/distributions.js';
-import { resolve } from 'node:path';
-import { loadCsvColumn, validateRate, type RateSpec } from '../kernel/index.js';
+import { csvColumns, rateSpec } from '../scenario/distributions.js';
+import { validateRate, type RateSpec } from '../kernel/index.js';
 import { analysisFromKuratorPolicy } from '../rollout/index.js';
-import type { JsonSchema } from '../scenario/json-schema.js';
+import { DEFAULT_NUMBER_RANGE, type JsonSchema } from '../scenario/json-schema.js';
 import type { PathElement, YamlSource } from '../scenario/source.js';
 import type { ClusterSpec, RegistrySpec, WorkloadSpec } from '../scenario/types.js';
 import { parseDuration, parseQuantity } from '../scenario/units.js';
@@ -306,7 +305,7 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
     if (!clusterNames.includes(name as string)) src.fail(path, `a member cluster (${clusterNames.join(', ')})`, name);
     return name as string;
   };
-  const rateOf = (r: Obj, path: PathElement[]): RateSpec => (r.kind === 'csv' ? csvRateSpec(src, r, path, ctx.baseDir) : rateSpec(r));
+  const rateOf = (r: Obj, path: PathElement[]): RateSpec => (r.kind === 'csv' ? csvRateSpec(src, r, path, ctx.baseDir) : rateSpec(src, r, path));
 
   const services: ServiceSpec[] = ((doc.services as Obj[] | undefined) ?? []).map((s, i) => {
     const path: PathElement[] = ['services', i];
@@ -469,15 +468,8 @@ function retryPolicy(r: Obj, timeout: number): RetryPolicy {
 
 /** A CSV rate series → a piecewise rate (a step per row). */
 function csvRateSpec(src: YamlSource, v: Obj, path: PathElement[], baseDir: string): RateSpec {
-  const file = resolve(baseDir, v.csv as string);
-  let rates: Float64Array;
-  let times: Float64Array | null = null;
-  try {
-    rates = loadCsvColumn(file, v.column as string);
-    if (v.timeColumn !== undefined) times = loadCsvColumn(file, v.timeColumn as string);
-  } catch (e) {
-    src.fail([...path, 'csv'], 'a readable CSV file with the named numeric columns', (e as Error).message.replace(/^empirical distribution: /, ''), { rawFound: true });
-  }
+  const columns = [v.column as string, ...(v.timeColumn !== undefined ? [v.timeColumn as string] : [])];
+  const [rates, times] = csvColumns(src, [...path, 'csv'], v.csv as string, baseDir, columns, { min: 0, max: DEFAULT_NUMBER_RANGE[1] });
   const step = v.step === undefined ? 60 : parseDuration(v.step)!;
   const points = Array.from(rates, (rate, i) => ({ t: times ? times[i] : i * step, rate }));
   const spec: RateSpec = { kind: 'piecewise', points, ...(v.repeat !== undefined ? { repeat: parseDuration(v.repeat)! } : {}) };

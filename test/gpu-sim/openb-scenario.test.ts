@@ -83,7 +83,7 @@ ${body}`;
 
   it('a bad CSV row is reported at its file, line and column', () => {
     writeFileSync(join(dir, 'bad-pods.csv'), `${POD_HEADER}\np-0,1000,1024,2,500,,LS,Running,0,10,0\n`);
-    expect(bad(cluster('      trace: { kind: openb, nodes: nodes.csv, pods: bad-pods.csv, mode: replay }'))).toThrow(/bad-pods\.csv:2:\d+: column 'gpu_milli': expected 1000 for a pod with num_gpu 2/);
+    expect(bad(cluster('      trace: { kind: openb, nodes: nodes.csv, pods: bad-pods.csv, mode: replay }'))).toThrow(/bad-pods\.csv:2:\d+: gpu_milli: expected 1000 for a pod with num_gpu 2/);
   });
 });
 
@@ -163,7 +163,7 @@ describe('paper mode', () => {
 
   it.skipIf(!haveTraces)('scenarios/gpu-openb-paper.yaml repeats `fleetsim experiment fgd` at seed 42 exactly (95.22 % | 95.40 %)', async () => {
     violations.length = 0;
-    const r = await runChecked(loadScenario(join(ROOT, 'scenarios/gpu-openb-paper.yaml')));
+    const r = await runChecked(loadScenario(join(ROOT, 'scenarios/gpu-openb-paper.yaml'), { allowRead: [TRACES] }));
     expect(violations).toEqual([]);
     const exp = runFgdTask({ nodesPath: join(TRACES, 'openb_node_list_gpu_node.csv'), podsPath: join(TRACES, 'openb_pod_list_default.csv'), policy: 'fgd', seed: 42, tune: 1.3 });
     const t = r.traces![0];
@@ -214,7 +214,7 @@ workloads:
 
   it.skipIf(!haveTraces)('scenarios/gpu-openb-replay.yaml runs, with contention on its shrunk cluster', async () => {
     violations.length = 0;
-    const r = await runChecked(loadScenario(join(ROOT, 'scenarios/gpu-openb-replay.yaml')));
+    const r = await runChecked(loadScenario(join(ROOT, 'scenarios/gpu-openb-replay.yaml'), { allowRead: [TRACES] }));
     expect(violations).toEqual([]);
     const t = r.traces![0];
     expect(t).toMatchObject({ mode: 'replay', pods: 3735, arrived: 3735, failed: 0 });

@@ -51,7 +51,7 @@ describe('fleetsim experiment fgd (built CLI, tiny trace)', () => {
   it('user mistakes exit 2 with one message naming the place', () => {
     const bad = cli(['experiment', 'fgd', '--nodes', fixture('nodes.csv'), '--pods', fixture('nodes.csv'), '--json']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/nodes\.csv:1:1: missing columns 'name', 'num_gpu', 'gpu_milli'/);
+    expect(bad.stderr).toMatch(/nodes\.csv:1:1: header: expected the columns name,cpu_milli,memory_mib,num_gpu,gpu_milli .*, found no column "name", "num_gpu", "gpu_milli" \(5 columns, among them cpu_milli,memory_mib\)$/m);
     expect(bad.stderr).not.toMatch(/at .*\.js/);
     expect(cli([...base, '--policies', 'fgd,tetris', '--json']).stderr).toMatch(/unknown policy 'tetris'/);
     const seeds = cli(['experiment', 'fgd', '--nodes', fixture('nodes.csv'), '--pods', fixture('pods.csv'), '--seeds', '5-1', '--json']);

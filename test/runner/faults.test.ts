@@ -96,7 +96,7 @@ describe('faults', () => {
     expect(r.failovers).toHaveLength(1);
     expect(r.timeline.filter((e) => e.event.startsWith('fault')).map((e) => e.t)).toEqual([600, 1800]);
     writeFileSync(join(dir, 'trace.csv'), 'time,target,kind,duration\n10m,a,meltdown,5m\n');
-    expect(() => loadScenario(join(dir, 's.yaml'))).toThrow(/trace\.csv:2:\d+: column 'kind': expected one of/);
+    expect(() => loadScenario(join(dir, 's.yaml'))).toThrow(/trace\.csv:2:\d+: kind: expected one of/);
   });
 
   it('a fault naming an unknown cluster is a located error', () => {

@@ -80,7 +80,7 @@ describe('fleetsim sweep and merge (built CLI)', () => {
   it("a user's mistake is one message and exit 2", () => {
     const bad = fleetsim(['sweep', SMALL, '--set', 'fleet.clusters[0].nodePools[0].count=2,many', '--out', join(dir, 'bad')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^fleetsim: .*small\.yaml:\d+:\d+: fleet\.clusters\[0\]\.nodePools\[0\]\.count: expected an integer >= 0, found "many" \(a string\) \(in sweep point .*count=many \(from --set\)\)\n$/);
+    expect(bad.stderr).toMatch(/^fleetsim: .*small\.yaml:\d+:\d+: fleet\.clusters\[0\]\.nodePools\[0\]\.count: expected an integer >= 0 and <= 1000000, found "many" \(a string\) \(in sweep point .*count=many \(from --set\)\)\n$/);
     expect(fleetsim(['sweep', SMALL, '--shard', '2/2']).stderr).toContain('--shard: expected i/n with 0 <= i < n');
     expect(fleetsim(['sweep', SMALL, '--replications', '0']).code).toBe(2);
     expect(fleetsim(['sweep', SMALL, '--scheduler', 'nope', '--out', join(dir, 'nope')]).stderr).toMatch(/unknown scheduler 'nope'/);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fleetsim } from '../helpers/cli.js';
+import { fleetsim, ROOT } from '../helpers/cli.js';
 import { ensureSweepBuilt } from '../sweep/built.js';
 
 describe('fleetsim check (CLI) and the fleetsim/testing export', () => {
@@ -17,8 +17,9 @@ describe('fleetsim check (CLI) and the fleetsim/testing export', () => {
     expect(existsSync(file)).toBe(true);
     const body = readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(body.length).toBeLessThanOrEqual(10);
-    expect(fleetsim(['validate', file]).code).toBe(0);
-    const again = fleetsim(['check', file, '--runs', '0']);
+    expect(r.stdout).toContain(`--runs 0 --allow-read ${join(ROOT, 'examples/policies')}`);
+    expect(fleetsim(['validate', file, '--allow-read', 'examples/policies']).code).toBe(0);
+    const again = fleetsim(['check', file, '--runs', '0', '--allow-read', 'examples/policies']);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/VIOLATION  spread-evenly-counterexample × spread-evenly: replica-conservation: Deployment default\/w0 at t=0\.050s: Divided placement sums to 2 replicas, 1 asked/);
   });

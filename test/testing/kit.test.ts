@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBuiltinSchedulers } from '../../src/placement/builtin.js';
@@ -54,8 +54,11 @@ describe('fleetsim/testing', () => {
     const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines.length).toBeLessThanOrEqual(10);
     expect(lines.at(-1)).toBe(`schedulers: [${relative(dir, SPREAD)}]`);
-    // The file is a valid scenario that reproduces the violation.
-    const s = loadScenario(file);
+    // The file is a valid scenario that reproduces the violation (its module is outside its folder:
+    // the reproduce line allows that folder, as scenarios read only inside their own).
+    expect(text).toContain(`--allow-read ${dirname(SPREAD)}`);
+    expect(() => loadScenario(file)).toThrow(/schedulers\[0\]: .* \(not in or below /);
+    const s = loadScenario(file, { allowRead: [dirname(SPREAD)] });
     expect(readFileSync(file, 'utf8')).toBe(text);
     const v = await checkRun(s, s.schedulers[0]);
     expect(v.map((x) => x.invariant)).toEqual(['replica-conservation']);

@@ -6,8 +6,10 @@ import { schedulerNames } from '../../placement/registry.js';
 import { isModulePath, loadScenarioVariants } from '../../scenario/load.js';
 import { parseDuration } from '../../scenario/units.js';
 import { checkRun, INVARIANTS, selectInvariants } from '../../testing/invariants.js';
+import { loadSchedulers } from '../../runner/preflight.js';
+import { inputLoadOptions, inputOptions, type InputArgs } from '../limits.js';
 
-interface Args {
+interface Args extends InputArgs {
   target: string;
   runs: number;
   seed: number;
@@ -26,7 +28,7 @@ export const checkCommand: CommandModule<object, Args> = {
   command: 'check <target>',
   describe: 'Search random fleets, workloads and failures for a run that breaks an invariant (no overcommit, replica conservation, gang all-or-nothing, nothing on down or tainted clusters, queue capability, determinism); shrink it and write a minimal scenario YAML (exit 1 when found)',
   builder: (y) =>
-    y
+    inputOptions(y)
       .positional('target', { type: 'string', demandOption: true, describe: "a scheduler (module path or registered name), or a scenario YAML: the scenario itself is checked, then its schedulers on random scenarios" })
       .option('runs', { type: 'number', default: 100, describe: 'random scenarios per scheduler (0: a scenario target only)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random search (same seed, same scenarios)' })
@@ -52,7 +54,8 @@ export const checkCommand: CommandModule<object, Args> = {
     const say = (s: string) => process.stdout.write(s + '\n');
     say(`fleetsim check ${args.target}: invariants ${invariants.map((i) => i.name).join(', ')}`);
     if (isScenario) {
-      const variants = loadScenarioVariants(args.target, { knownSchedulers: schedulerNames() });
+      const variants = loadScenarioVariants(args.target, { knownSchedulers: schedulerNames(), ...inputLoadOptions(args) });
+      await loadSchedulers(variants, args.scheduler);
       schedulers = args.scheduler?.length ? args.scheduler.map((s) => (isModulePath(s) ? resolve(s) : s)) : variants[0].schedulers;
       // The scenario as written, first: every variant × scheduler.
       for (const v of variants) {
@@ -74,7 +77,7 @@ export const checkCommand: CommandModule<object, Args> = {
     }
     if (args.runs > 0) {
       // Loaded only here: the search needs fast-check, which the rest of the CLI does not.
-      const { checkPolicy, writeCounterexample } = await import('../../testing/check.js');
+      const { allowReadFor, checkPolicy, writeCounterexample } = await import('../../testing/check.js');
       for (const s of schedulers) {
         const r = await checkPolicy(s, { runs: args.runs, seed: args.seed, invariants: invariants.map((i) => i.name), ...(args.duration ? { duration: args.duration } : {}) });
         if (r.ok) {
@@ -89,7 +92,7 @@ export const checkCommand: CommandModule<object, Args> = {
         say(`  minimal scenario, ${display(file)}:`);
         for (const l of text.split('\n')) if (l && !l.startsWith('#')) lines.push(`    ${l}`);
         say(lines.splice(0).join('\n'));
-        say(`  reproduce: fleetsim check ${display(file)} --runs 0`);
+        say(`  reproduce: fleetsim check ${display(file)} --runs 0${allowReadFor(resolve(s), file)}`);
       }
     }
     say(found ? `\n${found} violation(s) found` : '\nno violation found');

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { ScenarioError, sourcePosition } from '../errors.js';
 import { validateAgainst } from '../json-schema.js';
 import type { TemplateContext } from '../pod-template.js';
-import { displayPath, readYamlFile, type YamlSource } from '../source.js';
+import type { YamlSource } from '../source.js';
 import type { ClusterSpec } from '../types.js';
 import type { ManifestReader, ManifestSink, Obj } from './common.js';
 import { kuratorApplicationSchema, kuratorFleetSchema, manifestRoot } from './schemas.js';
@@ -78,13 +78,7 @@ export function applyKurator(sink: ManifestSink, clusters: ClusterSpec[], ctx: T
         if (Object.entries(p.matchLabels).every(([k, v]) => labels[k] === v)) targets.add(c);
       }
     });
-    let docs: YamlSource[];
-    try {
-      docs = readYamlFile(app.manifests, displayPath(app.manifests));
-    } catch (e) {
-      if (e instanceof ScenarioError && e.expected === 'a readable YAML file') app.src.fail(['metadata', 'annotations', 'fleetsim.io/manifests'], 'a readable YAML file (relative to the Application\'s file)', `${e.found}`, { rawFound: true });
-      throw e;
-    }
+    const docs = app.src.readYamlInput(['metadata', 'annotations', 'fleetsim.io/manifests'], app.manifests, '/', "a readable YAML file (relative to the Application's file)");
     const own: ManifestSink = { ...sink, workloads: [], policies: [], overrides: [], applications: [] };
     for (const d of docs) readManifest(d, ctx, own);
     const clusterList = [...targets].sort();
