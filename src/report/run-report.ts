@@ -245,6 +245,8 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   for (const run of summary.runs) sections.push(...runSections(run, many));
   const batch = batchComparison(summary.runs, runLabel);
   if (batch) sections.splice(many ? 1 : 0, 0, batch);
+  const partial = partialNotice(summary);
+  if (partial) sections.unshift({ title: 'Partial results', text: partial });
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,
@@ -255,10 +257,24 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
 
 const MAX_ROWS = 25;
 
+/**
+ * What a report of runs that stopped early says first: which stopped, where, and why (a budget ran
+ * out, or the run was interrupted); null when every run is whole.
+ */
+export function partialNotice(summary: RunSummary): string | null {
+  const cut = summary.runs.filter((r) => r.partial);
+  if (cut.length === 0 && !summary.skipped) return null;
+  const lines = cut.map((r) => `PARTIAL: ${runLabel(r)} stopped at ${fmtSeconds(r.partial!.at)} of ${fmtSeconds(r.duration)} simulated: ${r.partial!.message}. Its figures cover [0, ${fmtSeconds(r.partial!.at)}] only.`);
+  if (summary.skipped) lines.push(`PARTIAL: ${summary.skipped} more run${summary.skipped === 1 ? '' : 's'} did not start (interrupted).`);
+  return lines.join('\n\n');
+}
+
 /** The text summary printed by `fleetsim run`. */
 export function formatRunSummary(summary: RunSummary): string {
   const out: string[] = [];
   out.push(`scenario ${summary.scenario}, seed ${summary.seed}, ${fmtSeconds(summary.duration)} simulated`);
+  const partial = partialNotice(summary);
+  if (partial) out.push(...partial.split('\n\n'));
   for (const run of summary.runs) {
     out.push('');
     out.push(`${run.variant ? `variant ${run.variant}, ` : ''}scheduler ${run.scheduler}  (${run.events} events)`);

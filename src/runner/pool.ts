@@ -48,6 +48,8 @@ export async function runPool<T, R>(moduleUrl: string | URL, exportName: string,
 export interface StreamPoolOptions<R> extends PoolOptions {
   /** Called once per task, in completion order. If it throws, the pool stops and rejects. */
   readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
+  /** Aborted (Ctrl-C): no more tasks start, running ones are abandoned (no outcome), and the run resolves. */
+  readonly signal?: AbortSignal;
 }
 
 export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: StreamPoolOptions<R>): Promise<void> {
@@ -56,25 +58,31 @@ export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`workers must be a positive integer, got ${requested}`);
   if (tasks.length === 0) return;
   const workers = Math.min(requested, tasks.length);
-  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome);
+  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome, options.signal);
   const pool = new WorkerPool(workers);
   try {
-    await pool.run(url, exportName, tasks, { onOutcome: options.onOutcome });
+    await pool.run(url, exportName, tasks, { onOutcome: options.onOutcome, ...(options.signal ? { signal: options.signal } : {}) });
   } finally {
     await pool.close();
   }
 }
 
-/** The tasks one after another in this thread, outcomes in task order. */
-export async function runInThisThread<T, R>(url: string, exportName: string, tasks: readonly T[], onOutcome: (index: number, o: TaskOutcome<R>) => void): Promise<void> {
-  const fn = await loadTaskFunction(url, exportName);
+/**
+ * The tasks one after another in this thread, outcomes in task order. The task function is given
+ * `{ signal }` as its second argument (in this thread only), so an abort can stop the running task;
+ * a task stopped that way has no outcome.
+ */
+export async function runInThisThread<T, R>(url: string, exportName: string, tasks: readonly T[], onOutcome: (index: number, o: TaskOutcome<R>) => void, signal?: AbortSignal): Promise<void> {
+  const fn = (await loadTaskFunction(url, exportName)) as (task: unknown, ctx: { signal?: AbortSignal }) => unknown;
   for (let i = 0; i < tasks.length; i++) {
+    if (signal?.aborted) return;
     let outcome: TaskOutcome<R>;
     try {
-      outcome = { ok: true, value: (await fn(tasks[i])) as R };
+      outcome = { ok: true, value: (await fn(tasks[i], signal ? { signal } : {})) as R };
     } catch (e) {
       outcome = { ok: false, error: describeError(e) };
     }
+    if (signal?.aborted) return;
     onOutcome(i, outcome);
   }
 }
@@ -96,6 +104,8 @@ export function describeError(e: unknown): string {
 export interface PoolRunOptions<R> {
   /** Called once per task, in completion order. If it throws, the pool closes and the run rejects. */
   readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
+  /** Aborted (Ctrl-C): no more tasks start, the threads are stopped (their tasks have no outcome), and the run resolves. */
+  readonly signal?: AbortSignal;
 }
 
 /** `true` when tasks of this module can run in worker threads (compiled JavaScript, not TypeScript source). */
@@ -191,19 +201,29 @@ export class WorkerPool {
       let next = 0;
       let done = 0;
       let failure: unknown = null;
+      let aborted = false;
       const busy = (): boolean => this.slots.some((s) => s.current >= 0);
       const settle = (): void => {
         if (busy()) return;
         if (failure !== null) {
           this.active = null;
           reject(failure);
-        } else if (done === tasks.length) {
+        } else if (done === tasks.length || aborted) {
           this.active = null;
+          options.signal?.removeEventListener('abort', onAbort);
           resolve();
         }
       };
+      const onAbort = (): void => {
+        aborted = true;
+        next = tasks.length;
+        void this.close();
+        settle();
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       const deliver = (index: number, o: TaskOutcome<R>): void => {
-        if (finished[index] || failure !== null) return;
+        if (finished[index] || failure !== null || aborted) return;
         finished[index] = 1;
         done++;
         try {

@@ -33,6 +33,17 @@ export interface RunResult {
   autoscaling?: AutoscalerResult[];
   /** Per rollout: each cluster's Canary ticks (phase, weight, analysis) and outcome. */
   rollouts?: RolloutResult[];
+  /** Set when the run stopped before `duration`: why, and the simulated time it reached (its figures cover [0, at]). */
+  partial?: PartialRun;
+}
+
+/** Why a run stopped early: a budget ran out (`--max-events`, `--max-memory`) or it was interrupted. */
+export interface PartialRun {
+  reason: 'events' | 'memory' | 'interrupted';
+  /** Simulated seconds reached. */
+  at: number;
+  /** One sentence for people: what ran out, and how to go further. */
+  message: string;
 }
 
 export interface Stat {
@@ -114,4 +125,6 @@ export interface RunSummary {
   seed: number;
   duration: number;
   runs: RunResult[];
+  /** Runs that never started because the command was interrupted (the report says so). */
+  skipped?: number;
 }

@@ -12,8 +12,13 @@ import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-sche
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
+import type { RunLimits } from '../scenario/size.js';
 import { FLEETSIM_VERSION } from '../version.js';
-import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+import { runWithinBudget } from './budget.js';
+import type { ClusterResult, PartialRun, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+import { UserError } from '../errors.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface RunOptions {
   /** Scheduler name (registered) or module path; default: the scenario's first. */
@@ -24,6 +29,10 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Receives every placement and bind decision (see DecisionSink). */
   decisions?: DecisionSink;
+  /** Event and memory budgets: a run that outgrows them stops there, with a partial result. */
+  limits?: RunLimits;
+  /** Aborted on Ctrl-C: the run stops at once, with a partial result. */
+  signal?: AbortSignal;
 }
 
 
@@ -107,6 +116,22 @@ function countPending(pods: PodTable): number {
   return n;
 }
 
+/**
+ * An error thrown inside a user's scheduler module is that module's failure, not fleetsim's: a
+ * UserError (exit 1, like a failed run of a sweep) naming the module and the simulated time.
+ */
+function blameUserModule(e: unknown, scheduler: string, now: number): unknown {
+  // A module path, as resolveScheduler tells one from a registered name.
+  if (!/[/\\]|\.[cm]?js$/.test(scheduler) || !(e instanceof Error)) return e;
+  const url = pathToFileURL(resolve(scheduler)).href;
+  if (!String(e.stack).includes(url)) return e;
+  const u = new UserError(`${e.message} (thrown by scheduler module ${scheduler} at t=${now.toFixed(3)}s)`, 1);
+  // Named as the module named it; no stack of fleetsim's.
+  u.name = e.name;
+  u.stack = `${e.name}: ${u.message}`;
+  return u;
+}
+
 /** Run one scenario with one scheduler on one seed. Pure function of its inputs: same inputs, same result. */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const schedulerName = opts.scheduler ?? scenario.schedulers[0] ?? 'karmada';
@@ -133,10 +158,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   sampler.start();
   const trafficRun = startTraffic(state, members, cp); // services, rollouts, autoscalers (null without them)
 
-  const chunks = opts.onProgress ? 100 : 1;
-  for (let k = 1; k <= chunks; k++) {
-    sim.run({ until: (scenario.duration * k) / chunks });
-    opts.onProgress?.(k / chunks);
+  let partial: PartialRun | null;
+  try {
+    partial = await runWithinBudget(sim, scenario.duration, opts);
+  } catch (e) {
+    throw blameUserModule(e, schedulerName, sim.now);
   }
 
   const n = sampler.count;
@@ -223,6 +249,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...queueSharesOf(members),
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
+    ...(partial ? { partial } : {}),
   };
 }
 
@@ -232,7 +259,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
  */
 export async function runAll(
   scenarios: Scenario | Scenario[],
-  opts: { schedulers?: string[]; seed?: number; onProgress?: (f: number) => void } = {},
+  opts: { schedulers?: string[]; seed?: number; onProgress?: (f: number) => void; limits?: RunLimits; signal?: AbortSignal } = {},
 ): Promise<RunSummary> {
   const variants = Array.isArray(scenarios) ? scenarios : [scenarios];
   const first = variants[0];
@@ -243,11 +270,15 @@ export async function runAll(
   }
   const runs: RunResult[] = [];
   for (let i = 0; i < jobs.length; i++) {
+    // Interrupted: the runs not started are named in the summary, not run.
+    if (opts.signal?.aborted) break;
     runs.push(
       await runScenario(jobs[i].scenario, {
         scheduler: jobs[i].scheduler,
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.onProgress ? { onProgress: (f: number) => opts.onProgress!((i + f) / jobs.length) } : {}),
+        ...(opts.limits ? { limits: opts.limits } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       }),
     );
   }
@@ -258,5 +289,6 @@ export async function runAll(
     seed: opts.seed ?? first.seed,
     duration: first.duration,
     runs,
+    ...(runs.length < jobs.length ? { skipped: jobs.length - runs.length } : {}),
   };
 }

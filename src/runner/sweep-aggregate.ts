@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './outputs.js';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { formatValue, pointLabels, type PlannedRun } from './sweep-keys.js';
@@ -230,17 +230,17 @@ export function writeTables(dir: string, data: SweepData, agg: readonly Aggregat
   ];
   for (const [name, rows] of tables) {
     const json = join(dir, `${name}.json`);
-    writeFileSync(json, JSON.stringify(rows, null, 1) + '\n');
+    writeFileAtomic(json, JSON.stringify(rows, null, 1) + '\n');
     files.push(json);
     if (rows.length === 0) continue;
     // Columns in a fixed order (the first row's keys are all the keys: every row has every column).
     const t = aq.from(rows);
     const csv = join(dir, `${name}.csv`);
-    writeFileSync(csv, aq.toCSV(t) + '\n');
+    writeFileAtomic(csv, aq.toCSV(t) + '\n');
     files.push(csv);
     try {
       const arrow = join(dir, `${name}.arrow`);
-      writeFileSync(arrow, aq.toArrowIPC(t, { format: 'file' }));
+      writeFileAtomic(arrow, aq.toArrowIPC(t, { format: 'file' }));
       files.push(arrow);
     } catch (e) {
       notes.push(`${name}.arrow not written: ${(e as Error).message}`);

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import type { RunResult } from './result.js';
@@ -19,9 +20,32 @@ import type { SweepPlan } from './sweep-plan.js';
  *
  * Lines are in completion order; every table and aggregate built from the file is put in the
  * plan's canonical order first, so it is the same whatever the order runs finished in.
+ *
+ * Every line ends in a checksum of the rest of it (`"sum":"<sha256>"`, its last field), so a line
+ * edited or damaged after it was written is detected, not trusted: `--resume` runs it again,
+ * `merge` refuses the file.
  */
 
-export const SWEEP_FORMAT = 'fleetsim-sweep/v1';
+export const SWEEP_FORMAT = 'fleetsim-sweep/v2';
+
+const SUM_FIELD = ',"sum":"';
+
+function digest(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 32);
+}
+
+/** A line of JSON (an object's text) with its checksum appended as the last field. */
+export function sealLine(json: string): string {
+  return `${json.slice(0, -1)}${SUM_FIELD}${digest(json)}"}`;
+}
+
+/** The object's JSON text without its checksum, or null when the checksum is missing or does not match. */
+export function unsealLine(line: string): string | null {
+  const at = line.lastIndexOf(SUM_FIELD);
+  if (at < 0 || !line.endsWith('"}')) return null;
+  const json = `${line.slice(0, at)}}`;
+  return digest(json) === line.slice(at + SUM_FIELD.length, -2) ? json : null;
+}
 
 export interface SweepHeader {
   readonly type: 'header';
@@ -94,10 +118,18 @@ export interface ResultsFile {
   readonly all: Map<string, SweepRecord>;
   /** Byte length of the complete lines (a partial last line, from a killed sweep, is after it). */
   readonly completeBytes: number;
+  /** Run lines left out because their checksum did not match (with `damaged: 'skip'`). */
+  readonly damaged: number;
+  /** Their line numbers (1-based), for a resume that drops them. */
+  readonly damagedLines: readonly number[];
 }
 
-/** Read a results file. A partial last line is ignored; any other bad line is a UserError. */
-export function readResultsFile(file: string): ResultsFile {
+/**
+ * Read a results file. A partial last line is ignored; any other bad line is a UserError, and so
+ * is a run line whose checksum does not match, unless `damaged: 'skip'` (--resume: the run is
+ * then simply not done, and runs again).
+ */
+export function readResultsFile(file: string, opts: { damaged?: 'error' | 'skip' } = {}): ResultsFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -110,16 +142,25 @@ export function readResultsFile(file: string): ResultsFile {
   lines.pop();
   let header: SweepHeader | null = null;
   const all: SweepRecord[] = [];
+  const damagedLines: number[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let v: { type?: unknown; format?: unknown };
+    const json = unsealLine(line);
     try {
-      v = JSON.parse(line) as typeof v;
+      v = JSON.parse(json ?? line) as typeof v;
     } catch {
       throw new UserError(`${file}:${i + 1}: not JSON (is this a fleetsim sweep results file?)`);
     }
+    if (v.type === 'header' && v.format !== SWEEP_FORMAT) {
+      throw new UserError(`${file}:${i + 1}: results format ${JSON.stringify(v.format)}, expected ${SWEEP_FORMAT}${v.format === 'fleetsim-sweep/v1' ? ' (written by an older fleetsim, without checksums: run the sweep again)' : ''}`);
+    }
+    if (json === null) {
+      if (v.type !== 'run' || opts.damaged !== 'skip') throw new UserError(`${file}:${i + 1}: a line whose checksum does not match (edited or damaged after it was written): remove it, and run its run again with --resume`);
+      damagedLines.push(i + 1);
+      return;
+    }
     if (v.type === 'header') {
-      if (v.format !== SWEEP_FORMAT) throw new UserError(`${file}:${i + 1}: results format ${JSON.stringify(v.format)}, expected ${SWEEP_FORMAT}`);
       header = v as SweepHeader;
     } else if (v.type === 'run') {
       if (header === null) throw new UserError(`${file}:${i + 1}: a run before any header line`);
@@ -139,7 +180,7 @@ export function readResultsFile(file: string): ResultsFile {
     if (wanted.has(r.id)) records.set(r.id, r);
     else stale++;
   }
-  return { file, header: h, records, stale, all: last, completeBytes: Buffer.byteLength(text.slice(0, end)) };
+  return { file, header: h, records, stale, all: last, completeBytes: Buffer.byteLength(text.slice(0, end)), damaged: damagedLines.length, damagedLines };
 }
 
 /** An append-only results file: each line written with one write() call as soon as it is known. */
@@ -165,9 +206,18 @@ export class ResultsWriter {
    * changed. Returns the writer; `existing` is what was read.
    */
   static resume(existing: ResultsFile, header: SweepHeader): ResultsWriter {
-    const fd = openSync(existing.file, 'r+');
-    ftruncateSync(fd, existing.completeBytes);
-    closeSync(fd);
+    if (existing.damagedLines.length > 0) {
+      // Damaged lines are not trusted: the file is rewritten without them (whole, then renamed).
+      const drop = new Set(existing.damagedLines);
+      const lines = readFileSync(existing.file).subarray(0, existing.completeBytes).toString('utf8').split('\n').slice(0, -1);
+      const tmp = `${existing.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, lines.filter((_, i) => !drop.has(i + 1)).map((l) => `${l}\n`).join(''));
+      renameSync(tmp, existing.file);
+    } else {
+      const fd = openSync(existing.file, 'r+');
+      ftruncateSync(fd, existing.completeBytes);
+      closeSync(fd);
+    }
     const changed = existing.header.planHash !== header.planHash || JSON.stringify(existing.header.shard) !== JSON.stringify(header.shard);
     const w = new ResultsWriter(openSync(existing.file, 'a'), changed ? header : existing.header);
     if (changed) w.write(header);
@@ -178,9 +228,11 @@ export class ResultsWriter {
     this.writeLine(JSON.stringify(line));
   }
 
-  /** Append one line of JSON text already serialised (by a pool worker). */
+  /** Append one line of JSON text already serialised (by a pool worker), sealed with its checksum. */
   writeLine(json: string): void {
-    writeSync(this.fd, json + '\n');
+    const buf = Buffer.from(sealLine(json) + '\n');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import type { Scenario } from '../scenario/types.js';
+import type { RunLimits } from '../scenario/size.js';
 import { runScenario } from './run.js';
 import { runMetrics } from './sweep-metrics.js';
 import type { SweepRecord } from './sweep-results.js';
@@ -14,6 +15,8 @@ import type { SweepRecord } from './sweep-results.js';
 export interface SweepTask {
   readonly scenario: Scenario;
   readonly scheduler: string;
+  /** Budgets of the run: one that outgrows them is a failed run, naming the budget. */
+  readonly limits?: RunLimits;
   readonly run: Pick<SweepRecord, 'id' | 'index' | 'point' | 'values' | 'scheduler' | 'replication' | 'seed'>;
 }
 
@@ -22,9 +25,12 @@ export interface SweepTaskResult {
   readonly line: string;
 }
 
-export async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
+/** Run one task; `ctx.signal` (in the main thread only) stops it early, and it then throws (no record). */
+export async function runSweepTask(task: SweepTask, ctx: { signal?: AbortSignal } = {}): Promise<SweepTaskResult> {
   const t0 = performance.now();
-  const result = await runScenario(task.scenario, { scheduler: task.scheduler, seed: task.run.seed });
+  const result = await runScenario(task.scenario, { scheduler: task.scheduler, seed: task.run.seed, ...(task.limits ? { limits: task.limits } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  // A run cut short by a budget would skew the aggregates: it is a failed run, saying why.
+  if (result.partial) throw new Error(`stopped at ${result.partial.at.toFixed(0)} s of ${result.duration} s simulated: ${result.partial.message}`);
   const record: SweepRecord = {
     type: 'run',
     ...task.run,

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { registerBuiltinSchedulers, resolveScheduler } from '../placement/builtin.js';
@@ -7,6 +6,8 @@ import type { SweepPlan } from './sweep-plan.js';
 import { fileExists, headerOf, readResultsFile, resultsFileName, ResultsWriter, type SweepHeader, type SweepRecord } from './sweep-results.js';
 import type { SweepTask, SweepTaskResult } from './sweep-task.js';
 import { canUseThreads, runPoolStreaming, type TaskOutcome, type WorkerPool } from './pool.js';
+import { prepareOutDir } from './outputs.js';
+import type { RunLimits } from '../scenario/size.js';
 
 /**
  * Run a sweep's runs (or one shard's) on a worker pool, appending each finished run to the
@@ -25,6 +26,12 @@ export interface ExecuteOptions {
    * `WorkerPool.prestart`; the caller closes it) instead of a pool of `workers` made for the runs.
    */
   readonly pool?: WorkerPool;
+  /** Budgets of each run (a run that outgrows them fails, naming the budget). */
+  readonly limits?: RunLimits;
+  /** Replace results of another sweep in the folder (without it, such a folder is refused unless resuming). */
+  readonly force?: boolean;
+  /** Aborted on Ctrl-C: no more runs start, running ones are abandoned; finished runs are in the file. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecuteResult {
@@ -35,6 +42,10 @@ export interface ExecuteResult {
   /** Runs executed now, and skipped because --resume found them done. */
   readonly ran: number;
   readonly skipped: number;
+  /** Set when the sweep was interrupted: runs of this plan (and shard) not finished. */
+  readonly interrupted?: { readonly unfinished: number };
+  /** With --resume: lines of the results file whose checksum did not match, left out (their runs ran again). */
+  readonly damaged: number;
 }
 
 /** The module a sweep's runs execute (`runSweepTask`), in worker threads or in this one. */
@@ -45,7 +56,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // Resolve every scheduler once here: an unknown name is the user's mistake (exit 2), not N failed runs.
   for (const spec of new Set(plan.runs.map((r) => r.schedulerSpec))) await resolveScheduler(spec);
   const shard = opts.shard ?? null;
-  mkdirSync(opts.outDir, { recursive: true });
+  prepareOutDir(opts.outDir);
   const file = join(opts.outDir, resultsFileName(shard));
   const header = headerOf(plan, shard);
   const selected = plan.runs.filter((r) => inShard(r, shard));
@@ -57,8 +68,11 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // 105 MB), with the report waiting.
   const records = new Map<string, SweepRecord>();
   let writer: ResultsWriter;
+  let damaged = 0;
   if (opts.resume && fileExists(file)) {
-    const existing = readResultsFile(file);
+    // A damaged or edited line is not trusted: its run counts as not done, and runs again.
+    const existing = readResultsFile(file, { damaged: 'skip' });
+    damaged = existing.damaged;
     if (existing.header.scenarioHash !== plan.scenarioHash) {
       throw new UserError(`${file} holds results of a different scenario (the scenario file or an included manifest changed): use another --out, or run without --resume to start over`);
     }
@@ -67,6 +81,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     for (const [id, rec] of existing.all) if (wanted.has(id)) records.set(id, rec);
     writer = ResultsWriter.resume(existing, header);
   } else {
+    if (!opts.force) refuseOtherResults(file);
     writer = ResultsWriter.create(file, header);
   }
 
@@ -74,6 +89,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   const tasks: SweepTask[] = todo.map((r) => ({
     scenario: plan.points[r.point].scenario,
     scheduler: r.schedulerSpec,
+    ...(opts.limits ? { limits: opts.limits } : {}),
     run: { id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed },
   }));
   const moduleUrl = SWEEP_TASK;
@@ -90,10 +106,28 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
       if (!outcome.ok) failed++;
       opts.onProgress?.({ done: finished, total: selected.length, failed });
     };
-    if (opts.pool && tasks.length > 1 && canUseThreads(moduleUrl)) await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome });
-    else await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome });
+    const signal = opts.signal ? { signal: opts.signal } : {};
+    if (opts.pool && tasks.length > 1 && canUseThreads(moduleUrl)) await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome, ...signal });
+    else await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome, ...signal });
   } finally {
     writer.close();
   }
-  return { file, header: writer.header, records, ran: todo.length, skipped: done.size };
+  const unfinished = selected.length - finished;
+  return { file, header: writer.header, records, ran: finished - done.size, skipped: done.size, damaged, ...(opts.signal?.aborted && unfinished > 0 ? { interrupted: { unfinished } } : {}) };
+}
+
+/**
+ * A sweep started afresh (no --resume) would truncate an existing results file: refused, naming
+ * what it holds, unless --force.
+ */
+function refuseOtherResults(file: string): void {
+  if (!fileExists(file)) return;
+  let what = 'a results file';
+  try {
+    const r = readResultsFile(file);
+    what = `the results of ${r.all.size} run${r.all.size === 1 ? '' : 's'} of a sweep of ${r.header.scenario}`;
+  } catch {
+    // Not readable as results: still not ours to truncate.
+  }
+  throw new UserError(`${file} holds ${what}: continue it with --resume, write elsewhere with --out, or replace it with --force`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +9,11 @@ import { HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
 describe.skipIf(!HAVE_CHROMIUM)('report in headless Chromium', () => {
   it('renders every chart with no console error and no network request; user strings are literal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleetsim-browser-'));
-    const scenario = readFileSync('scenarios/nginx-static-weight.yaml', 'utf8')
-      .replace(/^description: .*$/m, 'description: "<script>alert(1)</script> & <b>bold</b>"')
-      .replace('manifests/nginx.yaml', join(process.cwd(), 'scenarios/manifests/nginx.yaml'));
+    const scenario = readFileSync('scenarios/nginx-static-weight.yaml', 'utf8').replace(/^description: .*$/m, 'description: "<script>alert(1)</script> & <b>bold</b>"');
     writeFileSync(join(dir, 's.yaml'), scenario);
+    // Its include, beside it: a scenario reads files inside its own folder.
+    mkdirSync(join(dir, 'manifests'));
+    copyFileSync('scenarios/manifests/nginx.yaml', join(dir, 'manifests/nginx.yaml'));
     const out = join(dir, 'report');
     const r = fleetsim(['run', join(dir, 's.yaml'), '--out', out]);
     expect(r.code, r.stderr).toBe(0);

@@ -78,7 +78,7 @@ describe('sweep plan', () => {
     const col = lines[line - 1].indexOf('"three"') + 1;
     const e = errorOf(() => planSweep(file));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toContain(`s.yaml:${line}:${col}: fleet.clusters[1].nodePools[0].count: expected an integer >= 0, found "three" (a string)`);
+    expect(e.message).toContain(`s.yaml:${line}:${col}: fleet.clusters[1].nodePools[0].count: expected an integer >= 0 and <= 1000000, found "three" (a string)`);
     expect(e.message).toContain('(in sweep point fleet.clusters[1].nodePools[0].count=three)');
   });
 
@@ -150,7 +150,7 @@ describe('aggregation', () => {
         },
       ]),
     );
-    const header = { type: 'header' as const, format: 'fleetsim-sweep/v1' as const, fleetsim: 'x', scenario: 's', description: '', scenarioFile: file, scenarioHash: plan.scenarioHash, scenarioText: '', planHash: plan.planHash, axes: [], schedulers: ['karmada'], replications: 4, runs: 4, shard: null };
+    const header = { type: 'header' as const, format: 'fleetsim-sweep/v2' as const, fleetsim: 'x', scenario: 's', description: '', scenarioFile: file, scenarioHash: plan.scenarioHash, scenarioText: '', planHash: plan.planHash, axes: [], schedulers: ['karmada'], replications: 4, runs: 4, shard: null };
     const agg = aggregate(sweepData(header, records));
     expect(agg).toHaveLength(1); // nulls are left out; a metric with no value has no row
     const a = agg[0];

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
@@ -8,6 +8,7 @@ import { writeSweepOutputs } from './sweep.js';
 interface Args {
   files: string[];
   out?: string;
+  force?: boolean;
 }
 
 const SHARD_FILE = /^runs-shard-(\d+)-of-(\d+)\.jsonl$/;
@@ -32,7 +33,8 @@ export const mergeCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results files, or folders holding runs-shard-*.jsonl' })
-      .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>-sweep/)' }) as never,
+      .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>-sweep/)' })
+      .option('force', { type: 'boolean', default: false, describe: 'replace a runs.jsonl in --out that is not one of the files merged' }) as never,
   handler: async (args) => {
     const paths = args.files.flatMap(resultsFilesIn);
     const seen = new Set<string>();
@@ -40,15 +42,19 @@ export const mergeCommand: CommandModule<object, Args> = {
       if (seen.has(resolve(p))) throw new UserError(`merge: ${p} is given twice`);
       seen.add(resolve(p));
     }
-    const files = paths.map(readResultsFile);
+    const files = paths.map((p) => readResultsFile(p));
     const { header, records, missing } = mergeResults(files);
     const outDir = resolve(args.out ?? join('reports', `${header.scenario}-sweep`));
-    const { files: written, notes, summary } = await writeSweepOutputs(outDir, header, records);
-    // The merged results file, in canonical order (written after reading every input, which may be in outDir).
     const merged = join(outDir, 'runs.jsonl');
-    const w = ResultsWriter.create(merged, header);
+    if (!args.force && existsSync(merged) && !seen.has(merged)) throw new UserError(`${merged} holds another sweep's results, not one of the files merged: give another --out, or --force to replace it`);
+    const { files: written, notes, summary } = await writeSweepOutputs(outDir, header, records);
+    // The merged results file, in canonical order (written after reading every input, which may be in
+    // outDir), whole or not at all: a temporary file renamed into place.
+    const tmp = `${merged}.${process.pid}.tmp`;
+    const w = ResultsWriter.create(tmp, header);
     for (const r of records.values()) w.write(r);
     w.close();
+    renameSync(tmp, merged);
     process.stdout.write(summary);
     for (const n of notes) process.stdout.write(`note: ${n}\n`);
     process.stdout.write(`\nmerged ${files.length} file${files.length === 1 ? '' : 's'}: ${records.size} of ${header.runs} runs; wrote ${merged}, ${written.map((f) => f.slice(outDir.length + 1)).join(', ')} in ${outDir}\n`);

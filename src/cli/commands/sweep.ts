@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
@@ -12,11 +11,16 @@ import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
 import { planSweep } from '../../runner/sweep-plan.js';
 import type { SweepHeader, SweepRecord } from '../../runner/sweep-results.js';
+import { prepareOutDir, writeFileAtomic } from '../../runner/outputs.js';
+import { loadSchedulers } from '../../runner/preflight.js';
 import { FLEETSIM_VERSION } from '../../version.js';
+import { listenForInterrupt } from '../interrupt.js';
+import { limitLoadOptions, limitOptions, type LimitArgs } from '../limits.js';
 import { ProgressBar } from '../progress.js';
 
-interface Args {
+interface Args extends LimitArgs {
   scenario: string;
+  force?: boolean;
   workers?: number;
   replications: number;
   out?: string;
@@ -43,13 +47,13 @@ const outputModules = () => Promise.all([import('../../runner/sweep-aggregate.js
 /** Write the tables (CSV, JSON, Arrow) and the HTML report of a sweep's results; returns what it computed and the text summary. */
 export async function writeSweepOutputs(outDir: string, header: SweepHeader, records: ReadonlyMap<string, SweepRecord>): Promise<{ data: SweepData; agg: AggregateRow[]; files: string[]; notes: string[]; summary: string }> {
   const [{ aggregate, sweepData, writeTables }, { formatSweepSummary, renderSweepReport }] = await outputModules();
-  mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir);
   const data = sweepData(header, records);
   const agg = aggregate(data);
   // Tables first, so nothing computed is lost if the report fails.
   const { files, notes } = writeTables(outDir, data, agg);
   const html = join(outDir, 'index.html');
-  writeFileSync(html, await renderSweepReport(data, agg));
+  writeFileAtomic(html, await renderSweepReport(data, agg));
   files.push(html);
   return { data, agg, files, notes, summary: formatSweepSummary(data, agg) };
 }
@@ -62,7 +66,7 @@ export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep <scenario>',
   describe: 'Run a scenario over its sweep points × schedulers × replications on a worker pool; write runs and aggregates (JSONL, CSV, JSON, Arrow) and an HTML report',
   builder: (y) =>
-    y
+    limitOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block gives the axes)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
       .option('replications', { type: 'number', default: DEFAULT_REPLICATIONS, describe: 'seeds per sweep point and scheduler (replication 0 = the scenario seed)' })
@@ -70,6 +74,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('set', { type: 'string', array: true, describe: 'a sweep axis path=v1,v2,... (values are YAML), added to or replacing the sweep: block\'s' })
       .option('scheduler', { type: 'string', array: true, describe: "fleet scheduler(s) instead of the scenario's list" })
       .option('resume', { type: 'boolean', default: false, describe: 'keep the results file and skip the runs it has finished (failed ones run again)' })
+      .option('force', { type: 'boolean', default: false, describe: "start afresh even if --out holds another sweep's results (they are replaced)" })
       .option('shard', { type: 'string', describe: 'run shard i/n only (0 <= i < n): every n-th run; writes runs-shard-i-of-n.jsonl for fleetsim merge' })
       .option('emit', { type: 'string', choices: ['k8s-job'], describe: 'print a Kubernetes Indexed Job that runs the sweep as --shards pods, instead of running it' })
       .option('shards', { type: 'number', default: 4, describe: 'with --emit k8s-job: number of shards (pods)' })
@@ -90,12 +95,15 @@ export const sweepCommand: CommandModule<object, Args> = {
     pool?.prestart(SWEEP_TASK, 'runSweepTask');
     try {
       registerBuiltinSchedulers();
+      const load = limitLoadOptions(args);
       const plan = planSweep(args.scenario, {
         replications: args.replications,
         ...(args.set?.length ? { set: args.set } : {}),
         ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
         knownSchedulers: schedulerNames(),
+        load,
       });
+      await loadSchedulers(plan.points.map((p) => p.scenario), args.scheduler);
 
       if (args.emit === 'k8s-job') {
         process.stdout.write(
@@ -133,9 +141,24 @@ export const sweepCommand: CommandModule<object, Args> = {
         doneAtStart ??= p.done; // the first report is before any run (runs done before, with --resume)
         if (warmWhileRunning && p.done > doneAtStart) warming ??= Promise.all([outputModules(), warmChartRenderer()]).catch(() => undefined);
       };
-      const res = await executeSweep(plan, { outDir, workers, resume: args.resume, shard, ...(pool ? { pool } : {}), onProgress });
-      bar?.done();
+      const interrupt = listenForInterrupt(() => bar?.done());
+      let res;
+      try {
+        res = await executeSweep(plan, { outDir, workers, resume: args.resume, force: args.force ?? false, shard, ...(pool ? { pool } : {}), onProgress, limits: load.limits, signal: interrupt.signal });
+      } finally {
+        bar?.done();
+        interrupt.dispose();
+      }
       const wall = (performance.now() - t0) / 1000;
+      if (res.damaged) process.stderr.write(`fleetsim: note: ${res.damaged} line${res.damaged === 1 ? '' : 's'} of ${res.file} had a checksum that did not match (edited or damaged): not trusted, ${res.damaged === 1 ? 'its run ran' : 'their runs ran'} again\n`);
+      if (res.interrupted) {
+        // What is done is in the results file (each run's line was written as it finished).
+        const kept = res.records.size;
+        const again = ['fleetsim sweep', args.scenario, ...process.argv.slice(3).filter((a) => a !== args.scenario && a !== '--resume' && a !== '--force'), '--resume'].join(' ');
+        process.stderr.write(`fleetsim: interrupted: kept ${kept} finished run${kept === 1 ? '' : 's'} in ${res.file} (${res.interrupted.unfinished} not finished); continue with: ${again}\n`);
+        process.exitCode = interrupt.exitCode();
+        return;
+      }
       const failed = [...res.records.values()].filter((r) => r.status === 'failed');
 
       if (shard) {
