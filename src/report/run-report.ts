@@ -245,6 +245,7 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   for (const run of summary.runs) sections.push(...runSections(run, many));
   const batch = batchComparison(summary.runs, runLabel);
   if (batch) sections.splice(many ? 1 : 0, 0, batch);
+  if (summary.notes) sections.push({ title: 'Not modelled', text: `What the inputs ask for that fleetsim does not model, or reads with a caveat:\n\n${summary.notes.join('\n\n')}` });
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,

@@ -114,4 +114,6 @@ export interface RunSummary {
   seed: number;
   duration: number;
   runs: RunResult[];
+  /** What the scenario's inputs hold that fleetsim does not model (noteLines); absent when nothing. */
+  notes?: string[];
 }

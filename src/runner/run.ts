@@ -12,6 +12,7 @@ import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-sche
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
+import { noteLines } from '../scenario/notes.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 
@@ -251,6 +252,7 @@ export async function runAll(
       }),
     );
   }
+  const notes = [...new Set(variants.flatMap((v) => noteLines(v)))];
   return {
     fleetsim: FLEETSIM_VERSION,
     scenario: first.name,
@@ -258,5 +260,6 @@ export async function runAll(
     seed: opts.seed ?? first.seed,
     duration: first.duration,
     runs,
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -245,7 +245,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
+  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests, notes: [] };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -315,6 +315,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     policies,
     schedulers,
     ignoredManifests,
+    notes: sink.notes,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,

@@ -25,6 +25,8 @@ export interface Scenario {
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string }[];
+  /** Fields and features of the inputs that fleetsim does not model, or reads with a caveat. */
+  notes: ScenarioNote[];
   karmada: KarmadaSettings;
   faults: FaultSpec[];
   /** The dynamic-weight scheduler's weighting. */
@@ -41,6 +43,16 @@ export interface Scenario {
   variant: string;
   /** Services and their traffic, rollouts, autoscalers (`traffic:`, `services:`, `rollouts:`, `autoscalers:`); absent without them. */
   traffic?: TrafficScenario;
+}
+
+/**
+ * Something an input asks for that fleetsim does not model, or reads with a caveat (a Helm chart
+ * taken pre-rendered, a kustomize patch not applied): `validate` and `run` print it, the report lists it.
+ */
+export interface ScenarioNote {
+  /** Where it is written: `file:line`. */
+  source: string;
+  text: string;
 }
 
 /** Karmada control-plane settings (defaults: Karmada v1.19's, see DEFAULT_KARMADA). */

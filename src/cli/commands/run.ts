@@ -51,10 +51,14 @@ export const runCommand: CommandModule<object, Args> = {
     writeFileSync(join(outDir, 'summary.json'), json);
     const html = await renderRunReport(summary, readFileSync(scenario.file, 'utf8'));
     writeFileSync(join(outDir, 'index.html'), html);
+    // What fleetsim did not model, as validate prints it (on stderr when stdout carries the JSON).
+    const notes = (summary.notes ?? []).map((n) => `  note: ${n}\n`).join('');
     if (args.json) {
       process.stdout.write(json);
+      process.stderr.write(notes);
     } else {
       process.stdout.write(formatRunSummary(summary));
+      process.stdout.write(notes);
       const events = summary.runs.reduce((s, r) => s + r.events, 0);
       process.stdout.write(`\nwrote ${join(outDir, 'summary.json')} and ${join(outDir, 'index.html')} (${events} events in ${wall.toFixed(2)} s wall)\n`);
     }

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { loadScenario } from '../../scenario/load.js';
+import { noteLines } from '../../scenario/notes.js';
 
 export const validateCommand: CommandModule<object, { scenario: string }> = {
   command: 'validate <scenario>',
@@ -15,6 +16,6 @@ export const validateCommand: CommandModule<object, { scenario: string }> = {
       `${args.scenario}: ok — scenario ${s.name}: ${s.fleet.clusters.length} clusters, ${nodes} nodes, ` +
         `${s.workloads.length} workloads, ${s.policies.length} policies, schedulers ${s.schedulers.join(', ')}\n`,
     );
-    for (const m of s.ignoredManifests) process.stdout.write(`  note: ${m.file}: ${m.kind} ${m.name} is not modelled and was skipped\n`);
+    for (const line of noteLines(s)) process.stdout.write(`  note: ${line}\n`);
   },
 };

@@ -4,7 +4,7 @@ import { validateAgainst } from '../json-schema.js';
 import { template, type TemplateContext } from '../pod-template.js';
 import { scenarioSchema } from '../schema.js';
 import { parseYamlText, type PathElement, type YamlSource } from '../source.js';
-import type { PolicySpec, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
+import type { PolicySpec, Scenario, ScenarioNote, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
 import { parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from '../units.js';
 
 /**
@@ -24,6 +24,8 @@ export interface ManifestSink {
   queues: VolcanoQueueSpec[];
   priorityClasses: Record<string, number>;
   ignored: Scenario['ignoredManifests'];
+  /** What the manifests ask for that fleetsim does not model (see ScenarioNote). */
+  notes: ScenarioNote[];
 }
 
 /**
