@@ -204,6 +204,12 @@ export class RolloutController implements EventHandler {
       const prev = this.active.get(key);
       if (prev && !prev.c.finished) this.stop(prev.r, prev.c, now, 'superseded');
       this.active.set(key, { r, c });
+      if (spec.suspend) {
+        // Flagger skips a suspended Canary on every run: the revision is neither analysed nor promoted.
+        c.finished = true;
+        c.result.ticks.push({ t: now, phase: 'Initialized', statusWeight: 0, canaryRouteWeight: 0, failedChecks: 0, iterations: 0, event: 'suspended (rolloutPolicy.suspend): Flagger skips this Canary', successRate: null, durationP99Ms: null });
+        continue;
+      }
       this.tick(r, c, now);
     }
   }

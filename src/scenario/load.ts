@@ -4,6 +4,7 @@ import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
 import { ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
+import { readSources } from './manifests/flux-sources.js';
 import { applyKurator, readManifest, type ManifestSink } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
@@ -245,7 +246,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests, notes: [] };
+  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], kuratorClusters: [], queues: [], priorityClasses: {}, ignored: ignoredManifests, notes: [] };
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -257,7 +258,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     for (const m of docs) readManifest(m, ctx, sink);
   });
-  applyKurator(sink, clusters, ctx, readManifest);
+  const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
+  const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
@@ -298,6 +300,16 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
+  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  for (const k of kuratorRollouts) {
+    const ref = `${k.workload.namespace}/${k.workload.name}`;
+    if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {
+      sink.notes.push({ source: k.source, text: `the Canary for ${ref} analyses nothing in this run: no new revision is applied (add rollouts: [{ workload: ${ref}, at: <time>, image: <new image> }] to roll one out)` });
+    } else if (!traffic.services.some((s) => `${s.namespace}/${s.workload}` === ref)) {
+      sink.notes.push({ source: k.source, text: `no services: entry fronts ${ref}, so its canary gets no requests and every analysis fails for lack of data` });
+    }
+  }
+
   return {
     name: doc.name as string,
     description: (doc.description as string | undefined) ?? '',
@@ -335,7 +347,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
-    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
+    ...trafficField(traffic),
   };
 }
 

@@ -20,7 +20,9 @@ export interface ManifestSink {
   policies: PolicySpec[];
   overrides: OverridePolicySpec[];
   fleets: Scenario['fleets'];
-  applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
+  /** Kurator Applications (read by kurator.ts, resolved once every Fleet is read) and Kurator cluster objects' labels. */
+  applications: { src: YamlSource; source: string }[];
+  kuratorClusters: { kind: string; name: string; labels: Record<string, string>; source: string }[];
   queues: VolcanoQueueSpec[];
   priorityClasses: Record<string, number>;
   ignored: Scenario['ignoredManifests'];
