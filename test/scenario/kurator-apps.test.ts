@@ -155,6 +155,45 @@ ${policies}`;
     expect(errorIn(noFleet, scenario('app.yaml'))).toMatch(/spec\.syncPolicies\[0\]\.destination\.fleet: expected a string \(not empty\), found nothing$/);
   });
 
+  it('an OCI artifact maps to its unpacked folder, a chart in a Git repository to its rendered manifests', () => {
+    const oci = `apiVersion: apps.kurator.dev/v1alpha1
+kind: Application
+metadata: { name: oci-demo, namespace: apps }
+spec:
+  source:
+    ociRepository: { interval: 5m, url: oci://ghcr.io/example/manifests/shop, ref: { tag: 1.0.0 } }
+  destination: { fleet: quickstart }
+  syncPolicies:
+    - kustomization: { interval: 5m, prune: true, path: ./k }
+---
+apiVersion: apps.kurator.dev/v1alpha1
+kind: Application
+metadata: { name: chart-demo, namespace: apps }
+spec:
+  source:
+    gitRepository: { interval: 5m, url: ${GIT.url} }
+  destination: { fleet: quickstart }
+  syncPolicies:
+    - helm: { interval: 5m, chart: { spec: { chart: ./charts/web } } }
+`;
+    const dir = scratch({
+      'fleet.yaml': fleet,
+      'app.yaml': oci,
+      'gitops/k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: shop }\nspec: { template: { spec: { containers: [{ image: shop:1 }] } } }\n',
+      'gitops/.sourceignore': '*.md\n',
+      'web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { template: { spec: { containers: [{ image: web:1 }] } } }\n',
+    });
+    const sources = '  - { url: oci://ghcr.io/example/manifests/shop, ref: { tag: 1.0.0 }, path: ./gitops }\n  - { url: https://git.example.com/shop/gitops.git, chart: charts/web/, path: ./web.yaml }\n';
+    // Flux applies a namespaced object only into a namespace it names, or the policy's targetNamespace.
+    expect(errorIn(dir, scenario('app.yaml', '', sources))).toMatch(/gitops\/k\/d\.yaml:3:11: metadata\.namespace: expected a namespace: Flux applies a namespaced object into the namespace it names, or the sync policy's kustomization\.targetNamespace \(kustomize-controller: "namespace not specified"\), found nothing$/);
+    writeFileSync(join(dir, 'app.yaml'), oci.replace('path: ./k }', 'path: ./k, targetNamespace: shop }'));
+    const s = loadIn(dir, scenario('app.yaml', '', sources));
+    // Helm puts an object without a namespace in the release namespace (the HelmRelease's: the Application's).
+    expect(s.workloads.map((w) => [`${w.namespace}/${w.name}`, w.kurator!.clusters])).toEqual([['shop/shop', ['kurator-member1']], ['apps/web', ['kurator-member1']]]);
+    expect(noteLines(s)).toContainEqual(expect.stringMatching(/gitops\/\.sourceignore not applied: every file of the checkout is read/));
+    expect(errorIn(dir, scenario('app.yaml', '', sources.replace('tag: 1.0.0', 'tag: 2.0.0')))).toMatch(/spec\.source\.ociRepository\.url: expected a local copy of this source in the scenario's sources: \(add \{ url: oci:\/\/ghcr\.io\/example\/manifests\/shop, path: \.\/<the unpacked artifact of it> \}.*found entries for "oci:.*" at other refs only \(\{ tag: 2\.0\.0 \}; this source is at \{ tag: 1\.0\.0 \}\)$/);
+  });
+
   it('kustomize: remote resources, paths outside the checkout, folders without a kustomization and cycles are refused', () => {
     const policy = '    - { destination: { fleet: quickstart }, kustomization: { interval: 1m, prune: true, path: ./k } }\n';
     const cases: [string, RegExp][] = [

@@ -53,6 +53,8 @@ export interface AppSource {
   ref: Record<string, string>;
   /** Path of the source spec in the Application. */
   path: PathElement[];
+  /** The source's own `ignore` patterns (Flux leaves matching files out of the artifact). */
+  ignore: boolean;
 }
 
 /** Flux defaults when a source gives no ref: a GitRepository's branch master, an OCIRepository's tag latest. */
@@ -66,7 +68,7 @@ export function appSource(app: YamlSource, spec: Obj, notes: ScenarioNote[], whe
   const kind = kinds[0];
   const s = source[kind] as Obj;
   const ref = (s.ref as Record<string, string> | undefined) ?? DEFAULT_REF[kind];
-  return { kind, url: s.url as string, ref, path: ['spec', 'source', kind] };
+  return { kind, url: s.url as string, ref, path: ['spec', 'source', kind], ignore: typeof s.ignore === 'string' && s.ignore.trim() !== '' };
 }
 
 const trimUrl = (u: string, git: boolean): string => {
@@ -144,7 +146,10 @@ export function readRenderedChart(m: SourceMapping, releaseNamespace: string, no
  * What a kustomization sync policy applies: Flux's build of `path` in the checkout, with the
  * policy's targetNamespace, images and commonMetadata; patches and components are named.
  */
-export function kustomizationDocs(app: YamlSource, k: Obj, kPath: PathElement[], checkout: SourceMapping, notes: ScenarioNote[], where: string): YamlSource[] {
+export function kustomizationDocs(app: YamlSource, s: AppSource, k: Obj, kPath: PathElement[], checkout: SourceMapping, notes: ScenarioNote[], where: string): YamlSource[] {
+  // Flux's source-controller leaves files matching .sourceignore (or the source's ignore) out of the artifact.
+  const ignores = [pathKind(join(checkout.path, '.sourceignore')) === 'file' ? `${displayPath(join(checkout.path, '.sourceignore'))}` : '', s.ignore ? `spec.source.${s.kind}.ignore` : ''].filter(Boolean);
+  if (ignores.length) notes.push({ source: where, text: `${ignores.join(' and ')} not applied: every file of the checkout is read` });
   const rel = (k.path as string | undefined) ?? '';
   const dir = resolve(checkout.path, rel.replace(/^\/+/, ''));
   if (dir !== checkout.path && !dir.startsWith(checkout.path + '/')) app.fail([...kPath, 'path'], `a folder inside the checkout (${displayPath(checkout.path)})`, `"${rel}", outside it`, { rawFound: true });

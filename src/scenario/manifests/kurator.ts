@@ -192,7 +192,7 @@ class Delivery {
       if (targets.length === 0) return;
       source ??= appSource(app, spec, this.sink.notes, where);
       const docs = kind === 'kustomization' ? this.kustomization(app, source, body, [...pPath, 'kustomization'], pWhere) : this.helm(app, source, body, [...pPath, 'helm'], pWhere, (meta.namespace as string | undefined) ?? 'default', id, name);
-      this.deliver(docs, targets, name, pWhere);
+      this.deliver(docs, targets, name, pWhere, kind === 'kustomization');
     });
   }
 
@@ -201,7 +201,7 @@ class Delivery {
     if (s.kind === 'helmRepository') app.fail(s.path, 'a gitRepository or ociRepository source for a kustomization sync policy (a Flux Kustomization cannot read a HelmRepository)', 'helmRepository', { rawFound: true });
     const checkout = checkoutOf(app, s, this.k.sources);
     this.usedSources.add(checkout);
-    return kustomizationDocs(app, body, path, checkout, this.sink.notes, where);
+    return kustomizationDocs(app, s, body, path, checkout, this.sink.notes, where);
   }
 
   private helm(app: YamlSource, s: AppSource, body: Obj, path: PathElement[], where: string, appNamespace: string, id: string, name: string): YamlSource[] {
@@ -220,14 +220,22 @@ class Delivery {
     return readRenderedChart(m, (body.targetNamespace as string | undefined) || appNamespace, this.sink.notes, where);
   }
 
-  /** Read `docs` as the sync policy applies them to `targets`, and deliver their workloads there. */
-  private deliver(docs: YamlSource[], targets: string[], app: string, where: string): void {
+  /**
+   * Read `docs` as the sync policy applies them to `targets`, and deliver their workloads there.
+   * Flux's kustomize-controller applies a namespaced object only into the namespace it names (or
+   * the targetNamespace kustomize set): a workload without one fails the apply.
+   */
+  private deliver(docs: YamlSource[], targets: string[], app: string, where: string, fluxApply = false): void {
     if (targets.length === 0) return;
     const own: ManifestSink = { ...this.sink, workloads: [], policies: [], overrides: [], fleets: [], applications: [], kuratorClusters: [], queues: [] };
     for (const d of docs) {
       const key = objectKey(d);
       if (key) for (const c of targets) this.objectsIn(c).add(key);
+      const before = own.workloads.length;
       this.readManifest(d, this.ctx, own);
+      if (fluxApply && own.workloads.length > before && ((d.value() as Obj).metadata as Obj).namespace === undefined) {
+        d.fail(['metadata', 'namespace'], 'a namespace: Flux applies a namespaced object into the namespace it names, or the sync policy\'s kustomization.targetNamespace (kustomize-controller: "namespace not specified")', undefined);
+      }
     }
     for (const w of own.workloads) this.deliverWorkload(w, targets, app);
     const inert = [...own.policies.map((p) => `${p.kind} ${p.name}`), ...own.overrides.map((p) => `${p.kind} ${p.name}`)];
