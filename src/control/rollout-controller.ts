@@ -42,6 +42,8 @@ export interface RolloutResult {
   at: number;
   strategy: 'canary' | 'blueGreen' | 'abTesting';
   interval: number;
+  /** The Kurator Application whose rollout config set up the Canary (`namespace/name`), if one did. */
+  application?: string;
   clusters: RolloutClusterResult[];
 }
 
@@ -180,7 +182,7 @@ export class RolloutController implements EventHandler {
       canary: canary.index,
       version,
       clusters: [],
-      result: { name: spec.name, workload: `${spec.namespace}/${spec.workload}`, image: spec.image, at: spec.at, strategy: strategyName(spec), interval: spec.interval, clusters: [] },
+      result: { name: spec.name, workload: `${spec.namespace}/${spec.workload}`, image: spec.image, at: spec.at, strategy: strategyName(spec), interval: spec.interval, ...(spec.application ? { application: spec.application } : {}), clusters: [] },
     };
     this.rollouts.push(r);
     for (const name of names) {

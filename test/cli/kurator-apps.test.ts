@@ -16,7 +16,7 @@ describe('fleetsim with Kurator Applications (CLI end to end)', () => {
     expect(v.stdout).toMatch(note);
     const r = fleetsim(['run', file, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/rollout: backend-1: kurator-member1 promoted at .*, kurator-member2 promoted at/);
+    expect(r.stdout).toMatch(/rollout: backend-1 \(Kurator Application default\/rollout-demo\): kurator-member1 promoted at .*, kurator-member2 promoted at/);
     expect(r.stdout).toMatch(note);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('Not modelled');
