@@ -1,6 +1,8 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
-import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
+import { CronJobController, type CronJobHost } from './cronjob-controller.js';
+import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -10,7 +12,7 @@ import {
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
-import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -65,7 +67,7 @@ export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number;
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember {
+export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember, CronJobHost {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
@@ -106,6 +108,12 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
   private readonly ownerOf = new Map<number, number>();
+  /** DaemonSet owners with a matching node their pod did not fit on yet: tried again when resources free up. */
+  private readonly daemonsShort = new Set<number>();
+  /** Nodes each DaemonSet owner selects here (its desired pods). */
+  private readonly daemonWant = new Map<number, number>();
+  /** The CronJob controller of this member (made on the first CronJob). */
+  private cronJobs: CronJobController | null = null;
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
@@ -159,6 +167,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         this.reconcile(o);
       }
     } else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -176,6 +185,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -186,6 +196,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.world.nodeCordoned[node] = on ? 1 : 0;
     this.capacity.update(node);
     if (!on) {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -217,7 +228,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const o = this.owners[oi];
     let ready = 0;
     for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
-    return { desired: o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded), ready, kind: o.kind };
+    const desired = o.controller === 'daemon' ? (this.daemonWant.get(oi) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
+    return { desired, ready, kind: o.kind };
   }
 
   /**
@@ -272,14 +284,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   fits(pod: number, n: number): boolean {
-    const w = this.world;
-    const t = this.template(pod);
-    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
-    if (t.gpus === 0) return true;
-    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
-    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
-    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
-    return false;
+    return this.fitsTemplate(this.template(pod), n);
   }
 
   defaultGpus(pod: number, n: number): number[] | null {
@@ -416,8 +421,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (owner < 0) {
       owner = this.owners.length;
       this.ownerOf.set(workload, owner);
-      this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
-      if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
+      const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
+      this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
+      if (spec.kind === 'Job' && controller !== 'cron') this.state.workloads[workload].openParts++;
     }
     const o = this.owners[owner];
     // A changed template applies to pods created from now on (as a rolling update would, simplified).
@@ -427,11 +433,31 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.reconcile(owner);
   }
 
-  /** Bring an owner's pods to what it wants (the Deployment / Job controller's job). */
+  /** Bring an owner's pods to what it wants (the Deployment, StatefulSet, DaemonSet, Job or CronJob controller's job). */
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
     const now = this.sim.now;
+    switch (o.controller) {
+      case 'daemon':
+        this.reconcileDaemon(ownerIdx);
+        return;
+      case 'cron':
+        (this.cronJobs ??= new CronJobController(this.state, this)).reconcile(o);
+        return;
+    }
     if (o.kind === 'Deployment') {
+      if (o.controller === 'ordered') {
+        // OrderedReady: the next ordinal only once every pod before it is Running and Ready.
+        if (o.pods.length < o.replicas && o.pods.every((p) => this.pods.phase[p] === PodPhase.Running)) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
+      if (o.controller === 'bare') {
+        // A bare pod is created once; nobody replaces it when it is lost.
+        if (o.created < o.replicas) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
       while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
       // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
       while (o.pods.length > o.replicas) {
@@ -448,34 +474,134 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
     if (o.done) return;
     if (o.succeeded >= o.completions) {
-      o.done = true;
-      // A done owner creates no more pods (see above): its run-time stream is not needed again.
-      const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
-      if (d) {
-        this.durations.delete(o.workload);
-        this.sim.releaseStream(d.stream);
-      }
-      const w = this.state.workloads[o.workload];
-      if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+      this.finishJob(o, now);
       return;
     }
+    const w = this.state.workloads[o.workload];
+    if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
+      this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
+      return;
+    }
+    if ((w.spec as JobSpec).suspend) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
       o.active++;
     }
   }
 
-  private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
+  /** A Job's share here ends unfinished (it stays incomplete in the results, with the reason). */
+  private abandonJob(o: MemberOwner, reason: string): void {
+    o.done = true;
+    const w = this.state.workloads[o.workload];
+    w.openParts--;
+    w.schedulingError ||= reason;
+  }
+
+  /** Delete a Job's share here (a CronJob's concurrencyPolicy Replace): its pods go, it ends unfinished. */
+  deleteJob(workload: number, reason: string): void {
+    const oi = this.ownerOf.get(workload);
+    if (oi === undefined) return;
+    const o = this.owners[oi];
+    if (o.done) return;
+    while (o.pods.length) {
+      this.terminate(o.pods[o.pods.length - 1]);
+      o.active--;
+    }
+    this.abandonJob(o, reason);
+  }
+
+  /** Is the Job's share here finished, deleted or never made? */
+  jobDone(workload: number): boolean {
+    const oi = this.ownerOf.get(workload);
+    return oi === undefined || this.owners[oi].done;
+  }
+
+  /** A Job's share here has all its completions. */
+  private finishJob(o: MemberOwner, now: number): void {
+    o.done = true;
+    // A done owner creates no more pods (see above): its run-time stream is not needed again.
+    const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
+    if (d) {
+      this.durations.delete(o.workload);
+      this.sim.releaseStream(d.stream);
+    }
+    const w = this.state.workloads[o.workload];
+    if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+  }
+
+  /**
+   * The DaemonSet controller: one pod on every up node its template selects (daemon-set.ts),
+   * bound there directly (the pod's node affinity names the node, so the scheduler only checks
+   * that it fits); a node it does not fit yet is tried again when resources free up. The pods
+   * count as each node's overhead before other work. Replicas 0: the Work was withdrawn.
+   */
+  private reconcileDaemon(ownerIdx: number): void {
+    const o = this.owners[ownerIdx];
+    const pods = this.pods;
+    if (o.replicas === 0) {
+      while (o.pods.length) this.terminate(o.pods[o.pods.length - 1]);
+      this.daemonsShort.delete(ownerIdx);
+      return;
+    }
+    const w = this.state.workloads[o.workload];
+    const sel = (w.spec as DeploymentSpec).daemon!;
+    const world = this.world;
+    const now = this.sim.now;
+    const served = new Set<number>();
+    for (const p of o.pods) served.add(pods.node[p]);
+    const missing: number[] = [];
+    let want = 0;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      want++;
+      if (!served.has(n)) missing.push(n);
+    }
+    // The workload wants one pod per selected up node, in every member it runs in (counted
+    // before the binds, so that "all scheduled" is seen when the last one binds).
+    const before = this.daemonWant.get(ownerIdx) ?? 0;
+    if (want !== before) {
+      accrueUnavailability(w, now);
+      w.desired += want - before;
+      this.daemonWant.set(ownerIdx, want);
+    }
+    let short = false;
+    for (const n of missing) {
+      if (this.fitsTemplate(o.template, n)) this.bind(this.createPod(o, ownerIdx, now, false), n);
+      else short = true;
+    }
+    if (short) this.daemonsShort.add(ownerIdx);
+    else this.daemonsShort.delete(ownerIdx);
+  }
+
+  private reconcileDaemons(): void {
+    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].controller === 'daemon') this.reconcileDaemon(o);
+  }
+
+  /** Would a pod of this template fit on node n now (the checks of `fits`, before the pod exists)? */
+  private fitsTemplate(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (t.gpus === 0) return true;
+    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
+    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
+    return false;
+  }
+
+  /** A new Pending pod of the owner; `queue` false for a pod its controller binds itself (DaemonSet). */
+  private createPod(o: MemberOwner, ownerIdx: number, now: number, queue = true): number {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
     o.pods.push(id);
+    o.created++;
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
+    if (!queue) return id;
     this.insertPending(id);
     this.requestCycle();
     return id;
@@ -586,6 +712,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.gpuUsed[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]--;
     this.scorer.nodeChanged?.(this, node);
+    if (this.daemonsShort.size) for (const o of [...this.daemonsShort]) this.reconcileDaemon(o);
     this.requestCycle();
     this.state.onCapacityFreed(this.info.index);
   }
@@ -671,6 +798,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
+    const ownerIdx = pods.owner[id];
+    if (this.owners[ownerIdx].controller === 'ordered') this.reconcile(ownerIdx);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);

@@ -4,7 +4,7 @@ import { loadCsvColumn, validateRate, type RateSpec } from '../kernel/index.js';
 import { rolloutPolicyFields } from '../rollout/index.js';
 import type { JsonSchema } from '../scenario/json-schema.js';
 import type { PathElement, YamlSource } from '../scenario/source.js';
-import type { ClusterSpec, RegistrySpec, ScenarioNote, WorkloadSpec } from '../scenario/types.js';
+import type { ClusterSpec, InputNote, RegistrySpec, WorkloadSpec } from '../scenario/types.js';
 import { parseDuration, parseQuantity } from '../scenario/units.js';
 import {
   defaultScaleDown, defaultScaleUp, type AutoscalerSpec, type HpaMetric, type HpaScalingRules, type RetryPolicy, type RolloutSpec,
@@ -292,7 +292,7 @@ export interface TrafficBlockContext {
   /** Canaries configured by Kurator Applications (a rollout of their workload may leave out rolloutPolicy). */
   kuratorRollouts?: readonly KuratorRollout[];
   /** Where the reader leaves notes (a rollout entry replacing what an Application configures). */
-  notes?: ScenarioNote[];
+  notes?: InputNote[];
 }
 
 const sourceOf = (src: YamlSource, path: PathElement[]): string => `${src.at(path).file}:${src.at(path).line}`;
@@ -371,8 +371,8 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
       src.fail([...path, 'rolloutPolicy'], `a rolloutPolicy (or a Kurator Application whose syncPolicies[].rollout names Deployment ${w.namespace}/${w.name})`, undefined);
     }
     const fields = r.rolloutPolicy !== undefined ? rolloutPolicyFields(r.rolloutPolicy as Obj) : kurator!.fields;
-    if (kurator && r.rolloutPolicy !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'rolloutPolicy']), text: `this rolloutPolicy replaces the one Kurator Application ${kurator.application} configures for ${w.namespace}/${w.name} (${kurator.source})` });
-    if (kurator && r.clusters !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'clusters']), text: `these clusters replace the destination clusters of Kurator Application ${kurator.application} (${kurator.clusters.join(', ') || 'none'}) for ${w.namespace}/${w.name}'s Canary` });
+    if (kurator && r.rolloutPolicy !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'rolloutPolicy']), object: `rollouts[${i}]`, text: `this rolloutPolicy replaces the one Kurator Application ${kurator.application} configures for ${w.namespace}/${w.name} (${kurator.source})` });
+    if (kurator && r.clusters !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'clusters']), object: `rollouts[${i}]`, text: `these clusters replace the destination clusters of Kurator Application ${kurator.application} (${kurator.clusters.join(', ') || 'none'}) for ${w.namespace}/${w.name}'s Canary` });
     const v = (r.version as Obj | undefined) ?? {};
     if (v.serviceRate !== undefined && v.serviceTime !== undefined) src.fail([...path, 'version', 'serviceTime'], 'either serviceRate or serviceTime, not both', 'both');
     const traits: RolloutSpec['traits'] = {};

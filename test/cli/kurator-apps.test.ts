@@ -9,20 +9,20 @@ describe('fleetsim with Kurator Applications (CLI end to end)', () => {
   const file = 'test/fixtures/kurator-apps/scenario.yaml';
   const out = mkdtempSync(join(tmpdir(), 'fleetsim-kurator-cli-'));
 
-  it('validate and run print what is not modelled; the report lists it', () => {
+  it("validate and run print what is not modelled; the report lists it under Inputs", () => {
     const v = fleetsim(['validate', file]);
     expect(v.code, v.stderr).toBe(0);
-    const note = /note: test\/fixtures\/kurator-apps\/apps\/canary\.yaml:\d+: Kurator Application default\/rollout-demo rollout-demo-0 rollout: a Flagger Canary \(canary\)/;
+    const note = /note: test\/fixtures\/kurator-apps\/apps\/canary\.yaml:\d+: Application default\/rollout-demo: rollout-demo-0 rollout: a Flagger Canary \(canary\)/;
     expect(v.stdout).toMatch(note);
     const r = fleetsim(['run', file, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/rollout: backend-1 \(Kurator Application default\/rollout-demo\): kurator-member1 promoted at .*, kurator-member2 promoted at/);
     expect(r.stdout).toMatch(note);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(html).toContain('Not modelled');
+    expect(html).toContain('Inputs');
     expect(html).toContain('1 load-test webhook command(s) run by a private loadtester');
     const j = fleetsim(['run', file, '--out', out, '--json']);
-    expect(JSON.parse(j.stdout).notes).toEqual(expect.arrayContaining([expect.stringMatching(/rollout: a Flagger Canary/)]));
+    expect(JSON.parse(j.stdout).inputs.notes).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'Application default/rollout-demo', text: expect.stringMatching(/rollout: a Flagger Canary/) })]));
     expect(j.stderr).toMatch(note);
   });
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { noteLines } from '../../src/scenario/notes.js';
+import { formatInputs } from '../../src/report/inputs-report.js';
+import { inputsReport } from '../../src/runner/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -29,6 +30,8 @@ ${sources}include: [fleet.yaml, ${app}]
 ${extra}`;
 }
 
+/** What validate and run print about the inputs. */
+const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));
 const load = (text: string): Scenario => parseScenario(text, 'scenario.yaml', DIR);
 const error = (text: string): ScenarioError => {
   try {
@@ -62,7 +65,7 @@ describe('Kurator Application with a Git source mapped to a checkout', () => {
 
   it('names what it reads but does not apply: kustomize patches and generators, skipped kinds', () => {
     const lines = noteLines(load(scenario('apps/kustomization.yaml')));
-    expect(lines).toContainEqual(expect.stringMatching(/kurator-apps\/gitops\/kustomize\/kustomization\.yaml:7: kustomize patches, configMapGenerator not applied/));
+    expect(lines).toContainEqual(expect.stringMatching(/kurator-apps\/gitops\/kustomize\/kustomization\.yaml:7: Kustomization: patches, configMapGenerator not applied/));
     expect(lines).toContainEqual(expect.stringMatching(/gitops\/deploy\/webapp\/backend\/service\.yaml: v1\/Service backend is not modelled/));
   });
 
@@ -78,7 +81,7 @@ describe('Kurator Application with a Git source mapped to a checkout', () => {
   it('an Application without a Fleet destination deploys into the cluster Kurator runs in, as Kurator does', async () => {
     const s = load(scenario('apps/without-fleet.yaml'));
     expect(workload(s, 'webapp', 'backend')!.kurator!.clusters).toEqual(['host']);
-    expect(noteLines(s)).toContainEqual(expect.stringMatching(/has no Fleet destination: Kurator deploys it into the cluster it runs in, host/));
+    expect(noteLines(s)).toContainEqual(expect.stringMatching(/Application default\/without-fleet-demo: no Fleet destination: Kurator deploys it into the cluster it runs in, host/));
     const r = await runScenario(s);
     expect(r.workloads.find((w) => w.name === 'backend')!.placement).toEqual({ host: 2 });
     // With no cluster for Kurator itself, one clear line says what is missing.

@@ -46,6 +46,6 @@ describe('kustomize build', () => {
     expect(v.spec.template.spec.initContainers[0].image).toBe('mirror.local/busybox:1');
     // A value a transformation set is located where the kustomization sets it.
     expect(b.docs[0].at(['metadata', 'namespace'])).toMatchObject({ line: 2 });
-    expect(b.notes.map((n) => n.text)).toEqual([expect.stringMatching(/^kustomize secretGenerator not applied/)]);
+    expect(b.notes.map((n) => `${n.object}: ${n.text}`)).toEqual([expect.stringMatching(/^Kustomization: secretGenerator not applied/)]);
   });
 });

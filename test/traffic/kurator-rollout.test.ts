@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { noteLines } from '../../src/scenario/notes.js';
+import { formatInputs } from '../../src/report/inputs-report.js';
+import { inputsReport } from '../../src/runner/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -39,6 +40,8 @@ services:
 ${rollouts ? `rollouts:\n${rollouts}` : ''}`;
 }
 
+/** What validate and run print about the inputs. */
+const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));
 const load = (text: string): Scenario => parseScenario(text, 'scenario.yaml', DIR);
 const error = (text: string): string => {
   try {
@@ -76,7 +79,7 @@ describe('Kurator Application rollout config drives the Flagger engine', () => {
   it("names what the rollout config asks that fleetsim does not model: load-test webhooks, custom metrics, the provider's routing details", () => {
     const notes = noteLines(load(scenario())).join('\n');
     expect(notes).toMatch(
-      /app-\d+\.yaml:\d+: Kurator Application default\/rollout-demo rollout-demo-0 rollout: a Flagger Canary \(canary\) for Deployment webapp\/backend in kurator-member1, kurator-member2; not modelled: 1 load-test webhook command\(s\) run by a private loadtester \(the canary gets only the scenario's services: traffic\); metric\(s\) istio-requests-total \(MetricTemplate queries: not evaluated, their checks count as passed\); istio routing details \(gateways, hosts, timeoutSeconds\)/,
+      /app-\d+\.yaml:\d+: Application default\/rollout-demo: rollout-demo-0 rollout: a Flagger Canary \(canary\) for Deployment webapp\/backend in kurator-member1, kurator-member2; not modelled: 1 load-test webhook command\(s\) run by a private loadtester \(the canary gets only the scenario's services: traffic\); metric\(s\) istio-requests-total \(MetricTemplate queries: not evaluated, their checks count as passed\); istio routing details \(gateways, hosts, timeoutSeconds\)/,
     );
   });
 
@@ -114,7 +117,7 @@ describe('Kurator Application rollout config drives the Flagger engine', () => {
     const s = load(scenario(undefined, own));
     expect(s.traffic!.rollouts[0].analysis).toEqual({ stepWeight: 25, threshold: 1 });
     expect(s.traffic!.rollouts[0].clusters).toEqual(['kurator-member1', 'kurator-member2']);
-    expect(noteLines(s)).toContainEqual(expect.stringMatching(/scenario\.yaml:\d+: this rolloutPolicy replaces the one Kurator Application default\/rollout-demo configures for webapp\/backend/));
+    expect(noteLines(s)).toContainEqual(expect.stringMatching(/scenario\.yaml:\d+: rollouts\[0\]: this rolloutPolicy replaces the one Kurator Application default\/rollout-demo configures for webapp\/backend/));
   });
 
   it('where Kurator renders no Canary (its Service is not delivered), nothing drives it, and a rollout needs its own policy', () => {

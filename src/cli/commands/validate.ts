@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
+import { formatInputs } from '../../report/inputs-report.js';
+import { inputsReport } from '../../runner/run.js';
 import { loadScenario } from '../../scenario/load.js';
-import { noteLines } from '../../scenario/notes.js';
 
 export const validateCommand: CommandModule<object, { scenario: string }> = {
   command: 'validate <scenario>',
@@ -16,6 +17,6 @@ export const validateCommand: CommandModule<object, { scenario: string }> = {
       `${args.scenario}: ok — scenario ${s.name}: ${s.fleet.clusters.length} clusters, ${nodes} nodes, ` +
         `${s.workloads.length} workloads, ${s.policies.length} policies, schedulers ${s.schedulers.join(', ')}\n`,
     );
-    for (const line of noteLines(s)) process.stdout.write(`  note: ${line}\n`);
+    for (const line of formatInputs(inputsReport(s))) process.stdout.write(line + '\n');
   },
 };

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { displayPath, listDir, pathKind, readYamlFile, type PathElement, type YamlSource } from '../source.js';
-import type { ScenarioNote } from '../types.js';
+import type { InputNote } from '../types.js';
 import { imageOf, kustomizeBuild, type FluxOverlay } from './kustomize.js';
 
 /**
@@ -60,11 +60,11 @@ export interface AppSource {
 /** Flux defaults when a source gives no ref: a GitRepository's branch master, an OCIRepository's tag latest. */
 const DEFAULT_REF: Record<SourceKind, Record<string, string>> = { gitRepository: { branch: 'master' }, helmRepository: {}, ociRepository: { tag: 'latest' } };
 
-export function appSource(app: YamlSource, spec: Obj, notes: ScenarioNote[], where: string): AppSource {
+export function appSource(app: YamlSource, spec: Obj, notes: InputNote[], where: string, object: string): AppSource {
   const source = (spec.source as Obj | undefined) ?? {};
   const kinds = (['gitRepository', 'helmRepository', 'ociRepository'] as const).filter((k) => source[k] !== undefined && source[k] !== null);
   if (kinds.length === 0) app.fail(['spec', 'source'], 'one of gitRepository, helmRepository, ociRepository', source);
-  if (kinds.length > 1) notes.push({ source: where, text: `spec.source gives ${kinds.join(' and ')}: Kurator uses ${kinds[0]} only (findSourceKind), and so does fleetsim` });
+  if (kinds.length > 1) notes.push({ source: where, object, text: `spec.source gives ${kinds.join(' and ')}: Kurator uses ${kinds[0]} only (findSourceKind), and so does fleetsim` });
   const kind = kinds[0];
   const s = source[kind] as Obj;
   const ref = (s.ref as Record<string, string> | undefined) ?? DEFAULT_REF[kind];
@@ -119,7 +119,7 @@ function yamlFiles(path: string): string[] {
  * to the release namespace; test hooks are left out (Kurator's HelmRelease has no `test`, so Flux
  * never runs `helm test`). Other hooks are kept: Helm runs them at install.
  */
-export function readRenderedChart(m: SourceMapping, releaseNamespace: string, notes: ScenarioNote[], where: string): YamlSource[] {
+export function readRenderedChart(m: SourceMapping, releaseNamespace: string, notes: InputNote[], where: string, object: string): YamlSource[] {
   const out: YamlSource[] = [];
   let tests = 0;
   for (const f of yamlFiles(m.path)) {
@@ -138,7 +138,7 @@ export function readRenderedChart(m: SourceMapping, releaseNamespace: string, no
       out.push(meta && typeof meta === 'object' && meta.namespace === undefined ? d.withOverride(['metadata', 'namespace'], releaseNamespace, d.at(['metadata'])) : d);
     }
   }
-  if (tests > 0) notes.push({ source: where, text: `${tests} Helm test hook object(s) in ${displayPath(m.path)} left out: Flux runs no helm test for a Kurator HelmRelease` });
+  if (tests > 0) notes.push({ source: where, object, text: `${tests} Helm test hook object(s) in ${displayPath(m.path)} left out: Flux runs no helm test for a Kurator HelmRelease` });
   return out;
 }
 
@@ -146,10 +146,10 @@ export function readRenderedChart(m: SourceMapping, releaseNamespace: string, no
  * What a kustomization sync policy applies: Flux's build of `path` in the checkout, with the
  * policy's targetNamespace, images and commonMetadata; patches and components are named.
  */
-export function kustomizationDocs(app: YamlSource, s: AppSource, k: Obj, kPath: PathElement[], checkout: SourceMapping, notes: ScenarioNote[], where: string): YamlSource[] {
+export function kustomizationDocs(app: YamlSource, s: AppSource, k: Obj, kPath: PathElement[], checkout: SourceMapping, notes: InputNote[], where: string, object: string): YamlSource[] {
   // Flux's source-controller leaves files matching .sourceignore (or the source's ignore) out of the artifact.
   const ignores = [pathKind(join(checkout.path, '.sourceignore')) === 'file' ? `${displayPath(join(checkout.path, '.sourceignore'))}` : '', s.ignore ? `spec.source.${s.kind}.ignore` : ''].filter(Boolean);
-  if (ignores.length) notes.push({ source: where, text: `${ignores.join(' and ')} not applied: every file of the checkout is read` });
+  if (ignores.length) notes.push({ source: where, object, text: `${ignores.join(' and ')} not applied: every file of the checkout is read` });
   const rel = (k.path as string | undefined) ?? '';
   const dir = resolve(checkout.path, rel.replace(/^\/+/, ''));
   if (dir !== checkout.path && !dir.startsWith(checkout.path + '/')) app.fail([...kPath, 'path'], `a folder inside the checkout (${displayPath(checkout.path)})`, `"${rel}", outside it`, { rawFound: true });
@@ -163,7 +163,7 @@ export function kustomizationDocs(app: YamlSource, s: AppSource, k: Obj, kPath: 
     annotations: meta.annotations ? [at(meta.annotations as Record<string, string>, ['commonMetadata', 'annotations'])] : [],
   };
   const skipped = ['patches', 'components'].filter((f) => Array.isArray(k[f]) && (k[f] as unknown[]).length > 0);
-  if (skipped.length) notes.push({ source: where, text: `Flux Kustomization ${skipped.join(' and ')} not applied: the objects are taken as ${displayPath(dir)} builds them` });
+  if (skipped.length) notes.push({ source: where, object, text: `Flux Kustomization ${skipped.join(' and ')} not applied: the objects are taken as ${displayPath(dir)} builds them` });
   const built = kustomizeBuild(dir, checkout.path, overlay);
   notes.push(...built.notes);
   return built.docs;

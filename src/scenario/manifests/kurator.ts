@@ -87,17 +87,17 @@ export function applyKurator(sink: ManifestSink, clusters: ClusterSpec[], ctx: T
   const kuratorLabels = new Map<string, Record<string, string>>();
   for (const c of sink.kuratorClusters) {
     if (!byName.has(c.name)) {
-      sink.notes.push({ source: c.source, text: `${c.kind} ${c.name}: no cluster of that name in fleet.clusters, so it stands for no simulated cluster` });
+      sink.notes.push({ source: c.source, object: `${c.kind} ${c.name}`, text: 'no cluster of that name in fleet.clusters, so it stands for no simulated cluster' });
       continue;
     }
     kuratorLabels.set(c.name, { ...kuratorLabels.get(c.name), ...c.labels });
-    if (c.kind === 'Cluster') sink.notes.push({ source: c.source, text: `Cluster ${c.name}: its infrastructure (cloud, instance types, workers) is not modelled; the simulated capacity is fleet.clusters' nodePools` });
+    if (c.kind === 'Cluster') sink.notes.push({ source: c.source, object: `Cluster ${c.name}`, text: "its infrastructure (cloud, instance types, workers) is not modelled; the simulated capacity is fleet.clusters' nodePools" });
   }
   const run = new Delivery(sink, byName, kuratorLabels, ctx, readManifest, k);
   for (const app of sink.applications) run.application(app.src, app.source);
   const rollouts = run.rollouts();
-  k.sources.forEach((m) => {
-    if (!run.usedSources.has(m)) sink.notes.push({ source: m.source, text: `sources: entry ${m.url}${m.chart ? ` (chart ${m.chart})` : ''} is used by no Kurator Application` });
+  k.sources.forEach((m, i) => {
+    if (!run.usedSources.has(m)) sink.notes.push({ source: m.source, object: `sources[${i}]`, text: `${m.url}${m.chart ? ` (chart ${m.chart})` : ''} is used by no Kurator Application` });
   });
   return rollouts;
 }
@@ -152,7 +152,8 @@ class Delivery {
         return Object.entries(sel).every(([key, v]) => labels[key] === v);
       });
     };
-    if (!fleet) this.sink.notes.push({ source: where, text: `Kurator Application ${id} has no Fleet destination: Kurator deploys it into the cluster it runs in, ${this.k.hostCluster}` });
+    const object = `Application ${id}`;
+    if (!fleet) this.sink.notes.push({ source: where, object, text: `no Fleet destination: Kurator deploys it into the cluster it runs in, ${this.k.hostCluster}` });
 
     const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
     const manifests = ann['fleetsim.io/manifests'];
@@ -166,7 +167,7 @@ class Delivery {
         if (e instanceof ScenarioError && e.expected === 'a readable YAML file') app.fail(['metadata', 'annotations', 'fleetsim.io/manifests'], "a readable YAML file (relative to the Application's file)", `${e.found}`, { rawFound: true });
         throw e;
       }
-      this.deliver(docs, [...new Set(policies.flatMap(targetsOf))].sort(), name, where);
+      this.deliver(docs, [...new Set(policies.flatMap(targetsOf))].sort(), name, id, where);
     }
     let source: AppSource | null = null;
     policies.forEach((p, i) => {
@@ -174,37 +175,37 @@ class Delivery {
       const pWhere = lineOf(app, pPath);
       const policyName = (p.name as string | undefined) || `${name}-${i}`;
       const targets = targetsOf(p);
-      if (fleet && targets.length === 0) this.sink.notes.push({ source: pWhere, text: `Kurator Application ${id} ${policyName}: no cluster of fleet ${fleet.name} matches its clusterSelector, so it delivers nothing` });
+      if (fleet && targets.length === 0) this.sink.notes.push({ source: pWhere, object, text: `${policyName}: no cluster of fleet ${fleet.name} matches its clusterSelector, so it delivers nothing` });
       if (p.rollout) this.pending.push({ app, id, index: i, policyName, rollout: p.rollout as Obj, targets });
       if (manifests !== undefined) return;
       const kind = p.kustomization ? 'kustomization' : p.helm ? 'helm' : null;
-      if (p.kustomization && p.helm) this.sink.notes.push({ source: pWhere, text: `Kurator Application ${id} ${policyName} gives kustomization and helm: Kurator applies the kustomization only` });
+      if (p.kustomization && p.helm) this.sink.notes.push({ source: pWhere, object, text: `${policyName} gives kustomization and helm: Kurator applies the kustomization only` });
       if (kind === null) {
-        this.sink.notes.push({ source: pWhere, text: `Kurator Application ${id} ${policyName} has neither kustomization nor helm: Kurator syncs nothing for it` });
+        this.sink.notes.push({ source: pWhere, object, text: `${policyName} has neither kustomization nor helm: Kurator syncs nothing for it` });
         return;
       }
       const body = p[kind] as Obj;
       if (body.suspend === true) {
-        this.sink.notes.push({ source: pWhere, text: `Kurator Application ${id} ${policyName}: its ${kind} is suspended, so Flux applies nothing` });
+        this.sink.notes.push({ source: pWhere, object, text: `${policyName}: its ${kind} is suspended, so Flux applies nothing` });
         return;
       }
-      if (Array.isArray(body.dependsOn) && body.dependsOn.length > 0) this.sink.notes.push({ source: pWhere, text: `Kurator Application ${id} ${policyName}: dependsOn is not modelled; its objects are applied at once` });
+      if (Array.isArray(body.dependsOn) && body.dependsOn.length > 0) this.sink.notes.push({ source: pWhere, object, text: `${policyName}: dependsOn is not modelled; its objects are applied at once` });
       if (targets.length === 0) return;
-      source ??= appSource(app, spec, this.sink.notes, where);
-      const docs = kind === 'kustomization' ? this.kustomization(app, source, body, [...pPath, 'kustomization'], pWhere) : this.helm(app, source, body, [...pPath, 'helm'], pWhere, (meta.namespace as string | undefined) ?? 'default', id, name);
-      this.deliver(docs, targets, name, pWhere, kind === 'kustomization');
+      source ??= appSource(app, spec, this.sink.notes, where, object);
+      const docs = kind === 'kustomization' ? this.kustomization(app, source, body, [...pPath, 'kustomization'], pWhere, object) : this.helm(app, source, body, [...pPath, 'helm'], pWhere, (meta.namespace as string | undefined) ?? 'default', object, name);
+      this.deliver(docs, targets, name, id, pWhere, kind === 'kustomization');
     });
   }
 
-  private kustomization(app: YamlSource, s: AppSource, body: Obj, path: PathElement[], where: string): YamlSource[] {
+  private kustomization(app: YamlSource, s: AppSource, body: Obj, path: PathElement[], where: string, object: string): YamlSource[] {
     // A Flux Kustomization's sourceRef is a GitRepository, OCIRepository or Bucket.
     if (s.kind === 'helmRepository') app.fail(s.path, 'a gitRepository or ociRepository source for a kustomization sync policy (a Flux Kustomization cannot read a HelmRepository)', 'helmRepository', { rawFound: true });
     const checkout = checkoutOf(app, s, this.k.sources);
     this.usedSources.add(checkout);
-    return kustomizationDocs(app, s, body, path, checkout, this.sink.notes, where);
+    return kustomizationDocs(app, s, body, path, checkout, this.sink.notes, where, object);
   }
 
-  private helm(app: YamlSource, s: AppSource, body: Obj, path: PathElement[], where: string, appNamespace: string, id: string, name: string): YamlSource[] {
+  private helm(app: YamlSource, s: AppSource, body: Obj, path: PathElement[], where: string, appNamespace: string, object: string, name: string): YamlSource[] {
     // A Flux HelmRelease v2beta1 chart's sourceRef is a HelmRepository, GitRepository or Bucket.
     if (s.kind === 'ociRepository') app.fail(s.path, 'a helmRepository (type oci for an OCI chart) or gitRepository source for a helm sync policy (a Flux HelmRelease v2beta1 cannot read an OCIRepository)', 'ociRepository', { rawFound: true });
     const m = renderedChartOf(app, s, body, path, this.k.sources, (body.releaseName as string | undefined) ?? name);
@@ -213,11 +214,12 @@ class Delivery {
     const valuesFrom = Array.isArray(body.valuesFrom) && body.valuesFrom.length > 0;
     this.sink.notes.push({
       source: where,
+      object,
       text:
-        `Kurator Application ${id}: chart ${((body.chart as Obj).spec as Obj).chart} is read pre-rendered from ${displayPath(m.path)} (fleetsim does not run Helm)` +
+        `chart ${((body.chart as Obj).spec as Obj).chart} is read pre-rendered from ${displayPath(m.path)} (fleetsim does not run Helm)` +
         (values.length || valuesFrom ? `; the Application's ${[values.length ? `values (${values.join(', ')})` : '', valuesFrom ? 'valuesFrom' : ''].filter(Boolean).join(' and ')} are not applied by fleetsim: the file must have been rendered with them` : ''),
     });
-    return readRenderedChart(m, (body.targetNamespace as string | undefined) || appNamespace, this.sink.notes, where);
+    return readRenderedChart(m, (body.targetNamespace as string | undefined) || appNamespace, this.sink.notes, where, object);
   }
 
   /**
@@ -225,9 +227,9 @@ class Delivery {
    * Flux's kustomize-controller applies a namespaced object only into the namespace it names (or
    * the targetNamespace kustomize set): a workload without one fails the apply.
    */
-  private deliver(docs: YamlSource[], targets: string[], app: string, where: string, fluxApply = false): void {
+  private deliver(docs: YamlSource[], targets: string[], app: string, id: string, where: string, fluxApply = false): void {
     if (targets.length === 0) return;
-    const own: ManifestSink = { ...this.sink, workloads: [], policies: [], overrides: [], fleets: [], applications: [], kuratorClusters: [], queues: [] };
+    const own: ManifestSink = { ...this.sink, workloads: [], policies: [], overrides: [], autoscalers: [], fleets: [], applications: [], kuratorClusters: [], queues: [] };
     for (const d of docs) {
       const key = objectKey(d);
       if (key) for (const c of targets) this.objectsIn(c).add(key);
@@ -238,10 +240,10 @@ class Delivery {
       }
     }
     for (const w of own.workloads) this.deliverWorkload(w, targets, app);
-    const inert = [...own.policies.map((p) => `${p.kind} ${p.name}`), ...own.overrides.map((p) => `${p.kind} ${p.name}`)];
-    if (inert.length) this.sink.notes.push({ source: where, text: `${inert.join(', ')}: delivered into member clusters by Kurator Application ${app}; Karmada reads its own API server, so they have no effect` });
+    const inert = [...own.policies.map((p) => `${p.kind} ${p.name}`), ...own.overrides.map((p) => `${p.kind} ${p.name}`), ...own.autoscalers.map((a) => `${a.kind} ${(a.object.metadata as Obj).name}`)];
+    if (inert.length) this.sink.notes.push({ source: where, object: `Application ${id}`, text: `${inert.join(', ')} delivered into member clusters: Karmada reads its own API server, so they have no effect` });
     const kurator = [...own.fleets.map((f) => `Fleet ${f.name}`), ...own.kuratorClusters.map((c) => `${c.kind} ${c.name}`), ...own.applications.map((a) => `Application ${(a.src.value() as { metadata: { name: string } }).metadata.name}`)];
-    if (kurator.length) this.sink.notes.push({ source: where, text: `${kurator.join(', ')}: delivered into member clusters by Kurator Application ${app}, where no Kurator runs: no effect` });
+    if (kurator.length) this.sink.notes.push({ source: where, object: `Application ${id}`, text: `${kurator.join(', ')} delivered into member clusters, where no Kurator runs: no effect` });
     // A Queue exists where it is applied: in the Volcano members among the targets.
     for (const name of targets) {
       const c = this.byName.get(name)!;
@@ -282,7 +284,8 @@ class Delivery {
       const rp = ro.rolloutPolicy as Obj;
       const routing = rp.trafficRouting as Obj;
       const ta = rp.trafficAnalysis as Obj;
-      const label = `Kurator Application ${r.id} ${r.policyName} rollout`;
+      const object = `Application ${r.id}`;
+      const label = `${r.policyName} rollout`;
       if (ro.trafficRoutingProvider === 'nginx' && !routing.host) {
         r.app.fail([...path, 'rolloutPolicy', 'trafficRouting', 'host'], `a host for the nginx provider (Kurator's webhook: "expected application.syncPolicies.Rollout.RolloutPolicy.TrafficRouting.Host in index ${r.index}")`, undefined);
       }
@@ -299,20 +302,20 @@ class Delivery {
       const name = wl.name as string;
       const kind = (wl.kind as string | undefined) ?? '';
       if (kind !== 'Deployment') {
-        this.sink.notes.push({ source: where, text: `${label}: ${kind === 'DaemonSet' ? `a DaemonSet canary (${ns}/${name}) is not modelled; fleetsim rolls out Deployments` : `workload.kind "${kind}": Flagger's Canary targets a Deployment or DaemonSet, so the Canary is rejected`}; no rollout` });
+        this.sink.notes.push({ source: where, object, text: `${label}: ${kind === 'DaemonSet' ? `a DaemonSet canary (${ns}/${name}) is not modelled; fleetsim rolls out Deployments` : `workload.kind "${kind}": Flagger's Canary targets a Deployment or DaemonSet, so the Canary is rejected`}; no rollout` });
         continue;
       }
       if (ns === '') {
-        this.sink.notes.push({ source: where, text: `${label}: workload.namespace is empty, so Kurator finds no Service ${ro.serviceName} and renders no Canary; no rollout` });
+        this.sink.notes.push({ source: where, object, text: `${label}: workload.namespace is empty, so Kurator finds no Service ${ro.serviceName} and renders no Canary; no rollout` });
         continue;
       }
       const svcMissing = r.targets.filter((c) => !this.objectsIn(c).has(`Service/${ns}/${ro.serviceName}`));
       if (svcMissing.length > 0) {
-        this.sink.notes.push({ source: where, text: `${label}: no Kurator Application delivers Service ${ns}/${ro.serviceName} to ${svcMissing.join(', ')}, so Kurator renders no Canary; no rollout` });
+        this.sink.notes.push({ source: where, object, text: `${label}: no Kurator Application delivers Service ${ns}/${ro.serviceName} to ${svcMissing.join(', ')}, so Kurator renders no Canary; no rollout` });
         continue;
       }
       if (!this.sink.workloads.some((w) => w.kind === 'Deployment' && w.namespace === ns && w.name === name)) {
-        this.sink.notes.push({ source: where, text: `${label}: there is no Deployment ${ns}/${name}, so Flagger cannot initialise the Canary; no rollout` });
+        this.sink.notes.push({ source: where, object, text: `${label}: there is no Deployment ${ns}/${name}, so Flagger cannot initialise the Canary; no rollout` });
         continue;
       }
       const unevaluated: string[] = [];
@@ -337,6 +340,7 @@ class Delivery {
       ].filter(Boolean);
       this.sink.notes.push({
         source: where,
+        object,
         text: `${label}: a Flagger Canary (${STRATEGY[strategyOf(fields.analysis)]}) for Deployment ${ns}/${name} in ${r.targets.join(', ')}${rp.suspend ? ' (suspended)' : ''}${notModelled.length ? `; not modelled: ${notModelled.join('; ')}` : ''}`,
       });
       out.push({ application: r.id, syncPolicy: r.policyName, workload: { namespace: ns, name }, clusters: [...r.targets].sort(), fields, suspend: rp.suspend === true, source: where });

@@ -2,7 +2,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { ScenarioError, type SourcePosition } from '../errors.js';
 import { validateAgainst, type JsonSchema } from '../json-schema.js';
 import { displayPath, listDir, pathKind, readYamlFile, type PathElement, type YamlSource } from '../source.js';
-import type { ScenarioNote } from '../types.js';
+import type { InputNote } from '../types.js';
 
 /**
  * The part of kustomize that decides what runs, as Flux's kustomize-controller builds a Kurator
@@ -63,7 +63,7 @@ export interface KustomizeBuild {
   /** The built objects, one YAML document each, transformations applied. */
   docs: YamlSource[];
   /** Kustomize features present but not applied. */
-  notes: ScenarioNote[];
+  notes: InputNote[];
 }
 
 const stringMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
@@ -104,14 +104,14 @@ export function kustomizationFile(dir: string): string | null {
  * Flux overlay on top, as kustomize-controller does.
  */
 export function kustomizeBuild(dir: string, root: string, overlay: FluxOverlay): KustomizeBuild {
-  const notes: ScenarioNote[] = [];
+  const notes: InputNote[] = [];
   let docs = build(dir, root, [], notes, overlay);
   for (const l of overlay.labels) docs = docs.map((d) => setMetadataMap(d, 'labels', l));
   for (const a of overlay.annotations) docs = docs.map((d) => setMetadataMap(d, 'annotations', a));
   return { docs, notes };
 }
 
-function build(dir: string, root: string, stack: string[], notes: ScenarioNote[], overlay: FluxOverlay | null): YamlSource[] {
+function build(dir: string, root: string, stack: string[], notes: InputNote[], overlay: FluxOverlay | null): YamlSource[] {
   const kfile = kustomizationFile(dir);
   let entries: { path: string; at: (expected: string, found: string) => never }[];
   let t: KustomizeTransforms = { labels: [], annotations: [], replicas: [], images: [] };
@@ -124,7 +124,7 @@ function build(dir: string, root: string, stack: string[], notes: ScenarioNote[]
     );
     t = transformsOf(k, v);
     const skipped = Object.keys(v).filter((key) => !APPLIED.has(key));
-    if (skipped.length) notes.push({ source: `${k.file}:${k.at([skipped[0]]).line}`, text: `kustomize ${skipped.join(', ')} not applied (fleetsim applies resources, namespace, namePrefix/nameSuffix, labels, annotations, replicas and images): the objects are taken as the resources list them` });
+    if (skipped.length) notes.push({ source: `${k.file}:${k.at([skipped[0]]).line}`, object: 'Kustomization', text: `${skipped.join(', ')} not applied (fleetsim applies resources, namespace, namePrefix/nameSuffix, labels, annotations, replicas and images): the objects are taken as the resources list them` });
   } else {
     // Flux generates the kustomization of a folder that has none.
     const at = (expected: string, found: string): never => {
