@@ -76,6 +76,12 @@ describe('Kurator Application rollout config drives the Flagger engine', () => {
     }
   });
 
+  it('same scenario and seed: byte-identical results (the checkout is read in name order)', async () => {
+    const a = await runScenario(load(scenario()));
+    const b = await runScenario(load(scenario()));
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
   it("names what the rollout config asks that fleetsim does not model: load-test webhooks, custom metrics, the provider's routing details", () => {
     const notes = noteLines(load(scenario())).join('\n');
     expect(notes).toMatch(
