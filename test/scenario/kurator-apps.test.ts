@@ -158,6 +158,11 @@ ${policies}`;
     expect(errorIn(noFleet, scenario('app.yaml'))).toMatch(/spec\.syncPolicies\[0\]\.destination\.fleet: expected a string \(not empty\), found nothing$/);
   });
 
+  it("a Fleet naming a cluster the scenario lacks is located at that name", () => {
+    const dir = scratch({ 'fleet.yaml': fleet.replace('name: kurator-member2', 'name: quickstart'), 'app.yaml': '', 'gitops/x.yaml': '' });
+    expect(errorIn(dir, scenario('app.yaml'))).toMatch(/\/fleet\.yaml:9:\d+: spec\.clusters\[0\]\.name: expected the name of a cluster in the scenario's fleet\.clusters \(host, kurator-member1, kurator-member2\): a Fleet's clusters are the simulated ones, found "quickstart"/);
+  });
+
   it('an OCI artifact maps to its unpacked folder, a chart in a Git repository to its rendered manifests', () => {
     const oci = `apiVersion: apps.kurator.dev/v1alpha1
 kind: Application
