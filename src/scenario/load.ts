@@ -261,6 +261,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     for (const m of docs) readManifest(m, ctx, sink);
   });
   applyKurator(sink, clusters, ctx, readManifest);
+  for (const check of sink.afterRead) check();
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {

@@ -1,4 +1,5 @@
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+import type { ImageOverrider, PlaintextOverrider } from '../placement/karmada/overriders.js';
 import type { OpenbTraceSpec } from '../trace/openb-scenario.js';
 import type { TrafficScenario } from '../traffic/spec.js';
 
@@ -83,19 +84,8 @@ export interface ClusterTaintPolicySpec {
   taints: Taint[];
 }
 
-/** One image overrider (`imageOverrider[]`): change a component of the image reference. */
-export interface ImageOverrider {
-  component: 'Registry' | 'Repository' | 'Tag';
-  operator: 'add' | 'remove' | 'replace';
-  value?: string;
-}
-
-/** One plaintext overrider (`plaintext[]`): a JSON-pointer edit of the resource template. */
-export interface PlaintextOverrider {
-  path: string;
-  operator: 'add' | 'remove' | 'replace';
-  value?: unknown;
-}
+/** Image and plaintext overriders, as Karmada's override manager takes them (placement/karmada/overriders.ts). */
+export type { ImageOverrider, PlaintextOverrider };
 
 export interface OverridePolicySpec {
   kind: 'OverridePolicy' | 'ClusterOverridePolicy';

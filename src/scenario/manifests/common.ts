@@ -37,6 +37,8 @@ export interface ManifestSink {
   /** Objects read by the readers, by `apiVersion kind`. */
   kinds: Record<string, number>;
   notes: InputNote[];
+  /** Checks that need every file read first (an override against the workloads it selects). */
+  afterRead: (() => void)[];
 }
 
 /** An empty sink that adds to these lists (the loader's, or an Application's own). */
@@ -53,6 +55,7 @@ export function newSink(into: Partial<ManifestSink> = {}): ManifestSink {
     ignored: [],
     kinds: {},
     notes: [],
+    afterRead: [],
     ...into,
   };
 }

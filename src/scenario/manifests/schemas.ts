@@ -194,12 +194,17 @@ export const overridePolicySchema: JsonSchema = manifest({
                 items: {
                   type: 'object',
                   required: ['component', 'operator'],
-                  properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
+                  properties: {
+                    component: { enum: ['Registry', 'Repository', 'Tag'] },
+                    operator: { enum: ['add', 'remove', 'replace'] },
+                    value: { type: 'string' },
+                    predicate: { type: 'object', required: ['path'], properties: { path: { type: 'string', pattern: '^/' } } },
+                  },
                 },
               },
               plaintext: {
                 type: 'array',
-                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
+                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', pattern: '^/' }, operator: { enum: ['add', 'remove', 'replace'] } } },
               },
             },
           },
