@@ -4,7 +4,8 @@ import { validateAgainst } from '../json-schema.js';
 import { template, type TemplateContext } from '../pod-template.js';
 import { scenarioSchema } from '../schema.js';
 import { parseYamlText, type PathElement, type YamlSource } from '../source.js';
-import type { PolicySpec, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
+import type { PriorityRef } from '../priority-classes.js';
+import type { PodDisruptionBudgetSpec, PolicySpec, PriorityClassSpec, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
 import { parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB, parseQuantity } from '../units.js';
 
 /**
@@ -22,7 +23,10 @@ export interface ManifestSink {
   fleets: Scenario['fleets'];
   applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
   queues: VolcanoQueueSpec[];
-  priorityClasses: Record<string, number>;
+  priorityClasses: Record<string, PriorityClassSpec>;
+  /** Pod templates' priority fields, resolved once every PriorityClass is known (priority-classes.ts). */
+  priorityRefs: PriorityRef[];
+  pdbs: PodDisruptionBudgetSpec[];
   ignored: Scenario['ignoredManifests'];
 }
 

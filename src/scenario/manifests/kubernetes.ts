@@ -5,7 +5,7 @@ import type { YamlSource } from '../source.js';
 import { manifestBase, parts, runTimeAnnotation, type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { deploymentSchema, jobSchema, manifestRoot } from './schemas.js';
 
-/** Kubernetes workloads: apps/v1 Deployment, batch/v1 Job, scheduling.k8s.io/v1 PriorityClass. */
+/** Kubernetes workloads: apps/v1 Deployment, batch/v1 Job (PriorityClass and PodDisruptionBudget: pod-scheduling.ts). */
 
 /** apps/v1 Deployment: one Deployment workload. */
 function readDeployment(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink, source: string): void {
@@ -54,16 +54,7 @@ function readJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink
   });
 }
 
-/** scheduling.k8s.io/v1 PriorityClass: its value, by name (for schedulePriority). */
-function readPriorityClass(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestSink, _source: string): void {
-  if (typeof o.value !== 'number' || !Number.isInteger(o.value)) m.fail(['value'], 'an integer priority value', o.value);
-  const name = (o.metadata as Obj | undefined)?.name;
-  if (typeof name !== 'string') m.fail(['metadata', 'name'], 'a name', name);
-  sink.priorityClasses[name] = o.value;
-}
-
 export const kubernetesReaders: ManifestReader[] = [
   { accepts: (v, _g, k) => k === 'Deployment' && v === 'apps/v1', read: readDeployment },
   { accepts: (v, _g, k) => k === 'Job' && v === 'batch/v1', read: readJob },
-  { accepts: (_v, g, k) => k === 'PriorityClass' && g === 'scheduling.k8s.io', read: readPriorityClass },
 ];

@@ -88,6 +88,7 @@ export const propagationPolicySchema: JsonSchema = manifest({
     resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
     priority: { type: 'integer' },
     placement: { $ref: '#/$defs/placement' },
+    schedulerName: { type: 'string' },
   },
 });
 
