@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
+import { writeScenario as scenario } from '../helpers/files.js';
 
 /**
  * Issue 16, item 6: `priorityClassName` on pod templates sets the pods' priority from the
@@ -13,13 +11,6 @@ import { loadScenario, parseScenario } from '../../src/scenario/load.js';
  * read by nobody: the pods ran at priority 0, nothing was ever preempted, and a misspelt class
  * ran silently; each test below fails on that code.
  */
-
-function scenario(files: Record<string, string>, main: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetsim-prio-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 's.yaml'), main);
-  return join(dir, 's.yaml');
-}
 
 const classes = `
 apiVersion: scheduling.k8s.io/v1
