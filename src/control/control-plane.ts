@@ -88,6 +88,9 @@ function wholeObjectReplicas(spec: WorkloadSpec): number {
   return spec.cron ? 1 : spec.parallelism;
 }
 
+/** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
+const KARMADA_SCHEDULER_NAME = 'default-scheduler';
+
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
 const BACKOFF_MAX = 10;
@@ -196,6 +199,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const placement = w.spec.placement ?? policy?.placement;
     if (!placement) {
       w.schedulingError = 'no PropagationPolicy matches this workload; it is not propagated';
+      return;
+    }
+    // karmada-scheduler takes only the bindings for its own name (schedulerNameFilter,
+    // pkg/scheduler/event_handler.go); the fleet scheduler of the run plays karmada-scheduler.
+    if (policy && policy.schedulerName !== KARMADA_SCHEDULER_NAME) {
+      w.schedulingError = `its PropagationPolicy ${policy.name} asks for scheduler "${policy.schedulerName}" (spec.schedulerName), and only karmada-scheduler ("${KARMADA_SCHEDULER_NAME}") runs: the binding is never scheduled`;
       return;
     }
     const spec = w.spec;

@@ -5,7 +5,8 @@ import { validateAgainst } from '../json-schema.js';
 import { podShape, template, type TemplateContext } from '../pod-template.js';
 import { scenarioSchema } from '../schema.js';
 import { parseYamlText, type PathElement, type YamlSource } from '../source.js';
-import type { InputNote, PolicySpec, PodTemplate, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
+import type { PriorityRef } from '../priority-classes.js';
+import type { InputNote, PodDisruptionBudgetSpec, PolicySpec, PodTemplate, PriorityClassSpec, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
 import { parseBytes, parseDuration } from '../units.js';
 
 /**
@@ -31,7 +32,10 @@ export interface ManifestSink {
   fleets: Scenario['fleets'];
   applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
   queues: VolcanoQueueSpec[];
-  priorityClasses: Record<string, number>;
+  priorityClasses: Record<string, PriorityClassSpec>;
+  /** Pod templates' priority fields, resolved once every PriorityClass is known (priority-classes.ts). */
+  priorityRefs: PriorityRef[];
+  pdbs: PodDisruptionBudgetSpec[];
   autoscalers: ManifestAutoscaler[];
   ignored: Scenario['ignoredManifests'];
   /** Objects read by the readers, by `apiVersion kind`. */
@@ -51,6 +55,8 @@ export function newSink(into: Partial<ManifestSink> = {}): ManifestSink {
     applications: [],
     queues: [],
     priorityClasses: {},
+    priorityRefs: [],
+    pdbs: [],
     autoscalers: [],
     ignored: [],
     kinds: {},
