@@ -2,18 +2,19 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { ScenarioError, sourcePosition } from './errors.js';
+import { formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import { readSources } from './manifests/flux-sources.js';
 import { DEFAULT_JOB_DURATION } from './manifests/common.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
+import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
 import { displayPath, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
   ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
-  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
+  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, PriorityClassSpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
 import { queueFromObj } from './volcano-queues.js';
@@ -246,10 +247,11 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       source: `${pos.file}:${pos.line}`,
     };
   });
-  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
+  const priorityRefs: PriorityRef[] = [];
+  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx, priorityRefs));
 
   // Included manifests.
-  const sink = newSink({ workloads, policies });
+  const sink = newSink({ workloads, policies, priorityRefs });
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -263,11 +265,14 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   });
   const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
   const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
+  for (const check of sink.afterRead) check();
+  const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
+  // Every pod template's priority, as the Priority admission plugin computes it.
+  resolvePriorities(priorityRefs, priorityClasses);
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
-  const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
     if (!p.schedulePriority) continue;
-    const v = priorityClasses[p.schedulePriority.priorityClassName];
+    const v = priorityClasses[p.schedulePriority.priorityClassName]?.value;
     if (v === undefined) {
       throw new ScenarioError(sourcePosition(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
     }
@@ -332,6 +337,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     schedulers,
     ignoredManifests: sink.ignored,
     inputs: { kinds: sink.kinds, notes: sink.notes },
+    priorityClasses,
+    podDisruptionBudgets: sink.pdbs,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -399,7 +406,7 @@ export const DEFAULT_KARMADA: KarmadaSettings = {
   clusterMonitorPeriod: 5,
   clusterMonitorGracePeriod: 40,
   clusterStartupGracePeriod: 60,
-  featureGates: { Failover: false, GracefulEviction: true },
+  featureGates: { Failover: false, GracefulEviction: true, MultiplePodTemplatesScheduling: false },
   enableNoExecuteTaintEviction: false,
   noExecuteTaintEvictionPurgeMode: 'Gracefully',
   gracefulEvictionTimeout: 600,
@@ -420,7 +427,11 @@ function karmadaSettings(k: Obj | undefined): KarmadaSettings {
     clusterMonitorPeriod: dur('clusterMonitorPeriod'),
     clusterMonitorGracePeriod: dur('clusterMonitorGracePeriod'),
     clusterStartupGracePeriod: dur('clusterStartupGracePeriod'),
-    featureGates: { Failover: gates.Failover ?? d.featureGates.Failover, GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction },
+    featureGates: {
+      Failover: gates.Failover ?? d.featureGates.Failover,
+      GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction,
+      MultiplePodTemplatesScheduling: gates.MultiplePodTemplatesScheduling ?? d.featureGates.MultiplePodTemplatesScheduling,
+    },
     enableNoExecuteTaintEviction: (k.enableNoExecuteTaintEviction as boolean | undefined) ?? d.enableNoExecuteTaintEviction,
     noExecuteTaintEvictionPurgeMode: (k.noExecuteTaintEvictionPurgeMode as KarmadaSettings['noExecuteTaintEvictionPurgeMode'] | undefined) ?? d.noExecuteTaintEvictionPurgeMode,
     gracefulEvictionTimeout: dur('gracefulEvictionTimeout'),
@@ -450,7 +461,7 @@ function gpuRequest(src: YamlSource, res: Obj, path: PathElement[]): { gpus: num
   };
 }
 
-function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
+function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext, priorityRefs: PriorityRef[]): WorkloadSpec {
   const res = (w.resources as Obj | undefined) ?? {};
   const name = w.name as string;
   const namespace = (w.namespace as string | undefined) ?? 'default';
@@ -476,6 +487,21 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     source: `${pos.file}:${pos.line}`,
   };
   if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
+  // `priority` is fleetsim's shorthand for the computed value; `priorityClassName` goes through admission.
+  if (w.priorityClassName !== undefined || w.priority === undefined) {
+    if (w.priorityClassName !== undefined && w.priority !== undefined) src.fail([...path, 'priority'], 'either priority or priorityClassName, not both', w.priority);
+    const t = common.template;
+    priorityRefs.push({
+      className: (w.priorityClassName as string | undefined) ?? '',
+      priority: null,
+      preemptionPolicy: null,
+      where: (field) => ({ pos: src.at([...path, field]), path: formatPath([...path, field]) }),
+      apply: (value, policy) => {
+        t.priority = value;
+        if (policy === 'Never') t.preemptionPolicy = 'Never';
+      },
+    });
+  }
   if (w.kind === 'Deployment') {
     return { kind: 'Deployment', apiVersion: 'apps/v1', uid: `${namespace}/Deployment/${name}`, ...common, replicas: w.replicas as number };
   }
@@ -513,3 +539,17 @@ function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {
   };
 }
 
+
+/** The scenario's `priorityClasses:`: name → value, or name → { value, globalDefault, preemptionPolicy }. */
+function scenarioPriorityClasses(doc: Obj): Record<string, PriorityClassSpec> {
+  const out: Record<string, PriorityClassSpec> = {};
+  for (const [name, v] of Object.entries((doc.priorityClasses as Record<string, unknown> | undefined) ?? {})) {
+    const o = typeof v === 'number' ? { value: v } : (v as Obj);
+    out[name] = {
+      value: o.value as number,
+      globalDefault: (o.globalDefault as boolean | undefined) ?? false,
+      preemptionPolicy: (o.preemptionPolicy as PriorityClassSpec['preemptionPolicy'] | undefined) ?? 'PreemptLowerPriority',
+    };
+  }
+  return out;
+}

@@ -223,7 +223,8 @@ const workloadCommon: Record<string, JsonSchema> = {
   imageSize: bytes,
   startup: { ...duration, description: 'container start time after the image is present (default: defaults.podStartup)' },
   resources,
-  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending)' },
+  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending, and may preempt lower)' },
+  priorityClassName: str('a PriorityClass (priorityClasses:): the pods get its value and preemptionPolicy'),
   policy: str('name of the PropagationPolicy to use (otherwise matched by resourceSelectors)'),
   placement: { $ref: '#/$defs/placement' },
 };
@@ -371,6 +372,7 @@ const policy: JsonSchema = {
     resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
     placement: { $ref: '#/$defs/placement' },
     preemption: { enum: ['Always', 'Never'] },
+    schedulerName: str('the Karmada scheduler that places its bindings (default default-scheduler, the one fleetsim runs)'),
     schedulePriority: {
       type: 'object',
       additionalProperties: false,
@@ -412,7 +414,15 @@ const karmada: JsonSchema = {
     clusterMonitorPeriod: duration,
     clusterMonitorGracePeriod: duration,
     clusterStartupGracePeriod: duration,
-    featureGates: { type: 'object', additionalProperties: false, properties: { Failover: { type: 'boolean' }, GracefulEviction: { type: 'boolean' } } },
+    featureGates: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        Failover: { type: 'boolean' },
+        GracefulEviction: { type: 'boolean' },
+        MultiplePodTemplatesScheduling: { type: 'boolean', description: 'alpha, default off: schedule a multi-template workload (a Volcano Job) by its components, on one cluster' },
+      },
+    },
     enableNoExecuteTaintEviction: { type: 'boolean' },
     noExecuteTaintEvictionPurgeMode: { enum: ['Directly', 'Gracefully'] },
     gracefulEvictionTimeout: duration,
@@ -583,8 +593,23 @@ export const scenarioSchema: JsonSchema = {
     faults: { type: 'array', items: fault },
     priorityClasses: {
       type: 'object',
-      additionalProperties: { type: 'integer' },
-      description: 'PriorityClass name → value (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
+      additionalProperties: {
+        oneOf: [
+          { type: 'integer' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['value'],
+            properties: {
+              value: { type: 'integer' },
+              globalDefault: { type: 'boolean', description: 'the priority of pods that name no class' },
+              preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'], description: 'Never: its pods wait, they never preempt' },
+              description: { type: 'string' },
+            },
+          },
+        ],
+      },
+      description: 'PriorityClass name → value, or { value, globalDefault, preemptionPolicy } (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
     },
     dynamicWeight: {
       type: 'object',

@@ -4,6 +4,7 @@ import { type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { karmadaReaders } from './karmada.js';
 import { kubernetesReaders } from './kubernetes.js';
 import { kuratorReaders } from './kurator.js';
+import { addPodScheduling, podSchedulingReaders } from './pod-scheduling.js';
 import { volcanoReaders } from './volcano.js';
 
 /**
@@ -16,7 +17,7 @@ import { volcanoReaders } from './volcano.js';
 export { newSink, type ManifestSink } from './common.js';
 export { applyKurator } from './kurator.js';
 
-const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...karmadaReaders, ...kuratorReaders, ...volcanoReaders];
+const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...podSchedulingReaders, ...karmadaReaders, ...kuratorReaders, ...volcanoReaders];
 
 export function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): void {
   const v = m.value();
@@ -30,7 +31,10 @@ export function readManifest(m: YamlSource, ctx: TemplateContext, sink: Manifest
   const source = `${pos.file}:${pos.line}`;
   const reader = READERS.find((r) => r.accepts(o.apiVersion as string, group, o.kind as string));
   if (reader) {
+    const before = sink.workloads.length;
     reader.read(m, o, ctx, sink, source);
+    // Who schedules the new workloads' pods and how they rank, read the same way for every kind.
+    addPodScheduling(m, o, sink.workloads.slice(before), sink);
     const key = `${o.apiVersion} ${o.kind}`;
     sink.kinds[key] = (sink.kinds[key] ?? 0) + 1;
     return;
