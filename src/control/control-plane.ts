@@ -2,11 +2,11 @@ import type { EventHandler, Simulation } from '../kernel/index.js';
 import {
   applicationEvictOptions, applicationTolerationSeconds, assessEvictionTasks, detectApplicationFailure, Dispenser,
   gracefulEvictCluster, needEviction, resolveStrategyType, scheduleTrigger, taintEvictionPurgeMode,
-  type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
+  type Component, type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
+import type { ClusterSpec, Placement, PodTemplate, PolicySpec, TaskTemplate, WorkloadSpec } from '../scenario/types.js';
 import { renderTemplate } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
@@ -22,7 +22,12 @@ export interface Binding {
   /** The placement it was last scheduled with (applied-placement annotation); null = never. */
   applied: Placement | null;
   spec: ResourceBindingSpec;
-  status: { schedulerObservedAffinityName?: string; lastScheduledTime?: number | null };
+  status: {
+    schedulerObservedAffinityName?: string;
+    lastScheduledTime?: number | null;
+    /** Per member with a Work: applied, or why its API server refused it (`aggregatedStatus[].applied`, `appliedMessage`). */
+    aggregatedStatus?: { clusterName: string; applied: boolean; appliedMessage?: string }[];
+  };
   queued: boolean;
   attempts: number;
   /** Application failover: when each cluster was first seen Unhealthy. */
@@ -43,6 +48,8 @@ interface WorkDelivery {
   replicas: number;
   completions: number;
   template: PodTemplate;
+  /** A multi-template workload's task templates, rendered for the cluster. */
+  tasks?: PodTemplate[];
 }
 
 /** Something that happened in the control plane that the failover metrics want to know. */
@@ -189,6 +196,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const spec = w.spec;
     const t = spec.template;
     const index = this.bindings.length;
+    const tasks = spec.kind === 'Job' ? spec.tasks : undefined;
     this.bindings.push({
       index,
       workload,
@@ -197,10 +205,14 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       applied: null,
       spec: {
         resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
-        replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
-        replicaRequirements: {
-          resourceRequest: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) },
-        },
+        // Karmada's interpreter has no replica count for a multi-template workload (a Volcano Job:
+        // only GetComponents, used with the MultiplePodTemplatesScheduling gate), so it is not divided.
+        ...(tasks
+          ? { replicas: 0, ...(this.state.scenario.karmada.featureGates.MultiplePodTemplatesScheduling ? { components: tasks.map(componentOf) } : {}) }
+          : {
+              replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
+              replicaRequirements: { resourceRequest: { ...requestOf(t), pods: 1 } },
+            }),
         placement: placement as KarmadaPlacement,
         clusters: [],
         gracefulEvictionTasks: [],
@@ -231,7 +243,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     for (const name of spec.kurator!.clusters) {
       const ci = world.clusterByName.get(name)!;
       const latency = world.network.latency(this.regionIndex, ci.regionIndex);
-      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, template: renderTemplate(spec, ci.spec, this.state.scenario) };
+      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, ...this.rendered(spec, ci.spec) };
       this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
@@ -337,7 +349,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       uid: w.spec.uid,
       workload: w.spec,
       replicas: b.spec.replicas,
-      replicaRequirements: b.spec.replicaRequirements!.resourceRequest!,
+      replicaRequirements: b.spec.replicaRequirements?.resourceRequest ?? {},
+      ...(b.spec.components ? { components: b.spec.components } : {}),
       placement: b.placement,
       policy: b.policy,
       previous: b.spec.clusters ?? [],
@@ -411,7 +424,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
 
   private setResult(b: Binding, clusters: TargetCluster[], now: number): void {
     b.spec = { ...b.spec, clusters: clusters.map((c) => ({ name: c.name, replicas: c.replicas })) };
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     if (b.spec.clusters!.length > 0) this.scheduleTaintChecks(b, now);
     if ((b.spec.gracefulEvictionTasks ?? []).length) this.requestEvictionTick();
@@ -440,10 +453,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
         for (const s of shares) completions.set(s.name, s.replicas);
       }
     }
+    // A multi-template workload goes whole to every cluster of the result.
+    const whole = spec.kind === 'Job' && spec.tasks ? { replicas: spec.parallelism, completions: spec.completions } : null;
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      want.set(ci.index, whole ?? { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
@@ -459,7 +474,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       if (next.replicas === 0) b.delivered.delete(ci);
       else b.delivered.set(ci, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
-      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, template: renderTemplate(spec, world.clusters[ci].spec, this.state.scenario) };
+      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, ...this.rendered(spec, world.clusters[ci].spec) };
       this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
@@ -473,7 +488,25 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       this.parked.set(d.cluster, list);
       return;
     }
-    m.applyWork(d.workload, d.replicas, d.completions, d.template);
+    this.applied(d, m.applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
+  }
+
+  /** Record how a member took a Work in its binding's status (`aggregatedStatus`). */
+  private applied(d: WorkDelivery, refusal: string | null): void {
+    if (d.binding < 0) return;
+    const b = this.bindings[d.binding];
+    const clusterName = this.state.world.clusters[d.cluster].name;
+    const rest = (b.status.aggregatedStatus ?? []).filter((x) => x.clusterName !== clusterName);
+    const item = refusal === null ? { clusterName, applied: true } : { clusterName, applied: false, appliedMessage: `Failed to apply all manifests (0/1): ${refusal}` };
+    b.status = { ...b.status, aggregatedStatus: [...rest, item].sort((x, y) => (x.clusterName < y.clusterName ? -1 : x.clusterName > y.clusterName ? 1 : 0)) };
+  }
+
+  /** The pod template(s) of a workload as a Work to this cluster carries them (OverridePolicies applied). */
+  private rendered(spec: WorkloadSpec, cluster: ClusterSpec): { template: PodTemplate; tasks?: PodTemplate[] } {
+    const scenario = this.state.scenario;
+    const template = renderTemplate(spec, cluster, scenario);
+    if (spec.kind !== 'Job' || !spec.tasks) return { template };
+    return { template, tasks: spec.tasks.map((t) => renderTemplate({ ...spec, template: t.template }, cluster, scenario)) };
   }
 
   /**
@@ -494,7 +527,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       for (const t of w.placement) t.replicas = replicas;
       for (const name of w.spec.kurator.clusters) {
         const ci = this.state.world.clusterByName.get(name)!;
-        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, template: renderTemplate(w.spec, ci.spec, this.state.scenario) };
+        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, ...this.rendered(w.spec, ci.spec) };
         this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
       }
       return;
@@ -536,7 +569,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const list = this.parked.get(cluster);
     if (!list) return;
     this.parked.delete(cluster);
-    for (const d of list) this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template);
+    for (const d of list) this.applied(d, this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -628,7 +661,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       b.spec = { ...b.spec, clusters: (b.spec.clusters ?? []).filter((t) => t.name !== cluster) };
     }
     this.observer?.evicted(b, cluster, opts.reason, now);
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     this.enqueue(b.index);
     this.requestEvictionTick();
@@ -704,4 +737,23 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     }
     this.requestFailoverTick();
   }
+}
+
+/** A pod's requests as Karmada's interpreter reports them: cpu millicores, memory bytes, nvidia.com/gpu. */
+function requestOf(t: PodTemplate): Record<string, number> {
+  return { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+}
+
+/**
+ * A task as a binding component, as Karmada's Volcano Job interpreter gives it (`GetComponents`,
+ * pkg/resourceinterpreter/default/thirdparty/resourcecustomizations/batch.volcano.sh/v1alpha1/Job):
+ * replicas = the task's minAvailable (1 when unset), requirements = its pod's requests.
+ */
+function componentOf(t: TaskTemplate): Component {
+  return { name: t.name, replicas: t.minAvailable ?? 1, replicaRequirements: { resourceRequest: requestOf(t.template) } };
+}
+
+/** What the results show as a workload's placement: a whole multi-template workload counts all its pods in each cluster. */
+function placementOf(spec: WorkloadSpec, clusters: TargetCluster[]): TargetCluster[] {
+  return spec.kind === 'Job' && spec.tasks ? clusters.map((c) => ({ name: c.name, replicas: spec.parallelism })) : clusters;
 }

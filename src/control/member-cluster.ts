@@ -4,7 +4,7 @@ import type { JobSpec, PodTemplate } from '../scenario/types.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
-import './volcano-scheduler.js';
+import { admitVolcanoJob } from './volcano-scheduler.js';
 import {
   memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type NodeScorer, type OwnerTask,
 } from './member-scheduling.js';
@@ -463,13 +463,24 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
    * here. Creates the owner on first delivery; a later delivery scales it. A workload of several
    * pod templates (`tasks`, e.g. a Volcano Job) gets one owner per task, all of them whole:
-   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it.
+   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it. Returns the
+   * API server's refusal when the member does not admit the object (null: applied).
    */
-  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): void {
-    const spec = this.state.workloads[workload].spec;
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): string | null {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    // The member's API server admits the object first (a Volcano Job: Volcano's webhook); a refused
+    // create leaves nothing here, and every later delivery is refused the same way.
+    if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
+      const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
+      if (refusal !== null) {
+        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        return refusal;
+      }
+    }
     if (spec.kind === 'Job' && spec.tasks) {
       this.applyTasks(workload, replicas > 0, tasks ?? spec.tasks.map((t) => t.template));
-      return;
+      return null;
     }
     let owner = this.ownerOf.get(workload) ?? -1;
     if (owner < 0) owner = this.addOwner(workload, completions, template ?? spec.template, null);
@@ -479,6 +490,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
+    return null;
   }
 
   /** A multi-template workload's Work: one owner per task, each with all its replicas (or none). */
