@@ -6,8 +6,8 @@ import {
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { ClusterSpec, Placement, PodTemplate, PolicySpec, TaskTemplate, WorkloadSpec } from '../scenario/types.js';
-import { renderTemplate } from './override.js';
+import type { Placement, PodTemplate, PolicySpec, TaskTemplate, WorkloadSpec } from '../scenario/types.js';
+import { renderWork } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
 import { PodPhase } from './pods.js';
@@ -47,7 +47,8 @@ interface WorkDelivery {
   cluster: number;
   replicas: number;
   completions: number;
-  template: PodTemplate;
+  /** The pod template, overrides applied (absent when the Work is deleted: the pods keep theirs). */
+  template?: PodTemplate;
   /** A multi-template workload's task templates, rendered for the cluster. */
   tasks?: PodTemplate[];
 }
@@ -62,7 +63,7 @@ export interface ControlPlaneObserver {
  * workload APIs, which Karmada's APIEnablement filter checks a workload's apiVersion/kind against.
  */
 const STANDARD_API_ENABLEMENTS = [
-  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
+  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'ReplicationController' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
   { groupVersion: 'apps/v1', resources: [{ kind: 'Deployment' }, { kind: 'StatefulSet' }, { kind: 'DaemonSet' }, { kind: 'ReplicaSet' }] },
   { groupVersion: 'batch/v1', resources: [{ kind: 'Job' }, { kind: 'CronJob' }] },
 ];
@@ -76,6 +77,28 @@ const VOLCANO_API_ENABLEMENTS = [
 
 /** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
 const KARMADA_SCHEDULER_NAME = 'default-scheduler';
+
+/**
+ * Kinds Karmada's native interpreter reads replicas from (karmada
+ * pkg/resourceinterpreter/default/native/replica.go: Deployment, ReplicaSet, StatefulSet, Job,
+ * Pod). A binding of any other kind (DaemonSet, ReplicationController, CronJob) has no replicas:
+ * the scheduler only picks clusters and each gets the whole object (`IsWorkload` is false, so no
+ * `ReviseReplica`). So does a Volcano Job: its bundled customization
+ * (resourcecustomizations/batch.volcano.sh/v1alpha1/Job) has no replicaResource, only
+ * componentResource, which the detector uses with the MultiplePodTemplatesScheduling gate.
+ */
+const REPLICA_KINDS = new Set(['apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'batch/v1 Job', 'v1 Pod']);
+
+/** Does Karmada divide this workload's replicas, or send each cluster the whole object? */
+export function karmadaDividesReplicas(spec: WorkloadSpec): boolean {
+  return REPLICA_KINDS.has(`${spec.apiVersion} ${spec.resourceKind ?? spec.kind}`);
+}
+
+/** What a whole-object Work asks of a member: a DaemonSet or CronJob is there (1) or not; a ReplicationController its own replicas. */
+function wholeObjectReplicas(spec: WorkloadSpec): number {
+  if (spec.kind === 'Deployment') return spec.controller === 'daemon' ? 1 : spec.replicas;
+  return spec.cron ? 1 : spec.parallelism;
+}
 
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
@@ -195,6 +218,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     }
     const spec = w.spec;
     const t = spec.template;
+    const r = t.replicaRequest ?? t;
+    const divided = karmadaDividesReplicas(spec);
     const index = this.bindings.length;
     const tasks = spec.kind === 'Job' ? spec.tasks : undefined;
     this.bindings.push({
@@ -204,15 +229,13 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       placement,
       applied: null,
       spec: {
-        resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
-        // Karmada's interpreter has no replica count for a multi-template workload (a Volcano Job:
-        // only GetComponents, used with the MultiplePodTemplatesScheduling gate), so it is not divided.
-        ...(tasks
-          ? { replicas: 0, ...(this.state.scenario.karmada.featureGates.MultiplePodTemplatesScheduling ? { components: tasks.map(componentOf) } : {}) }
-          : {
-              replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
-              replicaRequirements: { resourceRequest: { ...requestOf(t), pods: 1 } },
-            }),
+        resource: { apiVersion: spec.apiVersion, kind: spec.resourceKind ?? spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
+        replicas: !divided ? 0 : spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions),
+        ...(divided
+          ? { replicaRequirements: { resourceRequest: { cpu: r.cpuMillis, memory: r.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) } } }
+          : {}),
+        // A Volcano Job's tasks, as the interpreter's GetComponents gives them, with the MultiplePodTemplatesScheduling gate.
+        ...(tasks && this.state.scenario.karmada.featureGates.MultiplePodTemplatesScheduling ? { components: tasks.map(componentOf) } : {}),
         placement: placement as KarmadaPlacement,
         clusters: [],
         gracefulEvictionTasks: [],
@@ -236,16 +259,42 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const w = this.state.workloads[workload];
     const spec = w.spec;
     const world = this.state.world;
-    const replicas = spec.kind === 'Deployment' ? spec.replicas : spec.parallelism;
+    const replicas = wholeObjectReplicas(spec);
     const completions = spec.kind === 'Job' ? spec.completions : 0;
     w.placement = spec.kurator!.clusters.map((name) => ({ name, replicas }));
     w.firstPlacedAt = this.state.sim.now;
     for (const name of spec.kurator!.clusters) {
       const ci = world.clusterByName.get(name)!;
       const latency = world.network.latency(this.regionIndex, ci.regionIndex);
-      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, ...this.rendered(spec, ci.spec) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      const d = this.work(-1, workload, ci.index, { replicas, completions });
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
+  }
+
+  /**
+   * The Work for one cluster: the binding's share, overrides applied (override.ts); null when
+   * Karmada could not apply them (the workload's scheduling error says why).
+   */
+  private work(binding: number, workload: number, cluster: number, share: { replicas: number; completions: number }): WorkDelivery | null {
+    const w = this.state.workloads[workload];
+    const target = this.state.world.clusters[cluster].spec;
+    const r = renderWork(w.spec, target, this.state.scenario);
+    // A multi-template workload: each task's pod template, read from its own place in the patched manifest.
+    const tasks = taskSpecs(w.spec).map((t) => renderWork(t, target, this.state.scenario));
+    const error = r.error ?? tasks.find((x) => x.error)?.error ?? null;
+    if (error) {
+      w.schedulingError = error;
+      return null;
+    }
+    return {
+      binding,
+      workload,
+      cluster,
+      replicas: r.replicas ?? share.replicas,
+      completions: r.completions ?? share.completions,
+      template: r.template,
+      ...(tasks.length ? { tasks: tasks.map((x) => x.template) } : {}),
+    };
   }
 
   private enqueue(b: number): void {
@@ -349,6 +398,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       uid: w.spec.uid,
       workload: w.spec,
       replicas: b.spec.replicas,
+      // A whole-object binding (DaemonSet, CronJob...) has none: Karmada only picks its clusters.
       replicaRequirements: b.spec.replicaRequirements?.resourceRequest ?? {},
       ...(b.spec.components ? { components: b.spec.components } : {}),
       placement: b.placement,
@@ -444,7 +494,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const clusters = b.spec.clusters ?? [];
     const want = new Map<number, { replicas: number; completions: number }>();
     const completions = new Map<string, number>();
-    if (spec.kind === 'Job') {
+    const whole = !karmadaDividesReplicas(spec);
+    if (spec.kind === 'Job' && !whole) {
       // A Job's completions are divided in proportion to the parallelism each cluster got (Webster),
       // or repeated in full under Duplicated.
       if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
@@ -453,12 +504,10 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
         for (const s of shares) completions.set(s.name, s.replicas);
       }
     }
-    // A multi-template workload goes whole to every cluster of the result.
-    const whole = spec.kind === 'Job' && spec.tasks ? { replicas: spec.parallelism, completions: spec.completions } : null;
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, whole ?? { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      want.set(ci.index, whole ? { replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 } : { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
@@ -474,8 +523,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       if (next.replicas === 0) b.delivered.delete(ci);
       else b.delivered.set(ci, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
-      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, ...this.rendered(spec, world.clusters[ci].spec) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      // A cluster left out gets its Work deleted (no overrides to apply); the others get theirs rendered.
+      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, ...next } : this.work(b.index, b.workload, ci, next);
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
 
@@ -501,14 +551,6 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     b.status = { ...b.status, aggregatedStatus: [...rest, item].sort((x, y) => (x.clusterName < y.clusterName ? -1 : x.clusterName > y.clusterName ? 1 : 0)) };
   }
 
-  /** The pod template(s) of a workload as a Work to this cluster carries them (OverridePolicies applied). */
-  private rendered(spec: WorkloadSpec, cluster: ClusterSpec): { template: PodTemplate; tasks?: PodTemplate[] } {
-    const scenario = this.state.scenario;
-    const template = renderTemplate(spec, cluster, scenario);
-    if (spec.kind !== 'Job' || !spec.tasks) return { template };
-    return { template, tasks: spec.tasks.map((t) => renderTemplate({ ...spec, template: t.template }, cluster, scenario)) };
-  }
-
   /**
    * Change a workload's desired replicas (a scale of the resource template, e.g. by a
    * FederatedHPA): the binding's `spec.replicas` changes and Karmada reschedules it (the
@@ -527,8 +569,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       for (const t of w.placement) t.replicas = replicas;
       for (const name of w.spec.kurator.clusters) {
         const ci = this.state.world.clusterByName.get(name)!;
-        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, ...this.rendered(w.spec, ci.spec) };
-        this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
+        const d = this.work(-1, workload, ci.index, { replicas, completions: 0 });
+        if (d) this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
       }
       return;
     }
@@ -756,4 +798,23 @@ function componentOf(t: TaskTemplate): Component {
 /** What the results show as a workload's placement: a whole multi-template workload counts all its pods in each cluster. */
 function placementOf(spec: WorkloadSpec, clusters: TargetCluster[]): TargetCluster[] {
   return spec.kind === 'Job' && spec.tasks ? clusters.map((c) => ({ name: c.name, replicas: spec.parallelism })) : clusters;
+}
+
+/**
+ * A multi-template workload's tasks as workload specs of their own (same object, the task's pod
+ * template and where it sits in the manifest), for rendering each task's Work; made once per spec.
+ */
+const taskSpecCache = new WeakMap<WorkloadSpec, WorkloadSpec[]>();
+function taskSpecs(spec: WorkloadSpec): WorkloadSpec[] {
+  if (spec.kind !== 'Job' || !spec.tasks) return [];
+  let out = taskSpecCache.get(spec);
+  if (!out) {
+    out = spec.tasks.map((t, i) => ({
+      ...spec,
+      template: t.template,
+      ...(spec.manifest ? { manifest: { object: spec.manifest.object, podPath: ['spec', 'tasks', i, 'template', 'spec'] } } : {}),
+    }));
+    taskSpecCache.set(spec, out);
+  }
+  return out;
 }

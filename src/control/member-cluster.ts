@@ -1,6 +1,8 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
-import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
+import { CronJobController, type CronJobHost } from './cronjob-controller.js';
+import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -11,7 +13,7 @@ import {
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { DefaultPreemption, type PreemptionHost } from './preemption.js';
-import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -66,7 +68,7 @@ export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number;
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
+export class MemberCluster implements EventHandler, PreemptionHost, GangMember, CronJobHost {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
@@ -117,6 +119,12 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
   private readonly ownerOf = new Map<number, number>();
   /** kube-scheduler's PostFilter; null while every pod has the same priority (nothing to preempt). */
   private readonly preemption: DefaultPreemption | null;
+  /** DaemonSet owners with a matching node their pod did not fit on yet: tried again when resources free up. */
+  private readonly daemonsShort = new Set<number>();
+  /** Nodes each DaemonSet owner selects here (its desired pods). */
+  private readonly daemonWant = new Map<number, number>();
+  /** The CronJob controller of this member (made on the first CronJob). */
+  private cronJobs: CronJobController | null = null;
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
@@ -193,6 +201,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
         this.reconcile(o);
       }
     } else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -210,6 +219,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -220,6 +230,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     this.world.nodeCordoned[node] = on ? 1 : 0;
     this.capacity.update(node);
     if (!on) {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -252,7 +263,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     let desired = 0;
     for (const o of owners) {
       for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
-      desired += o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
+      desired += o.controller === 'daemon' ? (this.daemonWant.get(this.owners.indexOf(o)) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
     }
     return { desired, ready, kind: owners[0].kind };
   }
@@ -309,14 +320,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
   }
 
   fits(pod: number, n: number): boolean {
-    const w = this.world;
-    const t = this.template(pod);
-    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
-    if (t.gpus === 0) return true;
-    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
-    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
-    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
-    return false;
+    return this.fitsTemplate(this.template(pod), n);
   }
 
   defaultGpus(pod: number, n: number): number[] | null {
@@ -519,8 +523,10 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     const owner = this.owners.length;
     if (!this.ownerOf.has(workload)) this.ownerOf.set(workload, owner);
     const scheduler = this.schedulerFor(template);
-    this.owners.push({ workload, kind: w.spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
-    if (w.spec.kind === 'Job') w.openParts++;
+    const spec = w.spec;
+    const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
+    this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
+    if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
     if (scheduler < 0) {
       w.clusterErrors.set(
         this.info.index,
@@ -564,11 +570,31 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     }
   }
 
-  /** Bring an owner's pods to what it wants (the Deployment / Job controller's job). */
+  /** Bring an owner's pods to what it wants (the Deployment, StatefulSet, DaemonSet, Job or CronJob controller's job). */
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
     const now = this.sim.now;
+    switch (o.controller) {
+      case 'daemon':
+        this.reconcileDaemon(ownerIdx);
+        return;
+      case 'cron':
+        (this.cronJobs ??= new CronJobController(this.state, this)).reconcile(o);
+        return;
+    }
     if (o.kind === 'Deployment') {
+      if (o.controller === 'ordered') {
+        // OrderedReady: the next ordinal only once every pod before it is Running and Ready.
+        if (o.pods.length < o.replicas && o.pods.every((p) => this.pods.phase[p] === PodPhase.Running)) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
+      if (o.controller === 'bare') {
+        // A bare pod is created once; nobody replaces it when it is lost.
+        if (o.created < o.replicas) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
       while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
       // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
       while (o.pods.length > o.replicas) {
@@ -585,18 +611,15 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     }
     if (o.done) return;
     if (o.succeeded >= o.completions) {
-      o.done = true;
-      // A done owner creates no more pods (see above): its run-time stream is not needed again,
-      // once every owner of the workload here (every task) is done.
-      const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
-      if (d) {
-        this.durations.delete(o.workload);
-        this.sim.releaseStream(d.stream);
-      }
-      const w = this.state.workloads[o.workload];
-      if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+      this.finishJob(o, now);
       return;
     }
+    const w = this.state.workloads[o.workload];
+    if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
+      this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
+      return;
+    }
+    if ((w.spec as JobSpec).suspend) return;
     if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
@@ -604,19 +627,122 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     }
   }
 
-  private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
+  /** A Job's share here ends unfinished (it stays incomplete in the results, with the reason). */
+  private abandonJob(o: MemberOwner, reason: string): void {
+    o.done = true;
+    const w = this.state.workloads[o.workload];
+    w.openParts--;
+    w.schedulingError ||= reason;
+  }
+
+  /** Delete a Job's share here (a CronJob's concurrencyPolicy Replace): its pods go, it ends unfinished. */
+  deleteJob(workload: number, reason: string): void {
+    const oi = this.ownerOf.get(workload);
+    if (oi === undefined) return;
+    const o = this.owners[oi];
+    if (o.done) return;
+    while (o.pods.length) {
+      this.terminate(o.pods[o.pods.length - 1]);
+      o.active--;
+    }
+    this.abandonJob(o, reason);
+  }
+
+  /** Is the Job's share here finished, deleted or never made? */
+  jobDone(workload: number): boolean {
+    const oi = this.ownerOf.get(workload);
+    return oi === undefined || this.owners[oi].done;
+  }
+
+  /** A Job's share here has all its completions. */
+  private finishJob(o: MemberOwner, now: number): void {
+    o.done = true;
+    // A done owner creates no more pods (see above): its run-time stream is not needed again,
+    // once every owner of the workload here (every task) is done.
+    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
+    if (d) {
+      this.durations.delete(o.workload);
+      this.sim.releaseStream(d.stream);
+    }
+    const w = this.state.workloads[o.workload];
+    if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+  }
+
+  /**
+   * The DaemonSet controller: one pod on every up node its template selects (daemon-set.ts),
+   * bound there directly (the pod's node affinity names the node, so the scheduler only checks
+   * that it fits); a node it does not fit yet is tried again when resources free up. The pods
+   * count as each node's overhead before other work. Replicas 0: the Work was withdrawn.
+   */
+  private reconcileDaemon(ownerIdx: number): void {
+    const o = this.owners[ownerIdx];
+    const pods = this.pods;
+    if (o.replicas === 0) {
+      while (o.pods.length) this.terminate(o.pods[o.pods.length - 1]);
+      this.daemonsShort.delete(ownerIdx);
+      return;
+    }
+    const w = this.state.workloads[o.workload];
+    const sel = (w.spec as DeploymentSpec).daemon!;
+    const world = this.world;
+    const now = this.sim.now;
+    const served = new Set<number>();
+    for (const p of o.pods) served.add(pods.node[p]);
+    const missing: number[] = [];
+    let want = 0;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      want++;
+      if (!served.has(n)) missing.push(n);
+    }
+    // The workload wants one pod per selected up node, in every member it runs in (counted
+    // before the binds, so that "all scheduled" is seen when the last one binds).
+    const before = this.daemonWant.get(ownerIdx) ?? 0;
+    if (want !== before) {
+      accrueUnavailability(w, now);
+      w.desired += want - before;
+      this.daemonWant.set(ownerIdx, want);
+    }
+    let short = false;
+    for (const n of missing) {
+      if (this.fitsTemplate(o.template, n)) this.bind(this.createPod(o, ownerIdx, now, false), n);
+      else short = true;
+    }
+    if (short) this.daemonsShort.add(ownerIdx);
+    else this.daemonsShort.delete(ownerIdx);
+  }
+
+  private reconcileDaemons(): void {
+    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].controller === 'daemon') this.reconcileDaemon(o);
+  }
+
+  /** Would a pod of this template fit on node n now (the checks of `fits`, before the pod exists)? */
+  private fitsTemplate(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (t.gpus === 0) return true;
+    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
+    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
+    return false;
+  }
+
+  /** A new Pending pod of the owner; `queue` false for a pod its controller binds itself (DaemonSet). */
+  private createPod(o: MemberOwner, ownerIdx: number, now: number, queue = true): number {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
     o.pods.push(id);
+    o.created++;
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
-    // A pod for a scheduler that does not run here waits in no queue: it stays Pending.
-    if (o.scheduler < 0) return id;
+    // A pod for a scheduler that does not run here waits in no queue: it stays Pending. A pod its
+    // controller binds itself (a DaemonSet's) waits in none either.
+    if (o.scheduler < 0 || !queue) return id;
     this.insertPending(id);
     this.pendingFor[o.scheduler]++;
     this.requestCycle();
@@ -729,6 +855,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     s.counters.gpuUsed[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]--;
     this.scorer.nodeChanged?.(this, node);
+    if (this.daemonsShort.size) for (const o of [...this.daemonsShort]) this.reconcileDaemon(o);
     this.requestCycle();
     this.state.onCapacityFreed(this.info.index);
   }
@@ -829,7 +956,9 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember {
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
-    const owner = this.owners[pods.owner[id]];
+    const ownerIdx = pods.owner[id];
+    const owner = this.owners[ownerIdx];
+    if (owner.controller === 'ordered') this.reconcile(ownerIdx);
     if (owner.task) this.reconcileDependents(owner);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).

@@ -16,6 +16,15 @@ import type { RuntimeWorkload } from './state.js';
 export interface MemberOwner {
   readonly workload: number;
   readonly kind: 'Deployment' | 'Job';
+  /**
+   * The controller that keeps its pods: `replicas` (Deployment, ReplicaSet, Job: lost pods are
+   * re-created), `ordered` (StatefulSet OrderedReady: one pod at a time), `bare` (a Pod: never
+   * re-created), `daemon` (DaemonSet: one pod per matching node, bound there by the controller),
+   * `cron` (CronJob: makes Jobs, has no pods of its own).
+   */
+  readonly controller: 'replicas' | 'ordered' | 'bare' | 'daemon' | 'cron';
+  /** Pods it has ever created. */
+  created: number;
   /** Deployment: replicas. Job: parallelism here. */
   replicas: number;
   /** Job only: completions to reach here. */

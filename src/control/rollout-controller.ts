@@ -379,8 +379,18 @@ export class RolloutController implements EventHandler {
   }
 }
 
+/** The Deployment with the rollout's image: its template and, for a manifest, the first container of the manifest (overrides render from it). */
 function withImage(spec: DeploymentSpec, r: RolloutSpec): DeploymentSpec {
-  return { ...spec, template: { ...spec.template, image: r.image, imageSizeBytes: r.imageSizeBytes, registryRegion: r.registryRegion } };
+  const out: DeploymentSpec = { ...spec, template: { ...spec.template, image: r.image, imageSizeBytes: r.imageSizeBytes, registryRegion: r.registryRegion } };
+  if (spec.manifest) {
+    const object = structuredClone(spec.manifest.object);
+    let pod: unknown = object;
+    for (const k of spec.manifest.podPath) pod = (pod as Record<string | number, unknown>)[k];
+    const first = ((pod as { containers?: { image?: string }[] }).containers ?? [])[0];
+    if (first) first.image = r.image;
+    out.manifest = { object, podPath: spec.manifest.podPath };
+  }
+  return out;
 }
 
 function strategyName(spec: RolloutSpec): RolloutResult['strategy'] {

@@ -18,7 +18,7 @@ export const karmadaScheduler: FleetScheduler = {
     const options = b.options ?? {};
     const r = scheduleBinding({
       spec: {
-        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
+        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.resourceKind ?? b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
         replicas: b.replicas,
         ...(Object.keys(b.replicaRequirements).length > 0 ? { replicaRequirements: { resourceRequest: b.replicaRequirements } } : {}),
         ...(b.components ? { components: b.components } : {}),

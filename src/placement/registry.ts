@@ -31,9 +31,9 @@ export interface BindingRequest {
   /** Desired replicas (Deployment replicas, Job parallelism). */
   replicas: number;
   /**
-   * Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). Empty for a
-   * workload of several pod templates (a Volcano Job): Karmada cannot divide it (replicas 0), and
-   * each cluster placed gets the whole of it (`workload.tasks`).
+   * Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). Empty for a kind
+   * Karmada does not divide (DaemonSet, CronJob, ReplicationController, a Volcano Job of several
+   * pod templates: replicas 0, every selected cluster gets the whole object).
    */
   replicaRequirements: Record<string, number>;
   /**
@@ -70,12 +70,12 @@ export interface BindingRequest {
 }
 
 /**
- * A workload Karmada places whole (several pod templates: a Volcano Job): each cluster of the
- * result gets all of it, so there is nothing to divide; schedulers that divide replicas leave it
- * to `karmada`.
+ * A workload Karmada places whole (a kind without replicas to Karmada: DaemonSet, CronJob, a
+ * Volcano Job of several pod templates): each cluster of the result gets all of it, so there is
+ * nothing to divide; schedulers that divide replicas leave it to `karmada`.
  */
 export function placedWhole(b: BindingRequest): boolean {
-  return b.workload.kind === 'Job' && b.workload.tasks !== undefined;
+  return Object.keys(b.replicaRequirements).length === 0;
 }
 
 export type ScheduleOutcome =

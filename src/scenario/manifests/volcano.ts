@@ -1,9 +1,9 @@
 import { validateAgainst } from '../json-schema.js';
-import { template as makeTemplate, type TemplateContext } from '../pod-template.js';
+import { podShape, template as makeTemplate, type TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { queueFromObj } from '../volcano-queues.js';
 import type { JobSpec, LifecyclePolicy, TaskTemplate } from '../types.js';
-import { annotationDuration, requestsOf, runTimeAnnotation, type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { annotationDuration, jobRunTime, type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { readPodScheduling, setPriority } from './pod-scheduling.js';
 import { manifestRoot, volcanoJobSchema, volcanoQueueManifestSchema } from './schemas.js';
 
@@ -24,7 +24,8 @@ function readQueue(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestS
  * each task's `minAvailable` as its minTaskMember, `dependsOn` between tasks, the PodGroup
  * priority from `spec.priorityClassName`, each pod's from its template's class or else the
  * job's. What the validating webhook checks is kept for the member that creates the job
- * (batch/volcano/admission.ts). Run time: annotation `fleetsim.io/duration`, as for batch/v1 Jobs.
+ * (batch/volcano/admission.ts). Run time: annotation `fleetsim.io/duration`, else
+ * `defaults.jobDuration`, as for batch/v1 Jobs.
  */
 function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink, source: string): void {
   const meta = o.metadata as Obj;
@@ -32,16 +33,15 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
   const name = meta.name as string;
   const namespace = (meta.namespace as string | undefined) ?? 'default';
   const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
-  const duration = runTimeAnnotation(m, ann, ctx);
+  const labels = (meta.labels as Record<string, string> | undefined) ?? {};
+  const duration = jobRunTime(m, ann, ctx, { apiVersion: o.apiVersion as string, kind: 'Job', namespace, name, labels }, sink);
   const schedulerName = (spec.schedulerName as string | undefined) || 'volcano';
   const jobClass = spec.priorityClassName ? { name: spec.priorityClassName as string, at: ['spec', 'priorityClassName'] } : undefined;
   const startup = annotationDuration(m, ann, 'fleetsim.io/startup', []);
   const tasks: TaskTemplate[] = (spec.tasks as Obj[]).map((t, i) => {
-    const tpl = t.template as Obj;
-    const podSpec = tpl.spec as Obj;
-    const containers = podSpec.containers as Obj[];
-    const req = requestsOf(m, containers, ['spec', 'tasks', i, 'template', 'spec', 'containers']);
-    const template = makeTemplate(ctx, { image: containers[0].image as string, imageSize: null, startup, ...req, priority: (podSpec.priority as number | undefined) ?? 0 });
+    const podSpec = (t.template as Obj).spec as Obj;
+    const shape = podShape(podSpec, ['spec', 'tasks', i, 'template', 'spec'], (path, expected, found) => m.fail(path, expected, found));
+    const template = makeTemplate(ctx, { ...shape, imageSize: null, startup, priority: (podSpec.priority as number | undefined) ?? 0 });
     const pod = readPodScheduling(m, ['spec', 'tasks', i, 'template'], sink, setPriority(template), { schedulerName, ...(jobClass ? { priorityClassName: jobClass } : {}) });
     template.schedulerName = pod.schedulerName;
     const dep = t.dependsOn as { name?: string[]; iteration?: string } | undefined;
@@ -64,10 +64,12 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
     name,
     namespace,
     uid: `${namespace}/vcjob/${name}`,
-    labels: (meta.labels as Record<string, string> | undefined) ?? {},
+    labels,
     arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
     template: tasks[0].template,
     tasks,
+    // Overrides patch the manifest; each task's pod template is read from its own path (control/override.ts).
+    manifest: { object: o, podPath: ['spec', 'tasks', 0, 'template', 'spec'] },
     policy: null,
     placement: null,
     kurator: null,
