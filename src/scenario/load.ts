@@ -4,6 +4,7 @@ import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
 import { formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
+import { readSources } from './manifests/flux-sources.js';
 import { DEFAULT_JOB_DURATION } from './manifests/common.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
@@ -262,11 +263,12 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     for (const m of docs) readManifest(m, ctx, sink);
   });
-  applyKurator(sink, clusters, ctx, readManifest);
+  const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
+  const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
+  for (const check of sink.afterRead) check();
   const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
   // Every pod template's priority, as the Priority admission plugin computes it.
   resolvePriorities(priorityRefs, priorityClasses);
-  for (const check of sink.afterRead) check();
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   for (const p of policies) {
     if (!p.schedulePriority) continue;
@@ -306,6 +308,16 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
+  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  for (const k of kuratorRollouts) {
+    const ref = `${k.workload.namespace}/${k.workload.name}`;
+    if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `the Canary for ${ref} analyses nothing in this run: no new revision is applied (add rollouts: [{ workload: ${ref}, at: <time>, image: <new image> }] to roll one out)` });
+    } else if (!traffic.services.some((s) => `${s.namespace}/${s.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `no services: entry fronts ${ref}, so its canary gets no requests and every analysis fails for lack of data` });
+    }
+  }
+
   return {
     name: doc.name as string,
     description: (doc.description as string | undefined) ?? '',
@@ -324,9 +336,9 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     policies,
     schedulers,
     ignoredManifests: sink.ignored,
+    inputs: { kinds: sink.kinds, notes: sink.notes },
     priorityClasses,
     podDisruptionBudgets: sink.pdbs,
-    inputs: { kinds: sink.kinds, notes: sink.notes },
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -346,7 +358,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
-    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
+    ...trafficField(traffic),
   };
 }
 

@@ -572,6 +572,22 @@ export const scenarioSchema: JsonSchema = {
     workloads: { type: 'array', items: workload },
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
+    sources: {
+      type: 'array',
+      description: "local copies of what Kurator Applications' sources deliver: a GitRepository or OCIRepository url mapped to a checkout, or a Helm chart mapped to its pre-rendered manifests (fleetsim does not fetch, and does not run Helm)",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'path'],
+        properties: {
+          url: str("the source's url exactly as the Application gives it (spec.source.gitRepository.url, helmRepository.url or ociRepository.url)"),
+          ref: { type: 'object', additionalProperties: { type: 'string' }, description: 'only for this ref (e.g. { branch: main } or { tag: v1.2.0 }), as spec.source.*.ref gives it' },
+          chart: str('a Helm chart of this source (HelmRelease chart.spec.chart: a name in a Helm repository, a folder in a Git repository): path is then its rendered manifests'),
+          version: str('only for this chart version (chart.spec.version)'),
+          path: str('relative to the scenario: the checkout (a folder), or for a chart the `helm template` output (a file or a folder of YAML)'),
+        },
+      },
+    },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },

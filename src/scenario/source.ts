@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
@@ -111,6 +111,30 @@ export function readYamlFile(file: string, displayName = file): YamlSource[] {
     throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'a readable YAML file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? (e as Error).message})`);
   }
   return parseYamlText(text, displayName);
+}
+
+/** What a path names: a regular file, a folder, or nothing fleetsim can read. */
+export function pathKind(path: string): 'file' | 'dir' | 'missing' {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'missing';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * A folder's entries in byte order of their names (the order of Go's filepath.Walk, which Flux
+ * and Helm use), each a file or a folder; anything else (sockets, broken links) is left out.
+ */
+export function listDir(dir: string): { name: string; kind: 'file' | 'dir' }[] {
+  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: { name: string; kind: 'file' | 'dir' }[] = [];
+  for (const name of names) {
+    const kind = pathKind(`${dir}/${name}`);
+    if (kind !== 'missing') out.push({ name, kind });
+  }
+  return out;
 }
 
 /** Parse YAML text (one or more documents). */

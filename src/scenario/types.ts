@@ -32,12 +32,12 @@ export interface Scenario {
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string; reason?: string }[];
+  /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
+  inputs: InputSummary;
   /** PriorityClasses by name: the scenario's `priorityClasses:`, included manifests, and Kubernetes' system classes. */
   priorityClasses: Record<string, PriorityClassSpec>;
   /** Included policy/v1 PodDisruptionBudgets (kube-scheduler's preemption respects them). */
   podDisruptionBudgets: PodDisruptionBudgetSpec[];
-  /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
-  inputs: InputSummary;
   karmada: KarmadaSettings;
   faults: FaultSpec[];
   /** The dynamic-weight scheduler's weighting. */

@@ -158,7 +158,8 @@ apiVersion: apps.kurator.dev/v1alpha1
 kind: Application
 metadata: { name: app, annotations: { fleetsim.io/manifests: job.yaml } }
 spec:
-  syncPolicies: [{ destination: { fleet: f } }]
+  source: { gitRepository: { url: "https://example.com/jobs", ref: { branch: main } } }
+  syncPolicies: [{ destination: { fleet: f }, kustomization: { interval: 5m0s, path: ./, prune: true } }]
 `;
     const s = load({ 'fleet.yaml': fleetYaml, 'job.yaml': job('tf', `  tasks:${task('w', 1, '1')}`) }, fleet('    - { name: plain, region: r1, nodePools: [{ count: 1, cpu: 8, memory: 8Gi }] }', ['fleet.yaml']));
     expect((await find(s, 'tf')).clusterErrors).toEqual({ plain: 'the Work failed to apply: no matches for kind "Job" in version "batch.volcano.sh/v1alpha1"' });

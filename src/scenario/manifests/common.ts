@@ -30,7 +30,9 @@ export interface ManifestSink {
   policies: PolicySpec[];
   overrides: OverridePolicySpec[];
   fleets: Scenario['fleets'];
-  applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
+  /** Kurator Applications (read by kurator.ts, resolved once every Fleet is read) and Kurator cluster objects' labels. */
+  applications: { src: YamlSource; source: string }[];
+  kuratorClusters: { kind: string; name: string; labels: Record<string, string>; source: string }[];
   queues: VolcanoQueueSpec[];
   priorityClasses: Record<string, PriorityClassSpec>;
   /** Pod templates' priority fields, resolved once every PriorityClass is known (priority-classes.ts). */
@@ -53,6 +55,7 @@ export function newSink(into: Partial<ManifestSink> = {}): ManifestSink {
     overrides: [],
     fleets: [],
     applications: [],
+    kuratorClusters: [],
     queues: [],
     priorityClasses: {},
     priorityRefs: [],

@@ -12,9 +12,10 @@ import {
 
 /**
  * Kubernetes workloads as `kubectl apply` takes them: apps/v1 Deployment, ReplicaSet,
- * StatefulSet, DaemonSet; v1 Pod and ReplicationController; batch/v1 Job and CronJob (the
- * PriorityClass and PodDisruptionBudget readers are in pod-scheduling.ts). Each becomes the workload fleetsim runs it as (a Deployment
- * keeps its pods running, a Job runs them to completion) with its own kind kept for Karmada.
+ * StatefulSet, DaemonSet; v1 Pod and ReplicationController; batch/v1 Job and CronJob. Each
+ * becomes the workload fleetsim runs it as (a Deployment keeps its pods running, a Job runs them
+ * to completion) with its own kind kept for Karmada. PriorityClass, PodDisruptionBudget and the
+ * pods' scheduling fields: pod-scheduling.ts.
  */
 
 const TEMPLATE: PathElement[] = ['spec', 'template'];

@@ -23,9 +23,9 @@ export const VOLCANO_QUEUE_ANNOTATION = 'scheduling.volcano.sh/queue-name';
 const POD_TEMPLATE_AT: Readonly<Record<string, readonly PathElement[]>> = {
   'apps/v1/Deployment': ['spec', 'template'],
   'apps/v1/ReplicaSet': ['spec', 'template'],
+  'v1/ReplicationController': ['spec', 'template'],
   'apps/v1/StatefulSet': ['spec', 'template'],
   'apps/v1/DaemonSet': ['spec', 'template'],
-  'v1/ReplicationController': ['spec', 'template'],
   'batch/v1/Job': ['spec', 'template'],
   'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
   'v1/Pod': [],

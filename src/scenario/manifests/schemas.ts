@@ -108,7 +108,7 @@ const podTemplate: JsonSchema = {
  * A Kubernetes object's schema: `metadata` and a `spec` object with these fields (required unless
  * `specOptional`).
  */
-function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
+export function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
   return {
     type: 'object',
     required: opts.specOptional ? ['metadata'] : ['metadata', 'spec'],
@@ -217,23 +217,6 @@ export const overridePolicySchema: JsonSchema = manifest({
         },
       },
     },
-  },
-});
-
-export const kuratorFleetSchema: JsonSchema = manifest({
-  properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
-});
-
-const destination: JsonSchema = {
-  type: 'object',
-  properties: { fleet: { type: 'string', minLength: 1 }, clusterSelector: { type: 'object', properties: { matchLabels: stringMap } } },
-};
-
-export const kuratorApplicationSchema: JsonSchema = manifest({
-  required: ['syncPolicies'],
-  properties: {
-    destination,
-    syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
   },
 });
 
