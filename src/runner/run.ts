@@ -15,7 +15,7 @@ import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { RunLimits } from '../scenario/size.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import { runWithinBudget } from './budget.js';
-import type { ClusterResult, PartialRun, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+import type { ClusterResult, InputsReport, PartialRun, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 import { UserError } from '../errors.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -189,11 +189,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const end = sim.now;
   const failovers = tracker.results(end);
   for (const w of state.workloads) accrueUnavailability(w, end);
-  // A trace's pods are reported per trace (`traces`), not one by one.
-  const workloads: WorkloadResult[] = state.workloads.filter((w) => !w.spec.trace).map((w) => ({
+  // A trace's pods are reported per trace (`traces`), not one by one; a CronJob by the Jobs it made.
+  const workloads: WorkloadResult[] = state.workloads.filter((w) => !w.spec.trace && !(w.spec.kind === 'Job' && w.spec.cron)).map((w) => ({
     name: w.spec.name,
     namespace: w.spec.namespace,
     kind: w.spec.kind,
+    ...(w.spec.resourceKind ? { resourceKind: w.spec.resourceKind } : {}),
     desired: w.desired,
     arrival: w.spec.arrival,
     placement: Object.fromEntries(w.placement.map((t) => [t.name, t.replicas])),
@@ -206,6 +207,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     schedulingError: w.schedulingError,
     unavailableReplicaSeconds: w.unavailableSeconds,
     cost: w.cost,
+    ...(w.preemptedPods > 0 ? { preemptedPods: w.preemptedPods } : {}),
+    ...(w.clusterErrors.size > 0 ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
     ...(w.spec.kind === 'Job' && w.spec.stream !== undefined ? { stream: w.spec.stream } : {}),
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
@@ -282,6 +285,7 @@ export async function runAll(
       }),
     );
   }
+  const inputs = inputsReport(first);
   return {
     fleetsim: FLEETSIM_VERSION,
     scenario: first.name,
@@ -290,5 +294,13 @@ export async function runAll(
     duration: first.duration,
     runs,
     ...(runs.length < jobs.length ? { skipped: jobs.length - runs.length } : {}),
+    ...(inputs ? { inputs } : {}),
   };
+}
+
+/** What `validate` and `run` say about a scenario's included manifests; null when there is nothing to say. */
+export function inputsReport(s: Scenario): InputsReport | null {
+  const { kinds, notes } = s.inputs;
+  if (Object.keys(kinds).length === 0 && s.ignoredManifests.length === 0 && notes.length === 0) return null;
+  return { kinds, skipped: s.ignoredManifests, notes };
 }

@@ -1,5 +1,4 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isSeq } from 'yaml';
 import { UserError } from '../errors.js';
 import { ScenarioError, formatPath, type SourcePosition } from '../scenario/errors.js';
 import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../scenario/load.js';
@@ -231,8 +230,7 @@ function axisFromSweepBlock(src: YamlSource, raw: Record<string, unknown>, path:
   const target = resolveSegments(raw, segs);
   if (typeof target === 'string') return src.fail(['sweep', path], `a path to a field of this scenario (${target})`, path, { atKey: true });
   const values = (raw.sweep as Record<string, unknown[]>)[path];
-  const seq = src.doc.getIn(['sweep', path], true);
-  const positions = values.map((_, j) => (isSeq(seq) ? src.at(['sweep', path, j]) : src.at(['sweep', path])));
+  const positions = values.map((_, j) => (Array.isArray(values) ? src.at(['sweep', path, j]) : src.at(['sweep', path])));
   return { path, target, values, origin: 'sweep', positions };
 }
 
@@ -271,7 +269,8 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
   const scenarioText = textOf(absFile, base.policy.maxBytes);
   const replications = opts.replications ?? 1;
   if (!Number.isInteger(replications) || replications < 1) throw new UserError(`--replications: expected an integer >= 1, found ${replications}`);
-  const loadOpts: LoadOptions = { ...(opts.load ?? {}), ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
+  // A sweep's runs are separate runs, each within the budgets.
+  const loadOpts: LoadOptions = { ...(opts.load ?? {}), limitsPerRun: true, ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
 
   // Validate the plain scenario first: a mistake outside the sweep block is reported as `validate` would.
   const baseScenarios = scenarioVariantsFromSource(base, absFile, loadOpts);
@@ -282,7 +281,7 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
   const axes: SweepAxis[] = [];
   const hasVariants = raw.variants !== undefined;
   if (hasVariants) axes.push({ path: 'variant', target: null, values: baseScenarios.map((s) => s.variant), origin: 'variants', positions: [] });
-  if (raw.sweep !== undefined && isMap(base.doc.get('sweep', true))) {
+  if (raw.sweep !== null && typeof raw.sweep === 'object' && !Array.isArray(raw.sweep)) {
     for (const path of Object.keys(raw.sweep as object)) axes.push(axisFromSweepBlock(base, raw, path));
   }
   for (const arg of opts.set ?? []) {

@@ -2,17 +2,20 @@ import { dirname, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { formatPath, ScenarioError, sourcePosition, sourceTag } from './errors.js';
+import { describeValue, formatPath, ScenarioError, sourcePosition, sourceTag } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { applyKurator, readManifest, type ManifestSink } from './manifests/read.js';
+import { readSources } from './manifests/flux-sources.js';
+import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
+import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
+import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
 import { estimateSize, formatCount, largestPart, MAX_OUTPUT_CHARS, nodesVisitedPerPod, type RunLimits } from './size.js';
 import { displayPath, formatBytes, readPolicyFor, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, KarmadaSettings, MatchCondition, Taint, VolcanoClusterSettings,
-  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
+  ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
+  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, PriorityClassSpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
 import { queueFromObj } from './volcano-queues.js';
@@ -26,14 +29,21 @@ export interface LoadOptions {
   allowRead?: readonly string[];
   /** The largest file read, in bytes (`--max-file-size`; default DEFAULT_MAX_FILE_BYTES). */
   maxFileBytes?: number;
-  /** When given, a scenario one run of which would outgrow these budgets is refused (see size.ts). */
+  /**
+   * When given, a scenario one run of which would outgrow these budgets is refused (see size.ts),
+   * and so is one whose runs together (variants × schedulers, as `run` runs them one after
+   * another) would outgrow the event budget, unless `limitsPerRun` (a sweep's runs are separate).
+   */
   limits?: RunLimits;
+  limitsPerRun?: boolean;
 }
 
 /** Defaults, documented in the README's scenario reference. */
 export const DEFAULTS = {
   seed: 1,
   duration: 3600,
+  /** 2024-01-01T00:00:00Z, a Monday at midnight UTC. */
+  start: 1704067200,
   metricsInterval: 30,
   schedulingLatency: 0.05,
   imageSizeBytes: 256 * 2 ** 20,
@@ -93,12 +103,15 @@ export function parseFieldPath(text: string): PathElement[] | null {
 function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Scenario[] {
   const raw = src.value() as Obj | null;
   const variants = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw.variants : undefined;
-  if (variants === undefined) return [buildScenario(src, absFile, opts)];
+  if (variants === undefined) return checkAllRuns(src, [buildScenario(src, absFile, opts)], opts, ['schedulers']);
   // Check the block itself first, then build each variant from the document with its values set.
   validateAgainst(src, variants, scenarioSchema.properties!.variants, scenarioSchema, ['variants']);
   const list = variants as { name: string; set?: Record<string, unknown> }[];
   const seen = new Set<string>();
-  return list.map((v, i) => {
+  // Runs together within the event budget: checked as the variants are built, so that a thousand
+  // variants are refused once they are over it, not after building them all.
+  let total = 0;
+  const built = list.map((v, i) => {
     if (seen.has(v.name)) src.fail(['variants', i, 'name'], 'a variant name not used before', v.name);
     seen.add(v.name);
     let doc = src;
@@ -110,8 +123,31 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
       doc = doc.withOverride(path, value, src.at(['variants', i, 'set', key]));
     }
     const s = buildScenario(doc, absFile, opts, true);
-    return { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
+    const out = { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
+    total += runsCost(out, opts);
+    if (total > (opts.limits?.maxEvents ?? Infinity)) checkAllRuns(src, [out], opts, ['variants'], { runs: list.length * out.schedulers.length, total, variants: list.length });
+    return out;
   });
+  return checkAllRuns(src, built, opts, ['variants']);
+}
+
+/** A variant's runs' cost (each scheduler a run), when the runs are checked together. */
+function runsCost(s: Scenario, opts: LoadOptions): number {
+  return opts.limits && !opts.limitsPerRun ? estimateSize(s).cost * s.schedulers.length : 0;
+}
+
+/** `run` runs every variant with every scheduler, one after another: together within the event budget too. */
+function checkAllRuns(src: YamlSource, built: Scenario[], opts: LoadOptions, blame: PathElement[], sofar?: { runs: number; total: number; variants: number }): Scenario[] {
+  if (!opts.limits || opts.limitsPerRun) return built;
+  const runs = sofar?.runs ?? built.reduce((n, s) => n + s.schedulers.length, 0);
+  if (runs <= 1) return built;
+  const total = sofar?.total ?? built.reduce((t, s) => t + runsCost(s, opts), 0);
+  const variants = sofar?.variants ?? built.length;
+  if (!(total <= opts.limits.maxEvents)) {
+    const found = `${runs} runs (${variants} variant${variants === 1 ? '' : 's'} × their schedulers), ${sofar ? 'over' : 'about'} ${formatCount(total)} events' worth`;
+    src.fail(src.has(blame) ? blame : [], `runs of at most ${formatCount(opts.limits.maxEvents)} events in all (raise it with --max-events)`, found, { rawFound: true });
+  }
+  return built;
 }
 
 /**
@@ -155,8 +191,12 @@ export function parseScenario(text: string, name = '<scenario>', baseDir = proce
 }
 
 function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVariant = false): Scenario {
-  const raw = src.value();
-  if (isVariant && raw && typeof raw === 'object') delete (raw as Obj).variants;
+  let raw = src.value();
+  // A variant is the document without its variants: block (a copy: the value may be shared).
+  if (isVariant && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const { variants: _, ...rest } = raw as Obj;
+    raw = rest;
+  }
   validateAgainst(src, raw, scenarioSchema);
   const doc = raw as Obj;
   const baseDir = dirname(absFile);
@@ -255,6 +295,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     imageSizeBytes: defaultsRaw.imageSize === undefined ? DEFAULTS.imageSizeBytes : parseBytes(defaultsRaw.imageSize)!,
     registryRegion: (defaultsRaw.registryRegion as string | undefined) ?? cpRegion,
     podStartup: defaultsRaw.podStartup === undefined ? DEFAULTS.podStartup : parseDuration(defaultsRaw.podStartup)!,
+    jobDuration: jobDurationRules(src, defaultsRaw.jobDuration, baseDir),
   };
   const ctx: TemplateContext = { registries, images, defaults, baseDir };
 
@@ -273,31 +314,29 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       source: `${pos.file}:${pos.line}`,
     };
   });
-  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
-  // Where each workload and policy was written (its document and path), so that a cross-reference
-  // error points at the very field: a dangling `policy:`, a name used twice.
-  const written = new Map<object, { src: YamlSource; path: PathElement[]; name: PathElement[] }>();
-  workloads.forEach((w, i) => written.set(w, { src, path: ['workloads', i], name: ['workloads', i, 'name'] }));
-  policies.forEach((p, i) => written.set(p, { src, path: ['policies', i], name: ['policies', i, 'name'] }));
+  const priorityRefs: PriorityRef[] = [];
+  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx, priorityRefs));
 
   // Included manifests.
-  const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
+  const sink = newSink({ workloads, policies, priorityRefs });
+  policies.forEach((p, i) => sink.located.set(p, { m: src, name: ['policies', i, 'name'], spec: ['policies', i] }));
+  workloads.forEach((w, i) => sink.located.set(w, { m: src, name: ['workloads', i, 'name'], spec: ['workloads', i] }));
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
-    for (const m of src.readYamlInput(['include', i], inc, baseDir, 'a readable YAML file (relative to the scenario)')) {
-      const [w0, p0] = [workloads.length, policies.length];
-      readManifest(m, ctx, sink);
-      for (const x of [...workloads.slice(w0), ...policies.slice(p0)]) written.set(x, { src: m, path: [], name: ['metadata', 'name'] });
-    }
+    for (const m of src.readYamlInput(['include', i], inc, baseDir, 'a readable YAML file (relative to the scenario)')) readManifest(m, ctx, sink);
   });
-  applyKurator(sink, clusters, ctx, readManifest);
+  const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
+  const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
+  for (const check of sink.afterRead) check();
+  const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
+  // Every pod template's priority, as the Priority admission plugin computes it.
+  resolvePriorities(priorityRefs, priorityClasses);
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
-  const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
     if (!p.schedulePriority) continue;
-    const v = priorityClasses[p.schedulePriority.priorityClassName];
+    const v = priorityClasses[p.schedulePriority.priorityClassName]?.value;
     if (v === undefined) {
-      throw new ScenarioError(sourcePosition(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
+      const expected = `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`;
+      failAt(sink.located.get(p), 'spec', ['schedulePriority', 'priorityClassName'], p.source, expected, p.schedulePriority.priorityClassName);
     }
     p.schedulePriority.value = v;
   }
@@ -305,26 +344,22 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
 
   // Cross-references.
-  const failAt = (x: { source: string }, field: 'name' | 'policy', expected: string, found: string): never => {
-    const w = written.get(x);
-    if (!w) throw new ScenarioError(sourcePosition(x.source), field, expected, found);
-    return w.src.fail(field === 'name' ? w.name : [...w.path, field], expected, found, { rawFound: true });
-  };
   const policyNames = new Set(policies.map((p) => p.name));
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
-    const key = `${w.namespace}/${w.kind}/${w.name}`;
-    if (seenWorkloads.has(key)) failAt(w, 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    const kind = w.resourceKind ?? w.kind;
+    const key = `${w.namespace}/${kind}/${w.name}`;
+    if (seenWorkloads.has(key)) failAt(sink.located.get(w), 'name', [], w.source, `a workload name not used before (${seenWorkloads.get(key)} defines ${kind} ${w.namespace}/${w.name})`, w.name);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policyNames.has(w.policy)) {
-      failAt(w, 'policy', `the name of a policy (${[...policyNames].slice(0, 10).join(', ') || 'none defined'}${policyNames.size > 10 ? ', ...' : ''})`, `"${w.policy}"`);
+      failAt(sink.located.get(w), 'spec', ['policy'], w.source, `the name of a policy (${[...policyNames].slice(0, 10).join(', ') || 'none defined'}${policyNames.size > 10 ? ', ...' : ''})`, w.policy);
     }
   }
-  const seenPolicies = new Map<string, string>();
+  const seenPolicies = new Set<string>();
   for (const p of policies) {
     const key = `${p.kind}/${p.namespace}/${p.name}`;
-    if (seenPolicies.has(key)) failAt(p, 'name', `a policy name not used before (${seenPolicies.get(key)} defines ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name})`, `"${p.name}" again`);
-    seenPolicies.set(key, p.source);
+    if (seenPolicies.has(key)) failAt(sink.located.get(p), 'name', [], p.source, `a ${p.kind} name not used before in its namespace`, p.name);
+    seenPolicies.add(key);
   }
 
   // A scheduler given as a module path is relative to the scenario file.
@@ -341,12 +376,23 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
+  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  for (const k of kuratorRollouts) {
+    const ref = `${k.workload.namespace}/${k.workload.name}`;
+    if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `the Canary for ${ref} analyses nothing in this run: no new revision is applied (add rollouts: [{ workload: ${ref}, at: <time>, image: <new image> }] to roll one out)` });
+    } else if (!traffic.services.some((s) => `${s.namespace}/${s.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `no services: entry fronts ${ref}, so its canary gets no requests and every analysis fails for lack of data` });
+    }
+  }
+
   const scenario: Scenario = {
     name: doc.name as string,
     description: (doc.description as string | undefined) ?? '',
     file: absFile,
     seed: (doc.seed as number | undefined) ?? DEFAULTS.seed,
     duration: doc.duration === undefined ? DEFAULTS.duration : parseDuration(doc.duration)!,
+    start: startTime(src, doc.start),
     metricsInterval: parseDuration(((doc.metrics as Obj | undefined) ?? {}).interval ?? DEFAULTS.metricsInterval)!,
     controlPlane: { region: cpRegion, cluster: cpCluster, schedulingLatency: cp.schedulingLatency === undefined ? DEFAULTS.schedulingLatency : parseDuration(cp.schedulingLatency)! },
     network: { regions: [...regionSet], default: linkOf(net.default as Obj | undefined, DEFAULTS.link), intraRegion: linkOf(net.intraRegion as Obj | undefined, DEFAULTS.intraRegion), links },
@@ -358,7 +404,10 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     policies,
     schedulers,
     schedulerSources: schedulers.map((_, i) => sourceTag(src.at(['schedulers', i]))),
-    ignoredManifests,
+    ignoredManifests: sink.ignored,
+    inputs: { kinds: sink.kinds, notes: sink.notes },
+    priorityClasses,
+    podDisruptionBudgets: sink.pdbs,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -378,9 +427,9 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
-    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
+    ...trafficField(traffic),
   };
-  if (opts.limits) checkSize(src, scenario, ((doc.workloads as Obj[] | undefined) ?? []).length, opts.limits, (w) => written.get(w));
+  if (opts.limits) checkSize(src, scenario, ((doc.workloads as Obj[] | undefined) ?? []).length, opts.limits, (w) => sink.located.get(w));
   return scenario;
 }
 
@@ -388,20 +437,58 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
  * Refuse a scenario one run of which would outgrow `limits`, at the field that contributes most
  * (a node pool's count, an arrival rate, metrics.interval over a long duration).
  */
-function checkSize(src: YamlSource, s: Scenario, scenarioWorkloads: number, limits: RunLimits, written: (w: WorkloadSpec) => { src: YamlSource; path: PathElement[] } | undefined): void {
+function checkSize(src: YamlSource, s: Scenario, scenarioWorkloads: number, limits: RunLimits, located: (w: WorkloadSpec) => Located | undefined): void {
   const e = estimateSize(s, scenarioWorkloads);
   const blame = (key: 'cost' | 'bytes' | 'chars', expected: string, found: string): void => {
     const part = largestPart(e, key);
     const share = key === 'cost' ? `${formatCount(part.events)} events${part.work >= 1 ? ` and scheduling work worth ${formatCount(part.work)} more (each pod visits up to ${formatCount(nodesVisitedPerPod(s))} nodes)` : ''}` : formatBytes(key === 'bytes' ? part.bytes : part.chars);
     const text = `${found}, ${share} from ${part.what}`;
-    const w = part.workload ? written(part.workload) : undefined;
-    if (w) w.src.fail(w.path, expected, text, { rawFound: true });
-    const path = part.paths.find((p) => src.nodeAt(p).complete) ?? [];
+    const w = part.workload ? located(part.workload) : undefined;
+    if (w) w.m.fail(w.spec, expected, text, { rawFound: true });
+    const path = part.paths.find((p) => src.has(p)) ?? [];
     src.fail(path, expected, text, { rawFound: true });
   };
   if (!(e.cost <= limits.maxEvents)) blame('cost', `a run of at most ${formatCount(limits.maxEvents)} events (raise it with --max-events)`, `about ${formatCount(e.cost)} events' worth`);
   if (!(e.memoryBytes <= limits.maxMemoryBytes)) blame('bytes', `a run within ${formatBytes(limits.maxMemoryBytes)} of memory (raise it with --max-memory)`, `about ${formatBytes(e.memoryBytes)}`);
   if (!(e.outputChars <= MAX_OUTPUT_CHARS)) blame('chars', `results of at most ${formatBytes(MAX_OUTPUT_CHARS)} (summary.json is written as one string; sample less often, or simulate less)`, `about ${formatBytes(e.outputChars)}`);
+}
+
+/**
+ * A mistake found once everything is read, at the node it concerns: the object's name, or a field
+ * under its spec (`located`); at the object's first line when it was made in code.
+ */
+function failAt(at: Located | undefined, base: 'name' | 'spec', path: PathElement[], source: string, expected: string, found: unknown): never {
+  if (at) at.m.fail([...at[base], ...path], expected, found);
+  throw new ScenarioError(sourcePosition(source), formatPath(path), expected, describeValue(found));
+}
+
+/** `start:` as seconds since the Unix epoch (the schema checked its RFC 3339 shape). */
+function startTime(src: YamlSource, v: unknown): number {
+  if (v === undefined) return DEFAULTS.start;
+  const ms = Date.parse(v as string);
+  if (!Number.isFinite(ms)) src.fail(['start'], 'an RFC 3339 time like "2024-01-01T00:00:00Z"', v);
+  return ms / 1000;
+}
+
+/**
+ * `defaults.jobDuration`: one duration or distribution for every Job, or rules tried in order;
+ * the built-in default (10m) comes last, so every Job finds one.
+ */
+function jobDurationRules(src: YamlSource, v: unknown, baseDir: string): JobDurationRule[] {
+  const builtIn: JobDurationRule = { duration: DEFAULT_JOB_DURATION, origin: '' };
+  if (v === undefined) return [builtIn];
+  const path: PathElement[] = ['defaults', 'jobDuration'];
+  if (!Array.isArray(v)) return [{ duration: durationSpec(src, v, path, baseDir), origin: 'defaults.jobDuration' }, builtIn];
+  return [
+    ...(v as Obj[]).map((r, i): JobDurationRule => ({
+      ...(r.apiVersion !== undefined ? { apiVersion: r.apiVersion as string } : {}),
+      ...(r.kind !== undefined ? { kind: r.kind as string } : {}),
+      ...(r.selector !== undefined ? { selector: r.selector as LabelSelector } : {}),
+      duration: durationSpec(src, r.duration, [...path, i, 'duration'], baseDir),
+      origin: `defaults.jobDuration[${i}]`,
+    })),
+    builtIn,
+  ];
 }
 
 const trafficField = (t: Scenario['traffic']): { traffic?: Scenario['traffic'] } => (t ? { traffic: t } : {});
@@ -419,7 +506,7 @@ export const DEFAULT_KARMADA: KarmadaSettings = {
   clusterMonitorPeriod: 5,
   clusterMonitorGracePeriod: 40,
   clusterStartupGracePeriod: 60,
-  featureGates: { Failover: false, GracefulEviction: true },
+  featureGates: { Failover: false, GracefulEviction: true, MultiplePodTemplatesScheduling: false },
   enableNoExecuteTaintEviction: false,
   noExecuteTaintEvictionPurgeMode: 'Gracefully',
   gracefulEvictionTimeout: 600,
@@ -440,7 +527,11 @@ function karmadaSettings(k: Obj | undefined): KarmadaSettings {
     clusterMonitorPeriod: dur('clusterMonitorPeriod'),
     clusterMonitorGracePeriod: dur('clusterMonitorGracePeriod'),
     clusterStartupGracePeriod: dur('clusterStartupGracePeriod'),
-    featureGates: { Failover: gates.Failover ?? d.featureGates.Failover, GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction },
+    featureGates: {
+      Failover: gates.Failover ?? d.featureGates.Failover,
+      GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction,
+      MultiplePodTemplatesScheduling: gates.MultiplePodTemplatesScheduling ?? d.featureGates.MultiplePodTemplatesScheduling,
+    },
     enableNoExecuteTaintEviction: (k.enableNoExecuteTaintEviction as boolean | undefined) ?? d.enableNoExecuteTaintEviction,
     noExecuteTaintEvictionPurgeMode: (k.noExecuteTaintEvictionPurgeMode as KarmadaSettings['noExecuteTaintEvictionPurgeMode'] | undefined) ?? d.noExecuteTaintEvictionPurgeMode,
     gracefulEvictionTimeout: dur('gracefulEvictionTimeout'),
@@ -470,7 +561,7 @@ function gpuRequest(src: YamlSource, res: Obj, path: PathElement[]): { gpus: num
   };
 }
 
-function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
+function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext, priorityRefs: PriorityRef[]): WorkloadSpec {
   const res = (w.resources as Obj | undefined) ?? {};
   const name = w.name as string;
   const namespace = (w.namespace as string | undefined) ?? 'default';
@@ -496,6 +587,21 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     source: `${pos.file}:${pos.line}`,
   };
   if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
+  // `priority` is fleetsim's shorthand for the computed value; `priorityClassName` goes through admission.
+  if (w.priorityClassName !== undefined || w.priority === undefined) {
+    if (w.priorityClassName !== undefined && w.priority !== undefined) src.fail([...path, 'priority'], 'either priority or priorityClassName, not both', w.priority);
+    const t = common.template;
+    priorityRefs.push({
+      className: (w.priorityClassName as string | undefined) ?? '',
+      priority: null,
+      preemptionPolicy: null,
+      where: (field) => ({ pos: src.at([...path, field]), path: formatPath([...path, field]) }),
+      apply: (value, policy) => {
+        t.priority = value;
+        if (policy === 'Never') t.preemptionPolicy = 'Never';
+      },
+    });
+  }
   if (w.kind === 'Deployment') {
     return { kind: 'Deployment', apiVersion: 'apps/v1', uid: `${namespace}/Deployment/${name}`, ...common, replicas: w.replicas as number };
   }
@@ -533,3 +639,17 @@ function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {
   };
 }
 
+
+/** The scenario's `priorityClasses:`: name → value, or name → { value, globalDefault, preemptionPolicy }. */
+function scenarioPriorityClasses(doc: Obj): Record<string, PriorityClassSpec> {
+  const out: Record<string, PriorityClassSpec> = {};
+  for (const [name, v] of Object.entries((doc.priorityClasses as Record<string, unknown> | undefined) ?? {})) {
+    const o = typeof v === 'number' ? { value: v } : (v as Obj);
+    out[name] = {
+      value: o.value as number,
+      globalDefault: (o.globalDefault as boolean | undefined) ?? false,
+      preemptionPolicy: (o.preemptionPolicy as PriorityClassSpec['preemptionPolicy'] | undefined) ?? 'PreemptLowerPriority',
+    };
+  }
+  return out;
+}

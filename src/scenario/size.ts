@@ -78,6 +78,8 @@ const WORKLOAD_CHARS = 600;
 const SERIES_VALUE_BYTES = 60;
 /** One value of a time series in summary.json (indented, one per line). */
 const SERIES_VALUE_CHARS = 24;
+/** A run's own cost, besides its events (world, actors, results): some 50 ms, in events' worth. */
+const RUN_SETUP_EVENTS = 5000;
 /** Nodes filtered and scored for a pod that cost as much as one event (measured: ~30 ns a node, ~10 µs an event). */
 const NODE_VISITS_PER_EVENT = 300;
 /** GPU placement policies (nodeScoring) score every node, as the FGD paper's simulator does. */
@@ -250,6 +252,8 @@ export function estimateSize(s: Scenario, scenarioWorkloads: number = s.workload
     add({ what: `FederatedHPA ${a.name} syncs every ${a.syncPeriod} s`, paths: [['autoscalers', i, 'syncPeriod'], ['duration']], events: T / a.syncPeriod, bytes: 0 });
   });
 
+  // Building the world and the results: the same for every run, whatever it simulates.
+  add({ what: 'setting up the run and writing its results', paths: [['schedulers'], ['variants']], events: 0, work: RUN_SETUP_EVENTS, bytes: 0 });
   const sum = (f: (p: SizePart) => number): number => parts.reduce((t, p) => t + f(p), 0);
   return { nodes, pods, events: sum((p) => p.events), cost: sum((p) => p.events + p.work), memoryBytes: BASE_BYTES + sum((p) => p.bytes), outputChars: sum((p) => p.chars), parts };
 }

@@ -4,9 +4,10 @@ import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { formatRunSummary, renderRunReport } from '../../report/run-report.js';
+import { formatInputs } from '../../report/inputs-report.js';
 import { checkRunOutDir, prepareOutDir, writeFileAtomic } from '../../runner/outputs.js';
 import { loadSchedulers } from '../../runner/preflight.js';
-import { runAll } from '../../runner/run.js';
+import { inputsReport, runAll } from '../../runner/run.js';
 import { loadScenarioVariants } from '../../scenario/load.js';
 import { UserError } from '../../errors.js';
 import { listenForInterrupt } from '../interrupt.js';
@@ -44,6 +45,9 @@ export const runCommand: CommandModule<object, Args> = {
     const variants = loadScenarioVariants(args.scenario, { knownSchedulers: schedulerNames(), ...opts });
     await loadSchedulers(variants, args.scheduler);
     const scenario = variants[0];
+    // What validate says about the inputs, before the runs (stderr with --json: stdout is the JSON).
+    const said = formatInputs(inputsReport(scenario));
+    if (said.length) (args.json ? process.stderr : process.stdout).write(`${args.scenario}: inputs\n${said.join('\n')}\n`);
     // The output folder is checked before anything runs: a mistake there must not cost the run.
     const outDir = resolve(args.out ?? join('reports', scenario.name));
     checkRunOutDir(outDir, scenario.name, args.force ?? false);

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
+import { formatInputs } from '../../report/inputs-report.js';
 import { loadSchedulers } from '../../runner/preflight.js';
+import { inputsReport } from '../../runner/run.js';
 import { loadScenarioVariants } from '../../scenario/load.js';
 import { estimateSize, formatCount } from '../../scenario/size.js';
 import { formatBytes } from '../../scenario/source.js';
@@ -34,6 +36,6 @@ export const validateCommand: CommandModule<object, Args> = {
       `  estimate per run: ${formatCount(e.nodes)} nodes, ${formatCount(e.pods)} pods, ~${formatCount(e.events)} events${e.cost >= 1.5 * e.events ? ` (~${formatCount(e.cost)} with scheduling work)` : ''}, ~${formatBytes(e.memoryBytes)} peak memory` +
         ` (limits ${formatCount(opts.limits.maxEvents)} events, ${formatBytes(opts.limits.maxMemoryBytes)}); ${runs} run${runs === 1 ? '' : 's'}\n`,
     );
-    for (const m of s.ignoredManifests) process.stdout.write(`  note: ${m.file}: ${m.kind} ${m.name} is not modelled and was skipped\n`);
+    for (const line of formatInputs(inputsReport(s))) process.stdout.write(line + '\n');
   },
 };
