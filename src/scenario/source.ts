@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realp
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Document, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type YAMLError } from 'yaml';
 import { describeShape, describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
+import { readFastYaml, type FastDocument, type FastResult } from './fast-yaml.js';
 
 export type PathElement = string | number;
 
@@ -133,19 +134,40 @@ export function checkInside(abs: string, roots: readonly string[]): { real: stri
  */
 export class YamlSource {
   readonly file: string;
-  readonly doc: Document.Parsed;
   /** The files this document may refer to (those of the scenario it belongs to). */
   readonly policy: ReadPolicy;
   private readonly lines: LineCounter;
+  private parsed: Document.Parsed | null;
+  /**
+   * A large file read by the fast reader (fast-yaml.ts): the document as written (whose objects
+   * key the position index), its value now (`root`: variants may have set fields), and its text,
+   * from which the yaml library's Document is made only if someone asks for it.
+   */
+  private readonly fast: { readonly text: string; readonly index: number; readonly doc: FastDocument; readonly root: unknown } | null;
 
   /** Paths whose values were set by a variant, with where the variant wrote them. */
   private readonly overridden: { path: PathElement[]; pos: SourcePosition }[] = [];
 
-  constructor(file: string, doc: Document.Parsed, lines: LineCounter, policy: ReadPolicy) {
+  constructor(file: string, doc: Document.Parsed | null, lines: LineCounter, policy: ReadPolicy, fast: YamlSource['fast'] = null) {
     this.file = file;
-    this.doc = doc;
+    this.parsed = doc;
     this.lines = lines;
     this.policy = policy;
+    this.fast = fast;
+  }
+
+  /** The yaml library's Document (for a large file read fast, parsed now: slow, and only the few callers that edit YAML need it). */
+  get doc(): Document.Parsed {
+    if (this.parsed === null) {
+      const f = this.fast!;
+      const docs = parseAllDocuments(f.text, { prettyErrors: false, uniqueKeys: false, strict: true });
+      const list = (Array.isArray(docs) ? docs : []).filter((d) => d.contents !== null || (Array.isArray(docs) && docs.length === 1));
+      this.parsed = list[f.index];
+      if (this.overridden.length > 0) this.parsed = this.parsed.clone() as Document.Parsed;
+      // The values variants set, in the Document too.
+      for (const o of this.overridden) this.parsed.setIn(o.path, this.parsed.createNode(getPath(f.root, o.path)));
+    }
+    return this.parsed;
   }
 
   /**
@@ -153,9 +175,15 @@ export class YamlSource {
    * under `path` report `pos`, where the variant wrote the value.
    */
   withOverride(path: PathElement[], value: unknown, pos: SourcePosition): YamlSource {
-    const doc = this.doc.clone() as Document.Parsed;
-    doc.setIn(path, doc.createNode(value));
-    const out = new YamlSource(this.file, doc, this.lines, this.policy);
+    let out: YamlSource;
+    if (this.fast && this.parsed === null) {
+      const root = structuredClone(this.fast.root);
+      out = new YamlSource(this.file, null, this.lines, this.policy, { ...this.fast, root: setPath(root, path, structuredClone(value)) });
+    } else {
+      const doc = this.doc.clone() as Document.Parsed;
+      doc.setIn(path, doc.createNode(value));
+      out = new YamlSource(this.file, doc, this.lines, this.policy);
+    }
     out.overridden.push(...this.overridden, { path, pos });
     return out;
   }
@@ -168,8 +196,12 @@ export class YamlSource {
     return null;
   }
 
-  /** The plain JS value of the document (maps → objects, seqs → arrays). */
+  /**
+   * The plain JS value of the document (maps → objects, seqs → arrays). Treat it as read-only: a
+   * large file's value is shared by every call (copying 50 MB of objects takes seconds).
+   */
   value(): unknown {
+    if (this.fast && this.parsed === null) return this.fast.root;
     this.checkKeys();
     try {
       return this.doc.toJS({ maxAliasCount: 1000 });
@@ -245,18 +277,56 @@ export class YamlSource {
 
   /** Does the document have a value at `path`? */
   has(path: readonly PathElement[]): boolean {
+    if (this.fast && this.parsed === null) {
+      let cur = this.fast.root;
+      for (const p of path) {
+        if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, String(p))) return false;
+        cur = (cur as Record<string, unknown>)[String(p)];
+      }
+      return true;
+    }
     return this.nodeAt(path).complete;
+  }
+
+  /**
+   * Offsets of the value (and key) at `path` in a fast-read document, or of its nearest existing
+   * ancestor: the index is of the document as written, so positions stay those of the file.
+   */
+  private fastOffsets(path: readonly PathElement[]): { value: number; key: number } {
+    const d = this.fast!.doc;
+    let cur = d.root;
+    let value = d.rootOffset;
+    let key = d.rootOffset;
+    for (const p of path) {
+      const e = cur !== null && typeof cur === 'object' ? d.index.get(cur) : undefined;
+      if (!e) break;
+      const i = e.keys ? e.keys.indexOf(String(p)) : typeof p === 'number' && p < e.values.length ? p : -1;
+      if (i < 0) break;
+      value = e.values[i];
+      key = e.keyOffsets ? e.keyOffsets[i] : value;
+      cur = (cur as Record<string, unknown>)[e.keys ? e.keys[i] : i];
+    }
+    return { value, key };
+  }
+
+  private positionOfOffset(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
   }
 
   /** file:line:col of the value at `path` (or of its nearest existing ancestor). */
   at(path: readonly PathElement[]): SourcePosition {
-    return this.overrideAt(path) ?? this.positionOf(this.nodeAt(path).node);
+    const o = this.overrideAt(path);
+    if (o) return o;
+    if (this.fast) return this.positionOfOffset(this.fastOffsets(path).value);
+    return this.positionOf(this.nodeAt(path).node);
   }
 
   /** file:line:col of the key of the value at `path` (for "unknown field" errors). */
   keyAt(path: readonly PathElement[]): SourcePosition {
     const o = this.overrideAt(path);
     if (o) return o;
+    if (this.fast) return this.positionOfOffset(this.fastOffsets(path).key);
     const r = this.nodeAt(path);
     return this.positionOf(r.key ?? r.node);
   }
@@ -360,6 +430,10 @@ export function listDir(dir: string): { name: string; kind: 'file' | 'dir' }[] {
  * 40,000 keys took 10 s).
  */
 export function parseYamlText(text: string, displayName: string, policy: ReadPolicy = readPolicyFor(resolve(displayName))): YamlSource[] {
+  if (text.length >= FAST_YAML_BYTES) {
+    const fast = readFastYaml(text);
+    if (fast) return fastSources(text, fast, displayName, policy);
+  }
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -379,6 +453,67 @@ export function parseYamlText(text: string, displayName: string, policy: ReadPol
   const sources = docs.map((d) => new YamlSource(displayName, d, lines, policy)).filter((s) => s.doc.contents !== null || docs.length === 1);
   for (const s of sources) checkUniqueKeys(s);
   return sources;
+}
+
+/**
+ * Texts this long are read by the fast reader when they are in its subset (fast-yaml.ts); shorter
+ * ones, and anything outside the subset, by the yaml library. 1 MB takes the library about a
+ * second; the fast reader, some 20 ms.
+ */
+export const FAST_YAML_BYTES = 2 ** 20;
+
+/** The documents the fast reader read, as YamlSources (a repeated key: the same error the library path gives). */
+function fastSources(text: string, fast: FastResult, displayName: string, policy: ReadPolicy): YamlSource[] {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const at = (offset: number): SourcePosition => ({ file: displayName, ...lines.linePos(offset) });
+  if (fast.duplicate) {
+    const d = fast.duplicate;
+    const path = fast.docs.map((doc) => keyPath(doc, d.firstOffset)).find((p) => p !== null) ?? [];
+    throw new ScenarioError(at(d.offset), formatPath(path), `a key used once in its map (it is first at line ${at(d.firstOffset).line})`, `${describeValue(d.key)} again`);
+  }
+  const docs = fast.docs.filter((d) => d.root !== null || fast.docs.length === 1);
+  return docs.map((d, index) => new YamlSource(displayName, null, lines, policy, { text, index, doc: d, root: d.root }));
+}
+
+/** The path of the key written at `offset` in a fast-read document, or null (only for an error: a walk of the whole index). */
+function keyPath(doc: FastDocument, offset: number): PathElement[] | null {
+  const stack: { v: unknown; path: PathElement[] }[] = [{ v: doc.root, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    const e = v !== null && typeof v === 'object' ? doc.index.get(v) : undefined;
+    if (!e) continue;
+    if (e.keys) {
+      const k = e.keyOffsets!.indexOf(offset);
+      if (k >= 0) return [...path, e.keys[k]];
+      e.keys.forEach((key) => stack.push({ v: (v as Record<string, unknown>)[key], path: [...path, key] }));
+    } else {
+      (v as unknown[]).forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    }
+  }
+  return null;
+}
+
+/** The value at `path` in a plain value (undefined when absent). */
+function getPath(root: unknown, path: readonly PathElement[]): unknown {
+  let cur = root;
+  for (const p of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[String(p)] : undefined;
+  return cur;
+}
+
+/** `root` with `path` set to `value`, missing maps on the way added (as the yaml library's setIn does). */
+function setPath(root: unknown, path: readonly PathElement[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const base = (root !== null && typeof root === 'object' ? root : {}) as Record<string, unknown>;
+  let cur = base;
+  for (const p of path.slice(0, -1)) {
+    const next = cur[String(p)];
+    if (next === null || typeof next !== 'object') cur[String(p)] = {};
+    cur = cur[String(p)] as Record<string, unknown>;
+  }
+  cur[String(path[path.length - 1])] = value;
+  return base;
 }
 
 /**
