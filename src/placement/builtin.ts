@@ -118,15 +118,18 @@ export function registerBuiltinSchedulers(): void {
 
 /**
  * Why a module did not load, in words that do not quote it: a syntax error's message names a
- * token of the file (the path may point at any file), so only its kind and line are given.
+ * token of the file, and a reference error a word of it (a file of text read as a module names
+ * its first word: the path may point at any file), so only their kind and line are given.
  */
 function moduleProblem(e: unknown, path: string): string {
   const err = e as Error & { code?: string };
   if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(path.split(/[/\\]/).pop()!)) return 'no such file';
-  if (err instanceof SyntaxError) {
-    const line = new RegExp(`${escapeRegExp(path.split(/[/\\]/).pop()!)}:(\\d+)`).exec(String(err.stack))?.[1];
-    return `a module that does not parse (a syntax error${line ? ` at line ${line}` : ''})`;
-  }
+  const line = (): string => {
+    const n = new RegExp(`${escapeRegExp(path.split(/[/\\]/).pop()!)}:(\\d+)`).exec(String(err.stack))?.[1];
+    return n ? ` at line ${n}` : '';
+  };
+  if (err instanceof SyntaxError) return `a module that does not parse (a syntax error${line()})`;
+  if (err instanceof ReferenceError) return `a module that failed to load (a ReferenceError${line()}: a name that is not defined)`;
   if (err instanceof TypeError && /^(?:\S+: )?(the default export|export a scheduler|the module registered|registerScheduler)/.test(err.message)) return err.message.replace(/^\S+: /, '');
   return `a module that failed to load (${err?.name ?? 'Error'}: ${String(err?.message ?? e).split('\n')[0].slice(0, 200)})`;
 }
