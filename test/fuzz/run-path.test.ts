@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { UserError } from '../../src/errors.js';
+import { registerBuiltinSchedulers } from '../../src/placement/builtin.js';
+import { schedulerNames } from '../../src/placement/registry.js';
+import { formatRunSummary } from '../../src/report/run-report.js';
+import { loadSchedulers } from '../../src/runner/preflight.js';
+import { runAll } from '../../src/runner/run.js';
+import { loadScenarioVariants } from '../../src/scenario/load.js';
+import type { RunLimits } from '../../src/scenario/size.js';
+import { SHARED } from '../helpers/cli.js';
+import { examples, mutation, mutate } from './mutate.js';
+
+/**
+ * The run path, fuzzed: fast-check mutations of every example scenario. Property: what `validate`
+ * accepts, `run` simulates to its end (or to its budget) without an internal error; what it
+ * refuses is one located line. `npm test` tries a few hundred cases on a fixed seed; `npm run fuzz`
+ * many more on a new seed each time (FLEETSIM_FUZZ_RUNS, FLEETSIM_FUZZ_SEED; README).
+ */
+
+const LONG = process.env.FLEETSIM_FUZZ_RUNS !== undefined;
+const RUNS = Number(process.env.FLEETSIM_FUZZ_RUNS ?? 240);
+const SEED = Number(process.env.FLEETSIM_FUZZ_SEED ?? (LONG ? Date.now() % 2 ** 31 : 20261207));
+/** Small budgets keep each case short; a run that reaches one stops with a partial result, as the CLI's would. */
+const LIMITS: RunLimits = { maxEvents: LONG ? 200_000 : 20_000, maxMemoryBytes: 3 * 2 ** 30 };
+const ALLOW = [join(SHARED, 'traces')];
+
+type Outcome = 'refused' | 'ran' | 'partial';
+
+/** validate, then run, as the CLI does them; anything but a UserError is the property failing. */
+async function validateThenRun(file: string): Promise<Outcome> {
+  let variants;
+  try {
+    variants = loadScenarioVariants(file, { knownSchedulers: schedulerNames(), allowRead: ALLOW, limits: LIMITS });
+    await loadSchedulers(variants);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    // One line: file:line:col: path: expected ..., found ... (or a flag's one-liner).
+    expect(e.message.split('\n')).toHaveLength(1);
+    return 'refused';
+  }
+  const summary = await runAll(variants, { limits: LIMITS });
+  JSON.stringify(summary);
+  formatRunSummary(summary);
+  return summary.runs.some((r) => r.partial) ? 'partial' : 'ran';
+}
+
+describe('run path fuzz', () => {
+  registerBuiltinSchedulers();
+  const { names, docs, dir } = examples();
+  const counts: Record<Outcome, number> = { refused: 0, ran: 0, partial: 0 };
+
+  it(`validate accepts ⇒ run ends without an internal error (${RUNS} mutants of ${names.length} example scenarios, seed ${SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...names), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (name, muts) => {
+        const file = join(dir, `fuzz-${name}`);
+        writeFileSync(file, stringify(mutate(docs.get(name), muts)));
+        counts[await validateThenRun(file)]++;
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+    // Not vacuous: mutants of each kind were seen.
+    expect(counts.refused).toBeGreaterThan(RUNS / 10);
+    expect(counts.ran + counts.partial).toBeGreaterThan(RUNS / 10);
+    if (LONG) process.stdout.write(`run path fuzz: ${RUNS} cases, seed ${SEED}: ${counts.refused} refused, ${counts.ran} ran, ${counts.partial} stopped at a budget\n`);
+  }, LONG ? 24 * 3600_000 : 600_000);
+});
