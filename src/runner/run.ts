@@ -11,6 +11,8 @@ import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
+import { pluginsOf } from '../placement/explain.js';
+import { WaitRecorder } from '../metrics/waits.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
@@ -24,6 +26,8 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Receives every placement and bind decision (see DecisionSink). */
   decisions?: DecisionSink;
+  /** Record why workloads wait and why they went where they went (RunResult.waits). */
+  waits?: boolean;
 }
 
 
@@ -117,7 +121,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const specs = expandWorkloads(scenario, sim);
   const traceFeeds = openbTraceFeeds(scenario, seed);
   const images = [...new Set([...specs.map((w) => w.template.image), ...traceImages(traceFeeds)])];
-  const state = new RunState(sim, scenario, world, specs, images, opts.decisions ?? null);
+  const waits = opts.waits ? new WaitRecorder(scheduler, await pluginsOf(schedulerName), world.clusters.map((c) => c.name)) : null;
+  const sink = waits && opts.decisions ? teeSink(waits, opts.decisions) : (waits ?? opts.decisions ?? null);
+  const state = new RunState(sim, scenario, world, specs, images, sink);
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;
   const cp = new ControlPlane(state, scheduler, members);
@@ -150,6 +156,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       region: c.spec.region,
       role: c.spec.role,
       nodes: c.nodeEnd - c.nodeStart,
+      cpu: world.clusterSum(world.cpuAlloc, c.index) / 1000,
       gpus: state.counters.gpuAlloc[c.index],
       replicas: state.counters.podsReady[c.index],
       pending: state.counters.podsPending[c.index],
@@ -223,6 +230,18 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...queueSharesOf(members),
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
+    ...(waits ? { waits: waits.results(state.workloads, end) } : {}),
+  };
+}
+
+/** Both sinks get every decision (the optional methods only where the first has them: the wait recorder has all). */
+function teeSink(a: WaitRecorder, b: DecisionSink): DecisionSink {
+  return {
+    placement: (...x) => (a.placement(...x), b.placement(...x)),
+    bind: (...x) => (a.bind(), b.bind(...x)),
+    pending: (...x) => (a.pending(...x), b.pending?.(...x)),
+    queued: (...x) => (a.queued(...x), b.queued?.(...x)),
+    gang: (...x) => (a.gang(...x), b.gang?.(...x)),
   };
 }
 
