@@ -318,6 +318,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     workloads,
     policies,
     schedulers,
+    replications: (doc.replications as number | undefined) ?? 1,
     ignoredManifests,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,

@@ -531,6 +531,7 @@ export const scenarioSchema: JsonSchema = {
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
+    replications: { type: 'integer', minimum: 1, maximum: 1000, description: 'runs of each scheduler (and variant) on common seeds: fleetsim run\'s default (1 without it; --replications overrides), and fleetsim sweep\'s (5 without it)' },
     karmada,
     faults: { type: 'array', items: fault },
     priorityClasses: {

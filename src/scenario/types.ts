@@ -23,6 +23,8 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   policies: PolicySpec[];
   schedulers: string[];
+  /** Runs of each scheduler and variant on common seeds (`replications:`; 1 when absent): `fleetsim run`'s default. */
+  replications: number;
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string }[];
   karmada: KarmadaSettings;
