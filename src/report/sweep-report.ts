@@ -2,9 +2,9 @@ import type { AggregateRow, SweepData } from '../runner/sweep-aggregate.js';
 import { formatValue } from '../runner/sweep-keys.js';
 import { FLEET, SWEEP_METRICS } from '../runner/sweep-metrics.js';
 import type { SweepRecord } from '../runner/sweep-results.js';
-import { stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
+import { hours, stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
-import { fmtSeconds, pct } from './run-report.js';
+import { fmtSeconds, pct } from './format.js';
 
 /**
  * The HTML report of a sweep (`fleetsim sweep`, `fleetsim merge`): one self-contained offline
@@ -86,8 +86,8 @@ function seriesChart(data: SweepData, title: string, rows: object[], yTitle: str
 type SeriesMetric = 'cpu' | 'gpu' | 'replicas' | 'pending';
 
 /** Mean over a configuration's replications of one per-cluster series (member clusters; GPU only where there are GPUs). */
-function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string; scheduler: string; cluster: string; minute: number; value: number }[] {
-  const rows: { point: string; scheduler: string; cluster: string; minute: number; value: number }[] = [];
+function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string; scheduler: string; cluster: string; h: number; value: number }[] {
+  const rows: { point: string; scheduler: string; cluster: string; h: number; value: number }[] = [];
   for (const { point, scheduler } of configs(data)) {
     const recs = okRecords(data, point, scheduler);
     if (recs.length === 0) continue;
@@ -106,7 +106,7 @@ function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string;
             n++;
           }
         }
-        if (n > 0) rows.push({ point: data.pointLabels[point], scheduler, cluster: c.name, minute: Math.round((t[i] / 60) * 1000) / 1000, value: s / n });
+        if (n > 0) rows.push({ point: data.pointLabels[point], scheduler, cluster: c.name, h: hours(t[i]), value: s / n });
       }
     }
   }
