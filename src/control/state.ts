@@ -27,6 +27,7 @@ export const enum Kind {
   FaultProcess = 53,
   SpotGone = 54,
   Action = 52,
+  OperatorAct = 55,
 }
 
 /** Event priorities at equal times: facts first, then scheduling cycles, then sampling. */

@@ -112,14 +112,14 @@ export class WaitRecorder implements DecisionSink {
       this.tracks.set(workload, tr);
     }
     const o = tr.open.get(where);
-    // The same reason with other counts (`0/32 nodes are available: 31 Insufficient cpu` after
-    // `32 Insufficient cpu`) continues the interval: a new one starts when the reason changes.
-    if (o && reason !== null && (o.reason === reason || reasonKind(o.reason) === reasonKind(reason))) return;
     // The gang's count of Ready pods changes as its pods start: one wait, its latest count.
     if (o && reason !== null && where === 'gang') {
       (o as { reason: string }).reason = reason;
       return;
     }
+    // The same reason with other counts (`0/32 nodes are available: 31 Insufficient cpu` after
+    // `32 Insufficient cpu`) continues the interval: a new one starts when the reason changes.
+    if (o && reason !== null && (o.reason === reason || reasonKind(o.reason) === reasonKind(reason))) return;
     if (o) {
       o.to = t;
       tr.open.delete(where);

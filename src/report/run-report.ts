@@ -5,6 +5,7 @@ import { batchComparison, gangJobs, queueShareSection } from './batch-report.js'
 import { faultWindows, hours, inTimeContext, sampleIndexes, stepSeries, timeX, VEGA_LITE_SCHEMA, type FaultWindow, type TimeContext } from './chart-parts.js';
 import { hasCost, interruptions, showbackCost, totalCost } from './cost-report.js';
 import { fmtClock, fmtSeconds, pct } from './format.js';
+import type { ClaimRow } from './claims.js';
 import { escapeHtml, renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
 import { columnar, Dictionary, interactiveTable, type CellKind, type Columnar, type InteractiveTable } from './page-data.js';
 import { reasonKind } from '../metrics/waits.js';
@@ -540,8 +541,29 @@ function configSections(c: Config, page: Page, ctx: TimeContext): ReportSection[
 
 // ---------------------------------------------------------------------------------------------
 
-/** The HTML report of `fleetsim run`, from the runs (every replication) and their aggregates. */
-export async function renderRunReport(data: SweepData, agg: readonly AggregateRow[], verdict: Verdict): Promise<string> {
+/** Claims beside the simulated figures, and the scenario's assumptions. */
+function claimsSection(claims: readonly ClaimRow[], assumptions: readonly string[], page: Page): ReportSection {
+  const section = tableSection(page, {
+    id: 'claims',
+    title: 'Claims beside the simulation',
+    text: 'Figures claimed elsewhere (the scenario\'s claims:), and what the simulation gives for the same figure: the mean over the replications ± its 95 % interval, and the range over the runs. "inside" when the simulated mean is within the claimed range.',
+    columns: [
+      ['claim', 'text'],
+      ['source', 'text'],
+      ['configuration', 'text'],
+      ['claimed', 'text'],
+      ['simulated', 'text'],
+      ['over the runs', 'text'],
+      ['the mean is', 'text'],
+    ],
+    rows: claims.map((c) => [c.claim, c.source, c.configuration, c.claimed, c.simulated, c.runs, c.verdict]),
+  });
+  const list = assumptions.length ? `<p><strong>Assumptions</strong></p><ul>${assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : '';
+  return { ...section, html: `${section.html ?? ''}${list}` };
+}
+
+/** The HTML report of `fleetsim run`, from the runs (every replication) and their aggregates; with the scenario's claims and assumptions, when it has them. */
+export async function renderRunReport(data: SweepData, agg: readonly AggregateRow[], verdict: Verdict, extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[] } = {}): Promise<string> {
   const h = data.header;
   const page = new Page();
   const configs = configsOf(data, verdict);
@@ -553,8 +575,9 @@ export async function renderRunReport(data: SweepData, agg: readonly AggregateRo
 
   const sections: ReportSection[] = [
     { id: 'verdict', title: 'Verdict', html: `${verdictHtml(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted">${escapeHtml(p)}</p>`).join('')}` },
-    whySection(configs, page, h.scenarioFile),
   ];
+  if (extra.claims?.length || extra.assumptions?.length) sections.push(claimsSection(extra.claims ?? [], extra.assumptions ?? [], page));
+  sections.push(whySection(configs, page, h.scenarioFile));
   const traffic = trafficCompare(configs, page, ctx, agg);
   if (traffic) sections.push(traffic);
   const failover = failoverCompare(configs, page, ctx, agg);

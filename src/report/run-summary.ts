@@ -7,6 +7,7 @@ import { costLine } from './cost-report.js';
 import { fmtSeconds, pct } from './format.js';
 import { traceLine } from './trace-report.js';
 import { trafficSummaryLines } from './traffic-report.js';
+import type { ClaimRow } from './claims.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -73,6 +74,9 @@ export interface RunSummaryFile {
   readonly variants: readonly string[];
   readonly schedulers: readonly string[];
   readonly verdict: Verdict;
+  /** The scenario's claims beside the simulated figures (none without claims:). */
+  readonly claims: readonly ClaimRow[];
+  readonly assumptions: readonly string[];
   readonly runs: readonly RunDigest[];
   /** The files beside summary.json (names relative to it). */
   readonly files: Readonly<Record<string, string>>;
@@ -152,7 +156,7 @@ export function digestRun(run: RunResult, replication: number): RunDigest {
   };
 }
 
-export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<string, string>): RunSummaryFile {
+export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<string, string>, extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[] } = {}): RunSummaryFile {
   const h = data.header;
   const first = data.runs.find((r) => r.record?.result)?.record?.result;
   const variantAxis = h.axes.findIndex((a) => a.path === 'variant');
@@ -167,6 +171,8 @@ export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<
     variants: variantAxis >= 0 ? (h.axes[variantAxis].values as string[]) : [],
     schedulers: h.schedulers,
     verdict,
+    claims: extra.claims ?? [],
+    assumptions: extra.assumptions ?? [],
     runs: data.runs.map(({ planned, record }) => {
       const variant = variantAxis >= 0 ? String(record?.values[variantAxis] ?? h.axes[variantAxis].values[planned.point]) : '';
       if (!record) return { variant, scheduler: planned.scheduler, replication: planned.replication, seed: -1, status: 'missing' as const };
@@ -265,7 +271,7 @@ export function formatRun(run: RunResult): string[] {
  * The text summary printed by `fleetsim run`: the verdict when there is more than one run, then
  * each configuration's run on the scenario's seed (replication 0), and a line per failed run.
  */
-export function formatRunSummary(data: SweepData, verdict: Verdict): string {
+export function formatRunSummary(data: SweepData, verdict: Verdict, claims: readonly ClaimRow[] = []): string {
   const h = data.header;
   const first = data.runs.find((r) => r.record?.result)?.record?.result;
   const out: string[] = [];
@@ -273,6 +279,10 @@ export function formatRunSummary(data: SweepData, verdict: Verdict): string {
   if (data.runs.length > 1) {
     out.push('');
     out.push(...formatVerdict(verdict));
+  }
+  if (claims.length) {
+    out.push('', 'claims beside the simulation (simulated: mean ±95% CI over the replications)');
+    out.push(...table([['claim', 'configuration', 'claimed', 'simulated', 'the mean is'], ...claims.map((c) => [c.claim, c.configuration, c.claimed, c.simulated, c.verdict])]));
   }
   for (const { planned, record } of data.runs) {
     if (planned.replication !== 0) continue;

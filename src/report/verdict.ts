@@ -180,6 +180,8 @@ export function computeVerdict(data: SweepData, agg: readonly AggregateRow[]): V
       columns.push({ metric: h.metric, scope, title: h.title(scope), short: h.per ? `${h.short} (${shortScope(scope)})` : h.short, unit: def.unit, better: def.better ?? 'lower', section: h.section });
     }
   }
+  // Deadlocked gangs only where there are gangs (the count is 0, not unknown, without any).
+  if (!columns.some((c) => c.metric === 'gangs.queueingDelay.mean')) columns.splice(0, columns.length, ...columns.filter((c) => c.metric !== 'jobs.deadlocked'));
   const configs: { point: number; scheduler: string }[] = [];
   data.pointLabels.forEach((_, point) => data.header.schedulers.forEach((scheduler) => configs.push({ point, scheduler })));
 

@@ -4,7 +4,8 @@ import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster, podCostPerHour } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, RunState, type DecisionSink, type RuntimeWorkload } from '../control/state.js';
-import { FaultInjector } from '../faults/injector.js';
+import { FaultInjector, type FaultListener } from '../faults/injector.js';
+import { Operator } from '../control/operator.js';
 import { startTraffic } from '../control/traffic-run.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
@@ -131,7 +132,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
   const faults = new FaultInjector(state, members, cp);
   const tracker = new FailoverTracker(state, cp);
-  faults.listener = tracker;
+  const operator = scenario.operator.failover ? new Operator(state, cp, scenario.operator.failover, tracker) : null;
+  faults.listener = operator ? bothListen(tracker, operator) : tracker;
   cp.observer = tracker;
   cp.start();
   traceFeeder.start();
@@ -231,6 +233,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
     ...(waits ? { waits: waits.results(state.workloads, end) } : {}),
+  };
+}
+
+/** The failover tracker first (it records the fault), then the operator. */
+function bothListen(a: FaultListener, b: FaultListener): FaultListener {
+  return {
+    faultStarted: (r, now) => (a.faultStarted(r, now), b.faultStarted(r, now)),
+    faultEnded: (r, now) => (a.faultEnded(r, now), b.faultEnded(r, now)),
+    faultEvent: (r, e, now) => (a.faultEvent?.(r, e, now), b.faultEvent?.(r, e, now)),
   };
 }
 

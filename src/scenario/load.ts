@@ -2,6 +2,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
 import { admitPlacement } from './admission.js';
 import { readFaults } from './faults.js';
+import { readOperatorBlocks } from './operator.js';
 import { ScenarioError } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import {
@@ -338,6 +339,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       }
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
+    ...readOperatorBlocks(src, doc, (v, path) => durationSpec(src, v, path, baseDir), !isVariant),
     variant: '',
     ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
   };

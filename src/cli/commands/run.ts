@@ -8,6 +8,7 @@ import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
 import type { SweepHeader, SweepRecord } from '../../runner/sweep-results.js';
 import { planSweep } from '../../runner/sweep-plan.js';
+import type { ClaimSpec } from '../../scenario/types.js';
 import { ProgressBar } from '../progress.js';
 
 interface Args {
@@ -27,6 +28,7 @@ interface Args {
 const outputModules = () =>
   Promise.all([
     import('../../runner/sweep-aggregate.js'),
+    import('../../report/claims.js'),
     import('../../report/verdict.js'),
     import('../../report/run-summary.js'),
     import('../../report/series-table.js'),
@@ -43,15 +45,17 @@ export async function writeRunOutputs(
   outDir: string,
   header: SweepHeader,
   records: ReadonlyMap<string, SweepRecord>,
-  opts: { openmetrics?: string | null; startTime?: number } = {},
+  opts: { openmetrics?: string | null; startTime?: number; claims?: readonly ClaimSpec[]; assumptions?: readonly string[] } = {},
 ): Promise<{ json: string; text: string; files: string[] }> {
-  const [{ aggregate, sweepData, writeArrowFile }, { computeVerdict }, { formatRunSummary, runSummaryFile, workloadRows }, { seriesColumns, seriesTable }, { renderRunReport }] = await outputModules();
+  const [{ aggregate, sweepData, writeArrowFile }, { claimRows }, { computeVerdict }, { formatRunSummary, runSummaryFile, workloadRows }, { seriesColumns, seriesTable }, { renderRunReport }] = await outputModules();
   mkdirSync(outDir, { recursive: true });
   const data = sweepData(header, records);
   const agg = aggregate(data);
   const verdict = computeVerdict(data, agg);
+  const claims = claimRows(opts.claims ?? [], data, agg);
+  const extra = { claims, assumptions: opts.assumptions ?? [] };
   const files: string[] = [];
-  const json = JSON.stringify(runSummaryFile(data, verdict, { series: 'series.arrow', workloads: 'workloads.arrow', report: 'index.html' }), null, 1) + '\n';
+  const json = JSON.stringify(runSummaryFile(data, verdict, { series: 'series.arrow', workloads: 'workloads.arrow', report: 'index.html' }, extra), null, 1) + '\n';
   const write = (name: string, f: () => void) => {
     f();
     files.push(join(outDir, name));
@@ -61,7 +65,7 @@ export async function writeRunOutputs(
   write('series.arrow', () => writeArrowFile(join(outDir, 'series.arrow'), seriesColumns(series)));
   const workloads = workloadRows(data);
   if (workloads.length) write('workloads.arrow', () => writeArrowFile(join(outDir, 'workloads.arrow'), workloads));
-  const html = await renderRunReport(data, agg, verdict);
+  const html = await renderRunReport(data, agg, verdict, extra);
   write('index.html', () => writeFileSync(join(outDir, 'index.html'), html));
   if (opts.openmetrics !== undefined && opts.openmetrics !== null) {
     const { writeOpenMetrics, DEFAULT_START } = await import('../../report/openmetrics.js');
@@ -69,7 +73,7 @@ export async function writeRunOutputs(
     writeOpenMetrics(file, series, opts.startTime ?? DEFAULT_START);
     files.push(file);
   }
-  return { json, text: formatRunSummary(data, verdict), files };
+  return { json, text: formatRunSummary(data, verdict, claims), files };
 }
 
 /** `--start-time`: an RFC 3339 instant or Unix seconds. */
@@ -140,7 +144,13 @@ export const runCommand: CommandModule<object, Args> = {
       bar?.done();
       const wall = (performance.now() - t0) / 1000;
       await loading;
-      const out = await writeRunOutputs(outDir, res.header, res.records, { ...(args.openmetrics !== undefined ? { openmetrics: args.openmetrics } : {}), ...(startTime !== undefined ? { startTime } : {}) });
+      const scenario = plan.points[0].scenario;
+      const out = await writeRunOutputs(outDir, res.header, res.records, {
+        ...(args.openmetrics !== undefined ? { openmetrics: args.openmetrics } : {}),
+        ...(startTime !== undefined ? { startTime } : {}),
+        claims: scenario.claims,
+        assumptions: scenario.assumptions,
+      });
       const records = [...res.records.values()];
       if (args.json) process.stdout.write(out.json);
       else {
