@@ -574,7 +574,7 @@ export async function renderRunReport(data: SweepData, agg: readonly AggregateRo
   const ctx: TimeContext = { duration, faults: [...windows.values()].sort((a, b) => a.from - b.from) };
 
   const sections: ReportSection[] = [
-    { id: 'verdict', title: 'Verdict', html: `${verdictHtml(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted">${escapeHtml(p)}</p>`).join('')}` },
+    { id: 'verdict', title: 'Verdict', html: `${verdictHtml(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted method">${escapeHtml(p)}</p>`).join('')}` },
   ];
   if (extra.claims?.length || extra.assumptions?.length) sections.push(claimsSection(extra.claims ?? [], extra.assumptions ?? [], page));
   sections.push(whySection(configs, page, h.scenarioFile));
