@@ -160,11 +160,13 @@ details.fold > summary h2 { display:inline; }
 details.fold > summary::before { content:'▸ '; color:var(--muted); }
 details.fold[open] > summary::before { content:'▾ '; }
 .muted { color:var(--muted); }
-table.verdict td, table.verdict th { white-space:nowrap; }
-table.verdict th { vertical-align:bottom; white-space:normal; min-width:90px; }
+main.wide { max-width:1500px; }
+table.verdict td, table.verdict th { white-space:nowrap; vertical-align:top; padding:4px 8px; }
+table.verdict th { vertical-align:bottom; white-space:normal; min-width:72px; max-width:120px; }
+table.verdict td .ci { display:block; font-size:11px; color:var(--muted); font-weight:400; }
 table.verdict td a { color:inherit; text-decoration:none; border-bottom:1px dotted var(--line); }
 table.verdict td.best { background:#e7f4ea; font-weight:600; }
-table.verdict td.best::after { content:' ★'; color:#2e7d32; }
+table.verdict td.best a::after { content:' ★'; color:#2e7d32; }
 ul.sentences li { margin:4px 0; }
 .tbar { margin:6px 0; } .tbar input { padding:3px 6px; min-width:220px; }
 button.more { margin:6px 0; background:none; border:1px solid var(--line); border-radius:4px; padding:2px 10px; color:var(--accent); cursor:pointer; }
@@ -211,7 +213,7 @@ export async function renderHtmlReport(opts: ReportOptions): Promise<string> {
 </head>
 <body>
 <header><h1>${escapeHtml(opts.title)}</h1>${opts.subtitle ? `<p>${escapeHtml(opts.subtitle)}</p>` : ''}</header>
-<main>
+<main${page ? ' class="wide"' : ''}>
 ${parts.join('\n')}
 </main>
 `;

@@ -99,7 +99,10 @@ function verdictHtml(v: Verdict): string {
     const cells = r.cells.map((c, j) => {
       const col = v.columns[j];
       const title = c.ciLow !== null && c.ciHigh !== null ? ` title="mean of ${c.n} runs; 95% CI ${escapeHtml(fmtValue(c.ciLow, col.unit))} to ${escapeHtml(fmtValue(c.ciHigh, col.unit))}"` : '';
-      return `<td class="num${c.best ? ' best' : ''}"${title}><a href="#${col.section}">${escapeHtml(c.text)}</a></td>`;
+      // The mean on top, its interval (and how often there was none) under it: a narrow table.
+      const [mean, ...rest] = c.text.split(' ±');
+      const under = rest.length ? `±${rest.join(' ±')}` : '';
+      return `<td class="num${c.best ? ' best' : ''}"${title}><a href="#${col.section}">${escapeHtml(mean)}</a>${under ? `<span class="ci">${escapeHtml(under)}</span>` : ''}</td>`;
     });
     const runs = v.replications > 1 || r.runsOk < r.runs ? ` <span class="muted">(${r.runsOk}/${r.runs})</span>` : '';
     return `<tr><td><strong>${escapeHtml(r.label)}</strong>${runs}</td>${cells.join('')}</tr>`;

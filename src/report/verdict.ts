@@ -263,7 +263,8 @@ function close(a: number, b: number): boolean {
 
 function cellText(c: { mean: number | null; ciLow: number | null; ciHigh: number | null; n: number; missing: number }, unit: string): string {
   if (c.mean === null) return c.missing > 0 ? 'never' : '—';
-  const ci = c.ciLow !== null && c.ciHigh !== null ? ` ±${fmtValue((c.ciHigh - c.ciLow) / 2, unit === 'ratio' ? 'ratio' : unit)}` : '';
+  // No interval of width 0 (every run gave the same value): the value says it all.
+  const ci = c.ciLow !== null && c.ciHigh !== null && c.ciHigh > c.ciLow ? ` ±${fmtValue((c.ciHigh - c.ciLow) / 2, unit)}` : '';
   const never = c.missing > 0 ? ` (never in ${c.missing} of ${c.n + c.missing})` : '';
   return `${fmtValue(c.mean, unit)}${ci}${never}`;
 }
