@@ -67,3 +67,11 @@ describe('the verdict', () => {
     expect(v.rows[1].cells[0].text).toBe('42.0 s ±25.4 s (never in 1 of 3)');
   });
 });
+
+describe('claims', () => {
+  it('every metric a claim may name is a sweep metric (so validate ok means the report can set it beside the claim)', async () => {
+    const { CLAIM_METRICS } = await import('../../src/scenario/types.js');
+    const { SWEEP_METRICS } = await import('../../src/runner/sweep-metrics.js');
+    for (const m of CLAIM_METRICS) expect(SWEEP_METRICS.map((d) => d.name)).toContain(m);
+  });
+});
