@@ -106,6 +106,20 @@ export function inTimeContext(spec: Record<string, unknown>, ctx: TimeContext): 
   return { ...rest, layer: [...extra, ...layers, ...after] };
 }
 
+/** Whether a single-view spec's x is the time of the run (field `h`). */
+function overTime(spec: Record<string, unknown>): boolean {
+  const first = (spec.layer as Record<string, unknown>[] | undefined)?.[0] ?? spec;
+  return ((first.encoding as { x?: { field?: string } } | undefined)?.x?.field ?? '') === 'h';
+}
+
+/** inTimeContext for any chart over time (each panel of a vertical concatenation); others as they are. */
+export function shadeTimeChart<T>(spec: T, ctx: TimeContext): T {
+  const s = spec as unknown as Record<string, unknown>;
+  if (Array.isArray(s.vconcat)) return { ...s, vconcat: (s.vconcat as Record<string, unknown>[]).map((c) => shadeTimeChart(c, ctx)) } as unknown as T;
+  if (s.facet || s.hconcat || s.concat || !overTime(s)) return spec;
+  return inTimeContext(s, ctx) as unknown as T;
+}
+
 export interface StepSeriesOptions {
   /** Field of the rows that names a series (one colour each). */
   color: string;

@@ -2,7 +2,7 @@ import type { RunResult, WorkloadResult } from '../runner/result.js';
 import type { AggregateRow, SweepData } from '../runner/sweep-aggregate.js';
 import { FLEET } from '../runner/sweep-metrics.js';
 import { batchComparison, gangJobs, queueShareSection } from './batch-report.js';
-import { faultWindows, hours, inTimeContext, sampleIndexes, stepSeries, timeX, VEGA_LITE_SCHEMA, type FaultWindow, type TimeContext } from './chart-parts.js';
+import { faultWindows, hours, inTimeContext, sampleIndexes, shadeTimeChart, stepSeries, timeX, VEGA_LITE_SCHEMA, type FaultWindow, type TimeContext } from './chart-parts.js';
 import { hasCost, interruptions, showbackCost, totalCost } from './cost-report.js';
 import { fmtClock, fmtSeconds, pct } from './format.js';
 import type { ClaimRow } from './claims.js';
@@ -518,11 +518,13 @@ function configSections(c: Config, page: Page, ctx: TimeContext): ReportSection[
     columns: ['cluster', 'region', 'nodes', 'GPUs', 'ready replicas', 'pending', 'CPU util mean', 'CPU util max', 'GPU util mean', 'GPU util max', 'node cost'],
     rows: run.clusters.map((x) => [x.name, x.region, x.nodes, x.gpus, x.replicas, x.pending, pct(x.cpuUtilization.mean), pct(x.cpuUtilization.max), x.gpus ? pct(x.gpuUtilization.mean) : null, x.gpus ? pct(x.gpuUtilization.max) : null, x.cost ? x.cost.toFixed(2) : null]),
   };
+  // Every chart over time shows the faults (the run's own: stochastic ones differ between configurations).
+  const own: TimeContext = { duration: ctx.duration, faults: faultWindows(run.timeline, run.duration) };
   const charts = [
-    clusterSeriesChart(page, ctx, run, 'gpu', `GPU allocation per cluster${tag}`, 'GPUs allocated / total', '.0%'),
-    clusterSeriesChart(page, ctx, run, 'cpu', `CPU allocation per cluster${tag}`, 'CPU requested / allocatable', '.0%'),
-    clusterSeriesChart(page, ctx, run, 'replicas', `Ready replicas per cluster${tag}`, 'ready pods', 'd', true),
-    clusterSeriesChart(page, ctx, run, 'pending', `Pending pods per cluster${tag}`, 'pending pods', 'd'),
+    clusterSeriesChart(page, own, run, 'gpu', `GPU allocation per cluster${tag}`, 'GPUs allocated / total', '.0%'),
+    clusterSeriesChart(page, own, run, 'cpu', `CPU allocation per cluster${tag}`, 'CPU requested / allocatable', '.0%'),
+    clusterSeriesChart(page, own, run, 'replicas', `Ready replicas per cluster${tag}`, 'ready pods', 'd', true),
+    clusterSeriesChart(page, own, run, 'pending', `Pending pods per cluster${tag}`, 'pending pods', 'd'),
   ].filter((x): x is VegaLiteSpec => x !== null);
   const out: ReportSection[] = [
     {
@@ -536,9 +538,10 @@ function configSections(c: Config, page: Page, ctx: TimeContext): ReportSection[
   ];
   const traces = traceSection(run, tag);
   if (traces) out.push({ ...traces, folded: true });
+  const shaded = (s: ReportSection): ReportSection => ({ ...s, folded: true, ...(s.charts ? { charts: s.charts.map((c) => shadeTimeChart(c, own)) } : {}) });
   const queues = queueShareSection(run, tag);
-  if (queues) out.push({ ...queues, folded: true });
-  out.push(...trafficSections(run, tag).map((s) => ({ ...s, folded: true })));
+  if (queues) out.push(shaded(queues));
+  out.push(...trafficSections(run, tag).map(shaded));
   return out;
 }
 

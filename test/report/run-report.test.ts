@@ -61,3 +61,26 @@ describe('run report: Job streams and long tables', () => {
     expect(text).not.toMatch(/default\/etl-\d+/);
   });
 });
+
+describe('run report: time charts', () => {
+  it('every chart over time is in clock time with the fault windows shaded', async () => {
+    const plan = planSweep(join(ROOT, 'scenarios/kurator-vs-manual.yaml'), { ignoreSweepBlock: true, replications: 1 });
+    const res = await executeSweep(plan, { outDir: mkdtempSync(join(tmpdir(), 'fleetsim-rr-')), resultsFile: false, waits: true, workers: 1 });
+    const data = sweepData(res.header, res.records);
+    const agg = aggregate(data);
+    const html = await renderRunReport(data, agg, computeVerdict(data, agg));
+    const specs = JSON.parse(/<script type="application\/json" id="fleetsim-specs">(.*?)<\/script>/s.exec(html)![1]) as Record<string, unknown>[];
+    // Every view (a layered chart, or each panel of a concatenation) whose x is the time of the run.
+    const views: Record<string, unknown>[] = [];
+    const collect = (s: Record<string, unknown>) => (Array.isArray(s.vconcat) ? (s.vconcat as Record<string, unknown>[]).forEach(collect) : views.push(s));
+    specs.forEach(collect);
+    const layersOf = (v: Record<string, unknown>) => (v.layer as { encoding?: { x?: { field?: string; axis?: { labelExpr?: string } }; tooltip?: { field: string }[] } }[] | undefined) ?? [v as never];
+    const overTime = views.filter((v) => layersOf(v).some((l) => l.encoding?.x?.field === 'h'));
+    expect(overTime.length).toBeGreaterThan(8);
+    for (const v of overTime) {
+      const layers = layersOf(v);
+      expect(layers.some((l) => l.encoding?.tooltip?.some((t) => t.field === 'fault')), String(v.title)).toBe(true);
+      expect(layers.find((l) => l.encoding?.x?.field === 'h')!.encoding!.x!.axis!.labelExpr).toContain('%H:%M');
+    }
+  });
+});
