@@ -151,6 +151,13 @@ th { color:var(--muted); font-weight:600; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; }
 pre { background:var(--bg); padding:12px; border-radius:6px; overflow:auto; font-size:12px; max-height:480px; }
 footer { color:var(--muted); font-size:12px; padding:0 32px 24px; }
+table.verdict td, table.verdict th { white-space:nowrap; vertical-align:top; padding:4px 8px; }
+table.verdict th { vertical-align:bottom; white-space:normal; min-width:72px; max-width:120px; }
+table.verdict td .ci { display:block; font-size:11px; color:var(--muted); font-weight:400; }
+table.verdict td a { color:inherit; text-decoration:none; border-bottom:1px dotted var(--line); }
+table.verdict td.best { background:#e7f4ea; font-weight:600; }
+table.verdict td.best > :first-child::after { content:' ★'; color:#2e7d32; }
+ul.sentences li { margin:4px 0; }
 `;
 
 /** The light page's own parts: folded sections, the verdict, tables and waits drawn by its script. */
@@ -161,13 +168,6 @@ details.fold > summary::before { content:'▸ '; color:var(--muted); }
 details.fold[open] > summary::before { content:'▾ '; }
 .muted { color:var(--muted); }
 main.wide { max-width:1500px; }
-table.verdict td, table.verdict th { white-space:nowrap; vertical-align:top; padding:4px 8px; }
-table.verdict th { vertical-align:bottom; white-space:normal; min-width:72px; max-width:120px; }
-table.verdict td .ci { display:block; font-size:11px; color:var(--muted); font-weight:400; }
-table.verdict td a { color:inherit; text-decoration:none; border-bottom:1px dotted var(--line); }
-table.verdict td.best { background:#e7f4ea; font-weight:600; }
-table.verdict td.best a::after { content:' ★'; color:#2e7d32; }
-ul.sentences li { margin:4px 0; }
 .tbar { margin:6px 0; } .tbar input { padding:3px 6px; min-width:220px; }
 button.more { margin:6px 0; background:none; border:1px solid var(--line); border-radius:4px; padding:2px 10px; color:var(--accent); cursor:pointer; }
 tr.group { cursor:pointer; background:#f3f5f9; font-weight:600; }

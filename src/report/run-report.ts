@@ -13,6 +13,7 @@ import { streamSummaries } from './run-summary.js';
 import { traceSection } from './trace-report.js';
 import { trafficSections } from './traffic-report.js';
 import { fmtValue, type Verdict } from './verdict.js';
+import { verdictTable } from './verdict-html.js';
 
 export { fmtSeconds, pct } from './format.js';
 
@@ -91,26 +92,6 @@ function tableSection(page: Page, s: { id: string; title: string; text: string; 
 
 // ---------------------------------------------------------------------------------------------
 // The verdict
-
-function verdictHtml(v: Verdict): string {
-  if (!v.rows.length) return '<p>No run finished.</p>';
-  const head = `<tr><th>${v.replications > 1 ? 'scheduler / variant (runs ok)' : 'scheduler / variant'}</th>${v.columns.map((c) => `<th class="num">${escapeHtml(c.title)}</th>`).join('')}</tr>`;
-  const rows = v.rows.map((r) => {
-    const cells = r.cells.map((c, j) => {
-      const col = v.columns[j];
-      const title = c.ciLow !== null && c.ciHigh !== null ? ` title="mean of ${c.n} runs; 95% CI ${escapeHtml(fmtValue(c.ciLow, col.unit))} to ${escapeHtml(fmtValue(c.ciHigh, col.unit))}"` : '';
-      // The mean on top, its interval (and how often there was none) under it: a narrow table.
-      const [mean, ...rest] = c.text.split(' ±');
-      const under = rest.length ? `±${rest.join(' ±')}` : '';
-      return `<td class="num${c.best ? ' best' : ''}"${title}><a href="#${col.section}">${escapeHtml(mean)}</a>${under ? `<span class="ci">${escapeHtml(under)}</span>` : ''}</td>`;
-    });
-    const runs = v.replications > 1 || r.runsOk < r.runs ? ` <span class="muted">(${r.runsOk}/${r.runs})</span>` : '';
-    return `<tr><td><strong>${escapeHtml(r.label)}</strong>${runs}</td>${cells.join('')}</tr>`;
-  });
-  const sentences = v.sentences.length ? `<ul class="sentences">${v.sentences.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : '';
-  const note = v.note ? `<p class="muted">${escapeHtml(v.note)}</p>` : '';
-  return `<div class="table-wrap"><table class="verdict"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>${sentences}${note}`;
-}
 
 function verdictText(v: Verdict): string {
   const lower = v.columns.filter((c) => c.better === 'lower').map((c) => c.short);
@@ -580,7 +561,7 @@ export async function renderRunReport(data: SweepData, agg: readonly AggregateRo
   const ctx: TimeContext = { duration, faults: [...windows.values()].sort((a, b) => a.from - b.from) };
 
   const sections: ReportSection[] = [
-    { id: 'verdict', title: 'Verdict', html: `${verdictHtml(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted method">${escapeHtml(p)}</p>`).join('')}` },
+    { id: 'verdict', title: 'Verdict', html: `${verdictTable(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted method">${escapeHtml(p)}</p>`).join('')}` },
   ];
   if (extra.claims?.length || extra.assumptions?.length) sections.push(claimsSection(extra.claims ?? [], extra.assumptions ?? [], page));
   sections.push(whySection(configs, page, h.scenarioFile));
