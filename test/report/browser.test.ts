@@ -63,6 +63,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the default report in headless Chromium', () =>
       await group.locator(':scope > summary').click();
       const wait = group.locator('details.wait').first();
       await wait.locator(':scope > summary').click();
+      // The reasons are built when the entry opens (its toggle event).
+      await wait.locator('td.reason').first().waitFor();
       const reasons = await wait.locator('td.reason').allTextContents();
       expect(reasons.length).toBeGreaterThan(0);
       expect(reasons.some((x) => /\d+\/\d+ (nodes|clusters) are available: |Clusters available replicas \d+ are not enough to schedule/.test(x))).toBe(true);
@@ -71,7 +73,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the default report in headless Chromium', () =>
       const table = page.locator('#time-to-ready details.config[open] .itable').first();
       const before = await table.locator('tbody tr').count();
       await table.locator('tr.group').first().click();
-      expect(await table.locator('tr.member').count()).toBeGreaterThan(0);
+      await table.locator('tr.member').first().waitFor();
       expect(await table.locator('tbody tr').count()).toBeGreaterThan(before);
       await table.locator('input[type=search]').fill('recommender');
       await page.waitForFunction(() => document.querySelectorAll('#time-to-ready details.config[open] .itable tbody tr').length === 1);
