@@ -21,8 +21,8 @@ import type { MemberSchedulerHost } from './member-scheduling.js';
  * kube-scheduler's FitError (framework/types.go, `FitError.Error`) counts each reason over the
  * nodes, writes `<count> <reason>`, sorts those strings (Go's sort.Strings: byte order, count
  * included) and joins them: `0/24 nodes are available: 16 Insufficient nvidia.com/gpu, 8 Insufficient cpu.`
- * fleetsim's kube-scheduler does not preempt, so the `preemption: ...` part Kubernetes appends
- * after its PostFilter is not there.
+ * The `preemption: ...` part Kubernetes appends when its PostFilter found no victims is left out
+ * (fleetsim preempts, control/preemption.ts, but only where pod priorities differ).
  *
  * Volcano's FitErrors (pkg/scheduler/api/unschedule_info.go, `FitErrors.Error`) read
  * `0/12 nodes are unavailable: 12 Insufficient nvidia.com/gpu.`; its resource predicate names the

@@ -9,7 +9,9 @@ import type { ClaimRow } from './claims.js';
 import { escapeHtml, renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
 import { columnar, Dictionary, interactiveTable, type CellKind, type Columnar, type InteractiveTable } from './page-data.js';
 import { reasonKind } from '../metrics/waits.js';
-import { streamSummaries } from './run-summary.js';
+import { streamSummaries, workloadNotes } from './run-summary.js';
+import { inputsSection } from './inputs-report.js';
+import type { InputsReport } from '../runner/result.js';
 import { traceSection } from './trace-report.js';
 import { trafficSections } from './traffic-report.js';
 import { fmtValue, type Verdict } from './verdict.js';
@@ -342,7 +344,7 @@ function workloadTable(run: RunResult, page: Page): string {
   const groupIndex = new Map(streams.map((s, i) => [s.stream, i]));
   const rowOf = (w: WorkloadResult): (string | number | null)[] => [
     `${w.namespace}/${w.name}`,
-    w.kind,
+    w.resourceKind ?? w.kind,
     w.arrival,
     w.desired,
     Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' '),
@@ -352,7 +354,7 @@ function workloadTable(run: RunResult, page: Page): string {
     waited.get(`${w.namespace}/${w.name}`) ?? null,
     w.pending,
     w.cost,
-    w.schedulingError || null,
+    workloadNotes(w).join('; ') || null,
   ];
   const groups = streams.map((s) => {
     const ws = run.workloads.filter((w) => w.stream !== undefined && `${w.namespace}/${w.stream}` === s.stream);
@@ -550,7 +552,12 @@ function claimsSection(claims: readonly ClaimRow[], assumptions: readonly string
 }
 
 /** The HTML report of `fleetsim run`, from the runs (every replication) and their aggregates; with the scenario's claims and assumptions, when it has them. */
-export async function renderRunReport(data: SweepData, agg: readonly AggregateRow[], verdict: Verdict, extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[] } = {}): Promise<string> {
+export async function renderRunReport(
+  data: SweepData,
+  agg: readonly AggregateRow[],
+  verdict: Verdict,
+  extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[]; inputs?: InputsReport | null } = {},
+): Promise<string> {
   const h = data.header;
   const page = new Page();
   const configs = configsOf(data, verdict);
@@ -602,6 +609,8 @@ export async function renderRunReport(data: SweepData, agg: readonly AggregateRo
     }),
     folded: true,
   });
+  const inputs = inputsSection(extra.inputs);
+  if (inputs) sections.push({ ...inputs, id: 'inputs', table: { ...inputs.table!, visibleRows: 30 } });
   sections.push({ id: 'scenario', title: `Scenario (${h.scenarioFile})`, folded: true, pre: h.scenarioText });
   const seeds = [...new Set(data.runs.filter((r) => r.record).map((r) => r.record!.seed))];
   return renderHtmlReport({

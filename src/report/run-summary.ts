@@ -1,5 +1,5 @@
 import { reasonKind } from '../metrics/waits.js';
-import type { RunResult, WorkloadResult } from '../runner/result.js';
+import type { InputsReport, RunResult, WorkloadResult } from '../runner/result.js';
 import type { SweepData } from '../runner/sweep-aggregate.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import { batchLine, quantile } from './batch-report.js';
@@ -77,9 +77,19 @@ export interface RunSummaryFile {
   /** The scenario's claims beside the simulated figures (none without claims:). */
   readonly claims: readonly ClaimRow[];
   readonly assumptions: readonly string[];
+  /** What the included manifests held and what is not modelled (as validate prints it); absent when nothing. */
+  readonly inputs?: InputsReport;
   readonly runs: readonly RunDigest[];
   /** The files beside summary.json (names relative to it). */
   readonly files: Readonly<Record<string, string>>;
+}
+
+/** What went wrong for a workload: the fleet scheduler's error, then each member's (`in cluster: why`), and preemptions. */
+export function workloadNotes(w: WorkloadResult): string[] {
+  const out = w.schedulingError ? [w.schedulingError] : [];
+  for (const [c, why] of Object.entries(w.clusterErrors ?? {})) out.push(`in ${c}: ${why}`);
+  if (w.preemptedPods) out.push(`${w.preemptedPods} pod(s) preempted by higher-priority pods`);
+  return out;
 }
 
 const mean = (v: readonly number[]): number | null => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : null);
@@ -156,7 +166,7 @@ export function digestRun(run: RunResult, replication: number): RunDigest {
   };
 }
 
-export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<string, string>, extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[] } = {}): RunSummaryFile {
+export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<string, string>, extra: { claims?: readonly ClaimRow[]; assumptions?: readonly string[]; inputs?: InputsReport | null } = {}): RunSummaryFile {
   const h = data.header;
   const first = data.runs.find((r) => r.record?.result)?.record?.result;
   const variantAxis = h.axes.findIndex((a) => a.path === 'variant');
@@ -173,6 +183,7 @@ export function runSummaryFile(data: SweepData, verdict: Verdict, files: Record<
     verdict,
     claims: extra.claims ?? [],
     assumptions: extra.assumptions ?? [],
+    ...(extra.inputs ? { inputs: extra.inputs } : {}),
     runs: data.runs.map(({ planned, record }) => {
       const variant = variantAxis >= 0 ? String(record?.values[variantAxis] ?? h.axes[variantAxis].values[planned.point]) : '';
       if (!record) return { variant, scheduler: planned.scheduler, replication: planned.replication, seed: -1, status: 'missing' as const };
@@ -223,7 +234,7 @@ export function formatRun(run: RunResult): string[] {
   for (const w of shown) {
     wt.push([
       `${w.namespace}/${w.name}`,
-      w.kind,
+      w.resourceKind ?? w.kind,
       String(w.desired),
       Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' ') || '-',
       fmtSeconds(w.timeToScheduled),
@@ -246,7 +257,7 @@ export function formatRun(run: RunResult): string[] {
     );
   }
   const notes = new Map<string, string[]>();
-  for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+  for (const w of run.workloads) for (const n of workloadNotes(w)) notes.set(n, [...(notes.get(n) ?? []), `${w.namespace}/${w.name}`]);
   const bl = batchLine(run);
   if (bl) out.push(`  ${bl}`);
   const cl = costLine(run);

@@ -8,6 +8,9 @@ import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
 import type { SweepHeader, SweepRecord } from '../../runner/sweep-results.js';
 import { planSweep } from '../../runner/sweep-plan.js';
+import { inputsReport } from '../../runner/run.js';
+import type { InputsReport } from '../../runner/result.js';
+import { formatInputs } from '../../report/inputs-report.js';
 import type { ClaimSpec } from '../../scenario/types.js';
 import { ProgressBar } from '../progress.js';
 
@@ -45,7 +48,7 @@ export async function writeRunOutputs(
   outDir: string,
   header: SweepHeader,
   records: ReadonlyMap<string, SweepRecord>,
-  opts: { openmetrics?: string | null; startTime?: number; claims?: readonly ClaimSpec[]; assumptions?: readonly string[] } = {},
+  opts: { openmetrics?: string | null; startTime?: number; claims?: readonly ClaimSpec[]; assumptions?: readonly string[]; inputs?: InputsReport | null } = {},
 ): Promise<{ json: string; text: string; files: string[] }> {
   const [{ aggregate, sweepData, writeArrowFile }, { claimRows }, { computeVerdict }, { formatRunSummary, runSummaryFile, workloadRows }, { seriesColumns, seriesTable }, { renderRunReport }] = await outputModules();
   mkdirSync(outDir, { recursive: true });
@@ -53,7 +56,7 @@ export async function writeRunOutputs(
   const agg = aggregate(data);
   const verdict = computeVerdict(data, agg);
   const claims = claimRows(opts.claims ?? [], data, agg);
-  const extra = { claims, assumptions: opts.assumptions ?? [] };
+  const extra = { claims, assumptions: opts.assumptions ?? [], inputs: opts.inputs ?? null };
   const files: string[] = [];
   const json = JSON.stringify(runSummaryFile(data, verdict, { series: 'series.arrow', workloads: 'workloads.arrow', report: 'index.html' }, extra), null, 1) + '\n';
   const write = (name: string, f: () => void) => {
@@ -124,6 +127,11 @@ export const runCommand: CommandModule<object, Args> = {
         ignoreSweepBlock: true,
         knownSchedulers: schedulerNames(),
       });
+      const scenario = plan.points[0].scenario;
+      // What validate says about the inputs, before the runs (stderr with --json: stdout is the JSON).
+      const inputs = inputsReport(scenario);
+      const said = formatInputs(inputs);
+      if (said.length) (args.json ? process.stderr : process.stdout).write(`${args.scenario}: inputs\n${said.join('\n')}\n`);
       const outDir = resolve(args.out ?? join('reports', plan.name));
       const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
       const bar = showProgress ? new ProgressBar(`running ${plan.name}: ${plan.runs.length} run${plan.runs.length === 1 ? '' : 's'}`) : null;
@@ -144,8 +152,8 @@ export const runCommand: CommandModule<object, Args> = {
       bar?.done();
       const wall = (performance.now() - t0) / 1000;
       await loading;
-      const scenario = plan.points[0].scenario;
       const out = await writeRunOutputs(outDir, res.header, res.records, {
+        inputs,
         ...(args.openmetrics !== undefined ? { openmetrics: args.openmetrics } : {}),
         ...(startTime !== undefined ? { startTime } : {}),
         claims: scenario.claims,
