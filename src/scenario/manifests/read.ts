@@ -1,6 +1,7 @@
 import type { TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { federatedHpaReaders } from './federated-hpa.js';
 import { karmadaReaders } from './karmada.js';
 import { kubernetesReaders } from './kubernetes.js';
 import { kuratorReaders } from './kurator.js';
@@ -17,7 +18,7 @@ import { volcanoReaders } from './volcano.js';
 export { newSink, type ManifestSink } from './common.js';
 export { applyKurator } from './kurator.js';
 
-const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...podSchedulingReaders, ...karmadaReaders, ...kuratorReaders, ...volcanoReaders];
+const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...podSchedulingReaders, ...karmadaReaders, ...federatedHpaReaders, ...kuratorReaders, ...volcanoReaders];
 
 export function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): void {
   const v = m.value();
