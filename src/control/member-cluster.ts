@@ -6,7 +6,7 @@ import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
-import './volcano-scheduler.js';
+import { admitVolcanoJob } from './volcano-scheduler.js';
 import {
   memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type NodeScorer, type OwnerTask,
 } from './member-scheduling.js';
@@ -323,7 +323,6 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     return this.fitsTemplate(this.template(pod), n);
   }
 
-
   defaultGpus(pod: number, n: number): number[] | null {
     const t = this.template(pod);
     if (t.gpus === 0) return [];
@@ -468,13 +467,24 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
    * here. Creates the owner on first delivery; a later delivery scales it. A workload of several
    * pod templates (`tasks`, e.g. a Volcano Job) gets one owner per task, all of them whole:
-   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it.
+   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it. Returns the
+   * API server's refusal when the member does not admit the object (null: applied).
    */
-  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): void {
-    const spec = this.state.workloads[workload].spec;
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): string | null {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    // The member's API server admits the object first (a Volcano Job: Volcano's webhook); a refused
+    // create leaves nothing here, and every later delivery is refused the same way.
+    if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
+      const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
+      if (refusal !== null) {
+        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        return refusal;
+      }
+    }
     if (spec.kind === 'Job' && spec.tasks) {
       this.applyTasks(workload, replicas > 0, tasks ?? spec.tasks.map((t) => t.template));
-      return;
+      return null;
     }
     let owner = this.ownerOf.get(workload) ?? -1;
     if (owner < 0) owner = this.addOwner(workload, completions, template ?? spec.template, null);
@@ -484,6 +494,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
+    return null;
   }
 
   /** A multi-template workload's Work: one owner per task, each with all its replicas (or none). */
@@ -603,13 +614,13 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       this.finishJob(o, now);
       return;
     }
-    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     const w = this.state.workloads[o.workload];
     if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
       this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
       return;
     }
     if ((w.spec as JobSpec).suspend) return;
+    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
       o.active++;
@@ -729,8 +740,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
-    // A pod for a scheduler that does not run here waits in no queue: it stays Pending; so does
-    // a pod its controller binds itself (a DaemonSet's).
+    // A pod for a scheduler that does not run here waits in no queue: it stays Pending. A pod its
+    // controller binds itself (a DaemonSet's) waits in none either.
     if (o.scheduler < 0 || !queue) return id;
     this.insertPending(id);
     this.pendingFor[o.scheduler]++;
@@ -945,9 +956,10 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
-    const owner = this.owners[pods.owner[id]];
+    const ownerIdx = pods.owner[id];
+    const owner = this.owners[ownerIdx];
+    if (owner.controller === 'ordered') this.reconcile(ownerIdx);
     if (owner.task) this.reconcileDependents(owner);
-    if (owner.controller === 'ordered') this.reconcile(pods.owner[id]);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);
