@@ -2,10 +2,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { formatPath, ScenarioError, sourcePosition } from './errors.js';
+import { describeValue, formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import { readSources } from './manifests/flux-sources.js';
-import { DEFAULT_JOB_DURATION } from './manifests/common.js';
+import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
@@ -252,6 +252,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
 
   // Included manifests.
   const sink = newSink({ workloads, policies, priorityRefs });
+  policies.forEach((p, i) => sink.located.set(p, { m: src, name: ['policies', i, 'name'], spec: ['policies', i] }));
+  workloads.forEach((w, i) => sink.located.set(w, { m: src, name: ['workloads', i, 'name'], spec: ['workloads', i] }));
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -274,7 +276,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     if (!p.schedulePriority) continue;
     const v = priorityClasses[p.schedulePriority.priorityClassName]?.value;
     if (v === undefined) {
-      throw new ScenarioError(sourcePosition(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
+      const expected = `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`;
+      failAt(sink.located.get(p), 'spec', ['schedulePriority', 'priorityClassName'], p.source, expected, p.schedulePriority.priorityClassName);
     }
     p.schedulePriority.value = v;
   }
@@ -289,17 +292,18 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
-    const key = `${w.namespace}/${w.kind}/${w.name}`;
-    if (seenWorkloads.has(key)) throw new ScenarioError(sourcePosition(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    const kind = w.resourceKind ?? w.kind;
+    const key = `${w.namespace}/${kind}/${w.name}`;
+    if (seenWorkloads.has(key)) failAt(sink.located.get(w), 'name', [], w.source, `a workload name not used before (${seenWorkloads.get(key)} defines ${kind} ${w.namespace}/${w.name})`, w.name);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
-      throw new ScenarioError(sourcePosition(w.source), 'policy', `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, `"${w.policy}"`);
+      failAt(sink.located.get(w), 'spec', ['policy'], w.source, `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, w.policy);
     }
   }
   const seenPolicies = new Set<string>();
   for (const p of policies) {
     const key = `${p.kind}/${p.namespace}/${p.name}`;
-    if (seenPolicies.has(key)) throw new ScenarioError(sourcePosition(p.source), 'name', 'a policy name not used before', `"${p.name}" again`);
+    if (seenPolicies.has(key)) failAt(sink.located.get(p), 'name', [], p.source, `a ${p.kind} name not used before in its namespace`, p.name);
     seenPolicies.add(key);
   }
 
@@ -365,6 +369,15 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     variant: '',
     ...trafficField(traffic),
   };
+}
+
+/**
+ * A mistake found once everything is read, at the node it concerns: the object's name, or a field
+ * under its spec (`located`); at the object's first line when it was made in code.
+ */
+function failAt(at: Located | undefined, base: 'name' | 'spec', path: PathElement[], source: string, expected: string, found: unknown): never {
+  if (at) at.m.fail([...at[base], ...path], expected, found);
+  throw new ScenarioError(sourcePosition(source), formatPath(path), expected, describeValue(found));
 }
 
 /** `start:` as seconds since the Unix epoch (the schema checked its RFC 3339 shape). */

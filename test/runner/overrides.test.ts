@@ -9,9 +9,8 @@ import { loadScenario } from '../../src/scenario/load.js';
 /**
  * Karmada's OverridePolicy / ClusterOverridePolicy on real manifests (issue 16 items 4 and 5):
  * plaintext patches of /spec/replicas and of one container, image overriders, and what is named.
- * Items 4 and 5 fail on main before commit "overrides: Karmada's override manager on the
- * manifest..." of branch i16a-readers (replicas ignored; one container's request replaced the
- * pod's; limits overwrote requests; a plaintext image was ignored).
+ * Items 4 and 5 fail on main before commit d1f184f (replicas ignored; one container's request
+ * replaced the pod's; limits overwrote requests; a plaintext image was ignored).
  */
 
 /** karmada-io/karmada samples/nginx/deployment.yaml and artifacts/example/clusteroverridepolicy.yaml, as the issue quotes them. */

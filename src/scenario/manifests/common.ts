@@ -45,6 +45,15 @@ export interface ManifestSink {
   notes: InputNote[];
   /** Checks that need every file read first (an override against the workloads it selects). */
   afterRead: (() => void)[];
+  /** Where each workload and policy was written, for errors found once everything is read. */
+  located: Map<object, Located>;
+}
+
+/** A workload's or policy's document, with the paths of its name and of its spec fields. */
+export interface Located {
+  m: YamlSource;
+  name: PathElement[];
+  spec: PathElement[];
 }
 
 /** An empty sink that adds to these lists (the loader's, or an Application's own). */
@@ -65,6 +74,7 @@ export function newSink(into: Partial<ManifestSink> = {}): ManifestSink {
     kinds: {},
     notes: [],
     afterRead: [],
+    located: new Map(),
     ...into,
   };
 }
