@@ -282,6 +282,11 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     p.schedulePriority.value = v;
   }
+  for (const p of policies) {
+    if (p.schedulerName === 'default-scheduler') continue;
+    const object = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
+    sink.notes.push({ source: p.source, object, text: `schedulerName "${p.schedulerName}": only karmada-scheduler ("default-scheduler") runs, so the workloads it claims are not placed` });
+  }
   // Volcano Queues are cluster-scoped objects; included ones exist in every Volcano member.
   for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
 
