@@ -70,7 +70,7 @@ export class FreeCapacityIndex {
     const i = node - this.first;
     this.setLeaf(i);
     const classes = this.classes;
-    for (let c = 0; c < classes.length; c++) classes[c].update(i);
+    for (let c = 0; c < classes.length; c++) classes[c].changed(i);
     for (let k = (i + this.base) >> 1; k >= 1; k >>= 1) {
       const c = this.cpu[k];
       const m = this.mem[k];
@@ -195,6 +195,14 @@ export class RequestClassIndex {
   private readonly best: Int32Array;
   /** Set by pick(): nodes the search went through (the whole cluster when it found fewer than asked). */
   processed = 0;
+  /**
+   * Nodes changed since the class was last asked (local indexes, each once): most nodes change
+   * many times between two pods of one shape (every bind and release of every other shape), so
+   * the tree is brought up to date when asked, not on every change.
+   */
+  private dirty: Int32Array;
+  private dirtyN = 0;
+  private readonly isDirty: Uint8Array;
 
   constructor(cap: FreeCapacityIndex, cpu: number, memory: number, gpus: number, score: (node: number) => number) {
     this.cap = cap;
@@ -206,12 +214,37 @@ export class RequestClassIndex {
     this.size = cap.size;
     this.count = new Int32Array(2 * this.base);
     this.best = new Int32Array(2 * this.base).fill(-1);
+    this.dirty = new Int32Array(16);
+    this.isDirty = new Uint8Array(this.size);
     for (let i = 0; i < this.size; i++) this.setLeaf(i);
     for (let k = this.base - 1; k >= 1; k--) this.pull(k);
   }
 
-  /** Local node i changed (its leaf in the free-capacity index is already current). */
-  update(i: number): void {
+  /** Local node i changed (its leaf in the free-capacity index is already current): noted, applied at the next pick(). */
+  changed(i: number): void {
+    if (this.isDirty[i] === 1) return;
+    this.isDirty[i] = 1;
+    if (this.dirtyN === this.dirty.length) {
+      const grown = new Int32Array(this.dirtyN * 2);
+      grown.set(this.dirty);
+      this.dirty = grown;
+    }
+    this.dirty[this.dirtyN++] = i;
+  }
+
+  /** Apply the changes noted since the last pick(). */
+  private flush(): void {
+    const dirty = this.dirty;
+    for (let k = 0; k < this.dirtyN; k++) {
+      const i = dirty[k];
+      this.isDirty[i] = 0;
+      this.update(i);
+    }
+    this.dirtyN = 0;
+  }
+
+  /** Bring node i's leaf and the maxima and counts above it up to date. */
+  private update(i: number): void {
     this.setLeaf(i);
     const count = this.count;
     const best = this.best;
@@ -228,6 +261,7 @@ export class RequestClassIndex {
    * best one's local index, or -1 when none fits; sets `processed`.
    */
   pick(start: number, toFind: number): number {
+    if (this.dirtyN > 0) this.flush();
     const n = this.size;
     const all = this.count[1];
     if (all === 0) {
