@@ -1,5 +1,5 @@
 import type { EventHandler, Simulation } from '../kernel/index.js';
-import { Kind, Prio, readyIn, type RunState } from '../control/state.js';
+import { Kind, Prio, type RunState } from '../control/state.js';
 
 /** Fixed-interval time series per cluster, in bounded typed arrays (one slot per sample). */
 export interface ClusterSeries {
@@ -80,8 +80,11 @@ export class Sampler implements EventHandler {
       s.costRate[i] = c.costRate[k];
     }
     for (const [wi, arrays] of this.workloadReady) {
+      // Sparse: only the clusters that ever had a Ready pod of it (the others' slots stay 0).
       const w = this.state.workloads[wi];
-      for (let k = 0; k < arrays.length; k++) arrays[k][i] = readyIn(w, k);
+      const clusters = w.readyClusters;
+      if (clusters === null) continue;
+      for (let j = 0; j < clusters.length; j++) arrays[clusters[j]][i] = w.readyCounts![j];
     }
     this.count++;
     if (this.count < this.times.length) sim.schedule((this.count) * this.interval, this, Kind.Sample, null, Prio.Sample);
