@@ -45,7 +45,7 @@ export function findClustersThatFit(
   plugins: readonly FilterPlugin[] = defaultFilterPlugins,
 ): Cluster[] {
   const feasible: Cluster[] = [];
-  for (const c of clusters) if (runFilterPlugins(plugins, ctx, c).code === 'Success') feasible.push(c);
+  for (let i = 0; i < clusters.length; i++) if (runFilterPlugins(plugins, ctx, clusters[i]).code === 'Success') feasible.push(clusters[i]);
   if (feasible.length > 0) return feasible;
   // Every cluster failed: filter again for the reasons (filters are pure; most bindings never get
   // here, so they do not build a reason per failing cluster).
