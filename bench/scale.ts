@@ -1,8 +1,8 @@
 /**
  * Scale benchmark (issue 9): a planner's real fleet through the real simulation.
  *
- *   npm run bench:scale -- [--clusters=100] [--nodes=1000] [--gpus=8] [--pods=1000000]
- *                          [--hours=24] [--seed=1] [--json] [--profile-phases]
+ *   npm run bench:scale -- [--clusters=100] [--nodes=1000] [--gpu-nodes=2000] [--gpus=8]
+ *                          [--pods=1000000] [--hours=24] [--seed=1] [--json]
  *
  * Generates the fleet and workload of `scale-scenario.ts` (seeded), loads it through the scenario
  * loader (`parseScenario`, as a YAML file would be) and runs it with `runScenario` (Karmada
@@ -10,7 +10,8 @@
  * as `fleetsim run`). Prints wall seconds (generation + load + run, the RunResult included: what
  * `fleetsim run` spends before writing its reports; not the process start and module imports, nor
  * this bench's own summary and digest, reported apart as check_s), CPU seconds over the same
- * span, peak RSS (`process.resourceUsage().maxRSS`), events,
+ * span, peak RSS (`process.resourceUsage().maxRSS`), the wall time of each phase (load, Karmada,
+ * kube-scheduler, kubelets, sampler, report) and of GC pauses, events,
  * events/s (over the run phase), pods, and the run's key results for a sanity check, with a
  * digest of the whole RunResult (so a change meant to be a pure speed-up can be checked to change
  * nothing: same digest).

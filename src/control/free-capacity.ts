@@ -245,9 +245,14 @@ export class RequestClassIndex {
 
   /** Bring node i's leaf and the maxima and counts above it up to date. */
   private update(i: number): void {
-    this.setLeaf(i);
     const count = this.count;
     const best = this.best;
+    const leaf = i + this.base;
+    const c0 = count[leaf];
+    const b0 = best[leaf];
+    this.setLeaf(i);
+    // Still not fitting, or fitting with the same score: nothing above changes.
+    if (count[leaf] === c0 && best[leaf] === b0) return;
     for (let k = (i + this.base) >> 1; k >= 1; k >>= 1) {
       const c = count[k];
       const b = best[k];
