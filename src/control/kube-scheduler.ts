@@ -75,6 +75,18 @@ export class KubeScheduler implements MemberScheduler {
 
   /** The request class for a template's pods, if the index can decide their fit and score alone. */
   private requestClass(host: MemberSchedulerHost, t: PodTemplate, wholeGpus: number, most: boolean): RequestClassIndex | null {
+    // Pods of one workload come in runs in the queue: the last answer first.
+    if (t === this.lastTemplate) return this.lastClass;
+    const c = this.lookUpClass(host, t, wholeGpus, most);
+    this.lastTemplate = t;
+    this.lastClass = c;
+    return c;
+  }
+
+  private lastTemplate: PodTemplate | null = null;
+  private lastClass: RequestClassIndex | null = null;
+
+  private lookUpClass(host: MemberSchedulerHost, t: PodTemplate, wholeGpus: number, most: boolean): RequestClassIndex | null {
     let c = this.classOf.get(t);
     if (c !== undefined) return c;
     const idx = host.capacity;

@@ -54,9 +54,9 @@ export class Arc4Stream implements RandomStream {
     const s = this.s;
     for (let i = 0; i < 256; i++) s[i] = i;
     let j = 0;
-    for (let i = 0; i < 256; i++) {
+    for (let i = 0, k = 0; i < 256; i++, k = k + 1 === keylen ? 0 : k + 1) {
       const t = s[i];
-      j = 255 & (j + key[i % keylen] + t);
+      j = 255 & (j + key[k] + t);
       s[i] = s[j];
       s[j] = t;
     }
