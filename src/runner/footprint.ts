@@ -11,11 +11,11 @@ import type { Scenario } from '../scenario/types.js';
  */
 export const FOOTPRINT = {
   /** Node, the simulator's code and a small run (MiB). */
-  baseMiB: 300,
+  baseMiB: 160,
   /** Per node of the fleet (KiB): its typed-array rows, the free-capacity and request-class trees. */
-  perNodeKiB: 1.4,
+  perNodeKiB: 0.7,
   /** Per pod created (KiB): the pod table row, its share of its workload's objects, GC headroom. */
-  perPodKiB: 1.3,
+  perPodKiB: 1.1,
 } as const;
 
 /** Nodes of the scenario's fleet and the pods it is expected to create (Job arrivals at their mean rate). */
