@@ -50,6 +50,17 @@ const nodeState = fc.tuple(
   fc.integer({ min: 0, max: 9 }),
 );
 
+/** Give node i a random state and tell the index. */
+function setNode(w: World, idx: FreeCapacityIndex, i: number, [cpu, mem, gpu, pods, flag]: [number, number, number, number, number]): void {
+  w.cpuFree[i] = cpu;
+  w.memFree[i] = mem;
+  w.gpuFree[i] = gpu;
+  w.podsFree[i] = pods;
+  w.nodeReady[i] = flag === 1 ? 0 : 1;
+  w.nodeCordoned[i] = flag === 2 ? 1 : 0;
+  idx.update(i);
+}
+
 interface Bind {
   pod: number;
   node: number;
@@ -128,16 +139,7 @@ describe('FreeCapacityIndex', () => {
       fc.property(fc.integer({ min: 1, max: 300 }), fc.array(nodeState, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), nodeState), { maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat(), podTemplate), { minLength: 1, maxLength: 20 }), (n, state, updates, queries) => {
         const w = world(n, state);
         const idx = new FreeCapacityIndex(w, 0, n);
-        for (const [at, [cpu, mem, gpu, pods, flag]] of updates) {
-          const i = at % n;
-          w.cpuFree[i] = cpu;
-          w.memFree[i] = mem;
-          w.gpuFree[i] = gpu;
-          w.podsFree[i] = pods;
-          w.nodeReady[i] = flag === 1 ? 0 : 1;
-          w.nodeCordoned[i] = flag === 2 ? 1 : 0;
-          idx.update(i);
-        }
+        for (const [at, s] of updates) setNode(w, idx, at % n, s);
         const up = (i: number) => w.nodeReady[i] === 1 && w.nodeCordoned[i] === 0;
         let maxCpu = -1;
         let maxPods = -1;
@@ -183,15 +185,7 @@ describe('RequestClassIndex', () => {
           const fits = (i: number) => w.nodeReady[i] === 1 && w.nodeCordoned[i] === 0 && w.cpuFree[i] >= t.cpuMillis && w.memFree[i] >= t.memoryMiB && w.gpuFree[i] >= t.gpus && w.podsFree[i] >= 1;
           for (const op of ops) {
             if (op[0] === 'update') {
-              const i = op[1] % n;
-              const [cpu, mem, gpu, pods, flag] = op[2];
-              w.cpuFree[i] = cpu;
-              w.memFree[i] = mem;
-              w.gpuFree[i] = gpu;
-              w.podsFree[i] = pods;
-              w.nodeReady[i] = flag === 1 ? 0 : 1;
-              w.nodeCordoned[i] = flag === 2 ? 1 : 0;
-              idx.update(i);
+              setNode(w, idx, op[1] % n, op[2]);
               continue;
             }
             const start = op[1] % n;
