@@ -63,6 +63,8 @@ export class KubeScheduler implements MemberScheduler {
   private readonly toFind: number;
   /** Each pod template's request class (null: scan the nodes), as last looked up. */
   private readonly classOf = new Map<PodTemplate, RequestClassIndex | null>();
+  private lastTemplate: PodTemplate | null = null;
+  private lastClass: RequestClassIndex | null = null;
 
   /** Use the request-class index where it applies (off: visit the nodes one by one, for tests that compare the two). */
   static useRequestClasses = true;
@@ -82,9 +84,6 @@ export class KubeScheduler implements MemberScheduler {
     this.lastClass = c;
     return c;
   }
-
-  private lastTemplate: PodTemplate | null = null;
-  private lastClass: RequestClassIndex | null = null;
 
   private lookUpClass(host: MemberSchedulerHost, t: PodTemplate, wholeGpus: number, most: boolean): RequestClassIndex | null {
     let c = this.classOf.get(t);
