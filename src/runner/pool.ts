@@ -50,6 +50,8 @@ export interface StreamPoolOptions<R> extends PoolOptions {
   readonly onOutcome: (index: number, outcome: TaskOutcome<R>) => void;
   /** Aborted (Ctrl-C): no more tasks start, running ones are abandoned (no outcome), and the run resolves. */
   readonly signal?: AbortSignal;
+  /** A task's own progress (0..1), when it runs in this thread (a lone run's progress bar). */
+  readonly onTaskProgress?: (index: number, fraction: number) => void;
 }
 
 export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName: string, tasks: readonly T[], options: StreamPoolOptions<R>): Promise<void> {
@@ -58,7 +60,7 @@ export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`workers must be a positive integer, got ${requested}`);
   if (tasks.length === 0) return;
   const workers = Math.min(requested, tasks.length);
-  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome, options.signal);
+  if (workers <= 1 || !canUseThreads(url)) return runInThisThread(url, exportName, tasks, options.onOutcome, options.signal, options.onTaskProgress);
   const pool = new WorkerPool(workers);
   try {
     await pool.run(url, exportName, tasks, { onOutcome: options.onOutcome, ...(options.signal ? { signal: options.signal } : {}) });
@@ -69,20 +71,32 @@ export async function runPoolStreaming<T, R>(moduleUrl: string | URL, exportName
 
 /**
  * The tasks one after another in this thread, outcomes in task order. The task function is given
- * `{ signal }` as its second argument (in this thread only), so an abort can stop the running task;
- * a task stopped that way has no outcome.
+ * `{ signal, onProgress }` as its second argument (in this thread only), so an abort can stop the
+ * running task (which then has no outcome unless it returns one) and it can report its progress.
  */
-export async function runInThisThread<T, R>(url: string, exportName: string, tasks: readonly T[], onOutcome: (index: number, o: TaskOutcome<R>) => void, signal?: AbortSignal): Promise<void> {
-  const fn = (await loadTaskFunction(url, exportName)) as (task: unknown, ctx: { signal?: AbortSignal }) => unknown;
+export async function runInThisThread<T, R>(
+  url: string,
+  exportName: string,
+  tasks: readonly T[],
+  onOutcome: (index: number, o: TaskOutcome<R>) => void,
+  signal?: AbortSignal,
+  onTaskProgress?: (index: number, fraction: number) => void,
+): Promise<void> {
+  const fn = (await loadTaskFunction(url, exportName)) as (task: unknown, ctx: { signal?: AbortSignal; onProgress?: (f: number) => void }) => unknown;
   for (let i = 0; i < tasks.length; i++) {
     if (signal?.aborted) return;
     let outcome: TaskOutcome<R>;
     try {
-      outcome = { ok: true, value: (await fn(tasks[i], signal ? { signal } : {})) as R };
+      const ctx = { ...(signal ? { signal } : {}), ...(onTaskProgress ? { onProgress: (f: number) => onTaskProgress(i, f) } : {}) };
+      outcome = { ok: true, value: (await fn(tasks[i], ctx)) as R };
     } catch (e) {
       outcome = { ok: false, error: describeError(e) };
     }
-    if (signal?.aborted) return;
+    // Stopped by the abort: no outcome, unless the task returned what it had (a partial run kept).
+    if (signal?.aborted) {
+      if (outcome.ok) onOutcome(i, outcome);
+      return;
+    }
     onOutcome(i, outcome);
   }
 }

@@ -4,13 +4,16 @@ import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster, podCostPerHour } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, RunState, type DecisionSink, type RuntimeWorkload } from '../control/state.js';
-import { FaultInjector } from '../faults/injector.js';
+import { FaultInjector, type FaultListener } from '../faults/injector.js';
+import { Operator } from '../control/operator.js';
 import { startTraffic } from '../control/traffic-run.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
+import { pluginsOf } from '../placement/explain.js';
+import { WaitRecorder } from '../metrics/waits.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { RunLimits } from '../scenario/size.js';
 import { FLEETSIM_VERSION } from '../version.js';
@@ -33,6 +36,20 @@ export interface RunOptions {
   limits?: RunLimits;
   /** Aborted on Ctrl-C: the run stops at once, with a partial result. */
   signal?: AbortSignal;
+  /** Record why workloads wait and why they went where they went (RunResult.waits). */
+  waits?: boolean;
+  /** Filled with where the run's wall time went (benchmarks); the result is the same with or without. */
+  timing?: RunTiming;
+}
+
+/** Wall milliseconds of one run, by phase (see RunOptions.timing). */
+export interface RunTiming {
+  /** World, workload expansion, actors: everything before the first event. */
+  setupMs: number;
+  /** Events by kind (`Kind` in control/state.ts), each with the kernel's dispatch. */
+  eventMs: Float64Array;
+  /** Building the RunResult from the run's state. */
+  resultMs: number;
 }
 
 
@@ -137,12 +154,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const schedulerName = opts.scheduler ?? scenario.schedulers[0] ?? 'karmada';
   const scheduler = await resolveScheduler(schedulerName);
   const seed = opts.seed ?? scenario.seed;
+  const t0 = performance.now();
   const sim = new Simulation({ seed });
+  if (opts.timing) sim.timeEventKinds();
   const world = new World(scenario);
   const specs = expandWorkloads(scenario, sim);
   const traceFeeds = openbTraceFeeds(scenario, seed);
   const images = [...new Set([...specs.map((w) => w.template.image), ...traceImages(traceFeeds)])];
-  const state = new RunState(sim, scenario, world, specs, images, opts.decisions ?? null);
+  const waits = opts.waits ? new WaitRecorder(scheduler, await pluginsOf(schedulerName), world.clusters.map((c) => c.name)) : null;
+  const sink = waits && opts.decisions ? teeSink(waits, opts.decisions) : (waits ?? opts.decisions ?? null);
+  const state = new RunState(sim, scenario, world, specs, images, sink);
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;
   const cp = new ControlPlane(state, scheduler, members);
@@ -150,7 +171,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
   const faults = new FaultInjector(state, members, cp);
   const tracker = new FailoverTracker(state, cp);
-  faults.listener = tracker;
+  const operator = scenario.operator.failover ? new Operator(state, cp, scenario.operator.failover, tracker) : null;
+  faults.listener = operator ? bothListen(tracker, operator) : tracker;
   cp.observer = tracker;
   cp.start();
   traceFeeder.start();
@@ -158,12 +180,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   sampler.start();
   const trafficRun = startTraffic(state, members, cp); // services, rollouts, autoscalers (null without them)
 
+  const t1 = performance.now();
   let partial: PartialRun | null;
   try {
     partial = await runWithinBudget(sim, scenario.duration, opts);
   } catch (e) {
     throw blameUserModule(e, schedulerName, sim.now);
   }
+  const t2 = performance.now();
 
   const n = sampler.count;
   // Cost up to the end: clusters' node cost, and the showback of pods still bound.
@@ -176,6 +200,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       region: c.spec.region,
       role: c.spec.role,
       nodes: c.nodeEnd - c.nodeStart,
+      cpu: world.clusterSum(world.cpuAlloc, c.index) / 1000,
       gpus: state.counters.gpuAlloc[c.index],
       replicas: state.counters.podsReady[c.index],
       pending: state.counters.podsPending[c.index],
@@ -208,7 +233,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     unavailableReplicaSeconds: w.unavailableSeconds,
     cost: w.cost,
     ...(w.preemptedPods > 0 ? { preemptedPods: w.preemptedPods } : {}),
-    ...(w.clusterErrors.size > 0 ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
+    ...(w.clusterErrors ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
     ...(w.spec.kind === 'Job' && w.spec.stream !== undefined ? { stream: w.spec.stream } : {}),
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
@@ -237,7 +262,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const pendingCounted = state.counters.podsPending.reduce((a, b) => a + b, 0);
   if (pendingPods !== pendingCounted) throw new Error(`internal: pending pods ${pendingPods} != counted ${pendingCounted}`);
 
-  return {
+  const result: RunResult = {
     scenario: scenario.name,
     variant: scenario.variant,
     scheduler: scheduler.name,
@@ -253,6 +278,33 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
     ...(partial ? { partial } : {}),
+    ...(waits ? { waits: waits.results(state.workloads, end) } : {}),
+  };
+  if (opts.timing) {
+    opts.timing.setupMs = t1 - t0;
+    opts.timing.eventMs = sim.eventKindMs!;
+    opts.timing.resultMs = performance.now() - t2;
+  }
+  return result;
+}
+
+/** The failover tracker first (it records the fault), then the operator. */
+function bothListen(a: FaultListener, b: FaultListener): FaultListener {
+  return {
+    faultStarted: (r, now) => (a.faultStarted(r, now), b.faultStarted(r, now)),
+    faultEnded: (r, now) => (a.faultEnded(r, now), b.faultEnded(r, now)),
+    faultEvent: (r, e, now) => (a.faultEvent?.(r, e, now), b.faultEvent?.(r, e, now)),
+  };
+}
+
+/** Both sinks get every decision (the optional methods only where the first has them: the wait recorder has all). */
+function teeSink(a: WaitRecorder, b: DecisionSink): DecisionSink {
+  return {
+    placement: (...x) => (a.placement(...x), b.placement(...x)),
+    bind: (...x) => (a.bind(), b.bind(...x)),
+    pending: (...x) => (a.pending(...x), b.pending?.(...x)),
+    queued: (...x) => (a.queued(...x), b.queued?.(...x)),
+    gang: (...x) => (a.gang(...x), b.gang?.(...x)),
   };
 }
 

@@ -78,7 +78,14 @@ export interface SweepPlanOptions {
   readonly set?: readonly string[];
   /** Schedulers instead of the scenario's list (names or module paths relative to the working directory). */
   readonly schedulers?: readonly string[];
+  /** Replications; default: the scenario's `replications:`, else `defaultReplications`. */
   readonly replications?: number;
+  /** Replications when neither the caller nor the scenario says (default 1). */
+  readonly defaultReplications?: number;
+  /** Replication 0's seed instead of the scenario's (`--seed`); the others derive from it. */
+  readonly seed?: number;
+  /** Leave the scenario's `sweep:` block out: variants × schedulers × replications only (`fleetsim run`). */
+  readonly ignoreSweepBlock?: boolean;
   readonly knownSchedulers?: LoadOptions['knownSchedulers'];
   /** What the scenario may read and how big a run may be (see LoadOptions): every point is checked. */
   readonly load?: Pick<LoadOptions, 'allowRead' | 'maxFileBytes' | 'limits'>;
@@ -215,7 +222,7 @@ function splitSet(arg: string): { path: string; values: string } | null {
   return null;
 }
 
-const FORBIDDEN_ROOTS = new Set(['sweep', 'schedulers', 'variants', 'variant']);
+const FORBIDDEN_ROOTS = new Set(['sweep', 'schedulers', 'variants', 'variant', 'replications']);
 
 function axisFromSweepBlock(src: YamlSource, raw: Record<string, unknown>, path: string): SweepAxis {
   let segs: Seg[];
@@ -267,21 +274,22 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
   const display = displayPath(absFile);
   const base = readSingle(absFile, display, opts.load);
   const scenarioText = textOf(absFile, base.policy.maxBytes);
-  const replications = opts.replications ?? 1;
-  if (!Number.isInteger(replications) || replications < 1) throw new UserError(`--replications: expected an integer >= 1, found ${replications}`);
-  // A sweep's runs are separate runs, each within the budgets.
+  if (opts.replications !== undefined && (!Number.isInteger(opts.replications) || opts.replications < 1)) throw new UserError(`--replications: expected an integer >= 1, found ${opts.replications}`);
+  if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0)) throw new UserError(`--seed: expected a non-negative integer, found ${opts.seed}`);
+  // Each run is a run of its own, within the budgets (they run on worker threads side by side).
   const loadOpts: LoadOptions = { ...(opts.load ?? {}), limitsPerRun: true, ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
 
   // Validate the plain scenario first: a mistake outside the sweep block is reported as `validate` would.
   const baseScenarios = scenarioVariantsFromSource(base, absFile, loadOpts);
   const baseScenario = baseScenarios[0];
   const raw = base.value() as Record<string, unknown>;
+  const replications = opts.replications ?? (raw.replications !== undefined ? baseScenario.replications : (opts.defaultReplications ?? 1));
 
   // Axes: the scenario's variants (if any) first, then the sweep block, then --set.
   const axes: SweepAxis[] = [];
   const hasVariants = raw.variants !== undefined;
   if (hasVariants) axes.push({ path: 'variant', target: null, values: baseScenarios.map((s) => s.variant), origin: 'variants', positions: [] });
-  if (raw.sweep !== null && typeof raw.sweep === 'object' && !Array.isArray(raw.sweep)) {
+  if (!opts.ignoreSweepBlock && raw.sweep !== null && typeof raw.sweep === 'object' && !Array.isArray(raw.sweep)) {
     for (const path of Object.keys(raw.sweep as object)) axes.push(axisFromSweepBlock(base, raw, path));
   }
   for (const arg of opts.set ?? []) {
@@ -327,13 +335,13 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     return { index: p, values, label: labels[p], scenario };
   });
 
-  const seedsByPoint = points.map((pt) => replicationSeeds(pt.scenario.seed, replications));
+  const seedsByPoint = points.map((pt) => replicationSeeds(opts.seed ?? pt.scenario.seed, replications));
   const runs: PlannedSweepRun[] = enumerateRuns(axes, schedulers, replications).map((r) => ({
     ...r,
     seed: seedsByPoint[r.point][r.replication],
     schedulerSpec: specs[schedulers.indexOf(r.scheduler)],
   }));
-  const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications]));
+  const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications, ...(opts.seed !== undefined ? [opts.seed] : [])]));
   return {
     file: display,
     absFile,

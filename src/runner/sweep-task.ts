@@ -15,8 +15,15 @@ import type { SweepRecord } from './sweep-results.js';
 export interface SweepTask {
   readonly scenario: Scenario;
   readonly scheduler: string;
-  /** Budgets of the run: one that outgrows them is a failed run, naming the budget. */
+  /** Budgets of the run: one that outgrows them is a failed run, naming the budget (unless keepPartial). */
   readonly limits?: RunLimits;
+  /**
+   * A run stopped by a budget or an interrupt keeps what it has, marked `partial` (`fleetsim run`,
+   * whose report says so); a sweep's would skew its aggregates, so there it is a failed run.
+   */
+  readonly keepPartial?: boolean;
+  /** Record why workloads wait (RunResult.waits). */
+  readonly waits?: boolean;
   readonly run: Pick<SweepRecord, 'id' | 'index' | 'point' | 'values' | 'scheduler' | 'replication' | 'seed'>;
 }
 
@@ -25,12 +32,25 @@ export interface SweepTaskResult {
   readonly line: string;
 }
 
-/** Run one task; `ctx.signal` (in the main thread only) stops it early, and it then throws (no record). */
-export async function runSweepTask(task: SweepTask, ctx: { signal?: AbortSignal } = {}): Promise<SweepTaskResult> {
+/**
+ * Run one task. In the main thread only: `ctx.signal` stops it early (it then throws, no record,
+ * unless keepPartial), and `ctx.onProgress` hears the fraction of simulated time done.
+ */
+export async function runSweepTask(task: SweepTask, ctx: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<SweepTaskResult> {
   const t0 = performance.now();
-  const result = await runScenario(task.scenario, { scheduler: task.scheduler, seed: task.run.seed, ...(task.limits ? { limits: task.limits } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  // A run cut short by a budget would skew the aggregates: it is a failed run, saying why.
-  if (result.partial) throw new Error(`stopped at ${result.partial.at.toFixed(0)} s of ${result.duration} s simulated: ${result.partial.message}`);
+  const result = await runScenario(task.scenario, {
+    scheduler: task.scheduler,
+    seed: task.run.seed,
+    ...(task.waits ? { waits: true } : {}),
+    ...(task.limits ? { limits: task.limits } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+  if (result.partial && !task.keepPartial) {
+    // Interrupted: no record (the run is not done). A budget: a failed run, saying why.
+    if (result.partial.reason === 'interrupted') throw new Error('interrupted');
+    throw new Error(`stopped at ${result.partial.at.toFixed(0)} s of ${result.duration} s simulated: ${result.partial.message}`);
+  }
   const record: SweepRecord = {
     type: 'run',
     ...task.run,

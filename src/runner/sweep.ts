@@ -16,18 +16,29 @@ import type { RunLimits } from '../scenario/size.js';
  */
 export interface ExecuteOptions {
   readonly outDir: string;
+  /**
+   * Append each run to `runs.jsonl` in `outDir` (default true). `fleetsim run` keeps its runs in
+   * memory instead: its outputs are the summary, the tables and the report built from them.
+   */
+  readonly resultsFile?: boolean;
+  /** Record why workloads wait (RunResult.waits) in every run: `fleetsim run`'s report explains them. */
+  readonly waits?: boolean;
   readonly workers?: number;
   readonly resume?: boolean;
   readonly shard?: Shard | null;
   /** After each finished run: runs done (including those skipped by --resume), total, failed so far. */
   readonly onProgress?: (p: { done: number; total: number; failed: number }) => void;
+  /** While a run goes on in this thread (a lone run): runs done, plus the fraction of the current one, over the total. */
+  readonly onRunProgress?: (fraction: number) => void;
   /**
    * Run on this pool's threads (the caller may have started them early, see
    * `WorkerPool.prestart`; the caller closes it) instead of a pool of `workers` made for the runs.
    */
   readonly pool?: WorkerPool;
-  /** Budgets of each run (a run that outgrows them fails, naming the budget). */
+  /** Budgets of each run (a run that outgrows them fails, naming the budget, unless keepPartial). */
   readonly limits?: RunLimits;
+  /** A run stopped by a budget or an interrupt is kept, marked partial (`fleetsim run`; see SweepTask). */
+  readonly keepPartial?: boolean;
   /** Replace results of another sweep in the folder (without it, such a folder is refused unless resuming). */
   readonly force?: boolean;
   /** Aborted on Ctrl-C: no more runs start, running ones are abandoned; finished runs are in the file. */
@@ -56,7 +67,8 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // Resolve every scheduler once here: an unknown name is the user's mistake (exit 2), not N failed runs.
   for (const spec of new Set(plan.runs.map((r) => r.schedulerSpec))) await resolveScheduler(spec);
   const shard = opts.shard ?? null;
-  prepareOutDir(opts.outDir);
+  const keepFile = opts.resultsFile !== false;
+  if (keepFile) prepareOutDir(opts.outDir);
   const file = join(opts.outDir, resultsFileName(shard));
   const header = headerOf(plan, shard);
   const selected = plan.runs.filter((r) => inShard(r, shard));
@@ -67,9 +79,11 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // back of a big sweep's results is a second parse of every RunResult after the runs (0.6 s for
   // 105 MB), with the report waiting.
   const records = new Map<string, SweepRecord>();
-  let writer: ResultsWriter;
+  let writer: ResultsWriter | null = null;
   let damaged = 0;
-  if (opts.resume && fileExists(file)) {
+  if (!keepFile) {
+    if (opts.resume) throw new Error('internal: --resume needs a results file');
+  } else if (opts.resume && fileExists(file)) {
     // A damaged or edited line is not trusted: its run counts as not done, and runs again.
     const existing = readResultsFile(file, { damaged: 'skip' });
     damaged = existing.damaged;
@@ -90,6 +104,8 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     scenario: plan.points[r.point].scenario,
     scheduler: r.schedulerSpec,
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.keepPartial ? { keepPartial: true } : {}),
+    ...(opts.waits ? { waits: true } : {}),
     run: { id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed },
   }));
   const moduleUrl = SWEEP_TASK;
@@ -99,7 +115,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   try {
     const onOutcome = (i: number, outcome: TaskOutcome<SweepTaskResult>): void => {
       const line = outcome.ok ? outcome.value.line : JSON.stringify({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error } satisfies SweepRecord);
-      writer.writeLine(line);
+      writer?.writeLine(line);
       const rec = JSON.parse(line) as SweepRecord;
       records.set(rec.id, rec);
       finished++;
@@ -108,12 +124,16 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     };
     const signal = opts.signal ? { signal: opts.signal } : {};
     if (opts.pool && tasks.length > 1 && canUseThreads(moduleUrl)) await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome, ...signal });
-    else await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome, ...signal });
+    else {
+      const total = selected.length;
+      const onTaskProgress = opts.onRunProgress ? (_i: number, f: number) => opts.onRunProgress!((finished + f) / total) : undefined;
+      await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome, ...signal, ...(onTaskProgress ? { onTaskProgress } : {}) });
+    }
   } finally {
-    writer.close();
+    writer?.close();
   }
   const unfinished = selected.length - finished;
-  return { file, header: writer.header, records, ran: finished - done.size, skipped: done.size, damaged, ...(opts.signal?.aborted && unfinished > 0 ? { interrupted: { unfinished } } : {}) };
+  return { file, header: writer?.header ?? header, records, ran: finished - done.size, skipped: done.size, damaged, ...(opts.signal?.aborted && unfinished > 0 ? { interrupted: { unfinished } } : {}) };
 }
 
 /**

@@ -24,7 +24,8 @@ function oneLine(stderr: string): string {
 }
 
 /** Start the CLI, send `signal` once its progress bar has drawn (the run is under way), and collect the result. */
-function interrupted(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Run the CLI and send `signal` once its progress bar shows (with `moved`, once it shows some progress). */
+function interrupted(args: string[], signal: NodeJS.Signals, moved = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--progress'], { cwd: ROOT, env: { ...process.env, CI: '1' } });
     let stdout = '';
@@ -34,7 +35,7 @@ function interrupted(args: string[], signal: NodeJS.Signals): Promise<{ code: nu
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!sent && /\[[#.]+\]/.test(stderr)) {
+      if (!sent && (moved ? /\[#+\.*\]/ : /\[[#.]+\]/).test(stderr)) {
         sent = true;
         child.kill(signal);
       }
@@ -132,14 +133,17 @@ describe('outputs never lose data', () => {
   it('Ctrl-C during a run: one line, exit 130, and a partial report that says so', async () => {
     const dir = tmp();
     const out = join(dir, 'out');
-    const r = await interrupted(['run', slowScenario(dir), '--out', out], 'SIGINT');
+    // Once the run shows progress: it is under way (its simulated time is the bar).
+    const r = await interrupted(['run', slowScenario(dir), '--out', out], 'SIGINT', true);
     expect(r.code).toBe(130);
     const line = r.stderr.split('\n').filter((l) => l.startsWith('fleetsim:'));
     expect(line).toHaveLength(1);
-    expect(line[0]).toMatch(/^fleetsim: interrupted at \d+ s of 1728000 s simulated: kept 0 of 1 run whole and a partial report in .*; run it again to finish: fleetsim run /);
+    expect(line[0]).toMatch(/^fleetsim: interrupted: kept 0 of 1 run whole and 1 cut short in a partial report in .*; run them again with: fleetsim run .*slow\.yaml/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { runs: { partial?: { reason: string } }[] };
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { partial?: string[]; runs: { partial?: { reason: string; at: number } }[] };
     expect(summary.runs[0].partial?.reason).toBe('interrupted');
+    expect(summary.runs[0].partial?.at).toBeGreaterThan(0);
+    expect(summary.partial?.[0]).toMatch(/^PARTIAL: karmada stopped at .* of 480h 00m simulated: interrupted/);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('PARTIAL: ');
   });
 

@@ -7,6 +7,7 @@ import { warmChartRenderer } from '../../report/html.js';
 import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
 import type { AggregateRow, SweepData } from '../../runner/sweep-aggregate.js';
+import { runMemoryMiB } from '../../runner/footprint.js';
 import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
 import { planSweep } from '../../runner/sweep-plan.js';
@@ -22,7 +23,7 @@ interface Args extends LimitArgs {
   scenario: string;
   force?: boolean;
   workers?: number;
-  replications: number;
+  replications?: number;
   out?: string;
   set?: string[];
   scheduler?: string[];
@@ -69,7 +70,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     limitOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block gives the axes)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
-      .option('replications', { type: 'number', default: DEFAULT_REPLICATIONS, describe: 'seeds per sweep point and scheduler (replication 0 = the scenario seed)' })
+      .option('replications', { type: 'number', describe: `seeds per sweep point and scheduler (replication 0 = the scenario seed; default: the scenario's replications:, else ${DEFAULT_REPLICATIONS})` })
       .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>-sweep/)' })
       .option('set', { type: 'string', array: true, describe: 'a sweep axis path=v1,v2,... (values are YAML), added to or replacing the sweep: block\'s' })
       .option('scheduler', { type: 'string', array: true, describe: "fleet scheduler(s) instead of the scenario's list" })
@@ -97,7 +98,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       registerBuiltinSchedulers();
       const load = limitLoadOptions(args);
       const plan = planSweep(args.scenario, {
-        replications: args.replications,
+        ...(args.replications !== undefined ? { replications: args.replications } : {}),
+        defaultReplications: DEFAULT_REPLICATIONS,
         ...(args.set?.length ? { set: args.set } : {}),
         ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
         knownSchedulers: schedulerNames(),
@@ -111,12 +113,13 @@ export const sweepCommand: CommandModule<object, Args> = {
             scenario: plan.name,
             scenarioPath: args.scenario,
             shards: args.shards,
-            replications: args.replications,
+            replications: plan.replications,
             workers: args.workers ?? 2,
             set: args.set ?? [],
             schedulers: args.scheduler ?? [],
             image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`,
             pvc: args.pvc,
+            runMemoryMiB: Math.max(...plan.points.map((pt) => runMemoryMiB(pt.scenario))),
             ...(args.namespace ? { namespace: args.namespace } : {}),
           }),
         );
