@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { SeriesTable } from './series-table.js';
 
 /**
@@ -35,9 +36,14 @@ function num(v: number): string {
   return String(Number(v.toPrecision(9)));
 }
 
-/** Write the table as OpenMetrics text to `file` (streamed: a day of many runs is tens of megabytes). */
+/**
+ * Write the table as OpenMetrics text to `file` (streamed: a day of many runs is tens of
+ * megabytes), whole or not at all: into a temporary file beside it, renamed into place at the end.
+ */
 export function writeOpenMetrics(file: string, s: SeriesTable, start = DEFAULT_START): { samples: number; series: number } {
-  const fd = openSync(file, 'w');
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  let complete = false;
   let buf = '';
   const flush = (force = false) => {
     if (buf.length > (force ? 0 : 1 << 20)) {
@@ -82,8 +88,12 @@ export function writeOpenMetrics(file: string, s: SeriesTable, start = DEFAULT_S
     }
     buf += '# EOF\n';
     flush(true);
+    fsyncSync(fd);
+    complete = true;
   } finally {
     closeSync(fd);
+    if (!complete) rmSync(tmp, { force: true });
   }
+  renameSync(tmp, file);
   return { samples, series };
 }

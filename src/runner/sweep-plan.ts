@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { ScenarioError, formatPath, type SourcePosition } from '../scenario/errors.js';
 import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../scenario/load.js';
 import { parseYamlText, readPolicyFor, readTextFile, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
+import { estimateSize, formatCount } from '../scenario/size.js';
 import type { Scenario } from '../scenario/types.js';
 import { canonicalJson, cartesian, enumerateRuns, formatValue, pointLabels, replicationSeeds, sha256, type AxisDef, type PlannedRun } from './sweep-keys.js';
 
@@ -86,6 +87,11 @@ export interface SweepPlanOptions {
   readonly seed?: number;
   /** Leave the scenario's `sweep:` block out: variants × schedulers × replications only (`fleetsim run`). */
   readonly ignoreSweepBlock?: boolean;
+  /**
+   * The runs together within the event budget, as `validate` checks them (`fleetsim run`, which
+   * runs them all now); without it each run is checked on its own (a sweep: shards, --resume).
+   */
+  readonly limitsTogether?: boolean;
   readonly knownSchedulers?: LoadOptions['knownSchedulers'];
   /** What the scenario may read and how big a run may be (see LoadOptions): every point is checked. */
   readonly load?: Pick<LoadOptions, 'allowRead' | 'maxFileBytes' | 'limits'>;
@@ -276,8 +282,7 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
   const scenarioText = textOf(absFile, base.policy.maxBytes);
   if (opts.replications !== undefined && (!Number.isInteger(opts.replications) || opts.replications < 1)) throw new UserError(`--replications: expected an integer >= 1, found ${opts.replications}`);
   if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0)) throw new UserError(`--seed: expected a non-negative integer, found ${opts.seed}`);
-  // Each run is a run of its own, within the budgets (they run on worker threads side by side).
-  const loadOpts: LoadOptions = { ...(opts.load ?? {}), limitsPerRun: true, ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
+  const loadOpts: LoadOptions = { ...(opts.load ?? {}), limitsPerRun: !opts.limitsTogether, ...(opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {}) };
 
   // Validate the plain scenario first: a mistake outside the sweep block is reported as `validate` would.
   const baseScenarios = scenarioVariantsFromSource(base, absFile, loadOpts);
@@ -341,6 +346,16 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     seed: seedsByPoint[r.point][r.replication],
     schedulerSpec: specs[schedulers.indexOf(r.scheduler)],
   }));
+  // `fleetsim run` with --replications or --scheduler: its runs, as given, together within the budget too.
+  const maxEvents = opts.load?.limits?.maxEvents;
+  if (opts.limitsTogether && maxEvents !== undefined && runs.length > 1 && (opts.replications !== undefined || opts.schedulers?.length)) {
+    const cost = points.map((p) => estimateSize(p.scenario).cost);
+    const total = runs.reduce((t, r) => t + cost[r.point], 0);
+    if (total > maxEvents) {
+      const flag = opts.replications !== undefined ? `--replications ${opts.replications}` : '--scheduler';
+      throw new UserError(`${flag}: expected runs of at most ${formatCount(maxEvents)} events in all (raise it with --max-events), found ${runs.length} runs, about ${formatCount(total)} events' worth`);
+    }
+  }
   const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications, ...(opts.seed !== undefined ? [opts.seed] : [])]));
   return {
     file: display,

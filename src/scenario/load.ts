@@ -113,10 +113,11 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
   // Runs together within the event budget: checked as the variants are built, so that a thousand
   // variants are refused once they are over it, not after building them all.
   let total = 0;
+  const base = src.withoutKey('variants');
   const built = list.map((v, i) => {
     if (seen.has(v.name)) src.fail(['variants', i, 'name'], 'a variant name not used before', v.name);
     seen.add(v.name);
-    let doc = src;
+    let doc = base;
     for (const [key, value] of Object.entries(v.set ?? {})) {
       const path = parseFieldPath(key);
       if (!path || path[0] === 'variants') src.fail(['variants', i, 'set', key], 'a field path like karmada.featureGates.Failover or fleet.clusters[0].nodePools[0].count', key, { atKey: true });
@@ -127,26 +128,27 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
     const s = buildScenario(doc, absFile, opts, true);
     const out = { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
     total += runsCost(out, opts);
-    if (total > (opts.limits?.maxEvents ?? Infinity)) checkAllRuns(src, [out], opts, ['variants'], { runs: list.length * out.schedulers.length, total, variants: list.length });
+    if (total > (opts.limits?.maxEvents ?? Infinity)) checkAllRuns(src, [out], opts, ['variants'], { runs: list.length * out.schedulers.length * out.replications, total, variants: list.length });
     return out;
   });
   return checkAllRuns(src, built, opts, ['variants']);
 }
 
-/** A variant's runs' cost (each scheduler a run), when the runs are checked together. */
+/** A variant's runs' cost (each scheduler and replication a run), when the runs are checked together. */
 function runsCost(s: Scenario, opts: LoadOptions): number {
-  return opts.limits && !opts.limitsPerRun ? estimateSize(s).cost * s.schedulers.length : 0;
+  return opts.limits && !opts.limitsPerRun ? estimateSize(s).cost * s.schedulers.length * s.replications : 0;
 }
 
 /** `run` runs every variant with every scheduler, one after another: together within the event budget too. */
 function checkAllRuns(src: YamlSource, built: Scenario[], opts: LoadOptions, blame: PathElement[], sofar?: { runs: number; total: number; variants: number }): Scenario[] {
   if (!opts.limits || opts.limitsPerRun) return built;
-  const runs = sofar?.runs ?? built.reduce((n, s) => n + s.schedulers.length, 0);
+  const runs = sofar?.runs ?? built.reduce((n, s) => n + s.schedulers.length * s.replications, 0);
   if (runs <= 1) return built;
   const total = sofar?.total ?? built.reduce((t, s) => t + runsCost(s, opts), 0);
   const variants = sofar?.variants ?? built.length;
   if (!(total <= opts.limits.maxEvents)) {
-    const found = `${runs} runs (${variants} variant${variants === 1 ? '' : 's'} × their schedulers), ${sofar ? 'over' : 'about'} ${formatCount(total)} events' worth`;
+    const found = `${runs} runs (${variants} variant${variants === 1 ? '' : 's'} × their schedulers × replications), ${sofar ? 'over' : 'about'} ${formatCount(total)} events' worth`;
+    if (built.length === 1 && built[0].replications > 1 && src.has(['replications'])) blame = ['replications'];
     src.fail(src.has(blame) ? blame : [], `runs of at most ${formatCount(opts.limits.maxEvents)} events in all (raise it with --max-events)`, found, { rawFound: true });
   }
   return built;

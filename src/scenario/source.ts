@@ -188,6 +188,26 @@ export class YamlSource {
     return out;
   }
 
+  /**
+   * A copy of this document without its top-level `key` (positions kept): the base each variant's
+   * `set:` applies to, so that a thousand variants do not each copy the variants block.
+   */
+  withoutKey(key: string): YamlSource {
+    let out: YamlSource;
+    if (this.fast && this.parsed === null) {
+      const root = this.fast.root;
+      if (root === null || typeof root !== 'object' || Array.isArray(root)) return this;
+      const { [key]: _, ...rest } = root as Record<string, unknown>;
+      out = new YamlSource(this.file, null, this.lines, this.policy, { ...this.fast, root: rest });
+    } else {
+      const doc = this.doc.clone() as Document.Parsed;
+      if (isMap(doc.contents)) doc.delete(key);
+      out = new YamlSource(this.file, doc, this.lines, this.policy);
+    }
+    out.overridden.push(...this.overridden);
+    return out;
+  }
+
   private overrideAt(path: readonly PathElement[]): SourcePosition | null {
     for (let i = this.overridden.length - 1; i >= 0; i--) {
       const o = this.overridden[i];

@@ -46,7 +46,7 @@ async function validateThenRun(file: string): Promise<Outcome> {
     return 'refused';
   }
   // validate said ok: run's own reading must agree, and its runs end (none failed), each written out.
-  const plan = planSweep(file, { ignoreSweepBlock: true, knownSchedulers: schedulerNames(), load });
+  const plan = planSweep(file, { ignoreSweepBlock: true, knownSchedulers: schedulerNames(), load, limitsTogether: true });
   const res = await executeSweep(plan, { outDir: OUT, resultsFile: false, waits: true, workers: 1, limits: LIMITS, keepPartial: true });
   const records = [...res.records.values()];
   expect(records.filter((r) => r.status !== 'ok').map((r) => r.error)).toEqual([]);

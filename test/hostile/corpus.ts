@@ -261,6 +261,8 @@ function cases(): HostileCase[] {
   out.push({ name: 'out-is-a-file', files: { ...scenario(base()), 'out.txt': 'keep' }, runArgs: ['--out', 'out.txt'] });
   out.push({ name: 'out-in-proc', files: scenario(base()), runArgs: ['--out', '/proc/x'] });
   out.push({ name: 'out-under-a-file', files: { ...scenario(base()), 'out.txt': 'keep' }, runArgs: ['--out', 'out.txt/sub'] });
+  out.push({ name: 'openmetrics-in-proc', files: scenario(base()), runArgs: ['--out', 'rep', '--openmetrics', '/proc/x/m.om'] });
+  out.push({ name: 'openmetrics-is-a-folder', files: { ...scenario(base()), 'd/keep': 'keep' }, runArgs: ['--out', 'rep', '--openmetrics', 'd'] });
 
   // Fuzzed variants of the example scenarios (a fixed seed: the same corpus every time).
   const ex = examples();

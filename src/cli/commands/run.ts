@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
-import { checkRunOutDir, prepareOutDir, writeFileAtomic } from '../../runner/outputs.js';
+import { checkOutFile, checkRunOutDir, prepareOutDir, writeFileAtomic } from '../../runner/outputs.js';
 import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { loadSchedulers } from '../../runner/preflight.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
@@ -134,6 +134,7 @@ export const runCommand: CommandModule<object, Args> = {
         ignoreSweepBlock: true,
         knownSchedulers: schedulerNames(),
         load,
+        limitsTogether: true,
       });
       // Every scheduler module loads, as validate checks: a broken one is the user's mistake, at its line.
       await loadSchedulers(plan.points.map((p) => p.scenario), args.scheduler);
@@ -146,6 +147,7 @@ export const runCommand: CommandModule<object, Args> = {
       const outDir = resolve(args.out ?? join('reports', plan.name));
       checkRunOutDir(outDir, plan.name, args.force ?? false);
       prepareOutDir(outDir);
+      if (args.openmetrics) checkOutFile(args.openmetrics, '--openmetrics');
       const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
       const bar = showProgress ? new ProgressBar(`running ${plan.name}: ${plan.runs.length} run${plan.runs.length === 1 ? '' : 's'}`) : null;
       const t0 = performance.now();
