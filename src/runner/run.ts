@@ -14,7 +14,8 @@ import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import { pluginsOf } from '../placement/explain.js';
 import { WaitRecorder } from '../metrics/waits.js';
-import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
+import { displayPath } from '../scenario/source.js';
+import type { InputNote, JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { RunLimits } from '../scenario/size.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import { runWithinBudget } from './budget.js';
@@ -352,7 +353,22 @@ export async function runAll(
 
 /** What `validate` and `run` say about a scenario's included manifests; null when there is nothing to say. */
 export function inputsReport(s: Scenario): InputsReport | null {
-  const { kinds, notes } = s.inputs;
+  const { kinds } = s.inputs;
+  const notes = recordsWaits(s) ? s.inputs.notes : [...s.inputs.notes, waitsNote(s)];
   if (Object.keys(kinds).length === 0 && s.ignoredManifests.length === 0 && notes.length === 0) return null;
   return { kinds, skipped: s.ignoredManifests, notes };
+}
+
+/**
+ * Above this many workloads `fleetsim run` does not record why each waited: the recorder goes over
+ * every Pending workload after every scheduling cycle, and 50,000 workloads on a small fleet took
+ * minutes instead of seconds (issue 18's hostile corpus).
+ */
+export const MAX_WAIT_WORKLOADS = 10_000;
+
+/** Does `fleetsim run` record why the scenario's workloads waited (the report's "why" section)? */
+export const recordsWaits = (s: Scenario): boolean => s.workloads.length <= MAX_WAIT_WORKLOADS;
+
+function waitsNote(s: Scenario): InputNote {
+  return { source: `${displayPath(s.file)}:1`, object: 'workloads', text: `${s.workloads.length} workloads, more than ${MAX_WAIT_WORKLOADS.toLocaleString('en-US')}: why each waited is not recorded (the report leaves it out)` };
 }

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { ScenarioError, formatPath, type SourcePosition } from '../scenario/errors.js';
 import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../scenario/load.js';
 import { parseYamlText, readPolicyFor, readTextFile, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
-import { estimateSize, formatCount } from '../scenario/size.js';
+import { estimateSize, formatCount, RUNS_TOGETHER_FACTOR, togetherEvents } from '../scenario/size.js';
 import type { Scenario } from '../scenario/types.js';
 import { canonicalJson, cartesian, enumerateRuns, formatValue, pointLabels, replicationSeeds, sha256, type AxisDef, type PlannedRun } from './sweep-keys.js';
 
@@ -347,13 +347,13 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     schedulerSpec: specs[schedulers.indexOf(r.scheduler)],
   }));
   // `fleetsim run` with --replications or --scheduler: its runs, as given, together within the budget too.
-  const maxEvents = opts.load?.limits?.maxEvents;
+  const maxEvents = opts.load?.limits ? togetherEvents(opts.load.limits) : undefined;
   if (opts.limitsTogether && maxEvents !== undefined && runs.length > 1 && (opts.replications !== undefined || opts.schedulers?.length)) {
     const cost = points.map((p) => estimateSize(p.scenario).cost);
     const total = runs.reduce((t, r) => t + cost[r.point], 0);
     if (total > maxEvents) {
       const flag = opts.replications !== undefined ? `--replications ${opts.replications}` : '--scheduler';
-      throw new UserError(`${flag}: expected runs of at most ${formatCount(maxEvents)} events in all (raise it with --max-events), found ${runs.length} runs, about ${formatCount(total)} events' worth`);
+      throw new UserError(`${flag}: expected runs of at most ${formatCount(maxEvents)} events in all (${RUNS_TOGETHER_FACTOR} × --max-events), found ${runs.length} runs, about ${formatCount(total)} events' worth`);
     }
   }
   const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications, ...(opts.seed !== undefined ? [opts.seed] : [])]));

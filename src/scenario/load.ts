@@ -13,7 +13,7 @@ import { policyExtras } from './policies.js';
 import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
-import { estimateSize, formatCount, largestPart, MAX_OUTPUT_CHARS, nodesVisitedPerPod, type RunLimits } from './size.js';
+import { estimateSize, formatCount, RUNS_TOGETHER_FACTOR, togetherEvents, largestPart, MAX_OUTPUT_CHARS, nodesVisitedPerPod, type RunLimits } from './size.js';
 import { displayPath, formatBytes, readPolicyFor, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
   ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
@@ -128,7 +128,7 @@ function expandVariants(src: YamlSource, absFile: string, opts: LoadOptions): Sc
     const s = buildScenario(doc, absFile, opts, true);
     const out = { ...s, variant: v.name, description: [s.description, (v as { description?: string }).description].filter(Boolean).join(' — ') };
     total += runsCost(out, opts);
-    if (total > (opts.limits?.maxEvents ?? Infinity)) checkAllRuns(src, [out], opts, ['variants'], { runs: list.length * out.schedulers.length * out.replications, total, variants: list.length });
+    if (total > (opts.limits ? togetherEvents(opts.limits) : Infinity)) checkAllRuns(src, [out], opts, ['variants'], { runs: list.length * out.schedulers.length * out.replications, total, variants: list.length });
     return out;
   });
   return checkAllRuns(src, built, opts, ['variants']);
@@ -146,10 +146,10 @@ function checkAllRuns(src: YamlSource, built: Scenario[], opts: LoadOptions, bla
   if (runs <= 1) return built;
   const total = sofar?.total ?? built.reduce((t, s) => t + runsCost(s, opts), 0);
   const variants = sofar?.variants ?? built.length;
-  if (!(total <= opts.limits.maxEvents)) {
+  if (!(total <= togetherEvents(opts.limits))) {
     const found = `${runs} runs (${variants} variant${variants === 1 ? '' : 's'} × their schedulers × replications), ${sofar ? 'over' : 'about'} ${formatCount(total)} events' worth`;
     if (built.length === 1 && built[0].replications > 1 && src.has(['replications'])) blame = ['replications'];
-    src.fail(src.has(blame) ? blame : [], `runs of at most ${formatCount(opts.limits.maxEvents)} events in all (raise it with --max-events)`, found, { rawFound: true });
+    src.fail(src.has(blame) ? blame : [], `runs of at most ${formatCount(togetherEvents(opts.limits))} events in all (${RUNS_TOGETHER_FACTOR} × --max-events)`, found, { rawFound: true });
   }
   return built;
 }

@@ -29,6 +29,16 @@ export interface RunLimits {
  */
 export const DEFAULT_RUN_LIMITS: RunLimits = { maxEvents: 5_000_000, maxMemoryBytes: 1.5 * 2 ** 30 };
 
+/**
+ * `fleetsim run` runs every variant × scheduler × replication now, on the worker pool: together
+ * they may take this many times one run's event budget (with the defaults, 50 M events: minutes of
+ * CPU, not hours).
+ */
+export const RUNS_TOGETHER_FACTOR = 10;
+
+/** The event budget of all of `run`'s runs together. */
+export const togetherEvents = (limits: RunLimits): number => limits.maxEvents * RUNS_TOGETHER_FACTOR;
+
 /** One contribution to the estimate, and the scenario fields that cause it (the first present is blamed). */
 export interface SizePart {
   readonly what: string;

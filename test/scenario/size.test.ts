@@ -1,10 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioVariants, parseScenario } from '../../src/scenario/load.js';
-import { DEFAULT_RUN_LIMITS, estimateSize } from '../../src/scenario/size.js';
+import { DEFAULT_RUN_LIMITS, estimateSize, RUNS_TOGETHER_FACTOR } from '../../src/scenario/size.js';
 import { ROOT, SHARED } from '../helpers/cli.js';
 
 /**
@@ -64,6 +65,36 @@ describe('size estimate', () => {
   it('stochastic faults that repeat every few milliseconds are refused at their mtbf', () => {
     const e = refusal(`${BASE}workloads: [{ kind: Deployment, name: w, replicas: 40 }]\nfaults: [{ kind: cluster-outage, cluster: a, mtbf: 1ms, mttr: 1ms }]\n`);
     expect(e.path).toBe('faults[0].mtbf');
+  });
+
+  it("run's runs together may take 10 x the event budget: more variants or replications are refused at variants: or replications:, a sweep's runs are each within it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-together-'));
+    const file = join(dir, 's.yaml');
+    const limits = { maxEvents: 20_000, maxMemoryBytes: DEFAULT_RUN_LIMITS.maxMemoryBytes };
+    const one = estimateSize(parseScenario(BASE, 's.yaml')).cost;
+    const fits = Math.floor((limits.maxEvents * RUNS_TOGETHER_FACTOR) / one);
+    const load = (text: string, limitsPerRun = false) => {
+      writeFileSync(file, text);
+      return loadScenarioVariants(file, { limits, limitsPerRun });
+    };
+    const variants = (n: number) => `${BASE}variants:\n${Array.from({ length: n }, (_, i) => `  - { name: v${i} }\n`).join('')}`;
+    expect(load(variants(fits))).toHaveLength(fits);
+    const errorOf = (f: () => unknown): ScenarioError => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof ScenarioError) return e;
+        throw e;
+      }
+      throw new Error('expected a refusal');
+    };
+    const e = errorOf(() => load(variants(fits + 1)));
+    expect(e.path).toBe('variants');
+    expect(e.expected).toBe(`runs of at most 200,000 events in all (${RUNS_TOGETHER_FACTOR} × --max-events)`);
+    expect(e.found).toMatch(/^\d+ runs \(\d+ variants × their schedulers × replications\), over [\d,]+ events' worth$/);
+    expect(load(variants(fits + 1), true)).toHaveLength(fits + 1);
+    expect(errorOf(() => load(`${BASE}replications: ${fits + 1}\n`)).path).toBe('replications');
+    expect(load(`${BASE}replications: ${fits}\n`)).toHaveLength(1);
   });
 
   it('pods times the nodes each visits is scheduling work, counted against the event budget', () => {

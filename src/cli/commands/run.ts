@@ -9,7 +9,7 @@ import { loadSchedulers } from '../../runner/preflight.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
 import type { SweepHeader, SweepRecord } from '../../runner/sweep-results.js';
 import { planSweep } from '../../runner/sweep-plan.js';
-import { inputsReport } from '../../runner/run.js';
+import { inputsReport, recordsWaits } from '../../runner/run.js';
 import type { InputsReport } from '../../runner/result.js';
 import { formatInputs } from '../../report/inputs-report.js';
 import type { ClaimSpec } from '../../scenario/types.js';
@@ -159,7 +159,7 @@ export const runCommand: CommandModule<object, Args> = {
         res = await executeSweep(plan, {
           outDir,
           resultsFile: false,
-          waits: true,
+          waits: plan.points.every((p) => recordsWaits(p.scenario)),
           workers,
           ...(pool ? { pool } : {}),
           limits: load.limits,
