@@ -116,6 +116,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
     this.imageRows = new Array<Float64Array | undefined>(info.nodeEnd - info.nodeStart).fill(undefined);
     this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
+    this.notReadyAtStart = state.world.nodeReady.slice(info.nodeStart, info.nodeEnd).map((r) => 1 - r);
     const scorerName = info.spec.nodeScoring;
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
@@ -144,7 +145,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.nodesDown = down;
     const w = this.world;
     for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      w.nodeReady[n] = down ? 0 : 1;
+      // A node not Ready from the start (an imported NotReady node) does not come back with the others.
+      w.nodeReady[n] = down || this.notReadyAtStart[n - this.info.nodeStart] ? 0 : 1;
       this.capacity.update(n);
     }
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
@@ -159,9 +161,18 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         this.reconcile(o);
       }
     } else {
+      this.reconcilePerNode();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
+  }
+
+  /** Nodes not Ready from the start (1), by local index. */
+  private readonly notReadyAtStart: Uint8Array;
+
+  /** Nodes came back: per-node owners put their pods back on them. */
+  private reconcilePerNode(): void {
+    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].pins) this.reconcile(o);
   }
 
   /** Set while the member is cut off from the control plane but runs on its own (KubeEdge-style). */
@@ -176,6 +187,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
+      this.reconcilePerNode();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -197,9 +209,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   /** Terminate every pod bound to a node (lost: the node died; else evicted) and let controllers replace them. */
-  private evictNode(node: number, _lost: boolean): void {
+  private evictNode(node: number, lost: boolean): void {
     for (let o = 0; o < this.owners.length; o++) {
       const owner = this.owners[o];
+      // A drain leaves per-node pods be (kubectl drain --ignore-daemonsets; static pods are the kubelet's).
+      if (!lost && owner.pins) continue;
       const hit = owner.pods.filter((p) => this.pods.node[p] === node && (this.pods.phase[p] === PodPhase.Starting || this.pods.phase[p] === PodPhase.Running));
       if (hit.length === 0) continue;
       for (const p of hit) {
@@ -318,9 +332,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (pods.phase[id] !== PodPhase.Pending) throw new Error(`bind: pod ${id} is not Pending`);
     if (node < this.info.nodeStart || node >= this.info.nodeEnd) throw new Error(`bind: node ${node} is not in cluster ${this.info.name}`);
     if (!this.fits(id, node)) throw new Error(`bind: pod ${id} does not fit on node ${this.world.nodeName(node)}`);
+    this.occupy(id, node, gpus);
+    this.startOnKubelet(id, node);
+  }
+
+  /** A Pending pod takes its node: resources, GPUs, counters; it is Starting from now on. */
+  private occupy(id: number, node: number, gpus?: readonly number[]): void {
+    const pods = this.pods;
     const s = this.state;
-    const sim = this.sim;
-    const now = sim.now;
+    const now = this.sim.now;
     const w = s.workloads[pods.workload[id]];
     const t = this.template(id);
     const world = this.world;
@@ -367,8 +387,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     w.bound++;
     if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;
     this.scorer.nodeChanged?.(this, node);
+  }
 
-    // kubelet: image present, being pulled, or to be pulled after the node's current pull.
+  /** kubelet: image present, being pulled, or to be pulled after the node's current pull; then the container starts. */
+  private startOnKubelet(id: number, node: number): void {
+    const s = this.state;
+    const sim = this.sim;
+    const now = sim.now;
+    const t = this.template(id);
+    const world = this.world;
     const img = s.imageId(t.image);
     const local = node - this.info.nodeStart;
     const images = s.images.length;
@@ -431,6 +458,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
     const now = this.sim.now;
+    if (o.pins) {
+      this.reconcilePinned(o, ownerIdx);
+      return;
+    }
     if (o.kind === 'Deployment') {
       while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
       // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
@@ -465,7 +496,78 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
   }
 
+  /**
+   * Warm start (an imported initial state, t = 0): the workload is already here as the dump found
+   * it. Its bound pods take their nodes and are Running at once (their images are on the nodes;
+   * nothing is checked: a cordoned or overcommitted node keeps what it had); Pending pods join the
+   * scheduling queue; the controller then does what it would (creates pods still missing, scales
+   * down a surplus). A per-node owner keeps one pod on each of `pins`.
+   */
+  adopt(workload: number, a: { replicas: number; completions: number; template: PodTemplate; bound: readonly (readonly [number, number])[]; pending: number; pins: number[] | null; restore: boolean }): void {
+    const spec = this.state.workloads[workload].spec;
+    if (this.ownerOf.has(workload)) throw new Error(`adopt: workload ${workload} is already in ${this.info.name}`);
+    const ownerIdx = this.owners.length;
+    this.ownerOf.set(workload, ownerIdx);
+    const o: MemberOwner = { workload, kind: spec.kind, replicas: a.replicas, completions: a.completions, active: 0, succeeded: 0, done: false, pods: [], template: a.template };
+    if (a.pins) {
+      o.pins = a.pins;
+      o.restore = a.restore;
+    }
+    this.owners.push(o);
+    if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
+    const now = this.sim.now;
+    const img = this.state.imageId(a.template.image);
+    for (const [node, count] of a.bound) {
+      this.markImagePresent(node, img, now);
+      for (let k = 0; k < count; k++) {
+        const id = this.addPod(o, ownerIdx, now);
+        this.occupy(id, node);
+        this.podReady(id, this.sim);
+      }
+    }
+    for (let k = 0; k < a.pending; k++) this.createPod(o, ownerIdx, now);
+    if (spec.kind === 'Job') o.active = o.pods.length;
+    this.reconcile(ownerIdx);
+  }
+
+  /** A per-node owner: each pinned node that is up and lacks its pod gets it, placed there directly. */
+  private reconcilePinned(o: MemberOwner, ownerIdx: number): void {
+    const pins = o.pins!;
+    const w = this.world;
+    if (!o.restore) return;
+    const now = this.sim.now;
+    for (const node of pins) {
+      if (!w.nodeReady[node] || o.pods.some((p) => this.pods.node[p] === node)) continue;
+      const t = o.template;
+      if (w.podsFree[node] < 1 || w.cpuFree[node] < t.cpuMillis || w.memFree[node] < t.memoryMiB || w.gpuFree[node] < (t.gpus > 0 ? t.gpus : 0)) continue;
+      const id = this.addPod(o, ownerIdx, now);
+      this.occupy(id, node);
+      this.startOnKubelet(id, node);
+    }
+  }
+
+  /** The image is on the node already (a warm start's running pods pulled it before t = 0). */
+  private markImagePresent(node: number, img: number, at: number): void {
+    const local = node - this.info.nodeStart;
+    const images = this.state.images.length;
+    if (images <= IMAGE_ROWS_MAX) {
+      let row = this.imageRows[local];
+      if (row === undefined) this.imageRows[local] = row = new Float64Array(images).fill(NaN);
+      if (Number.isNaN(row[img])) row[img] = at;
+    } else if (!this.imageReadyAt.has(node * images + img)) {
+      this.imageReadyAt.set(node * images + img, at);
+    }
+  }
+
   private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
+    const id = this.addPod(o, ownerIdx, now);
+    this.insertPending(id);
+    this.requestCycle();
+    return id;
+  }
+
+  /** A new Pending pod of an owner, counted everywhere, not yet in the scheduling queue. */
+  private addPod(o: MemberOwner, ownerIdx: number, now: number): number {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
@@ -476,8 +578,6 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
-    this.insertPending(id);
-    this.requestCycle();
     return id;
   }
 

@@ -27,6 +27,13 @@ export interface MemberOwner {
   template: PodTemplate;
   /** Live pods (Pending, Starting or Running), in creation order. */
   readonly pods: number[];
+  /**
+   * A per-node owner (a DaemonSet, static pods, bare pods of an imported state): one pod on each of
+   * these nodes, placed there directly, never through the scheduler. `restore`: the pod comes back
+   * when its node does (a DaemonSet's, a static pod's); else a lost pod is gone (a bare pod).
+   */
+  pins?: number[];
+  restore?: boolean;
 }
 
 /** What a member scheduler may read and do. All binds and evictions go through here. */

@@ -14,6 +14,7 @@ import type {
   ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
+import { readInitialState } from './initial-state.js';
 import { queueFromObj } from './volcano-queues.js';
 import { paperModeProblem, readOpenbTraceBlock } from '../trace/openb-scenario.js';
 import { readTrafficBlocks, trafficRegions } from '../traffic/scenario-blocks.js';
@@ -138,6 +139,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     if (seenClusters.has(name)) src.fail(['fleet', 'clusters', i, 'name'], `a cluster name not used before (fleet.clusters[${seenClusters.get(name)}] is "${name}")`, name);
     seenClusters.set(name, i);
     const zones = (c.zones as string[] | undefined) ?? (c.zone ? [c.zone as string] : []);
+    const nodeNames = new Map<string, number>();
     const pools = ((c.nodePools as Obj[] | undefined) ?? []).map((p, j): NodePoolSpec => {
       const gpus = (p.gpus as Obj | undefined) ?? {};
       return {
@@ -152,6 +154,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
           model: (gpus.model as string | undefined) ?? (gpus.count ? 'generic' : ''),
           memoryMiB: gpus.memory === undefined ? 0 : parseMemoryMiB(gpus.memory)!,
         },
+        ...namedNodes(src, p, ['fleet', 'clusters', i, 'nodePools', j], nodeNames),
       };
     });
     // A trace: nodes from its node CSV (instead of nodePools) and/or the cluster's own pods.
@@ -258,6 +261,14 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     for (const m of docs) readManifest(m, ctx, sink);
   });
   applyKurator(sink, clusters, ctx, readManifest);
+  // The imported state: workloads already running at t = 0.
+  let initialState: Scenario['initialState'];
+  if (doc.initialState !== undefined) {
+    const abs = resolve(baseDir, doc.initialState as string);
+    const read = readInitialState(abs, displayPath(abs), clusters, ctx);
+    workloads.push(...read.workloads);
+    initialState = { file: abs, workloads: read.workloads.length, pods: read.pods, notes: read.notes };
+  }
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
@@ -274,7 +285,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
-    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    // The uid is namespace/kind/name; a member's own workload of an initial state is also keyed by its cluster.
+    const key = w.uid;
     if (seenWorkloads.has(key)) throw new ScenarioError(sourcePosition(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
@@ -334,6 +346,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
+    ...(initialState ? { initialState } : {}),
     ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
   };
 }
@@ -454,6 +467,34 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
   return job;
 }
 
+
+/**
+ * A pool's own node names (`nodes:`, one per node), its zone and taints, and the nodes cordoned or
+ * not Ready at the start (each one of `nodes:`). Node names are unique within the cluster.
+ */
+function namedNodes(src: YamlSource, p: Obj, path: PathElement[], seen: Map<string, number>): Partial<NodePoolSpec> {
+  const out: Partial<NodePoolSpec> = {};
+  if (p.zone !== undefined) out.zone = p.zone as string;
+  if (p.taints !== undefined) out.taints = (p.taints as Taint[]).map((t) => ({ ...t }));
+  const nodes = p.nodes as string[] | undefined;
+  if (nodes !== undefined) {
+    if (nodes.length !== p.count) src.fail([...path, 'nodes'], `one name per node (count is ${p.count as number})`, nodes);
+    nodes.forEach((n, k) => {
+      if (seen.has(n)) src.fail([...path, 'nodes', k], 'a node name not used before in this cluster', n);
+      seen.set(n, k);
+    });
+    out.nodes = [...nodes];
+  }
+  for (const key of ['cordoned', 'notReady'] as const) {
+    const list = p[key] as string[] | undefined;
+    if (list === undefined) continue;
+    list.forEach((n, k) => {
+      if (!nodes?.includes(n)) src.fail([...path, key, k], `a node of this pool's nodes: list`, n);
+    });
+    out[key] = [...list];
+  }
+  return out;
+}
 
 /** Volcano settings of a cluster; queues given in the scenario, in Kubernetes units. */
 function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {

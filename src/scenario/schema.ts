@@ -290,6 +290,11 @@ const nodePool: JsonSchema = {
       required: ['count'],
       properties: { count: nonNegInt, model: str(), memory },
     },
+    nodes: { type: 'array', items: str(), description: "the nodes' names, one per node (count of them); default <cluster>-<pool>-<k>" },
+    zone: str('the zone the nodes are in (topology.kubernetes.io/zone)'),
+    taints: { type: 'array', items: taint, description: "the nodes' taints" },
+    cordoned: { type: 'array', items: str(), description: 'nodes (of nodes:) cordoned at the start: running pods stay, nothing new binds' },
+    notReady: { type: 'array', items: str(), description: 'nodes (of nodes:) not Ready at the start' },
   },
 };
 
@@ -530,6 +535,7 @@ export const scenarioSchema: JsonSchema = {
     workloads: { type: 'array', items: workload },
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
+    initialState: str("the fleet's state at t = 0 as `fleetsim import` writes it (a JSON file, relative to the scenario): running and pending pods, Karmada's placements"),
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },

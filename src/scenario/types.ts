@@ -25,6 +25,8 @@ export interface Scenario {
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string }[];
+  /** The imported initial state (`initialState:`): its file and what the importer left out or changed. */
+  initialState?: { file: string; workloads: number; pods: number; notes: { object: string; where: string; reason: string }[] };
   karmada: KarmadaSettings;
   faults: FaultSpec[];
   /** The dynamic-weight scheduler's weighting. */
@@ -231,6 +233,15 @@ export interface NodePoolSpec {
   maxPods: number;
   labels: Record<string, string>;
   gpus: { count: number; model: string; memoryMiB: number };
+  /** The nodes' own names (an imported pool), in order; absent: `<cluster>-<pool>-<k>`. */
+  nodes?: string[];
+  /** The pool's zone (`topology.kubernetes.io/zone`), when it is in one. */
+  zone?: string;
+  /** The nodes' taints. */
+  taints?: Taint[];
+  /** Nodes cordoned (`spec.unschedulable`) and nodes not Ready at the start. */
+  cordoned?: string[];
+  notReady?: string[];
 }
 
 export interface LabelSelectorRequirement {
@@ -340,7 +351,44 @@ interface WorkloadCommon {
    * copy, to each of these clusters (its fleet's clusters whose labels match the selector).
    */
   kurator: { application: string; clusters: string[] } | null;
+  /** Set for a workload of an imported initial state: it is already running at t = 0 (see InitialPlacement). */
+  initial?: InitialPlacement;
   source: string;
+}
+
+/**
+ * Where a workload of an imported initial state (`initialState:`) stands at t = 0: its pods bound
+ * to their nodes and Running, or Pending, in each cluster; and, when Karmada propagates it, its
+ * ResourceBinding's current placement (`spec.clusters`), which a rescheduling starts from.
+ * A workload without a binding is the member's own: created in that cluster, never seen by Karmada.
+ */
+export interface InitialPlacement {
+  /** The controller as the dump named it: Deployment, StatefulSet, DaemonSet, Job, CronJob, StaticPod, Pod, ... */
+  controller: string;
+  /**
+   * service: N pods kept running anywhere in the cluster; per-node: one pod on each of its nodes,
+   * back whenever the node is (DaemonSet, static pods); batch: pods run to completion (a Job);
+   * bare: pods nobody replaces.
+   */
+  lifecycle: 'service' | 'per-node' | 'batch' | 'bare';
+  /** The ResourceBinding (`namespace/name`), or null for a member's own workload. */
+  binding: string | null;
+  clusters: InitialClusterPods[];
+}
+
+export interface InitialClusterPods {
+  cluster: string;
+  /** Desired pods here (the binding's replicas for this cluster, else the pods found). */
+  replicas: number;
+  /** Bound pods per node name. */
+  bound: [node: string, pods: number][];
+  /** Pods waiting to be scheduled, and how long the oldest has waited (seconds before t = 0). */
+  pending: number;
+  pendingFor: number;
+  /** per-node: nodes with a pod of it waiting to start there. */
+  pendingOn: string[];
+  /** The pods' template here, when it differs from the workload's (an override, another shape). */
+  template?: PodTemplate;
 }
 
 export interface DeploymentSpec extends WorkloadCommon {

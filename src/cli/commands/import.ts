@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UserError } from '../../errors.js';
+import { importFleet } from '../../import/fleet.js';
+import { formatImportTable } from '../../import/table.js';
+import { writeImport } from '../../import/write.js';
+
+interface Args {
+  paths: string[];
+  out: string;
+  cluster?: string[];
+  host?: string;
+  'gpu-resource'?: string[];
+}
+
+export const importCommand: CommandModule<object, Args> = {
+  command: 'import [paths..]',
+  describe: 'Write a scenario of your fleet as it is, from kubectl dumps of its clusters (and Karmada)',
+  builder: (y) =>
+    y
+      .positional('paths', { type: 'string', array: true, default: [], describe: 'dump folders (one sub-folder per cluster, named after it) or files (named <cluster>-<what>.json)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'the scenario to write (beside it: <name>.state.json, <name>.manifests.yaml)' })
+      .option('cluster', { type: 'string', array: true, describe: 'NAME=PATH: a cluster\'s dump (a folder, a file or a file prefix); repeat for more paths' })
+      .option('host', { type: 'string', describe: "the Karmada control plane's objects (kubectl get clusters,propagationpolicies,resourcebindings,... -o yaml)" })
+      .option('gpu-resource', { type: 'string', array: true, describe: 'an extended resource that counts GPUs (besides nvidia.com/gpu, amd.com/gpu), e.g. alibabacloud.com/gpu-count' })
+      .example('$0 import dumps/ --out fleet.yaml', 'dumps/gke, dumps/eks, ... one folder per cluster')
+      .example('$0 import --cluster gke=dumps/gke-nodes.json --cluster gke=dumps/gke-pods.json --out fleet.yaml', 'name the clusters yourself') as never,
+  handler: (args) => {
+    if (!/\.ya?ml$/i.test(args.out)) throw new UserError(`--out: expected a scenario file name ending in .yaml, found "${args.out}"`);
+    if (args.paths.length === 0 && !(args.cluster ?? []).length) throw new UserError('expected dump folders or files, or --cluster NAME=PATH, found none');
+    const fleet = importFleet({
+      paths: args.paths,
+      clusters: args.cluster ?? [],
+      ...(args.host ? { host: args.host } : {}),
+      gpuResources: args['gpu-resource'] ?? [],
+    });
+    const command = ['fleetsim import', ...process.argv.slice(3).map((a) => (/^[\w./=:@-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
+    const written = writeImport(fleet, resolve(args.out), command);
+    process.stdout.write(formatImportTable(fleet));
+    process.stdout.write(`\nwrote ${[written.scenario, written.state, written.manifests, ...written.extra].filter(Boolean).join(', ')}\n`);
+  },
+};
