@@ -6,7 +6,7 @@ import {
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
+import type { Placement, PodTemplate, PolicySpec, WorkloadSpec } from '../scenario/types.js';
 import { renderTemplate } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
@@ -55,7 +55,7 @@ export interface ControlPlaneObserver {
  * workload APIs, which Karmada's APIEnablement filter checks a workload's apiVersion/kind against.
  */
 const STANDARD_API_ENABLEMENTS = [
-  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
+  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'ReplicationController' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
   { groupVersion: 'apps/v1', resources: [{ kind: 'Deployment' }, { kind: 'StatefulSet' }, { kind: 'DaemonSet' }, { kind: 'ReplicaSet' }] },
   { groupVersion: 'batch/v1', resources: [{ kind: 'Job' }, { kind: 'CronJob' }] },
 ];
@@ -66,6 +66,26 @@ const VOLCANO_API_ENABLEMENTS = [
   { groupVersion: 'batch.volcano.sh/v1alpha1', resources: [{ kind: 'Job' }] },
   { groupVersion: 'scheduling.volcano.sh/v1beta1', resources: [{ kind: 'PodGroup' }, { kind: 'Queue' }] },
 ];
+
+/**
+ * Kinds Karmada's native interpreter reads replicas from (karmada
+ * pkg/resourceinterpreter/default/native/replica.go: Deployment, ReplicaSet, StatefulSet, Job,
+ * Pod) and Volcano Jobs (its bundled resource customization). A binding of any other kind
+ * (DaemonSet, ReplicationController, CronJob) has no replicas: the scheduler only picks clusters
+ * and each gets the whole object (`IsWorkload` is false, so no `ReviseReplica`).
+ */
+const REPLICA_KINDS = new Set(['apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'batch/v1 Job', 'v1 Pod', 'batch.volcano.sh/v1alpha1 Job']);
+
+/** Does Karmada divide this workload's replicas, or send each cluster the whole object? */
+export function karmadaDividesReplicas(spec: WorkloadSpec): boolean {
+  return REPLICA_KINDS.has(`${spec.apiVersion} ${spec.resourceKind ?? spec.kind}`);
+}
+
+/** What a whole-object Work asks of a member: a DaemonSet or CronJob is there (1) or not; a ReplicationController its own replicas. */
+function wholeObjectReplicas(spec: WorkloadSpec): number {
+  if (spec.kind === 'Deployment') return spec.controller === 'daemon' ? 1 : spec.replicas;
+  return spec.cron ? 1 : spec.parallelism;
+}
 
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
@@ -236,6 +256,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     }
     const spec = w.spec;
     const t = spec.template;
+    const r = t.replicaRequest ?? t;
+    const divided = karmadaDividesReplicas(spec);
     const index = this.bindings.length;
     this.bindings.push({
       index,
@@ -244,11 +266,11 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       placement,
       applied: null,
       spec: {
-        resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
-        replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
-        replicaRequirements: {
-          resourceRequest: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) },
-        },
+        resource: { apiVersion: spec.apiVersion, kind: spec.resourceKind ?? spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
+        replicas: !divided ? 0 : spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions),
+        ...(divided
+          ? { replicaRequirements: { resourceRequest: { cpu: r.cpuMillis, memory: r.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) } } }
+          : {}),
         placement: placement as KarmadaPlacement,
         clusters: [],
         gracefulEvictionTasks: [],
@@ -272,7 +294,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const w = this.state.workloads[workload];
     const spec = w.spec;
     const world = this.state.world;
-    const replicas = spec.kind === 'Deployment' ? spec.replicas : spec.parallelism;
+    const replicas = wholeObjectReplicas(spec);
     const completions = spec.kind === 'Job' ? spec.completions : 0;
     w.placement = spec.kurator!.clusters.map((name) => ({ name, replicas }));
     w.firstPlacedAt = this.state.sim.now;
@@ -385,7 +407,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       uid: w.spec.uid,
       workload: w.spec,
       replicas: b.spec.replicas,
-      replicaRequirements: b.spec.replicaRequirements!.resourceRequest!,
+      // A whole-object binding (DaemonSet, CronJob...) has none: Karmada only picks its clusters.
+      replicaRequirements: b.spec.replicaRequirements?.resourceRequest ?? {},
       placement: b.placement,
       policy: b.policy,
       previous: b.spec.clusters ?? [],
@@ -478,11 +501,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const world = this.state.world;
     const clusters = b.spec.clusters ?? [];
     const want = new Map<number, { replicas: number; completions: number }>();
+    const whole = !karmadaDividesReplicas(spec);
     const completions = this.completionsByCluster(b);
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      want.set(ci.index, whole ? { replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 } : { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
@@ -511,7 +535,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const spec = this.state.workloads[b.workload].spec;
     const clusters = b.spec.clusters ?? [];
     const completions = new Map<string, number>();
-    if (spec.kind !== 'Job') return completions;
+    if (spec.kind !== 'Job' || !karmadaDividesReplicas(spec)) return completions;
     if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
     else if (clusters.length) {
       const shares = new Dispenser(spec.completions, null, spec.uid).allocateByWeight(clusters.map((c) => ({ clusterName: c.name, weight: c.replicas })));

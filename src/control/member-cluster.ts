@@ -1,6 +1,8 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
-import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
+import { CronJobController, type CronJobHost } from './cronjob-controller.js';
+import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -10,7 +12,7 @@ import {
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
-import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -65,7 +67,7 @@ export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number;
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember {
+export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember, CronJobHost {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
@@ -106,6 +108,12 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
   private readonly ownerOf = new Map<number, number>();
+  /** DaemonSet owners with a matching node their pod did not fit on yet: tried again when resources free up. */
+  private readonly daemonsShort = new Set<number>();
+  /** Nodes each DaemonSet owner selects here (its desired pods). */
+  private readonly daemonWant = new Map<number, number>();
+  /** The CronJob controller of this member (made on the first CronJob). */
+  private cronJobs: CronJobController | null = null;
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
@@ -161,7 +169,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         this.reconcile(o);
       }
     } else {
-      this.reconcilePerNode();
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -169,11 +177,6 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /** Nodes not Ready from the start (1), by local index. */
   private readonly notReadyAtStart: Uint8Array;
-
-  /** Nodes came back: per-node owners put their pods back on them. */
-  private reconcilePerNode(): void {
-    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].pins) this.reconcile(o);
-  }
 
   /** Set while the member is cut off from the control plane but runs on its own (KubeEdge-style). */
   edgeAutonomy = false;
@@ -187,7 +190,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
-      this.reconcilePerNode();
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -198,6 +201,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.world.nodeCordoned[node] = on ? 1 : 0;
     this.capacity.update(node);
     if (!on) {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -209,11 +213,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   /** Terminate every pod bound to a node (lost: the node died; else evicted) and let controllers replace them. */
-  private evictNode(node: number, lost: boolean): void {
+  private evictNode(node: number, _lost: boolean): void {
     for (let o = 0; o < this.owners.length; o++) {
       const owner = this.owners[o];
-      // A drain leaves per-node pods be (kubectl drain --ignore-daemonsets; static pods are the kubelet's).
-      if (!lost && owner.pins) continue;
       const hit = owner.pods.filter((p) => this.pods.node[p] === node && (this.pods.phase[p] === PodPhase.Starting || this.pods.phase[p] === PodPhase.Running));
       if (hit.length === 0) continue;
       for (const p of hit) {
@@ -231,7 +233,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const o = this.owners[oi];
     let ready = 0;
     for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
-    return { desired: o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded), ready, kind: o.kind };
+    const desired = o.controller === 'daemon' ? (this.daemonWant.get(oi) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
+    return { desired, ready, kind: o.kind };
   }
 
   /**
@@ -286,14 +289,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   fits(pod: number, n: number): boolean {
-    const w = this.world;
-    const t = this.template(pod);
-    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
-    if (t.gpus === 0) return true;
-    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
-    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
-    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
-    return false;
+    return this.fitsTemplate(this.template(pod), n);
   }
 
   defaultGpus(pod: number, n: number): number[] | null {
@@ -443,8 +439,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (owner < 0) {
       owner = this.owners.length;
       this.ownerOf.set(workload, owner);
-      this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
-      if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
+      const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
+      this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
+      if (spec.kind === 'Job' && controller !== 'cron') this.state.workloads[workload].openParts++;
     }
     const o = this.owners[owner];
     // A changed template applies to pods created from now on (as a rolling update would, simplified).
@@ -454,15 +451,31 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.reconcile(owner);
   }
 
-  /** Bring an owner's pods to what it wants (the Deployment / Job controller's job). */
+  /** Bring an owner's pods to what it wants (the Deployment, StatefulSet, DaemonSet, Job or CronJob controller's job). */
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
     const now = this.sim.now;
-    if (o.pins) {
-      this.reconcilePinned(o, ownerIdx);
-      return;
+    switch (o.controller) {
+      case 'daemon':
+        this.reconcileDaemon(ownerIdx);
+        return;
+      case 'cron':
+        (this.cronJobs ??= new CronJobController(this.state, this)).reconcile(o);
+        return;
     }
     if (o.kind === 'Deployment') {
+      if (o.controller === 'ordered') {
+        // OrderedReady: the next ordinal only once every pod before it is Running and Ready.
+        if (o.pods.length < o.replicas && o.pods.every((p) => this.pods.phase[p] === PodPhase.Running)) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
+      if (o.controller === 'bare') {
+        // A bare pod is created once; nobody replaces it when it is lost.
+        if (o.created < o.replicas) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
       while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
       // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
       while (o.pods.length > o.replicas) {
@@ -479,40 +492,134 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
     if (o.done) return;
     if (o.succeeded >= o.completions) {
-      o.done = true;
-      // A done owner creates no more pods (see above): its run-time stream is not needed again.
-      const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
-      if (d) {
-        this.durations.delete(o.workload);
-        this.sim.releaseStream(d.stream);
-      }
-      const w = this.state.workloads[o.workload];
-      if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+      this.finishJob(o, now);
       return;
     }
+    const w = this.state.workloads[o.workload];
+    if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
+      this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
+      return;
+    }
+    if ((w.spec as JobSpec).suspend) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
       o.active++;
     }
   }
 
+  /** A Job's share here ends unfinished (it stays incomplete in the results, with the reason). */
+  private abandonJob(o: MemberOwner, reason: string): void {
+    o.done = true;
+    const w = this.state.workloads[o.workload];
+    w.openParts--;
+    w.schedulingError ||= reason;
+  }
+
+  /** Delete a Job's share here (a CronJob's concurrencyPolicy Replace): its pods go, it ends unfinished. */
+  deleteJob(workload: number, reason: string): void {
+    const oi = this.ownerOf.get(workload);
+    if (oi === undefined) return;
+    const o = this.owners[oi];
+    if (o.done) return;
+    while (o.pods.length) {
+      this.terminate(o.pods[o.pods.length - 1]);
+      o.active--;
+    }
+    this.abandonJob(o, reason);
+  }
+
+  /** Is the Job's share here finished, deleted or never made? */
+  jobDone(workload: number): boolean {
+    const oi = this.ownerOf.get(workload);
+    return oi === undefined || this.owners[oi].done;
+  }
+
+  /** A Job's share here has all its completions. */
+  private finishJob(o: MemberOwner, now: number): void {
+    o.done = true;
+    // A done owner creates no more pods (see above): its run-time stream is not needed again.
+    const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
+    if (d) {
+      this.durations.delete(o.workload);
+      this.sim.releaseStream(d.stream);
+    }
+    const w = this.state.workloads[o.workload];
+    if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+  }
+
+  /**
+   * The DaemonSet controller: one pod on every up node its template selects (daemon-set.ts),
+   * bound there directly (the pod's node affinity names the node, so the scheduler only checks
+   * that it fits); a node it does not fit yet is tried again when resources free up. The pods
+   * count as each node's overhead before other work. Replicas 0: the Work was withdrawn.
+   */
+  private reconcileDaemon(ownerIdx: number): void {
+    const o = this.owners[ownerIdx];
+    const pods = this.pods;
+    if (o.replicas === 0) {
+      while (o.pods.length) this.terminate(o.pods[o.pods.length - 1]);
+      this.daemonsShort.delete(ownerIdx);
+      return;
+    }
+    const w = this.state.workloads[o.workload];
+    const sel = (w.spec as DeploymentSpec).daemon!;
+    const world = this.world;
+    const now = this.sim.now;
+    const served = new Set<number>();
+    for (const p of o.pods) served.add(pods.node[p]);
+    const missing: number[] = [];
+    let want = 0;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      want++;
+      if (!served.has(n)) missing.push(n);
+    }
+    // The workload wants one pod per selected up node, in every member it runs in (counted
+    // before the binds, so that "all scheduled" is seen when the last one binds).
+    const before = this.daemonWant.get(ownerIdx) ?? 0;
+    if (want !== before) {
+      accrueUnavailability(w, now);
+      w.desired += want - before;
+      this.daemonWant.set(ownerIdx, want);
+    }
+    let short = false;
+    for (const n of missing) {
+      if (this.fitsTemplate(o.template, n)) this.bind(this.createPod(o, ownerIdx, now, false), n);
+      else short = true;
+    }
+    if (short) this.daemonsShort.add(ownerIdx);
+    else this.daemonsShort.delete(ownerIdx);
+  }
+
+  private reconcileDaemons(): void {
+    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].controller === 'daemon') this.reconcileDaemon(o);
+  }
+
+  /** Would a pod of this template fit on node n now (the checks of `fits`, before the pod exists)? */
+  private fitsTemplate(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (t.gpus === 0) return true;
+    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
+    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
+    return false;
+  }
+
   /**
    * Warm start (an imported initial state, t = 0): the workload is already here as the dump found
    * it. Its bound pods take their nodes and are Running at once (their images are on the nodes;
    * nothing is checked: a cordoned or overcommitted node keeps what it had); Pending pods join the
-   * scheduling queue; the controller then does what it would (creates pods still missing, scales
-   * down a surplus). A per-node owner keeps one pod on each of `pins`.
+   * scheduling queue; then its controller does what it would (creates pods still missing, scales
+   * down a surplus, puts a DaemonSet's pod on a node that lacks it).
    */
-  adopt(workload: number, a: { replicas: number; completions: number; template: PodTemplate; bound: readonly (readonly [number, number])[]; pending: number; pins: number[] | null; restore: boolean }): void {
+  adopt(workload: number, a: { replicas: number; completions: number; template: PodTemplate; bound: readonly (readonly [number, number])[]; pending: number }): void {
     const spec = this.state.workloads[workload].spec;
     if (this.ownerOf.has(workload)) throw new Error(`adopt: workload ${workload} is already in ${this.info.name}`);
     const ownerIdx = this.owners.length;
     this.ownerOf.set(workload, ownerIdx);
-    const o: MemberOwner = { workload, kind: spec.kind, replicas: a.replicas, completions: a.completions, active: 0, succeeded: 0, done: false, pods: [], template: a.template };
-    if (a.pins) {
-      o.pins = a.pins;
-      o.restore = a.restore;
-    }
+    const controller = spec.controller ?? 'replicas';
+    const o: MemberOwner = { workload, kind: spec.kind, controller, created: 0, replicas: a.replicas, completions: a.completions, active: 0, succeeded: 0, done: false, pods: [], template: a.template };
     this.owners.push(o);
     if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
     const now = this.sim.now;
@@ -520,7 +627,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     for (const [node, count] of a.bound) {
       this.markImagePresent(node, img, now);
       for (let k = 0; k < count; k++) {
-        const id = this.addPod(o, ownerIdx, now);
+        const id = this.createPod(o, ownerIdx, now, false);
         this.occupy(id, node);
         this.podReady(id, this.sim);
       }
@@ -528,22 +635,6 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     for (let k = 0; k < a.pending; k++) this.createPod(o, ownerIdx, now);
     if (spec.kind === 'Job') o.active = o.pods.length;
     this.reconcile(ownerIdx);
-  }
-
-  /** A per-node owner: each pinned node that is up and lacks its pod gets it, placed there directly. */
-  private reconcilePinned(o: MemberOwner, ownerIdx: number): void {
-    const pins = o.pins!;
-    const w = this.world;
-    if (!o.restore) return;
-    const now = this.sim.now;
-    for (const node of pins) {
-      if (!w.nodeReady[node] || o.pods.some((p) => this.pods.node[p] === node)) continue;
-      const t = o.template;
-      if (w.podsFree[node] < 1 || w.cpuFree[node] < t.cpuMillis || w.memFree[node] < t.memoryMiB || w.gpuFree[node] < (t.gpus > 0 ? t.gpus : 0)) continue;
-      const id = this.addPod(o, ownerIdx, now);
-      this.occupy(id, node);
-      this.startOnKubelet(id, node);
-    }
   }
 
   /** The image is on the node already (a warm start's running pods pulled it before t = 0). */
@@ -559,25 +650,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
   }
 
-  private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
-    const id = this.addPod(o, ownerIdx, now);
-    this.insertPending(id);
-    this.requestCycle();
-    return id;
-  }
-
-  /** A new Pending pod of an owner, counted everywhere, not yet in the scheduling queue. */
-  private addPod(o: MemberOwner, ownerIdx: number, now: number): number {
+  /** A new Pending pod of the owner; `queue` false for a pod its controller binds itself (DaemonSet). */
+  private createPod(o: MemberOwner, ownerIdx: number, now: number, queue = true): number {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
     o.pods.push(id);
+    o.created++;
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
+    if (!queue) return id;
+    this.insertPending(id);
+    this.requestCycle();
     return id;
   }
 
@@ -686,6 +774,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.gpuUsed[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]--;
     this.scorer.nodeChanged?.(this, node);
+    if (this.daemonsShort.size) for (const o of [...this.daemonsShort]) this.reconcileDaemon(o);
     this.requestCycle();
     this.state.onCapacityFreed(this.info.index);
   }
@@ -771,6 +860,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
+    const ownerIdx = pods.owner[id];
+    if (this.owners[ownerIdx].controller === 'ordered') this.reconcile(ownerIdx);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);

@@ -16,6 +16,15 @@ import type { RuntimeWorkload } from './state.js';
 export interface MemberOwner {
   readonly workload: number;
   readonly kind: 'Deployment' | 'Job';
+  /**
+   * The controller that keeps its pods: `replicas` (Deployment, ReplicaSet, Job: lost pods are
+   * re-created), `ordered` (StatefulSet OrderedReady: one pod at a time), `bare` (a Pod: never
+   * re-created), `daemon` (DaemonSet: one pod per matching node, bound there by the controller),
+   * `cron` (CronJob: makes Jobs, has no pods of its own).
+   */
+  readonly controller: 'replicas' | 'ordered' | 'bare' | 'daemon' | 'cron';
+  /** Pods it has ever created. */
+  created: number;
   /** Deployment: replicas. Job: parallelism here. */
   replicas: number;
   /** Job only: completions to reach here. */
@@ -27,13 +36,6 @@ export interface MemberOwner {
   template: PodTemplate;
   /** Live pods (Pending, Starting or Running), in creation order. */
   readonly pods: number[];
-  /**
-   * A per-node owner (a DaemonSet, static pods, bare pods of an imported state): one pod on each of
-   * these nodes, placed there directly, never through the scheduler. `restore`: the pod comes back
-   * when its node does (a DaemonSet's, a static pod's); else a lost pod is gone (a bare pod).
-   */
-  pins?: number[];
-  restore?: boolean;
 }
 
 /** What a member scheduler may read and do. All binds and evictions go through here. */

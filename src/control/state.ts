@@ -258,7 +258,8 @@ export class RunState {
 }
 
 export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: number): RuntimeWorkload {
-  const desired = spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions);
+  // A CronJob wants no pods of its own (its Jobs do); a DaemonSet's count as its members select nodes.
+  const desired = spec.kind === 'Deployment' ? spec.replicas : spec.cron ? 0 : Math.min(spec.parallelism, spec.completions);
   return {
     index,
     spec,

@@ -6,8 +6,9 @@ import type { RunState } from './state.js';
  * The warm start of a run with an imported initial state (`initialState:`): at t = 0, before any
  * event, every workload of the state is put where the dump found it. Karmada's workloads get their
  * ResourceBindings with the placement they had (ControlPlane.adoptBinding); each member adopts its
- * copies (MemberCluster.adopt): bound pods Running on their nodes, Pending pods in the queue, per-node
- * pods (DaemonSets, static pods) pinned to their nodes. A member's own workloads never meet Karmada.
+ * copies (MemberCluster.adopt): bound pods Running on their nodes, Pending pods in the queue; a
+ * per-node workload (a DaemonSet, a static pod) runs as a DaemonSet whose node affinity names the
+ * nodes it ran on. A member's own workloads never meet Karmada.
  *
  * Pending pods queue as kube-scheduler's queue had them, priority first, then the longest waiting:
  * workloads are adopted in that order, so their pods' ids (the queue's tie-break) follow it.
@@ -40,16 +41,14 @@ export function warmStart(state: RunState, cp: ControlPlane, members: MemberClus
     const ci = world.clusterByName.get(c.cluster)!;
     const names = world.nodeByName(ci.index);
     const bound = c.bound.map(([node, n]) => [names.get(node)!, n] as const);
-    const perNode = init.lifecycle === 'per-node' || init.lifecycle === 'bare';
     const share = shares.get(w.index)?.get(ci.index);
     members[ci.index].adopt(w.index, {
-      replicas: share?.replicas ?? c.replicas,
+      // A per-node workload's Work is the whole object (1): its DaemonSet controller picks the nodes.
+      replicas: init.lifecycle === 'per-node' ? 1 : (share?.replicas ?? c.replicas),
       completions: share?.completions ?? (spec.kind === 'Job' ? spec.completions : 0),
       template: c.template ?? spec.template,
       bound,
       pending: c.pending,
-      pins: perNode ? [...bound.map(([node]) => node), ...c.pendingOn.map((n) => names.get(n)!)] : null,
-      restore: init.lifecycle === 'per-node',
     });
     pods += bound.reduce((s, [, n]) => s + n, 0) + c.pending + c.pendingOn.length;
   }

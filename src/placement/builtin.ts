@@ -18,9 +18,10 @@ export const karmadaScheduler: FleetScheduler = {
     const options = b.options ?? {};
     const r = scheduleBinding({
       spec: {
-        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
+        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.resourceKind ?? b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
         replicas: b.replicas,
-        replicaRequirements: { resourceRequest: b.replicaRequirements },
+        // Empty for a kind without replicas (DaemonSet, CronJob...): not a workload to Karmada.
+        ...(Object.keys(b.replicaRequirements).length ? { replicaRequirements: { resourceRequest: b.replicaRequirements } } : {}),
         placement: b.placement,
         clusters: b.previous,
         ...(b.gracefulEvictionTasks ? { gracefulEvictionTasks: b.gracefulEvictionTasks } : {}),

@@ -12,7 +12,7 @@ import type { PolicySpec, ResourceSelector, WorkloadSpec } from '../scenario/typ
 /** Precision of a selector's match: 3 by name, 2 by label selector, 1 by kind only, 0 no match. */
 export function selectorMatch(sel: ResourceSelector, w: WorkloadSpec): number {
   if (sel.apiVersion && sel.apiVersion !== w.apiVersion) return 0;
-  if (sel.kind && sel.kind !== w.kind) return 0;
+  if (sel.kind && sel.kind !== (w.resourceKind ?? w.kind)) return 0;
   if (sel.namespace && sel.namespace !== w.namespace) return 0;
   if (sel.name) return sel.name === w.name ? 3 : 0;
   if (sel.labelSelector) return labelSelectorMatches(sel.labelSelector, w.labels) ? 2 : 0;

@@ -30,7 +30,7 @@ export interface BindingRequest {
   workload: WorkloadSpec;
   /** Desired replicas (Deployment replicas, Job parallelism). */
   replicas: number;
-  /** Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). */
+  /** Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu); empty for a kind Karmada does not divide (DaemonSet, CronJob, ReplicationController: replicas 0, every selected cluster gets the whole object). */
   replicaRequirements: Record<string, number>;
   /** The placement of the policy that claimed the workload (or its inline placement). */
   placement: Placement;

@@ -4,6 +4,7 @@ import { batchComparison, batchLine, quantile, queueShareSection } from './batch
 import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
+import { inputsSection } from './inputs-report.js';
 import { trafficSections, trafficSummaryLines } from './traffic-report.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
@@ -245,6 +246,8 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   for (const run of summary.runs) sections.push(...runSections(run, many));
   const batch = batchComparison(summary.runs, runLabel);
   if (batch) sections.splice(many ? 1 : 0, 0, batch);
+  const inputs = inputsSection(summary.inputs);
+  if (inputs) sections.push({ ...inputs, table: { ...inputs.table!, visibleRows: 30 } });
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,
@@ -275,7 +278,7 @@ export function formatRunSummary(summary: RunSummary): string {
     for (const w of shown) {
       wt.push([
         `${w.namespace}/${w.name}`,
-        w.kind,
+        w.resourceKind ?? w.kind,
         String(w.desired),
         Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' ') || '-',
         fmtSeconds(w.timeToScheduled),

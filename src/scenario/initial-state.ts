@@ -7,7 +7,7 @@ import { ScenarioError } from './errors.js';
 import { check, type JsonSchema } from './json-schema.js';
 import { template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
-import type { InitialClusterPods, InitialPlacement, Placement, PodTemplate, Scenario, WorkloadSpec } from './types.js';
+import type { InitialClusterPods, InitialPlacement, NodeSelection, Placement, PodTemplate, Scenario, WorkloadSpec } from './types.js';
 import { parseCpuMillis, parseMemoryMiB } from './units.js';
 
 /**
@@ -214,9 +214,17 @@ function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, c
     source: `${pos.file}:${pos.line}`,
   };
   if (binding?.policy !== undefined && placement) item.fail(['binding', 'placement'], 'either policy or placement, not both', 'both');
+  if (lifecycle === 'per-node') {
+    // The DaemonSet controller keeps one pod on each node it ran on (or waited for): its node
+    // affinity names them, and it tolerates what it already ran under.
+    const nodes = [...new Set(clusters.flatMap((c) => [...c.bound.map(([n]) => n), ...c.pendingOn]))].sort();
+    const daemon: NodeSelection = { nodeSelector: {}, nodeSelectorTerms: [{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: nodes }] }], tolerations: [{ operator: 'Exists' }] };
+    return { kind: 'Deployment', ...common, resourceKind: controller === 'StaticPod' ? 'Pod' : controller, replicas: 0, controller: 'daemon', daemon };
+  }
   if (lifecycle !== 'batch') {
     const replicas = binding ? (binding.replicas as number) : clusters[0].replicas;
-    return { kind: 'Deployment', ...common, replicas };
+    const how = lifecycle === 'bare' ? { controller: 'bare' as const } : controller === 'StatefulSet' ? { controller: 'ordered' as const } : {};
+    return { kind: 'Deployment', ...common, ...(controller !== 'Deployment' ? { resourceKind: controller === 'Pod' ? 'Pod' : controller } : {}), replicas, ...how };
   }
   if (v.duration === undefined) item.fail(['duration'], "the run time of the Job's pods (a duration or a distribution)", undefined);
   const parallelism = Math.max(1, binding ? (binding.replicas as number) : live);

@@ -4,13 +4,14 @@ import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
 import { ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { applyKurator, readManifest, type ManifestSink } from './manifests/read.js';
+import { DEFAULT_JOB_DURATION } from './manifests/common.js';
+import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
 import { displayPath, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, KarmadaSettings, MatchCondition, Taint, VolcanoClusterSettings,
+  ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
   ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
@@ -28,6 +29,8 @@ export interface LoadOptions {
 export const DEFAULTS = {
   seed: 1,
   duration: 3600,
+  /** 2024-01-01T00:00:00Z, a Monday at midnight UTC. */
+  start: 1704067200,
   metricsInterval: 30,
   schedulingLatency: 0.05,
   imageSizeBytes: 256 * 2 ** 20,
@@ -226,6 +229,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     imageSizeBytes: defaultsRaw.imageSize === undefined ? DEFAULTS.imageSizeBytes : parseBytes(defaultsRaw.imageSize)!,
     registryRegion: (defaultsRaw.registryRegion as string | undefined) ?? cpRegion,
     podStartup: defaultsRaw.podStartup === undefined ? DEFAULTS.podStartup : parseDuration(defaultsRaw.podStartup)!,
+    jobDuration: jobDurationRules(src, defaultsRaw.jobDuration, baseDir),
   };
   const ctx: TemplateContext = { registries, images, defaults, baseDir };
 
@@ -247,8 +251,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
 
   // Included manifests.
-  const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
+  const sink = newSink({ workloads, policies });
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -316,6 +319,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     file: absFile,
     seed: (doc.seed as number | undefined) ?? DEFAULTS.seed,
     duration: doc.duration === undefined ? DEFAULTS.duration : parseDuration(doc.duration)!,
+    start: startTime(src, doc.start),
     metricsInterval: parseDuration(((doc.metrics as Obj | undefined) ?? {}).interval ?? DEFAULTS.metricsInterval)!,
     controlPlane: { region: cpRegion, cluster: cpCluster, schedulingLatency: cp.schedulingLatency === undefined ? DEFAULTS.schedulingLatency : parseDuration(cp.schedulingLatency)! },
     network: { regions: [...regionSet], default: linkOf(net.default as Obj | undefined, DEFAULTS.link), intraRegion: linkOf(net.intraRegion as Obj | undefined, DEFAULTS.intraRegion), links },
@@ -326,7 +330,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     workloads,
     policies,
     schedulers,
-    ignoredManifests,
+    ignoredManifests: sink.ignored,
+    inputs: { kinds: sink.kinds, notes: sink.notes },
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -349,6 +354,35 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     ...(initialState ? { initialState } : {}),
     ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
   };
+}
+
+/** `start:` as seconds since the Unix epoch (the schema checked its RFC 3339 shape). */
+function startTime(src: YamlSource, v: unknown): number {
+  if (v === undefined) return DEFAULTS.start;
+  const ms = Date.parse(v as string);
+  if (!Number.isFinite(ms)) src.fail(['start'], 'an RFC 3339 time like "2024-01-01T00:00:00Z"', v);
+  return ms / 1000;
+}
+
+/**
+ * `defaults.jobDuration`: one duration or distribution for every Job, or rules tried in order;
+ * the built-in default (10m) comes last, so every Job finds one.
+ */
+function jobDurationRules(src: YamlSource, v: unknown, baseDir: string): JobDurationRule[] {
+  const builtIn: JobDurationRule = { duration: DEFAULT_JOB_DURATION, origin: '' };
+  if (v === undefined) return [builtIn];
+  const path: PathElement[] = ['defaults', 'jobDuration'];
+  if (!Array.isArray(v)) return [{ duration: durationSpec(src, v, path, baseDir), origin: 'defaults.jobDuration' }, builtIn];
+  return [
+    ...(v as Obj[]).map((r, i): JobDurationRule => ({
+      ...(r.apiVersion !== undefined ? { apiVersion: r.apiVersion as string } : {}),
+      ...(r.kind !== undefined ? { kind: r.kind as string } : {}),
+      ...(r.selector !== undefined ? { selector: r.selector as LabelSelector } : {}),
+      duration: durationSpec(src, r.duration, [...path, i, 'duration'], baseDir),
+      origin: `defaults.jobDuration[${i}]`,
+    })),
+    builtIn,
+  ];
 }
 
 const trafficField = (t: Scenario['traffic']): { traffic?: Scenario['traffic'] } => (t ? { traffic: t } : {});

@@ -490,6 +490,11 @@ export const scenarioSchema: JsonSchema = {
     description: { type: 'string' },
     seed: { type: 'integer', minimum: 0, default: 1 },
     duration: { ...duration, description: 'simulated time to run (default 1h)' },
+    start: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$',
+      description: 'the wall-clock time of simulated time 0, RFC 3339 (default 2024-01-01T00:00:00Z, a Monday): CronJob schedules and CronFederatedHPA rules run against it',
+    },
     metrics: {
       type: 'object',
       additionalProperties: false,
@@ -524,7 +529,34 @@ export const scenarioSchema: JsonSchema = {
     defaults: {
       type: 'object',
       additionalProperties: false,
-      properties: { imageSize: bytes, registryRegion: str(), podStartup: duration },
+      properties: {
+        imageSize: bytes,
+        registryRegion: str(),
+        podStartup: duration,
+        jobDuration: {
+          description: 'run time of Job pods whose manifest has no fleetsim.io/duration annotation (default 10m): a duration, a distribution, or rules tried in order',
+          oneOf: [
+            duration,
+            { $ref: '#/$defs/distribution' },
+            {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['duration'],
+                description: 'the first rule whose apiVersion, kind and label selector match the Job gives its run time',
+                properties: {
+                  apiVersion: str('e.g. batch/v1 or batch.volcano.sh/v1alpha1'),
+                  kind: str('Job (batch/v1 and Volcano), CronJob (its Jobs) or Pod (a bare pod that runs to completion)'),
+                  selector: labelSelector,
+                  duration: { oneOf: [duration, { $ref: '#/$defs/distribution' }] },
+                },
+              },
+            },
+          ],
+        },
+      },
     },
     fleet: {
       type: 'object',

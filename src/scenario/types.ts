@@ -18,13 +18,21 @@ export interface Scenario {
   network: NetworkSpec;
   registries: RegistrySpec[];
   images: { image: string; sizeBytes: number }[];
-  defaults: { imageSizeBytes: number; registryRegion: string; podStartup: number };
+  defaults: { imageSizeBytes: number; registryRegion: string; podStartup: number; jobDuration: JobDurationRule[] };
+  /**
+   * The wall-clock instant of simulated time 0, in seconds since 1970-01-01T00:00:00Z (`start:`,
+   * default 2024-01-01T00:00:00Z, a Monday): CronJob schedules and CronFederatedHPA rules are
+   * read against it.
+   */
+  start: number;
   fleet: { name: string; clusters: ClusterSpec[] };
   workloads: WorkloadSpec[];
   policies: PolicySpec[];
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
-  ignoredManifests: { kind: string; name: string; file: string }[];
+  ignoredManifests: { kind: string; name: string; file: string; reason?: string }[];
+  /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
+  inputs: InputSummary;
   /** The imported initial state (`initialState:`): its file and what the importer left out or changed. */
   initialState?: { file: string; workloads: number; pods: number; notes: { object: string; where: string; reason: string }[] };
   karmada: KarmadaSettings;
@@ -98,6 +106,39 @@ export interface OverridePolicySpec {
   resourceSelectors: ResourceSelector[];
   overrideRules: { targetCluster?: ClusterAffinity; overriders: { imageOverrider?: ImageOverrider[]; plaintext?: PlaintextOverrider[] } }[];
   source: string;
+}
+
+/**
+ * What `validate`, `run` and the report say about the inputs: how many objects of each kind the
+ * included manifests held (in the order first read), and every field or default worth knowing
+ * (a field fleetsim does not model, a Job whose run time came from `defaults.jobDuration`...).
+ */
+export interface InputSummary {
+  /** `apiVersion kind` → objects read (modelled kinds; skipped ones are `ignoredManifests`). */
+  kinds: Record<string, number>;
+  notes: InputNote[];
+}
+
+export interface InputNote {
+  /** Where it was written: `file:line`. */
+  source: string;
+  /** The object it is about, e.g. `Deployment default/web`. */
+  object: string;
+  /** What is not modelled, or what fleetsim assumed. */
+  text: string;
+}
+
+/**
+ * A run time for Job pods whose manifest has no `fleetsim.io/duration` (`defaults.jobDuration`):
+ * the first rule whose apiVersion, kind and label selector match the Job gives it.
+ */
+export interface JobDurationRule {
+  apiVersion?: string;
+  kind?: string;
+  selector?: LabelSelector;
+  duration: DistributionSpec;
+  /** Where it was written (`defaults.jobDuration[1]`), or '' for the built-in default. */
+  origin: string;
 }
 
 export type FaultKind =
@@ -324,10 +365,50 @@ export interface PodTemplate {
   registryRegion: string;
   startup: number;
   priority: number;
+  /**
+   * What Karmada's resource interpreter says one replica asks for, when it differs from the
+   * effective request above (cpu millicores, memory MiB): `GenerateReplicaRequirements` takes the
+   * largest init container as it is, without adding sidecars, and ignores pod-level resources
+   * (karmada pkg/util/resource.go `AddPodTemplateRequest`). The estimator divides by this.
+   */
+  replicaRequest?: { cpuMillis: number; memoryMiB: number };
+}
+
+/**
+ * The resource template as a manifest wrote it (JSON), for workloads read from manifests:
+ * Karmada's overriders patch it per cluster and the pod template is read from it again
+ * (control/override.ts). `podPath` is where its pod spec sits (`spec.template.spec` for a
+ * Deployment, `spec` for a Pod, `spec.jobTemplate.spec.template.spec` for a CronJob).
+ */
+export interface ManifestTemplate {
+  object: Record<string, unknown>;
+  podPath: (string | number)[];
+}
+
+/** A pod's node selection as a DaemonSet's template writes it (spec.nodeSelector, required node affinity, tolerations). */
+export interface NodeSelection {
+  nodeSelector: Record<string, string>;
+  /** `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: a node must match one term, all of its expressions. */
+  nodeSelectorTerms: NodeSelectorTerm[] | null;
+  tolerations: Toleration[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt'; values?: string[] }[];
+  matchFields: { key: string; operator: 'In' | 'NotIn'; values?: string[] }[];
 }
 
 interface WorkloadCommon {
   name: string;
+  /**
+   * The resource template's own kind when it is not `kind` (StatefulSet, ReplicaSet,
+   * ReplicationController, DaemonSet, Pod, CronJob): what Karmada's resource selectors and the
+   * binding's resource reference see. `kind` is how fleetsim runs it: a Deployment keeps its pods
+   * running, a Job runs them to completion.
+   */
+  resourceKind?: string;
+  /** The manifest it was read from (absent for workloads written in the scenario). */
+  manifest?: ManifestTemplate;
   namespace: string;
   /** A stable, deterministic UID (`<namespace>/<kind>/<name>`), used by Karmada's Webster tie-break. */
   uid: string;
@@ -394,6 +475,15 @@ export interface InitialClusterPods {
 export interface DeploymentSpec extends WorkloadCommon {
   kind: 'Deployment';
   replicas: number;
+  /**
+   * How the member's controller keeps the pods when not as a Deployment or ReplicaSet does (every
+   * lost pod re-created, all at once): `ordered`, a StatefulSet with OrderedReady pod management
+   * (one pod at a time, each after the one before is Running and Ready; removed from the last);
+   * `bare`, a Pod (nobody re-creates it); `daemon`, a DaemonSet (one pod on every node `daemon`
+   * selects; `replicas` is unused).
+   */
+  controller?: 'ordered' | 'bare' | 'daemon';
+  daemon?: NodeSelection;
 }
 
 export interface JobSpec extends WorkloadCommon {
@@ -405,8 +495,28 @@ export interface JobSpec extends WorkloadCommon {
   /** Volcano queue (a vcjob's spec.queue); used by Volcano member schedulers. */
   queue?: string;
   arrivals: { rate: RateSpec; count: number; until: number } | null;
-  /** A Job created by an `arrivals` stream: the name of the workload entry it came from. */
+  /** A Job created by an `arrivals` stream or a CronJob: the name of the workload entry it came from. */
   stream?: string;
+  /** A bare Pod that runs to completion (restartPolicy Never or OnFailure): a lost pod is not re-created. */
+  controller?: 'bare';
+  /** `spec.suspend: true`: the Job creates no pods. */
+  suspend?: boolean;
+  /** A batch/v1 CronJob: Jobs from this template at the schedule's times, made by each member the CronJob is propagated to. */
+  cron?: CronJobSchedule;
+  /** A Job a member's CronJob controller made: the cluster it runs in (Karmada never sees it). */
+  createdIn?: string;
+}
+
+/** A CronJob's schedule and how its Jobs may overlap (batch/v1 CronJobSpec). */
+export interface CronJobSchedule {
+  /** The cron expression as written (five fields, or a descriptor like @hourly). */
+  schedule: string;
+  /** IANA time zone of the schedule (`spec.timeZone`); null: the controller's, UTC here. */
+  timeZone: string | null;
+  concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  suspend: boolean;
+  /** A run missed by more than this (the member was down) is skipped; null: no deadline. */
+  startingDeadlineSeconds: number | null;
 }
 
 export type WorkloadSpec = DeploymentSpec | JobSpec;

@@ -100,15 +100,27 @@ const cases: Case[] = [
     found: /"lots"/,
   },
   {
-    name: 'Job manifest without a run time',
+    name: 'Job manifest with a run time that is not one',
     text: BASE + 'include: [m.yaml]\n',
-    files: { 'm.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: j }\nspec:\n  template:\n    spec:\n      containers: [{ image: busybox }]\n' },
+    files: { 'm.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: j, annotations: { fleetsim.io/duration: soon } }\nspec:\n  template:\n    spec:\n      containers: [{ image: busybox }]\n' },
     file: 'm.yaml',
     line: 3,
-    col: 11,
+    col: 59,
     path: 'metadata.annotations["fleetsim.io/duration"]',
-    expected: /run time/,
-    found: /nothing/,
+    expected: /a duration like "10m", or a distribution/,
+    found: /"soon"/,
+  },
+  {
+    // Issue 16 item 13: a bad limit is reported at the limits path, not as requests.
+    name: 'a memory limit that is not a quantity',
+    text: BASE + 'include: [m.yaml]\n',
+    files: { 'm.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      containers:\n        - image: nginx\n          resources: { requests: { cpu: 1 }, limits: { memory: lots } }\n' },
+    file: 'm.yaml',
+    line: 9,
+    col: 64,
+    path: 'spec.template.spec.containers[0].resources.limits.memory',
+    expected: /quantity/,
+    found: /"lots"/,
   },
 ];
 

@@ -13,7 +13,7 @@ import { volcanoReaders } from './volcano.js';
  * listed in `sink.ignored`.
  */
 
-export type { ManifestSink } from './common.js';
+export { newSink, type ManifestSink } from './common.js';
 export { applyKurator } from './kurator.js';
 
 const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...karmadaReaders, ...kuratorReaders, ...volcanoReaders];
@@ -31,8 +31,24 @@ export function readManifest(m: YamlSource, ctx: TemplateContext, sink: Manifest
   const reader = READERS.find((r) => r.accepts(o.apiVersion as string, group, o.kind as string));
   if (reader) {
     reader.read(m, o, ctx, sink, source);
+    const key = `${o.apiVersion} ${o.kind}`;
+    sink.kinds[key] = (sink.kinds[key] ?? 0) + 1;
     return;
   }
   const metaName = (o.metadata as Obj | undefined)?.name;
-  sink.ignored.push({ kind: `${o.apiVersion}/${o.kind}`, name: typeof metaName === 'string' ? metaName : '', file: m.file });
+  const reason = retiredApi(o.apiVersion as string, o.kind as string);
+  sink.ignored.push({ kind: `${o.apiVersion}/${o.kind}`, name: typeof metaName === 'string' ? metaName : '', file: m.file, ...(reason ? { reason } : {}) });
+}
+
+/**
+ * Workload kinds under API versions Kubernetes no longer serves: `kubectl apply` fails on them
+ * ("no matches for kind ... in version ..."), so they are skipped with that said.
+ */
+function retiredApi(apiVersion: string, kind: string): string | null {
+  const workloads = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'];
+  if (['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'].includes(apiVersion) && workloads.includes(kind)) {
+    return `${apiVersion} ${kind} is not served since Kubernetes 1.16 (kubectl apply fails: no matches for kind "${kind}" in version "${apiVersion}"); apps/v1 is`;
+  }
+  if (apiVersion === 'batch/v1beta1' && kind === 'CronJob') return 'batch/v1beta1 CronJob is not served since Kubernetes 1.25; batch/v1 is';
+  return null;
 }

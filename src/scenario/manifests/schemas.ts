@@ -36,6 +36,62 @@ const container: JsonSchema = {
     name: { type: 'string' },
     image: { type: 'string', minLength: 1 },
     resources: { type: 'object', properties: { requests: resourceList, limits: resourceList } },
+    restartPolicy: { enum: ['Always'] },
+  },
+};
+
+const toleration: JsonSchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    operator: { enum: ['Exists', 'Equal'] },
+    value: { type: 'string' },
+    effect: { enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    tolerationSeconds: { type: 'integer' },
+  },
+};
+
+const nodeSelectorRequirement: JsonSchema = {
+  type: 'object',
+  required: ['key', 'operator'],
+  properties: { key: { type: 'string', minLength: 1 }, operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] }, values: { type: 'array', items: { type: 'string' } } },
+};
+
+/** core/v1 PodSpec: the fields fleetsim reads (requests, images, and node selection for DaemonSets). */
+const podSpec: JsonSchema = {
+  type: 'object',
+  required: ['containers'],
+  properties: {
+    containers: { type: 'array', minItems: 1, items: container },
+    initContainers: { type: 'array', items: container },
+    overhead: resourceList,
+    resources: { type: 'object', properties: { requests: resourceList, limits: resourceList } },
+    priority: { type: 'integer' },
+    priorityClassName: { type: 'string' },
+    schedulerName: { type: 'string' },
+    restartPolicy: { enum: ['Always', 'OnFailure', 'Never'] },
+    nodeSelector: stringMap,
+    tolerations: { type: 'array', items: toleration },
+    affinity: {
+      type: 'object',
+      properties: {
+        nodeAffinity: {
+          type: 'object',
+          properties: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              type: 'object',
+              required: ['nodeSelectorTerms'],
+              properties: {
+                nodeSelectorTerms: {
+                  type: 'array',
+                  items: { type: 'object', properties: { matchExpressions: { type: 'array', items: nodeSelectorRequirement }, matchFields: { type: 'array', items: nodeSelectorRequirement } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -44,15 +100,7 @@ const podTemplate: JsonSchema = {
   required: ['spec'],
   properties: {
     metadata: { type: 'object', properties: { labels: stringMap, annotations: stringMap } },
-    spec: {
-      type: 'object',
-      required: ['containers'],
-      properties: {
-        containers: { type: 'array', minItems: 1, items: container },
-        initContainers: { type: 'array', items: container },
-        priority: { type: 'integer' },
-      },
-    },
+    spec: podSpec,
   },
 };
 
@@ -73,14 +121,49 @@ export const deploymentSchema: JsonSchema = manifest({
   properties: { replicas: { type: 'integer', minimum: 0 }, template: podTemplate },
 });
 
-export const jobSchema: JsonSchema = manifest({
+/** ReplicaSet (apps/v1) and ReplicationController (v1): a Deployment's replicas without its rollouts. */
+export const replicaSetSchema = deploymentSchema;
+
+export const statefulSetSchema: JsonSchema = manifest({
+  required: ['template'],
+  properties: { replicas: { type: 'integer', minimum: 0 }, podManagementPolicy: { enum: ['OrderedReady', 'Parallel'] }, template: podTemplate },
+});
+
+export const daemonSetSchema: JsonSchema = manifest({ required: ['template'], properties: { template: podTemplate } });
+
+/** core/v1 Pod: its spec is the pod spec. */
+export const podSchema: JsonSchema = { type: 'object', required: ['metadata', 'spec'], properties: { metadata, spec: podSpec } };
+
+const jobSpec: JsonSchema = {
+  type: 'object',
   required: ['template'],
   properties: {
     parallelism: { type: 'integer', minimum: 1 },
     completions: { type: 'integer', minimum: 1 },
+    suspend: { type: 'boolean' },
     template: podTemplate,
   },
+};
+
+export const jobSchema: JsonSchema = manifest(jobSpec);
+
+export const cronJobSchema: JsonSchema = manifest({
+  required: ['schedule', 'jobTemplate'],
+  properties: {
+    schedule: { type: 'string', minLength: 1 },
+    timeZone: { type: 'string', minLength: 1 },
+    concurrencyPolicy: { enum: ['Allow', 'Forbid', 'Replace'] },
+    suspend: { type: 'boolean' },
+    startingDeadlineSeconds: { type: 'integer', minimum: 0 },
+    jobTemplate: { type: 'object', required: ['spec'], properties: { metadata: { type: 'object', properties: { labels: stringMap, annotations: stringMap } }, spec: jobSpec } },
+  },
 });
+
+export const priorityClassSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'value'],
+  properties: { metadata, value: { type: 'integer', minimum: -2147483648, maximum: 1000000000 }, globalDefault: { type: 'boolean' } },
+};
 
 export const propagationPolicySchema: JsonSchema = manifest({
   required: ['resourceSelectors'],

@@ -1,8 +1,8 @@
 import { validateAgainst } from '../json-schema.js';
-import { template, type TemplateContext } from '../pod-template.js';
+import { podShape, template, type TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { queueFromObj } from '../volcano-queues.js';
-import { annotationDuration, requestsOf, runTimeAnnotation, type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { annotationDuration, jobRunTime, type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { manifestRoot, volcanoJobSchema, volcanoQueueManifestSchema } from './schemas.js';
 
 /** Volcano: scheduling.volcano.sh Queue, batch.volcano.sh Job. */
@@ -19,7 +19,7 @@ function readQueue(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestS
  * the same resources (replicas summed, gang = `minAvailable`); tasks that differ become one Job
  * workload each, with the task's `minAvailable` (or its replicas) as its own gang — fleetsim models
  * one pod template per workload, so a mixed gang (e.g. ps + workers) is approximated per task.
- * Run time: annotation `fleetsim.io/duration`, as for batch/v1 Jobs.
+ * Run time: annotation `fleetsim.io/duration`, else `defaults.jobDuration`, as for batch/v1 Jobs.
  */
 function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink, source: string): void {
   const meta = o.metadata as Obj;
@@ -27,14 +27,14 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
   const name = meta.name as string;
   const namespace = (meta.namespace as string | undefined) ?? 'default';
   const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
-  const duration = runTimeAnnotation(m, ann, ctx);
+  const labels = (meta.labels as Record<string, string> | undefined) ?? {};
+  const duration = jobRunTime(m, ann, ctx, { apiVersion: o.apiVersion as string, kind: 'Job', namespace, name, labels }, sink);
   const tasks = spec.tasks as Obj[];
   const parts = tasks.map((t, i) => {
     const tpl = t.template as Obj;
     const podSpec = tpl.spec as Obj;
-    const containers = podSpec.containers as Obj[];
-    const req = requestsOf(m, containers, ['spec', 'tasks', i, 'template', 'spec', 'containers']);
-    return { name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image: containers[0].image as string, req, priority: (podSpec.priority as number | undefined) ?? 0 };
+    const { image, ...req } = podShape(podSpec, ['spec', 'tasks', i, 'template', 'spec'], (path, expected, found) => m.fail(path, expected, found));
+    return { name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image, req, priority: (podSpec.priority as number | undefined) ?? 0 };
   });
   const total = parts.reduce((s, p) => s + p.replicas, 0);
   const minAvailable = (spec.minAvailable as number | undefined) ?? total;
@@ -48,7 +48,7 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
       name: g.name,
       namespace,
       uid: `${namespace}/vcjob/${g.name}`,
-      labels: (meta.labels as Record<string, string> | undefined) ?? {},
+      labels,
       arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
       template: template(ctx, { image: g.image, imageSize: null, startup: annotationDuration(m, ann, 'fleetsim.io/startup', []), ...g.req, priority: g.priority }),
       policy: null,
