@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { displayPath } from '../scenario/source.js';
+import { readOpenbNodes, readOpenbPods, type OpenbPod } from '../trace/openb.js';
 import type { DumpSource } from './layout.js';
 import { readNode, type ImportedNode } from './nodes.js';
 import { controllerOf, readPod, timeOf, type ImportedPod, type OwnerRef } from './pods.js';
 import { readDumpFile, type DumpItem } from './read/objects.js';
+import { isSimKubeTrace, replaySimKube, type SimKubeReplay } from './simkube.js';
 
 /**
  * One source's objects (a member cluster's folder, or the Karmada host's), sorted by what the
@@ -14,6 +18,9 @@ export interface SourceDump {
   source: DumpSource;
   nodes: ImportedNode[];
   pods: ImportedPod[];
+  /** openb pod CSVs (history) and SimKube traces found among its files. */
+  openbPods: { file: string; pods: OpenbPod[] }[];
+  simkube: SimKubeReplay[];
   /** Controllers, by `namespace/Kind/name`. */
   owners: Map<string, OwnerObject>;
   /** Objects kept whole (policies, bindings, queues, ...), in file order. */
@@ -78,12 +85,61 @@ const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiV
 
 /** Read every file of a source. Errors in a file are located ScenarioErrors (exit 2). */
 export function readSource(source: DumpSource, gpuResources: readonly string[]): SourceDump {
-  const out: SourceDump = { source, nodes: [], pods: [], owners: new Map(), objects: [], skipped: [] };
+  const out: SourceDump = { source, nodes: [], pods: [], openbPods: [], simkube: [], owners: new Map(), objects: [], skipped: [] };
   const seen = new Map<string, string>();
   for (const file of source.files) {
-    readDumpFile(file, displayPath(file), (item) => take(out, item, gpuResources, seen));
+    if (extname(file).toLowerCase() === '.csv') {
+      readOpenbCsv(out, file);
+      continue;
+    }
+    readDumpFile(file, displayPath(file), (item) => {
+      if (isSimKubeTrace(item.value)) out.simkube.push(replaySimKube(item, source.name));
+      else take(out, item, gpuResources, seen);
+    });
   }
   return out;
+}
+
+/**
+ * An openb CSV (../shared/traces/openb-fgd-atc23): a node list gives the cluster's nodes (cpu,
+ * memory, GPUs and model; the CSV has no pod slots: 110, Kubernetes' default), a pod list its
+ * history. Told apart by their header.
+ */
+function readOpenbCsv(out: SourceDump, file: string): void {
+  const header = readFileSync(file, 'utf8').slice(0, 512).split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
+  const display = displayPath(file);
+  if (header[0] === 'sn') {
+    for (const n of readOpenbNodes(file)) {
+      out.nodes.push({
+        name: n.name,
+        source: `${display}:${n.line}:1`,
+        file,
+        cpuMillis: n.cpuMilli,
+        memoryBytes: n.memoryMib * 2 ** 20,
+        pods: 110,
+        gpus: n.gpuCount,
+        gpuResource: n.gpuCount ? 'nvidia.com/gpu' : '',
+        gpuModel: n.model,
+        gpuMemoryMiB: 0,
+        labels: {},
+        taints: [],
+        region: '',
+        zone: '',
+        instanceType: '',
+        provider: '',
+        cordoned: false,
+        ready: true,
+        unmodelled: [],
+        heartbeat: NaN,
+      });
+    }
+    return;
+  }
+  if (header.includes('cpu_milli') && header.includes('name')) {
+    out.openbPods.push({ file, pods: readOpenbPods(file) });
+    return;
+  }
+  out.skipped.push({ object: display, where: `${display}:1:1`, reason: 'a CSV that is neither an openb node list (sn,...) nor pod list (name,cpu_milli,...)' });
 }
 
 function take(out: SourceDump, item: DumpItem, gpuResources: readonly string[], seen: Map<string, string>): void {

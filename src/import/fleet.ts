@@ -6,7 +6,9 @@ import { resolveLayout, type LayoutOptions } from './layout.js';
 import { DEFAULT_GPU_RESOURCES } from './nodes.js';
 import { groupPools, type ImportedPool } from './pools.js';
 import type { ImportedPod } from './pods.js';
-import { groupWorkloads, type ImportedWorkload } from './workloads.js';
+import { dumpHistory, openbHistory, type ClusterHistory } from './history.js';
+import type { SimKubeReplay } from './simkube.js';
+import { groupWorkloads, topOwner, type ImportedWorkload } from './workloads.js';
 
 /**
  * The fleet as the dumps show it: member clusters with their node pools and running workloads,
@@ -33,6 +35,10 @@ export interface ImportedCluster {
   /** Allocatable resources not modelled → how many nodes have them. */
   unmodelled: Map<string, number>;
   karmada: KarmadaCluster | null;
+  /** Its recorded history: the dump's batch pods, and openb pod CSVs among its files. */
+  history: ClusterHistory[];
+  /** SimKube traces among its files, as workload events. */
+  simkube: SimKubeReplay[];
 }
 
 export interface ImportedFleet {
@@ -89,10 +95,11 @@ export function importFleet(opts: FleetOptions): ImportedFleet {
   for (const d of memberDumps) {
     if (d.nodes.length === 0) {
       if (d.pods.length > 0) throw new UserError(`${d.source.given.join(', ')}: expected the Nodes of cluster ${d.source.name} beside its ${d.pods.length} Pods (kubectl get nodes -o json), found none`);
+      if (d.simkube.length > 0 || d.openbPods.length > 0) throw new UserError(`${d.source.given.join(', ')}: expected the Nodes of cluster ${d.source.name} beside its recorded history (kubectl get nodes -o json, or an openb node CSV), found none`);
       if (d.objects.length === 0 && d.source.files.length > 0) notes.push({ object: `cluster ${d.source.name}`, where: d.source.given.join(', '), reason: 'no Nodes or Pods in its files: not a cluster' });
       continue;
     }
-    clusters.push(memberCluster(d, karmadaClusters.get(d.source.name) ?? null, notes));
+      clusters.push(memberCluster(d, karmadaClusters.get(d.source.name) ?? null, notes));
   }
   if (clusters.length === 0) {
     throw new UserError(`${[...opts.paths, ...opts.clusters].join(', ') || 'the dump'}: expected the Nodes of at least one member cluster (kubectl get nodes -o json), found none`);
@@ -172,9 +179,14 @@ function memberCluster(d: SourceDump, k: KarmadaCluster | null, notes: Skipped[]
   const pools = groupPools(d.nodes, selected);
   const names = new Set(d.nodes.map((n) => n.name));
   const { workloads, notes: wn } = groupWorkloads(name, d.pods, d.owners, names);
-  notes.push(...wn);
+  notes.push(...wn, ...d.simkube.flatMap((t) => t.notes));
   const unmodelled = new Map<string, number>();
   for (const n of d.nodes) for (const r of n.unmodelled) unmodelled.set(r, (unmodelled.get(r) ?? 0) + 1);
+  const takenAt = dumpTime(d.pods, d.nodes);
+  const history: ClusterHistory[] = [];
+  const fromDump = dumpHistory(d.pods, (p) => topOwner(p, d.owners), takenAt);
+  if (fromDump.length) history.push({ cluster: name, clock: 'unix', pods: fromDump, sources: d.source.given });
+  for (const o of d.openbPods) history.push({ cluster: name, clock: 'trace', pods: openbHistory(o.pods), sources: [o.file] });
   const region = k?.region || mostCommon(d.nodes.map((n) => n.region)) || '';
   const zones = k?.zones.length ? k.zones : [...new Set(d.nodes.map((n) => n.zone).filter(Boolean))].sort();
   const volcano = d.pods.some((p) => p.schedulerName === 'volcano') || d.objects.some((o) => groupOf(o.apiVersion) === 'scheduling.volcano.sh');
@@ -196,6 +208,8 @@ function memberCluster(d: SourceDump, k: KarmadaCluster | null, notes: Skipped[]
     given: d.source.given,
     unmodelled,
     karmada: k,
+    history,
+    simkube: d.simkube,
   };
 }
 
@@ -223,6 +237,8 @@ function hostCluster(hostDumps: SourceDump[], members: ImportedCluster[], notes:
     given: hostDumps.flatMap((d) => d.source.given),
     unmodelled: new Map(),
     karmada: null,
+    history: [],
+    simkube: [],
   };
 }
 

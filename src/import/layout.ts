@@ -31,7 +31,7 @@ export interface Layout {
   ignoredFiles: string[];
 }
 
-const DUMP_EXT = new Set(['.json', '.yaml', '.yml']);
+const DUMP_EXT = new Set(['.json', '.yaml', '.yml', '.csv']);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A trailing resource word of a file name (`gke-nodes`, `eks_pods`, `aks.all`): what is left is the cluster. */

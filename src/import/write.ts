@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { ImportedCluster, ImportedFleet } from './fleet.js';
 import type { ImportedPool } from './pools.js';
+import { applyable } from './applyable.js';
 import { stateItems } from './state.js';
 
 /**
@@ -91,20 +92,6 @@ function stateText(items: Record<string, unknown>[]): string {
   return `{"apiVersion": "fleetsim/v1", "kind": "InitialState", "items": [\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]}\n`;
 }
 
-/** Server-set fields `kubectl apply` would not take back. */
-const SERVER_META = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences', 'finalizers'];
-
-export function applyable(o: Record<string, unknown>): Record<string, unknown> {
-  const { status: _status, ...rest } = o;
-  const meta = { ...((rest.metadata as Record<string, unknown> | undefined) ?? {}) };
-  for (const k of SERVER_META) delete meta[k];
-  const ann = { ...((meta.annotations as Record<string, string> | undefined) ?? {}) };
-  delete ann['kubectl.kubernetes.io/last-applied-configuration'];
-  if (Object.keys(ann).length) meta.annotations = ann;
-  else delete meta.annotations;
-  return { ...rest, metadata: meta };
-}
-
 function manifestsText(fleet: ImportedFleet, extra: { value: Record<string, unknown>; source: string }[], dir: string): string {
   const docs = [...fleet.manifests.map((m) => ({ value: m.value, source: m.source })), ...extra];
   const parts = docs.map((d) => `# from ${relativeWhere(d.source, dir)}\n${stringify(applyable(d.value), { lineWidth: 0 })}`);
@@ -120,8 +107,9 @@ function relativeWhere(where: string, dir: string): string {
 // ------------------------------------------------------------------------------------------------
 // The scenario text
 
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9._/-]*$/;
-const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n|~)$/i;
+const PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9._/-]*$/;
+/** What YAML would read as something other than a string (YAML 1.1's booleans too, for other readers). */
+const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n|~|[-+]?(?:\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+|[0-9][0-9_]*(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?|\.[0-9]+(?:e[-+]?[0-9]+)?))$/i;
 
 /** A scalar or collection in YAML flow style (plain where that is safe, else JSON-quoted). */
 export function flow(v: unknown): string {

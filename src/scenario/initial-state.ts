@@ -7,7 +7,7 @@ import { ScenarioError } from './errors.js';
 import { check, type JsonSchema } from './json-schema.js';
 import { template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
-import type { InitialClusterPods, InitialPlacement, NodeSelection, Placement, PodTemplate, Scenario, WorkloadSpec } from './types.js';
+import type { InitialClusterPods, InitialPlacement, InputNote, NodeSelection, Placement, PodTemplate, Scenario, WorkloadSpec } from './types.js';
 import { parseCpuMillis, parseMemoryMiB } from './units.js';
 
 /**
@@ -149,6 +149,24 @@ export function readInitialState(file: string, display: string, clusters: Scenar
     out.workloads.push(w);
   });
   return out;
+}
+
+/** Notes listed one by one up to this many; beyond, one line per kind of object and reason. */
+const NOTES_ONE_BY_ONE = 50;
+
+/** The importer's notes as the inputs' notes (InputNote), grouped when there are many. */
+export function initialStateNotes(notes: InitialStateRead['notes'], file: string): InputNote[] {
+  if (notes.length <= NOTES_ONE_BY_ONE) return notes.map((n) => ({ source: n.where || file, object: n.object, text: n.reason }));
+  const groups = new Map<string, InitialStateRead['notes']>();
+  for (const n of notes) {
+    const key = `${n.object.split(' ')[0]}\u0000${n.reason}`;
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  return [...groups.values()].map((g) => ({
+    source: g[0].where || file,
+    object: g.length === 1 ? g[0].object : `${g.length} × ${g[0].object.split(' ')[0]}`,
+    text: g.length === 1 ? g[0].reason : `${g[0].reason} (${g.slice(0, 3).map((n) => n.object.split(' ').slice(1).join(' ')).join(', ')}${g.length > 3 ? ', ...' : ''}; all in ${file})`,
+  }));
 }
 
 function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, ctx: TemplateContext): WorkloadSpec {

@@ -15,7 +15,7 @@ import type {
   ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
-import { readInitialState } from './initial-state.js';
+import { initialStateNotes, readInitialState } from './initial-state.js';
 import { queueFromObj } from './volcano-queues.js';
 import { paperModeProblem, readOpenbTraceBlock } from '../trace/openb-scenario.js';
 import { readTrafficBlocks, trafficRegions } from '../traffic/scenario-blocks.js';
@@ -271,6 +271,9 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     const read = readInitialState(abs, displayPath(abs), clusters, ctx);
     workloads.push(...read.workloads);
     initialState = { file: abs, workloads: read.workloads.length, pods: read.pods, notes: read.notes };
+    // What the importer left out or decided is named by validate, run and the report, as the manifests' notes are.
+    sink.kinds['fleetsim/v1 InitialState workload'] = read.workloads.length;
+    sink.notes.push(...initialStateNotes(read.notes, displayPath(abs)));
   }
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };

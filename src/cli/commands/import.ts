@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../errors.js';
-import { importFleet } from '../../import/fleet.js';
+import { parseDuration } from '../../scenario/units.js';
+import { runImport } from '../../import/index.js';
 import { formatImportTable } from '../../import/table.js';
-import { writeImport } from '../../import/write.js';
 
 interface Args {
   paths: string[];
@@ -11,6 +11,9 @@ interface Args {
   cluster?: string[];
   host?: string;
   'gpu-resource'?: string[];
+  replay?: boolean;
+  fit?: boolean;
+  duration?: string;
 }
 
 export const importCommand: CommandModule<object, Args> = {
@@ -23,20 +26,29 @@ export const importCommand: CommandModule<object, Args> = {
       .option('cluster', { type: 'string', array: true, describe: 'NAME=PATH: a cluster\'s dump (a folder, a file or a file prefix); repeat for more paths' })
       .option('host', { type: 'string', describe: "the Karmada control plane's objects (kubectl get clusters,propagationpolicies,resourcebindings,... -o yaml)" })
       .option('gpu-resource', { type: 'string', array: true, describe: 'an extended resource that counts GPUs (besides nvidia.com/gpu, amd.com/gpu), e.g. alibabacloud.com/gpu-count' })
+      .option('replay', { type: 'boolean', describe: "replay the recorded history (batch pods' creation and run times, openb pod CSVs) from t = 0" })
+      .option('fit', { type: 'boolean', describe: 'fit a workload to the history: per owner or kind, diurnal arrivals and empirical run times' })
+      .option('duration', { type: 'string', describe: "the scenario's simulated time (default 1h)" })
+      .conflicts('replay', 'fit')
       .example('$0 import dumps/ --out fleet.yaml', 'dumps/gke, dumps/eks, ... one folder per cluster')
       .example('$0 import --cluster gke=dumps/gke-nodes.json --cluster gke=dumps/gke-pods.json --out fleet.yaml', 'name the clusters yourself') as never,
   handler: (args) => {
     if (!/\.ya?ml$/i.test(args.out)) throw new UserError(`--out: expected a scenario file name ending in .yaml, found "${args.out}"`);
     if (args.paths.length === 0 && !(args.cluster ?? []).length) throw new UserError('expected dump folders or files, or --cluster NAME=PATH, found none');
-    const fleet = importFleet({
+    if (args.duration !== undefined && parseDuration(args.duration) === null) throw new UserError(`--duration: expected a duration like "2h" or "90m", found "${args.duration}"`);
+    const command = ['fleetsim import', ...process.argv.slice(3).map((a) => (/^[\w./=:@-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
+    const { fleet, written, history } = runImport({
       paths: args.paths,
       clusters: args.cluster ?? [],
       ...(args.host ? { host: args.host } : {}),
       gpuResources: args['gpu-resource'] ?? [],
+      out: resolve(args.out),
+      history: args.replay ? 'replay' : args.fit ? 'fit' : 'none',
+      command,
+      ...(args.duration ? { duration: args.duration } : {}),
     });
-    const command = ['fleetsim import', ...process.argv.slice(3).map((a) => (/^[\w./=:@-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
-    const written = writeImport(fleet, resolve(args.out), command);
     process.stdout.write(formatImportTable(fleet));
+    if (history.length) process.stdout.write(`\nhistory:\n${history.map((l) => `  ${l}`).join('\n')}\n`);
     process.stdout.write(`\nwrote ${[written.scenario, written.state, written.manifests, ...written.extra].filter(Boolean).join(', ')}\n`);
   },
 };

@@ -1,0 +1,85 @@
+import { basename } from 'node:path';
+import { importFleet, type FleetOptions, type ImportedFleet } from './fleet.js';
+import { fitHistory, replayCsv, type HistoryPod } from './history.js';
+import { writeImport, type ScenarioExtras, type WrittenFiles } from './write.js';
+
+/**
+ * `fleetsim import` from end to end: read the dumps (fleet.ts), turn the recorded history into a
+ * workload as asked (history.ts: a replay or a fit; a SimKube trace always replays), and write the
+ * scenario, its initial state and manifests (write.ts).
+ */
+export interface ImportRequest extends FleetOptions {
+  /** The scenario file to write. */
+  out: string;
+  /** What to do with the history: nothing, replay it, or fit a model to it. */
+  history: 'none' | 'replay' | 'fit';
+  /** The command line, for the scenario's header. */
+  command: string;
+  /** The scenario's duration (default 1h). */
+  duration?: string;
+}
+
+export interface ImportResult {
+  fleet: ImportedFleet;
+  written: WrittenFiles;
+  /** What the history became, one line per cluster and source. */
+  history: string[];
+}
+
+export function runImport(req: ImportRequest): ImportResult {
+  const fleet = importFleet(req);
+  const stem = basename(req.out).replace(/\.ya?ml$/i, '');
+  const extras: ScenarioExtras = { workloads: [], actions: [], policies: [], manifests: [], traces: new Map(), files: new Map(), header: [], ...(req.duration ? { duration: req.duration } : {}) };
+  const lines: string[] = [];
+  const members = fleet.clusters.filter((c) => c.role === 'member');
+
+  for (const c of members) {
+    c.simkube.forEach((t, k) => {
+      extras.manifests!.push(...t.manifests);
+      extras.actions!.push(...t.actions);
+      extras.policies!.push(...t.policies.map((p) => (k === 0 ? p : { ...p, name: `${p.name as string}-${k + 1}` })));
+      lines.push(`${c.name}: a SimKube trace replays as ${t.created} workloads created and ${t.actions.length} scale events over ${Math.round(t.span)} s`);
+      extras.header!.push(`${c.name}: a SimKube trace: ${t.created} workloads and ${t.actions.length} scales over ${Math.round(t.span)} s (their PropagationPolicy simkube-${c.name} keeps them there)`);
+    });
+  }
+
+  // The dumps' clock is Unix time: one origin for the whole fleet keeps the clusters' histories in step.
+  let origin = Infinity;
+  for (const c of members) for (const h of c.history) if (h.clock === 'unix') for (const p of h.pods) origin = Math.min(origin, p.created);
+  const dayOffset = Number.isNaN(fleet.takenAt) ? 0 : ((fleet.takenAt % 86400) + 86400) % 86400;
+  for (const c of members) {
+    const pods = c.history.reduce((s, h) => s + h.pods.length, 0);
+    if (pods === 0) continue;
+    const from = c.history.map((h) => `${h.pods.length} pods (${h.clock === 'unix' ? 'the dump' : h.sources.join(', ')})`).join(' + ');
+    if (req.history === 'none') {
+      fleet.notes.push({ object: `history of ${c.name}`, where: c.history.flatMap((h) => h.sources).join(', '), reason: `${from} with recorded times not used: give --replay or --fit to make a workload of them` });
+      continue;
+    }
+    if (req.history === 'replay') {
+      const merged: HistoryPod[] = [];
+      for (const h of c.history) for (const p of h.pods) merged.push(h.clock === 'unix' ? shift(p, origin) : p);
+      const file = `${stem}.history-${c.name}.csv`;
+      extras.files!.set(file, replayCsv(merged, 0));
+      extras.traces!.set(c.name, { kind: 'openb', pods: file, mode: 'replay' });
+      lines.push(`${c.name}: replays ${from} from ${file}`);
+      extras.header!.push(`${c.name}: --replay: ${from}, as recorded, from t = 0 (${file}, its trace: block)`);
+      continue;
+    }
+    for (const h of c.history) {
+      const { streams, left } = fitHistory(h, h.clock === 'unix' ? dayOffset : 0);
+      for (const s of streams) {
+        s.workload.name = `${s.workload.name as string}-${c.name}`.slice(0, 63).replace(/-+$/, '');
+        extras.workloads!.push(s.workload);
+      }
+      for (const l of left) fleet.notes.push({ object: `history group ${l.group} of ${c.name}`, where: h.sources.join(', '), reason: `${l.reason}: not fitted` });
+      lines.push(`${c.name}: fitted ${streams.length} Job streams to ${h.pods.length} pods (${h.clock === 'unix' ? 'the dump' : h.sources.join(', ')})`);
+      extras.header!.push(`${c.name}: --fit: ${streams.length} Job streams (diurnal arrivals, empirical run times) from ${h.pods.length} recorded pods`);
+    }
+  }
+  const written = writeImport(fleet, req.out, req.command, extras);
+  return { fleet, written, history: lines };
+}
+
+function shift(p: HistoryPod, origin: number): HistoryPod {
+  return { ...p, created: p.created - origin, scheduled: p.scheduled - origin, ended: p.ended - origin };
+}
