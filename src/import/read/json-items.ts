@@ -28,7 +28,6 @@ const RBRACE = 0x7d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 const COMMA = 0x2c;
-const COLON = 0x3a;
 const NL = 0x0a;
 
 const isSpace = (b: number): boolean => b === 0x20 || b === NL || b === 0x0d || b === 0x09;
@@ -58,8 +57,9 @@ class JsonScanner {
   private base = 0;
   private len = 0;
   private eof = false;
+  /** Lines are counted lazily (natively, with indexOf) up to `counted`: the line there and where it starts. */
+  private counted = 0;
   private line = 1;
-  /** File offset of the first byte of the current line. */
   private lineStart = 0;
 
   constructor(
@@ -72,7 +72,6 @@ class JsonScanner {
     // State of the structure around the elements.
     let depth = 0;
     let inString = false;
-    let escaped = false;
     /** 'array': a bare top-level array; 'list': the top object's `items`; 'object': a single object. */
     let mode: 'array' | 'list' | 'object' | null = null;
     /** Depth of the array whose elements are the items (1 for a bare array, 2 for items). */
@@ -82,13 +81,12 @@ class JsonScanner {
     let index = 0;
     /** Start of the element being read (file offset), or -1. */
     let start = -1;
-    let startLine = 0;
-    let startCol = 0;
-    /** Inside the top object: the key just read at depth 1, and whether a key is expected. */
+    /** Inside the top object: the key just read at depth 1, where it started, and whether a key is expected. */
     let key = '';
     let keyStart = -1;
     let expectKey = false;
     let topDone = false;
+    /** Where the string being scanned resumes (after its opening quote or an escaped quote). */
     let pos = 0; // file offset of the next byte to look at
 
     for (;;) {
@@ -97,115 +95,129 @@ class JsonScanner {
         this.fill(start >= 0 ? start : keyStart >= 0 ? keyStart : pos);
         if (pos >= this.base + this.len) break;
       }
-      const b = this.buf[pos - this.base];
-      if (pos === 0 && b === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) {
-        pos = 3; // a UTF-8 byte-order mark
-        continue;
-      }
-      if (b === NL) {
-        this.line++;
-        this.lineStart = pos + 1;
-      }
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) {
+      const buf = this.buf;
+      const base = this.base;
+      const end = this.len;
+      let i = pos - base;
+      if (pos === 0 && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3; // a UTF-8 byte-order mark
+      while (i < end) {
+        if (inString) {
+          // Most bytes of a dump are inside strings: find the closing quote natively. A quote
+          // preceded by an odd run of backslashes is escaped. (JSON strings hold no raw newline.)
+          const q = buf.indexOf(QUOTE, i);
+          if (q < 0 || q >= end) {
+            i = end;
+            break;
+          }
+          let n = 0;
+          for (let b = q - 1; b >= 0 && buf[b] === BACKSLASH; b--) n++;
+          i = q + 1;
+          if (n % 2 === 1) continue;
           inString = false;
           if (keyStart >= 0) {
-            key = this.buf.toString('utf8', keyStart + 1 - this.base, pos - this.base);
+            key = buf.toString('utf8', keyStart + 1 - base, q);
             keyStart = -1;
           }
+          continue;
         }
-        pos++;
-        continue;
-      }
-      if (isSpace(b)) {
-        pos++;
-        continue;
-      }
-      if (topDone) this.failAt(pos, [], 'the end of the file after the JSON value', `"${String.fromCharCode(b)}"`);
-      if (depth === 0) {
-        if (b === LBRACKET) {
-          mode = 'array';
-          itemDepth = 1;
-          inItems = true;
-        } else if (b === LBRACE) {
-          // A single object until an `items` array shows otherwise: keep it from its first byte.
-          mode = 'object';
-          start = pos;
-          startLine = this.line;
-          startCol = pos - this.lineStart + 1;
-          expectKey = true;
-        } else {
-          this.failAt(pos, [], 'a JSON object or array (a kubectl List, an array of objects, or one object)', `"${String.fromCharCode(b)}"`);
+        const b = buf[i];
+        if (isSpace(b)) {
+          i++;
+          continue;
         }
-        depth = 1;
-        pos++;
-        continue;
-      }
-      // An element begins: its first byte at the items' depth, not a separator.
-      if (inItems && depth === itemDepth && start < 0 && b !== COMMA && b !== RBRACKET) {
-        start = pos;
-        startLine = this.line;
-        startCol = pos - this.lineStart + 1;
-      }
-      switch (b) {
-        case QUOTE:
-          inString = true;
-          if (depth === 1 && mode === 'object' && expectKey) {
-            keyStart = pos;
-            expectKey = false;
-          }
-          break;
-        case COLON:
-          break;
-        case LBRACE:
-        case LBRACKET:
-          if (depth === 1 && mode === 'object' && key === 'items' && b === LBRACKET) {
-            // A List: drop the object kept so far and stream the items.
-            mode = 'list';
-            itemDepth = 2;
+        const at = base + i;
+        if (topDone) this.failAt(at, [], 'the end of the file after the JSON value', `"${String.fromCharCode(b)}"`);
+        if (depth === 0) {
+          if (b === LBRACKET) {
+            mode = 'array';
+            itemDepth = 1;
             inItems = true;
-            start = -1;
+          } else if (b === LBRACE) {
+            // A single object until an `items` array shows otherwise: keep it from its first byte.
+            mode = 'object';
+            start = at;
+            expectKey = true;
+          } else {
+            this.failAt(at, [], 'a JSON object or array (a kubectl List, an array of objects, or one object)', `"${String.fromCharCode(b)}"`);
           }
-          depth++;
-          break;
-        case RBRACE:
-        case RBRACKET:
-          if (inItems && depth === itemDepth) {
-            if (start >= 0) this.emit(start, pos, startLine, startCol, mode === 'array' ? [index++] : ['items', index++]);
-            start = -1;
-            inItems = false;
-          }
-          depth--;
-          if (depth === 0) {
-            if (mode === 'object') this.emit(start, pos + 1, startLine, startCol, []);
-            start = -1;
-            topDone = true;
-          }
-          break;
-        case COMMA:
-          if (inItems && depth === itemDepth && start >= 0) {
-            this.emit(start, pos, startLine, startCol, mode === 'array' ? [index] : ['items', index]);
-            index++;
-            start = -1;
-          }
-          if (depth === 1 && mode !== 'array') expectKey = true;
-          break;
-        default:
-          break;
+          depth = 1;
+          i++;
+          continue;
+        }
+        // An element begins: its first byte at the items' depth, not a separator.
+        if (inItems && depth === itemDepth && start < 0 && b !== COMMA && b !== RBRACKET) start = at;
+        switch (b) {
+          case QUOTE:
+            inString = true;
+            if (depth === 1 && mode === 'object' && expectKey) {
+              keyStart = at;
+              expectKey = false;
+            }
+            break;
+          case LBRACE:
+          case LBRACKET:
+            if (depth === 1 && mode === 'object' && key === 'items' && b === LBRACKET) {
+              // A List: drop the object kept so far and stream the items.
+              mode = 'list';
+              itemDepth = 2;
+              inItems = true;
+              start = -1;
+            }
+            depth++;
+            break;
+          case RBRACE:
+          case RBRACKET:
+            if (inItems && depth === itemDepth) {
+              if (start >= 0) this.emit(start, at, mode === 'array' ? [index++] : ['items', index++]);
+              start = -1;
+              inItems = false;
+            }
+            depth--;
+            if (depth === 0) {
+              if (mode === 'object') this.emit(start, at + 1, []);
+              start = -1;
+              topDone = true;
+            }
+            break;
+          case COMMA:
+            if (inItems && depth === itemDepth && start >= 0) {
+              this.emit(start, at, mode === 'array' ? [index++] : ['items', index++]);
+              start = -1;
+            }
+            if (depth === 1 && mode !== 'array') expectKey = true;
+            break;
+          default:
+            break;
+        }
+        i++;
       }
-      pos++;
+      pos = base + i;
+      // A string cut by the chunk's end is scanned again from its start after the refill (its bytes
+      // are kept: inside an item with the item, a key of the top object with keyStart).
+      if (inString && pos >= base + end && !this.eof) pos = this.resumeString(pos, start, keyStart);
     }
     if (!topDone) {
       const where: PathElement[] = start >= 0 && mode !== 'object' ? (mode === 'array' ? [index] : ['items', index]) : [];
-      if (mode === null) throw new ScenarioError({ file: this.file, line: this.line, col: pos - this.lineStart + 1 }, '(document)', 'a JSON object or array', 'an empty file');
+      if (mode === null) throw new ScenarioError({ file: this.file, ...this.position(pos) }, '(document)', 'a JSON object or array', 'an empty file');
       this.failAt(pos, where, 'the rest of the JSON value (the file ends inside it: truncated?)', 'the end of the file');
     }
   }
 
+  /**
+   * Where to look again for a string's closing quote after a refill: its last unscanned quote may
+   * sit behind a run of backslashes split by the chunk's end, so back up over the trailing
+   * backslashes (they are kept: they belong to the item or key being read).
+   */
+  private resumeString(pos: number, start: number, keyStart: number): number {
+    let p = pos;
+    const keep = start >= 0 ? start : keyStart >= 0 ? keyStart : pos;
+    while (p > keep && p - 1 >= this.base && this.buf[p - 1 - this.base] === BACKSLASH) p--;
+    return p;
+  }
+
   /** Read more of the file, keeping the bytes from `keepFrom` (a file offset) on. */
   private fill(keepFrom: number): void {
+    this.countLines(Math.min(keepFrom, this.base + this.len));
     const keep = Math.max(0, this.base + this.len - keepFrom);
     if (keep > 0) {
       if (keep > this.buf.length / 2) {
@@ -223,7 +235,28 @@ class JsonScanner {
     this.len += n;
   }
 
-  private emit(from: number, to: number, line: number, col: number, path: PathElement[]): void {
+  /** Count the newlines up to file offset `to` (bytes still in the buffer). */
+  private countLines(to: number): void {
+    if (to <= this.counted) return;
+    const buf = this.buf;
+    let i = Math.max(this.counted, this.base) - this.base;
+    const stop = to - this.base;
+    for (let nl = buf.indexOf(NL, i); nl >= 0 && nl < stop; nl = buf.indexOf(NL, i)) {
+      this.line++;
+      this.lineStart = this.base + nl + 1;
+      i = nl + 1;
+    }
+    this.counted = to;
+  }
+
+  /** Line and column (1-based, in bytes) of a file offset at or after the last one asked. */
+  private position(offset: number): { line: number; col: number } {
+    this.countLines(offset);
+    return { line: this.line, col: offset - this.lineStart + 1 };
+  }
+
+  private emit(from: number, to: number, path: PathElement[]): void {
+    const { line, col } = this.position(from);
     let end = to;
     while (end > from && isSpace(this.buf[end - 1 - this.base])) end--;
     const text = this.buf.toString('utf8', from - this.base, end - this.base);
@@ -244,7 +277,7 @@ class JsonScanner {
   }
 
   private failAt(pos: number, path: PathElement[], expected: string, found: string): never {
-    throw new ScenarioError({ file: this.file, line: this.line, col: pos - this.lineStart + 1 }, pathText(path), expected, found);
+    throw new ScenarioError({ file: this.file, ...this.position(pos) }, pathText(path), expected, found);
   }
 }
 
