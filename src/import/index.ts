@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { UserError } from '../errors.js';
 import { importFleet, type FleetOptions, type ImportedFleet } from './fleet.js';
 import { fitHistory, replayCsv, type HistoryPod } from './history.js';
 import { writeImport, type ScenarioExtras, type WrittenFiles } from './write.js';
@@ -17,6 +18,9 @@ export interface ImportRequest extends FleetOptions {
   command: string;
   /** The scenario's duration (default 1h). */
   duration?: string;
+  /** What if this member is lost: variants as-is, the member lost at `loseAt` with Karmada's defaults, and with failover on. */
+  lose?: string;
+  loseAt?: string;
 }
 
 export interface ImportResult {
@@ -76,8 +80,44 @@ export function runImport(req: ImportRequest): ImportResult {
       extras.header!.push(`${c.name}: --fit: ${streams.length} Job streams (diurnal arrivals, empirical run times) from ${h.pods.length} recorded pods`);
     }
   }
+  if (req.lose !== undefined) {
+    if (!members.some((c) => c.name === req.lose)) throw new UserError(`--lose: expected a member cluster of the import (${members.map((c) => c.name).join(', ')}), found "${req.lose}"`);
+    extras.variants = loseVariants(req.lose, req.loseAt ?? '10m');
+    extras.header!.push(`what if ${req.lose} is lost at ${req.loseAt ?? '10m'}: variants as-is, lose-${req.lose} (Karmada's defaults: failover off) and lose-${req.lose}-failover`);
+  }
   const written = writeImport(fleet, req.out, req.command, extras);
   return { fleet, written, history: lines };
+}
+
+/**
+ * Three variants: the fleet as it is; the member lost for good (`cluster-outage`, mode down) with
+ * Karmada's defaults, where failover is off and its replicas stay lost; and the same with failover
+ * on: the Failover gate, NoExecute taint eviction, and a ClusterTaintPolicy tainting a cluster that
+ * is not Ready with cluster.karmada.io/not-ready:NoExecute (spec/karmada.md §10).
+ */
+function loseVariants(cluster: string, at: string): Record<string, unknown>[] {
+  const fault = [{ kind: 'cluster-outage', cluster, at, mode: 'down' }];
+  return [
+    { name: 'as-is', description: 'the fleet as it is' },
+    { name: `lose-${cluster}`, description: `${cluster} is lost at ${at}; Karmada's defaults (failover off)`, set: { faults: fault } },
+    {
+      name: `lose-${cluster}-failover`,
+      description: `${cluster} is lost at ${at}; failover on`,
+      set: {
+        faults: fault,
+        'karmada.featureGates.Failover': true,
+        'karmada.enableNoExecuteTaintEviction': true,
+        'karmada.clusterTaintPolicies': [
+          {
+            name: 'evict-when-not-ready',
+            addOnConditions: [{ conditionType: 'Ready', operator: 'NotIn', statusValues: ['True'] }],
+            removeOnConditions: [{ conditionType: 'Ready', operator: 'In', statusValues: ['True'] }],
+            taints: [{ key: 'cluster.karmada.io/not-ready', effect: 'NoExecute' }],
+          },
+        ],
+      },
+    },
+  ];
 }
 
 function shift(p: HistoryPod, origin: number): HistoryPod {

@@ -4,6 +4,7 @@ import { batchComparison, batchLine, quantile, queueShareSection } from './batch
 import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
+import { initialStateLines, initialStateSection } from './initial-state-report.js';
 import { inputsSection } from './inputs-report.js';
 import { trafficSections, trafficSummaryLines } from './traffic-report.js';
 
@@ -183,6 +184,8 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
   const pendingRows = seriesRows(run, 'pending', true);
   if (pendingRows.some((r) => r.value > 0)) charts.push(lineChart(`Pending pods per cluster${tag}`, pendingRows, 'pending pods', 'd'));
   const out: ReportSection[] = [{ title: `Clusters${tag}`, table: clusterTable }];
+  const warm = initialStateSection(run, tag);
+  if (warm) out.unshift(warm);
   const streams = streamTable(run);
   if (streams) {
     out.push({
@@ -296,6 +299,7 @@ export function formatRunSummary(summary: RunSummary): string {
     }
     const notes = new Map<string, string[]>();
     for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    out.push(...initialStateLines(run));
     const bl = batchLine(run);
     if (bl) out.push(`  ${bl}`);
     const cl = costLine(run);

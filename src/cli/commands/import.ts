@@ -14,6 +14,8 @@ interface Args {
   replay?: boolean;
   fit?: boolean;
   duration?: string;
+  lose?: string;
+  'lose-at'?: string;
 }
 
 export const importCommand: CommandModule<object, Args> = {
@@ -29,12 +31,15 @@ export const importCommand: CommandModule<object, Args> = {
       .option('replay', { type: 'boolean', describe: "replay the recorded history (batch pods' creation and run times, openb pod CSVs) from t = 0" })
       .option('fit', { type: 'boolean', describe: 'fit a workload to the history: per owner or kind, diurnal arrivals and empirical run times' })
       .option('duration', { type: 'string', describe: "the scenario's simulated time (default 1h)" })
+      .option('lose', { type: 'string', describe: 'what if this member is lost: variants as-is, lose-NAME (Karmada defaults) and lose-NAME-failover' })
+      .option('lose-at', { type: 'string', describe: 'when --lose loses it (default 10m)' })
       .conflicts('replay', 'fit')
       .example('$0 import dumps/ --out fleet.yaml', 'dumps/gke, dumps/eks, ... one folder per cluster')
       .example('$0 import --cluster gke=dumps/gke-nodes.json --cluster gke=dumps/gke-pods.json --out fleet.yaml', 'name the clusters yourself') as never,
   handler: (args) => {
     if (!/\.ya?ml$/i.test(args.out)) throw new UserError(`--out: expected a scenario file name ending in .yaml, found "${args.out}"`);
     if (args.paths.length === 0 && !(args.cluster ?? []).length) throw new UserError('expected dump folders or files, or --cluster NAME=PATH, found none');
+    if (args['lose-at'] !== undefined && parseDuration(args['lose-at']) === null) throw new UserError(`--lose-at: expected a duration like "10m", found "${args['lose-at']}"`);
     if (args.duration !== undefined && parseDuration(args.duration) === null) throw new UserError(`--duration: expected a duration like "2h" or "90m", found "${args.duration}"`);
     const command = ['fleetsim import', ...process.argv.slice(3).map((a) => (/^[\w./=:@-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
     const { fleet, written, history } = runImport({
@@ -46,6 +51,7 @@ export const importCommand: CommandModule<object, Args> = {
       history: args.replay ? 'replay' : args.fit ? 'fit' : 'none',
       command,
       ...(args.duration ? { duration: args.duration } : {}),
+      ...(args.lose !== undefined ? { lose: args.lose, loseAt: args['lose-at'] ?? '10m' } : {}),
     });
     process.stdout.write(formatImportTable(fleet));
     if (history.length) process.stdout.write(`\nhistory:\n${history.map((l) => `  ${l}`).join('\n')}\n`);
