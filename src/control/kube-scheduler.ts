@@ -82,7 +82,7 @@ export class KubeScheduler implements MemberScheduler {
       // checked and fails, so the next search starts at the same place.
       if (idx && (idx.maxPods < 1 || t.cpuMillis > idx.maxCpu || t.memoryMiB > idx.maxMemory || wholeGpus > idx.maxGpus)) continue;
       // The index checks cpu, memory, whole GPUs, pod slots and ready/cordoned; the rest is exact.
-      const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0));
+      const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0)) || host.constrained?.(t) === true;
       const start = this.nextStart;
       let found = 0;
       let processed = total;

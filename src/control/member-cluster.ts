@@ -3,6 +3,7 @@ import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
 import { CronJobController, type CronJobHost } from './cronjob-controller.js';
 import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
+import { tolerationsTolerateTaint } from '../placement/karmada/toleration.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -125,6 +126,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.imageRows = new Array<Float64Array | undefined>(info.nodeEnd - info.nodeStart).fill(undefined);
     this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
     this.notReadyAtStart = state.world.nodeReady.slice(info.nodeStart, info.nodeEnd).map((r) => 1 - r);
+    this.taintedPools = info.spec.nodePools.some((p) => (p.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule'));
     const scorerName = info.spec.nodeScoring;
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
@@ -289,7 +291,33 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   fits(pod: number, n: number): boolean {
-    return this.fitsTemplate(this.template(pod), n);
+    const t = this.template(pod);
+    if (!this.fitsTemplate(t, n)) return false;
+    // The DaemonSet controller has chosen its pod's node by its own rules (daemon-set.ts).
+    return this.owners[this.pods.owner[pod]].controller === 'daemon' || this.allowedOn(t, n);
+  }
+
+  constrained(t: PodTemplate): boolean {
+    return this.taintedPools || t.nodeSelection !== undefined;
+  }
+
+  /** Some pool of the cluster has a NoSchedule or NoExecute taint. */
+  private readonly taintedPools: boolean;
+
+  /**
+   * kube-scheduler's TaintToleration and NodeAffinity filters: the node's NoSchedule and NoExecute
+   * taints tolerated, its labels matching the pod's nodeSelector and required node affinity.
+   */
+  private allowedOn(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    const pool = this.info.spec.nodePools[w.nodePool[n]];
+    const sel = t.nodeSelection;
+    for (const taint of pool.taints ?? []) {
+      if (taint.effect === 'PreferNoSchedule') continue;
+      if (!sel || !tolerationsTolerateTaint(sel.tolerations, taint)) return false;
+    }
+    if (!sel || (Object.keys(sel.nodeSelector).length === 0 && sel.nodeSelectorTerms === null)) return true;
+    return nodeShouldRunDaemonPod({ ...sel, tolerations: [{ operator: 'Exists' }] }, { name: w.nodeName(n), labels: nodeLabels(w, n), taints: [] });
   }
 
   defaultGpus(pod: number, n: number): number[] | null {

@@ -3,10 +3,12 @@ import {
   type JobSpec as VcJob, type NodeSpec, type PodGroupPhase, type QueueSpec, type SessionConfig, type TaskSpec,
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
-import type { VolcanoClusterSettings } from '../scenario/types.js';
+import type { Taint, Toleration, VolcanoClusterSettings } from '../scenario/types.js';
 import type { MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
+import { nodeLabels } from './daemon-set.js';
 import { PodPhase } from './pods.js';
+import type { Toleration as VolcanoToleration } from '../batch/volcano/types.js';
 
 /** Queue share samples of one Volcano queue in one cluster (the proportion plugin's view). */
 export interface QueueShareSeries {
@@ -45,6 +47,8 @@ export class VolcanoScheduler implements MemberScheduler {
   private readonly phases = new Map<string, PodGroupPhase>();
   private nodeScanStart = 0;
   private nodeIds: Map<string, number> | null = null;
+  /** Each node's labels and taints, by local index (from its pool; built at the first cycle). */
+  private nodeMeta: { labels: Record<string, string>; taints: readonly Taint[] }[] | null = null;
   private readonly shares = new Map<string, QueueShareSeries>();
   private readonly sampleEvery: number;
   private nextSample = 0;
@@ -66,12 +70,18 @@ export class VolcanoScheduler implements MemberScheduler {
       for (let n = nodeStart; n < nodeEnd; n++) this.nodeIds.set(w.nodeName(n), n);
     }
     const nodes: NodeSpec[] = [];
+    // Labels and taints come from the node's pool (they never change during a run).
+    this.nodeMeta ??= Array.from({ length: nodeEnd - nodeStart }, (_, k) => {
+      const pool = this.info.spec.nodePools[w.nodePool[nodeStart + k]];
+      return { labels: nodeLabels(w, nodeStart + k), taints: pool.taints ?? [] };
+    });
     for (let n = nodeStart; n < nodeEnd; n++) {
       nodes.push({
         name: w.nodeName(n),
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
         ready: w.nodeReady[n] === 1,
         unschedulable: w.nodeCordoned[n] === 1,
+        ...this.nodeMeta[n - nodeStart],
       });
     }
     const pods = host.pods;
@@ -94,6 +104,7 @@ export class VolcanoScheduler implements MemberScheduler {
           node: ph === PodPhase.Pending ? null : w.nodeName(pods.node[p]),
           priority: pods.priority[p],
           creationTime: pods.created[p],
+          ...(t.nodeSelection ? { nodeSelector: t.nodeSelection.nodeSelector, tolerations: volcanoTolerations(t.nodeSelection.tolerations) } : {}),
         });
       }
       if (tasks.length === 0) continue;
@@ -149,3 +160,8 @@ registerMemberScheduler('volcano', (info, _scorer) => {
   const settings = info.spec.volcano;
   return new VolcanoScheduler(info, settings, settings.sampleInterval);
 });
+
+/** Kubernetes tolerations as Volcano's session types them (an empty effect means every effect). */
+function volcanoTolerations(ts: readonly Toleration[]): VolcanoToleration[] {
+  return ts.map(({ effect, ...rest }) => (effect ? { ...rest, effect } : rest));
+}

@@ -1,4 +1,6 @@
+import { nodeSelection } from '../scenario/manifests/kubernetes.js';
 import { podRequests, type PathElement } from '../scenario/pod-requests.js';
+import type { NodeSelection } from '../scenario/types.js';
 import type { DumpItem } from './read/objects.js';
 import { stringMap } from './nodes.js';
 
@@ -44,6 +46,8 @@ export interface ImportedPod {
   nodeLabelKeys: string[];
   /** The `pod-template-hash` label (a Deployment's ReplicaSet is named `<deployment>-<hash>`). */
   templateHash: string;
+  /** Where it may run (nodeSelector, required node affinity, tolerations), or null when anywhere untainted. */
+  nodeSelection: NodeSelection | null;
 }
 
 export interface OwnerRef {
@@ -123,8 +127,23 @@ export function readPod(item: DumpItem, gpuResources: readonly string[]): Import
     terminating: typeof meta.deletionTimestamp === 'string',
     nodeLabelKeys: nodeLabelKeysOf(spec),
     templateHash: labels['pod-template-hash'] ?? '',
+    nodeSelection: selectionOf(spec),
   };
 }
+
+/**
+ * The pod's node selection as the member scheduler reads it; the node-condition tolerations every
+ * pod gets (not-ready, unreachable: the DefaultTolerationSeconds admission plugin's) are left out,
+ * as fleetsim's nodes carry no such taints. Null when nothing is left.
+ */
+function selectionOf(spec: Obj): NodeSelection | null {
+  const sel = nodeSelection(spec);
+  const tolerations = (Array.isArray(sel.tolerations) ? sel.tolerations : []).filter((t) => isObj(t) && !CONDITION_TAINTS.has(t.key as string));
+  if (Object.keys(isObj(sel.nodeSelector) ? sel.nodeSelector : {}).length === 0 && sel.nodeSelectorTerms === null && tolerations.length === 0) return null;
+  return { nodeSelector: isObj(sel.nodeSelector) ? (sel.nodeSelector as Record<string, string>) : {}, nodeSelectorTerms: sel.nodeSelectorTerms, tolerations };
+}
+
+const CONDITION_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 
 function listOf(v: unknown): Obj[] {
   return Array.isArray(v) ? v.filter(isObj) : [];

@@ -60,6 +60,7 @@ function ownItem(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes
     ...(w.image ? { image: w.image } : {}),
     resources: resources(w.cpuMillis, w.memoryMiB, w.gpus),
     ...(w.priority ? { priority: w.priority } : {}),
+    ...(w.nodeSelection ? { nodeSelection: w.nodeSelection } : {}),
     ...(w.lifecycle === 'batch' ? batchFields(c, w, takenAt, notes) : {}),
     clusters: [
       {
@@ -149,6 +150,7 @@ function bindingItem(b: ImportedBinding, copies: { cluster: ImportedCluster; w: 
     ...(image ? { image } : {}),
     resources: resources(b.cpuMillis, b.memoryMiB, b.gpus),
     ...(first?.w.priority ? { priority: first.w.priority } : {}),
+    ...(first?.w.nodeSelection ? { nodeSelection: first.w.nodeSelection } : {}),
     ...(batch ? (first ? batchFields(first.cluster, first.w, fleet.takenAt, notes) : { duration: 3600 }) : {}),
     binding,
     clusters,

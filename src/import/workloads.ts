@@ -1,3 +1,4 @@
+import type { NodeSelection } from '../scenario/types.js';
 import type { OwnerObject } from './dump.js';
 import { TERMINAL_PHASES, type ImportedPod, type OwnerRef } from './pods.js';
 
@@ -49,6 +50,8 @@ export interface ImportedWorkload {
   queue: string;
   /** Set when a Karmada ResourceBinding places it (`namespace/name` of the binding). */
   binding: string;
+  /** Where its pods may run (nodeSelector, node affinity, tolerations), or null. */
+  nodeSelection: NodeSelection | null;
 }
 
 export interface GroupingNote {
@@ -128,7 +131,7 @@ export function groupWorkloads(
     }
     // Bare pods of one shape in a namespace are one group; controllers group by owner and shape.
     const ownerName = lifecycle === 'bare' ? '' : top.name;
-    const key = JSON.stringify([p.namespace, top.kind, ownerName, p.cpuMillis, p.memoryMiB, p.gpus, p.priority]);
+    const key = JSON.stringify([p.namespace, top.kind, ownerName, p.cpuMillis, p.memoryMiB, p.gpus, p.priority, p.nodeSelection]);
     let w = groups.get(key);
     if (!w) {
       const job = top.object;
@@ -155,6 +158,7 @@ export function groupWorkloads(
         minAvailable: job?.minMember ?? 0,
         queue: job?.queue ?? '',
         binding: '',
+        nodeSelection: p.nodeSelection,
       };
       groups.set(key, w);
     }

@@ -62,6 +62,16 @@ const workloadItem: JsonSchema = {
     image: str,
     resources,
     priority: { type: 'integer' },
+    nodeSelection: {
+      type: 'object',
+      additionalProperties: false,
+      description: "where the pods may run: the pod spec's nodeSelector, required node affinity terms, tolerations",
+      properties: {
+        nodeSelector: { type: 'object', additionalProperties: { type: 'string' } },
+        nodeSelectorTerms: { type: ['array', 'null'], items: { type: 'object' } },
+        tolerations: { type: 'array', items: { type: 'object' } },
+      },
+    },
     completions: { type: 'integer', minimum: 1 },
     minAvailable: { type: 'integer', minimum: 1 },
     queue: str,
@@ -182,7 +192,10 @@ function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, c
       gpus: (res.gpu as number | undefined) ?? 0,
       priority: (v.priority as number | undefined) ?? 0,
     });
-  const base = tpl(v.resources as Obj, ['resources']);
+  const sel = v.nodeSelection as Partial<NodeSelection> | undefined;
+  const nodeSelection: NodeSelection | undefined = sel && { nodeSelector: sel.nodeSelector ?? {}, nodeSelectorTerms: sel.nodeSelectorTerms ?? null, tolerations: sel.tolerations ?? [] };
+  const withSelection = (t: PodTemplate): PodTemplate => (nodeSelection ? { ...t, nodeSelection } : t);
+  const base = withSelection(tpl(v.resources as Obj, ['resources']));
   let live = 0;
   const clusters: InitialClusterPods[] = rawClusters.map((c, i) => {
     const names = nodesOf.get(c.name as string);
@@ -208,7 +221,7 @@ function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, c
       pending,
       pendingFor: (c.pendingFor as number | undefined) ?? 0,
       pendingOn,
-      ...(c.resources ? { template: tpl(c.resources as Obj, ['clusters', i, 'resources']) } : {}),
+      ...(c.resources ? { template: withSelection(tpl(c.resources as Obj, ['clusters', i, 'resources'])) } : {}),
     };
   });
   const namespace = v.namespace as string;

@@ -372,6 +372,12 @@ export interface PodTemplate {
    * (karmada pkg/util/resource.go `AddPodTemplateRequest`). The estimator divides by this.
    */
   replicaRequest?: { cpuMillis: number; memoryMiB: number };
+  /**
+   * Where its pods may run, as the pod spec says it (nodeSelector, required node affinity,
+   * tolerations): checked by the member scheduler against the nodes' pool labels and taints.
+   * Absent: any node without a NoSchedule or NoExecute taint.
+   */
+  nodeSelection?: NodeSelection;
 }
 
 /**

@@ -121,6 +121,22 @@ describe('warm start', () => {
     expect(b.ownReadyAtEnd).toBe(10);
   });
 
+  it("a pool's taints keep pods that do not tolerate them off its nodes; a pod's nodeSelector keeps it on matching ones", async () => {
+    const tainted = FLEET.replace('        - { name: p, count: 3, cpu: 4, memory: 8Gi, nodes: [a-1, a-2, a-3] }', "        - { name: p, count: 2, cpu: 4, memory: 8Gi, nodes: [a-1, a-2], labels: { disk: ssd } }\n        - { name: sys, count: 1, cpu: 4, memory: 8Gi, nodes: [a-3], taints: [{ key: CriticalAddonsOnly, value: 'true', effect: NoSchedule }] }");
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-warm-'));
+    writeFileSync(join(dir, 'fleet.yaml'), tainted);
+    const items = [
+      { kind: 'Workload', controller: 'Deployment', apiVersion: 'apps/v1', namespace: 'default', name: 'app', lifecycle: 'service', resources: { cpu: '1', memory: '1Gi' }, clusters: [{ name: 'a', pods: {}, pending: 12 }] },
+      { kind: 'Workload', controller: 'Deployment', apiVersion: 'apps/v1', namespace: 'kube-system', name: 'dns', lifecycle: 'service', resources: { cpu: '1', memory: '1Gi' }, nodeSelection: { tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }], nodeSelector: { 'kubernetes.io/hostname': 'a-3' } }, clusters: [{ name: 'a', pods: {}, pending: 2 }] },
+    ];
+    writeFileSync(join(dir, 'fleet.state.json'), `{"items": [\n${items.map(item).join(',\n')}\n]}\n`);
+    const r = await runScenario(loadScenario(join(dir, 'fleet.yaml')));
+    const a = r.initialState!.clusters.find((c) => c.name === 'a')!;
+    // app: 8 fit on a-1 and a-2 (4 cores each), 4 wait; dns: both on a-3, the only node it may use.
+    expect([a.ownDesired, a.ownReadyAtEnd]).toEqual([14, 10]);
+    expect(r.clusters.find((c) => c.name === 'a')!.pending).toBe(4);
+  });
+
   it('validate locates a mistake in the state file: a node no pool has, a cluster not in the fleet', () => {
     const bad = (items: object[]) => {
       try {
