@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltFiles } from '../helpers/built.js';
-import { fleetsim, SHARED } from '../helpers/cli.js';
+import { fleetsim, ROOT, SHARED } from '../helpers/cli.js';
 
 const REAL = join(SHARED, 'real-state');
 const PERF = join(REAL, 'converged-computing__performance-study/experiments');
@@ -93,5 +94,25 @@ describe.skipIf(!have)('fleetsim import (CLI)', () => {
     const v = fleetsim(['validate', out]);
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/27 workloads, 1 policies/);
+  });
+
+  it('scripts/dump-fleet.sh writes the layout fleetsim import reads (with a kubectl that answers from the real dumps)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-dump-script-'));
+    mkdirSync(join(dir, 'bin'));
+    const empty = '{"apiVersion":"v1","items":[],"kind":"List","metadata":{}}';
+    // A stand-in for kubectl: the member's nodes from ../shared, no pods, empty lists for the rest.
+    writeFileSync(
+      join(dir, 'bin/kubectl'),
+      `#!/bin/sh\ncase "$*" in\n  *"--context gke-prod get nodes"*) cat '${join(PERF, 'google/gke/cpu/size32/nodes-32.json')}' ;;\n  *"--context eks-gpu get nodes"*) cat '${join(PERF, 'aws/eks/gpu/nodes-16.json')}' ;;\n  *api-resources*) ;;\n  *" -o yaml"*) echo 'apiVersion: v1\nitems: []\nkind: List' ;;\n  *) echo '${empty}' ;;\nesac\n`,
+    );
+    chmodSync(join(dir, 'bin/kubectl'), 0o755);
+    const r = spawnSync('bash', [join(ROOT, 'scripts/dump-fleet.sh'), '-o', join(dir, 'dumps'), '-k', 'karmada-apiserver', 'gke=gke-prod', 'eks=eks-gpu'], { env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, 'dumps')).sort()).toEqual(['eks', 'gke', 'karmada']);
+    expect(readdirSync(join(dir, 'dumps/gke')).sort()).toEqual(['controllers.json', 'nodes.json', 'pods.json', 'priorityclasses.json']);
+    const imp = fleetsim(['import', join(dir, 'dumps'), '--out', join(dir, 'fleet.yaml')]);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toMatch(/^eks\s+1\s+16\s+128\s/m);
+    expect(imp.stdout).toMatch(/^gke\s+1\s+32\s+0\s/m);
   });
 });
