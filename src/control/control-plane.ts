@@ -7,7 +7,7 @@ import {
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
 import type { Placement, PodTemplate, PolicySpec, WorkloadSpec } from '../scenario/types.js';
-import { renderTemplate } from './override.js';
+import { renderWork } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
 import { PodPhase } from './pods.js';
@@ -42,7 +42,8 @@ interface WorkDelivery {
   cluster: number;
   replicas: number;
   completions: number;
-  template: PodTemplate;
+  /** The pod template, overrides applied (absent when the Work is deleted: the pods keep theirs). */
+  template?: PodTemplate;
 }
 
 /** Something that happened in the control plane that the failover metrics want to know. */
@@ -86,6 +87,9 @@ function wholeObjectReplicas(spec: WorkloadSpec): number {
   if (spec.kind === 'Deployment') return spec.controller === 'daemon' ? 1 : spec.replicas;
   return spec.cron ? 1 : spec.parallelism;
 }
+
+/** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
+const KARMADA_SCHEDULER_NAME = 'default-scheduler';
 
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
@@ -254,6 +258,12 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       w.schedulingError = 'no PropagationPolicy matches this workload; it is not propagated';
       return;
     }
+    // karmada-scheduler takes only the bindings for its own name (schedulerNameFilter,
+    // pkg/scheduler/event_handler.go); the fleet scheduler of the run plays karmada-scheduler.
+    if (policy && policy.schedulerName !== KARMADA_SCHEDULER_NAME) {
+      w.schedulingError = `its PropagationPolicy ${policy.name} asks for scheduler "${policy.schedulerName}" (spec.schedulerName), and only karmada-scheduler ("${KARMADA_SCHEDULER_NAME}") runs: the binding is never scheduled`;
+      return;
+    }
     const spec = w.spec;
     const t = spec.template;
     const r = t.replicaRequest ?? t;
@@ -301,9 +311,23 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     for (const name of spec.kurator!.clusters) {
       const ci = world.clusterByName.get(name)!;
       const latency = world.network.latency(this.regionIndex, ci.regionIndex);
-      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, template: renderTemplate(spec, ci.spec, this.state.scenario) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      const d = this.work(-1, workload, ci.index, { replicas, completions });
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
+  }
+
+  /**
+   * The Work for one cluster: the binding's share, overrides applied (override.ts); null when
+   * Karmada could not apply them (the workload's scheduling error says why).
+   */
+  private work(binding: number, workload: number, cluster: number, share: { replicas: number; completions: number }): WorkDelivery | null {
+    const w = this.state.workloads[workload];
+    const r = renderWork(w.spec, this.state.world.clusters[cluster].spec, this.state.scenario);
+    if (r.error) {
+      w.schedulingError = r.error;
+      return null;
+    }
+    return { binding, workload, cluster, replicas: r.replicas ?? share.replicas, completions: r.completions ?? share.completions, template: r.template };
   }
 
   private enqueue(b: number): void {
@@ -522,8 +546,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       if (next.replicas === 0) b.delivered.delete(ci);
       else b.delivered.set(ci, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
-      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, template: renderTemplate(spec, world.clusters[ci].spec, this.state.scenario) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      // A cluster left out gets its Work deleted (no overrides to apply); the others get theirs rendered.
+      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, ...next } : this.work(b.index, b.workload, ci, next);
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
 
@@ -574,8 +599,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       for (const t of w.placement) t.replicas = replicas;
       for (const name of w.spec.kurator.clusters) {
         const ci = this.state.world.clusterByName.get(name)!;
-        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, template: renderTemplate(w.spec, ci.spec, this.state.scenario) };
-        this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
+        const d = this.work(-1, workload, ci.index, { replicas, completions: 0 });
+        if (d) this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
       }
       return;
     }

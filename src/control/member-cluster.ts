@@ -9,10 +9,11 @@ import './gpu-scoring.js';
 import './kube-scheduler.js';
 import './volcano-scheduler.js';
 import {
-  memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type MemberSchedulerHost, type NodeScorer,
+  memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type NodeScorer, type OwnerTask,
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
+import { DefaultPreemption, type PreemptionHost } from './preemption.js';
 import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
@@ -68,13 +69,18 @@ export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number;
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember, CronJobHost {
+export class MemberCluster implements EventHandler, PreemptionHost, GangMember, CronJobHost {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
   readonly pods: PodTable;
   readonly owners: MemberOwner[] = [];
-  readonly scheduler: MemberScheduler;
+  /**
+   * The schedulers running here, each serving the pods that name it (`schedulerName`): the
+   * cluster's `scheduler:` first (it also takes the pods of the scenario's own workloads, which
+   * name none), and on a Volcano member kube-scheduler as well, for `default-scheduler` pods.
+   */
+  readonly schedulers: MemberScheduler[];
   readonly scorer: NodeScorer;
   private readonly state: RunState;
   /**
@@ -85,9 +91,12 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    */
   private pending = new Int32Array(64);
   private pendingN = 0;
+  /** Pending pods per scheduler (the queue holds them all, in one order). */
+  private readonly pendingFor: Int32Array;
   /** The copy of the queue a scheduling cycle walks (binding and evicting edit the queue itself). */
   private cycleCopy = new Int32Array(64);
-  private cycleQueued = false;
+  /** A cycle of that scheduler is queued. */
+  private readonly cycleQueued: boolean[];
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
   /**
@@ -109,6 +118,8 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
   private readonly ownerOf = new Map<number, number>();
+  /** kube-scheduler's PostFilter; null while every pod has the same priority (nothing to preempt). */
+  private readonly preemption: DefaultPreemption | null;
   /** DaemonSet owners with a matching node their pod did not fit on yet: tried again when resources free up. */
   private readonly daemonsShort = new Set<number>();
   /** Nodes each DaemonSet owner selects here (its desired pods). */
@@ -131,10 +142,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
     this.scorer = sf(info, state.world, (name) => this.stream(name));
-    const schedName = info.spec.scheduler;
-    const mf = memberSchedulerFactory(schedName);
-    if (!mf) throw new Error(`cluster ${info.name}: unknown member scheduler ${schedName}`);
-    this.scheduler = mf(info, this.scorer);
+    const names = info.spec.scheduler === 'kube-scheduler' ? ['kube-scheduler'] : [info.spec.scheduler, 'kube-scheduler'];
+    this.schedulers = names.map((schedName) => {
+      const mf = memberSchedulerFactory(schedName);
+      if (!mf) throw new Error(`cluster ${info.name}: unknown member scheduler ${schedName}`);
+      return mf(info, this.scorer);
+    });
+    this.pendingFor = new Int32Array(this.schedulers.length);
+    this.cycleQueued = this.schedulers.map(() => false);
+    this.preemption = state.mixedPriorities ? new DefaultPreemption(this, state.scenario.podDisruptionBudgets) : null;
   }
 
   /** False while the control plane cannot reach this member's API server (partition, outage). */
@@ -144,6 +160,24 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   get pendingCount(): number {
     return this.pendingN;
+  }
+
+  /** The cluster's own scheduler (`scheduler:`). */
+  get scheduler(): MemberScheduler {
+    return this.schedulers[0];
+  }
+
+  /**
+   * Which scheduler here takes pods of this template: the one its `schedulerName` names, the
+   * cluster's own for the scenario's workloads (no name), or -1: none runs here, the pods stay Pending.
+   */
+  private schedulerFor(t: PodTemplate): number {
+    if (t.schedulerName === undefined) return 0;
+    return this.schedulers.findIndex((s) => s.schedulerName === t.schedulerName);
+  }
+
+  servedBy(o: MemberOwner): MemberScheduler | null {
+    return o.scheduler < 0 ? null : this.schedulers[o.scheduler];
   }
 
   /**
@@ -230,13 +264,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /** Ready and desired pods of a workload here (for Karmada's aggregated health). */
   workloadHere(workload: number): { desired: number; ready: number; kind: 'Deployment' | 'Job' } | null {
-    const oi = this.ownerOf.get(workload);
-    if (oi === undefined) return null;
-    const o = this.owners[oi];
+    const owners = this.ownersOf(workload);
+    if (owners.length === 0) return null;
     let ready = 0;
-    for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
-    const desired = o.controller === 'daemon' ? (this.daemonWant.get(oi) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
-    return { desired, ready, kind: o.kind };
+    let desired = 0;
+    for (const o of owners) {
+      for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
+      desired += o.controller === 'daemon' ? (this.daemonWant.get(this.owners.indexOf(o)) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
+    }
+    return { desired, ready, kind: owners[0].kind };
   }
 
   /**
@@ -319,6 +355,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     if (!sel || (Object.keys(sel.nodeSelector).length === 0 && sel.nodeSelectorTerms === null)) return true;
     return nodeShouldRunDaemonPod({ ...sel, tolerations: [{ operator: 'Exists' }] }, { name: w.nodeName(n), labels: nodeLabels(w, n), taints: [] });
   }
+
 
   defaultGpus(pod: number, n: number): number[] | null {
     const t = this.template(pod);
@@ -444,6 +481,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
   }
 
+  preempt(pod: number): number {
+    // A cluster trace's pods follow the FGD paper's simulator, which does not preempt.
+    if (this.preemption === null || this.workload(pod).spec.trace) return -1;
+    return this.preemption.postFilter(pod);
+  }
+
+  heldGpus(pod: number): readonly number[] {
+    const held = this.podGpus.get(pod);
+    if (held === undefined) return [];
+    if (typeof held !== 'number') return Array.from(held);
+    const lo = this.world.gpuStart[this.pods.node[pod]];
+    const out: number[] = [];
+    for (let b = 0, m = held; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
+    return out;
+  }
+
   evict(id: number, _reason: string): void {
     const phase = this.pods.phase[id];
     if (phase !== PodPhase.Starting && phase !== PodPhase.Running) throw new Error(`evict: pod ${id} is not bound`);
@@ -459,24 +512,97 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /**
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
-   * here. Creates the owner on first delivery; a later delivery scales it.
+   * here. Creates the owner on first delivery; a later delivery scales it. A workload of several
+   * pod templates (`tasks`, e.g. a Volcano Job) gets one owner per task, all of them whole:
+   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it.
    */
-  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate): void {
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): void {
     const spec = this.state.workloads[workload].spec;
-    let owner = this.ownerOf.get(workload) ?? -1;
-    if (owner < 0) {
-      owner = this.owners.length;
-      this.ownerOf.set(workload, owner);
-      const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
-      this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
-      if (spec.kind === 'Job' && controller !== 'cron') this.state.workloads[workload].openParts++;
+    if (spec.kind === 'Job' && spec.tasks) {
+      this.applyTasks(workload, replicas > 0, tasks ?? spec.tasks.map((t) => t.template));
+      return;
     }
+    let owner = this.ownerOf.get(workload) ?? -1;
+    if (owner < 0) owner = this.addOwner(workload, completions, template ?? spec.template, null);
     const o = this.owners[owner];
     // A changed template applies to pods created from now on (as a rolling update would, simplified).
     if (template) o.template = template;
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
+  }
+
+  /** A multi-template workload's Work: one owner per task, each with all its replicas (or none). */
+  private applyTasks(workload: number, present: boolean, templates: readonly PodTemplate[]): void {
+    const spec = this.state.workloads[workload].spec as JobSpec;
+    const tasks = spec.tasks!;
+    let first = this.ownerOf.get(workload) ?? -1;
+    if (first < 0) {
+      first = this.owners.length;
+      tasks.forEach((t, i) => {
+        const dependsOn = t.dependsOn && { owners: t.dependsOn.names.map((n) => tasks.findIndex((x) => x.name === n)).filter((k) => k >= 0).map((k) => first + k), any: t.dependsOn.any };
+        this.addOwner(workload, t.replicas, templates[i], { name: t.name, minAvailable: t.minAvailable, dependsOn });
+      });
+    }
+    tasks.forEach((t, i) => {
+      const o = this.owners[first + i];
+      o.template = templates[i];
+      o.replicas = present ? t.replicas : 0;
+      o.completions = t.replicas;
+    });
+    for (let i = 0; i < tasks.length; i++) this.reconcile(first + i);
+  }
+
+  private addOwner(workload: number, completions: number, template: PodTemplate, task: OwnerTask | null): number {
+    const w = this.state.workloads[workload];
+    const owner = this.owners.length;
+    if (!this.ownerOf.has(workload)) this.ownerOf.set(workload, owner);
+    const scheduler = this.schedulerFor(template);
+    const spec = w.spec;
+    const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
+    this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
+    if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
+    if (scheduler < 0) {
+      w.clusterErrors.set(
+        this.info.index,
+        `no scheduler named "${template.schedulerName}" runs in cluster ${this.info.name} (it runs ${this.schedulers.map((x) => x.schedulerName).join(', ')}): its pods stay Pending`,
+      );
+    }
+    return owner;
+  }
+
+  /** The owners of a workload here: one, or one per task of a multi-template workload. */
+  private ownersOf(workload: number): MemberOwner[] {
+    const first = this.ownerOf.get(workload);
+    if (first === undefined) return [];
+    const out = [this.owners[first]];
+    for (let i = first + 1; i < this.owners.length && this.owners[i].workload === workload && this.owners[i].task; i++) out.push(this.owners[i]);
+    return out;
+  }
+
+  /**
+   * Volcano's job controller creates a task's pods only once the tasks it depends on are ready:
+   * each (`iteration: any`: one) has at least its `minAvailable` (default: its replicas) pods
+   * Running and Ready, or Succeeded (`waitDependsOnTaskMeetCondition`, pkg/controllers/job/job_controller_actions.go).
+   */
+  private dependenciesReady(o: MemberOwner): boolean {
+    const deps = o.task?.dependsOn;
+    if (!deps || deps.owners.length === 0) return true;
+    const ready = (k: number): boolean => {
+      const d = this.owners[k];
+      let n = d.succeeded;
+      for (const p of d.pods) if (this.pods.phase[p] === PodPhase.Running) n++;
+      return n >= (d.task?.minAvailable ?? d.completions);
+    };
+    return deps.any && deps.owners.length > 1 ? deps.owners.some(ready) : deps.owners.every(ready);
+  }
+
+  /** A task's pod became Ready or succeeded: tasks that depend on it may start. */
+  private reconcileDependents(o: MemberOwner): void {
+    const first = this.ownerOf.get(o.workload)!;
+    for (let i = first; i < this.owners.length && this.owners[i].workload === o.workload && this.owners[i].task; i++) {
+      if (this.owners[i].task!.dependsOn) this.reconcile(i);
+    }
   }
 
   /** Bring an owner's pods to what it wants (the Deployment, StatefulSet, DaemonSet, Job or CronJob controller's job). */
@@ -523,6 +649,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       this.finishJob(o, now);
       return;
     }
+    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     const w = this.state.workloads[o.workload];
     if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
       this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
@@ -565,8 +692,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   /** A Job's share here has all its completions. */
   private finishJob(o: MemberOwner, now: number): void {
     o.done = true;
-    // A done owner creates no more pods (see above): its run-time stream is not needed again.
-    const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
+    // A done owner creates no more pods (see above): its run-time stream is not needed again,
+    // once every owner of the workload here (every task) is done.
+    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
     if (d) {
       this.durations.delete(o.workload);
       this.sim.releaseStream(d.stream);
@@ -644,12 +772,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   adopt(workload: number, a: { replicas: number; completions: number; template: PodTemplate; bound: readonly (readonly [number, number])[]; pending: number }): void {
     const spec = this.state.workloads[workload].spec;
     if (this.ownerOf.has(workload)) throw new Error(`adopt: workload ${workload} is already in ${this.info.name}`);
-    const ownerIdx = this.owners.length;
-    this.ownerOf.set(workload, ownerIdx);
-    const controller = spec.controller ?? 'replicas';
-    const o: MemberOwner = { workload, kind: spec.kind, controller, created: 0, replicas: a.replicas, completions: a.completions, active: 0, succeeded: 0, done: false, pods: [], template: a.template };
-    this.owners.push(o);
-    if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
+    const ownerIdx = this.addOwner(workload, a.completions, a.template, null);
+    const o = this.owners[ownerIdx];
+    o.replicas = a.replicas;
     const now = this.sim.now;
     const img = this.state.imageId(a.template.image);
     for (const [node, count] of a.bound) {
@@ -691,8 +816,11 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
-    if (!queue) return id;
+    // A pod for a scheduler that does not run here waits in no queue: it stays Pending; so does
+    // a pod its controller binds itself (a DaemonSet's).
+    if (o.scheduler < 0 || !queue) return id;
     this.insertPending(id);
+    this.pendingFor[o.scheduler]++;
     this.requestCycle();
     return id;
   }
@@ -728,6 +856,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       if (a[i] === id) {
         a.copyWithin(i, i + 1, n);
         this.pendingN = n - 1;
+        this.pendingFor[this.owners[this.pods.owner[id]].scheduler]--;
         return;
       }
     }
@@ -811,19 +940,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   // Scheduling cycles and kubelet events
 
   private requestCycle(): void {
-    if (this.cycleQueued || this.pendingN === 0) return;
-    this.cycleQueued = true;
-    const period = this.scheduler.period;
-    const now = this.sim.now;
-    const at = period ? (Math.floor(now / period + 1e-9) + 1) * period : now;
-    this.sim.schedule(at, this, Kind.MemberSchedule, null, Prio.Cycle);
+    if (this.pendingN === 0) return;
+    for (let k = 0; k < this.schedulers.length; k++) {
+      if (this.cycleQueued[k] || this.pendingFor[k] === 0) continue;
+      this.cycleQueued[k] = true;
+      const period = this.schedulers[k].period;
+      const now = this.sim.now;
+      const at = period ? (Math.floor(now / period + 1e-9) + 1) * period : now;
+      this.sim.schedule(at, this, Kind.MemberSchedule, k, Prio.Cycle);
+    }
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
     switch (kind) {
       case Kind.MemberSchedule:
-        this.cycleQueued = false;
-        this.runCycle();
+        this.cycleQueued[data as number] = false;
+        this.runCycle(data as number);
         break;
       case Kind.PodReady:
         this.podReady(data as number, sim);
@@ -836,23 +968,35 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
   }
 
-  private runCycle(): void {
-    const count = this.pendingN;
-    if (count === 0) return;
-    if (this.cycleCopy.length < count) this.cycleCopy = new Int32Array(this.pending.length);
+  /** One cycle of scheduler k over the pending pods that are its own. */
+  private runCycle(k: number): void {
+    if (this.pendingN === 0) return;
+    this.preemption?.newCycle();
+    if (this.cycleCopy.length < this.pendingN) this.cycleCopy = new Int32Array(this.pending.length);
     const copy = this.cycleCopy;
     const from = this.pending;
-    for (let i = 0; i < count; i++) copy[i] = from[i];
-    this.scheduler.cycle(this, copy, count);
+    let count = 0;
+    if (this.schedulers.length === 1) {
+      for (; count < this.pendingN; count++) copy[count] = from[count];
+    } else {
+      for (let i = 0; i < this.pendingN; i++) if (this.owners[this.pods.owner[from[i]]].scheduler === k) copy[count++] = from[i];
+    }
+    if (count > 0) this.schedulers[k].cycle(this, copy, count);
     const phase = this.pods.phase;
     this.failUnschedulableTracePods();
-    // Keep the still Pending, in order, in place.
+    // Keep the still Pending, in order, in place, and count them per scheduler.
     const a = this.pending;
     let n = 0;
-    for (let i = 0; i < this.pendingN; i++) if (phase[a[i]] === PodPhase.Pending) a[n++] = a[i];
+    this.pendingFor.fill(0);
+    for (let i = 0; i < this.pendingN; i++) {
+      if (phase[a[i]] !== PodPhase.Pending) continue;
+      a[n++] = a[i];
+      if (this.schedulers.length > 1) this.pendingFor[this.owners[this.pods.owner[a[i]]].scheduler]++;
+    }
     this.pendingN = n;
-    // A periodic scheduler keeps its session going while pods wait.
-    if (this.scheduler.period && this.pendingN > 0) this.requestCycle();
+    if (this.schedulers.length === 1) this.pendingFor[0] = n;
+    // A periodic scheduler keeps its session going while its pods wait.
+    if (this.schedulers[k].period && this.pendingFor[k] > 0) this.requestCycle();
   }
 
   /**
@@ -888,8 +1032,9 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
-    const ownerIdx = pods.owner[id];
-    if (this.owners[ownerIdx].controller === 'ordered') this.reconcile(ownerIdx);
+    const owner = this.owners[pods.owner[id]];
+    if (owner.task) this.reconcileDependents(owner);
+    if (owner.controller === 'ordered') this.reconcile(pods.owner[id]);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);
@@ -958,5 +1103,6 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     o.active--;
     o.succeeded++;
     this.reconcile(ownerIdx);
+    if (o.task) this.reconcileDependents(o);
   }
 }

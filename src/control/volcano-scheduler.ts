@@ -4,7 +4,7 @@ import {
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
 import type { Taint, Toleration, VolcanoClusterSettings } from '../scenario/types.js';
-import type { MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
+import type { MemberOwner, MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
 import { nodeLabels } from './daemon-set.js';
 import { PodPhase } from './pods.js';
@@ -40,10 +40,13 @@ const CONFIGS: Record<string, SessionConfig> = {
  */
 export class VolcanoScheduler implements MemberScheduler {
   readonly name = 'volcano';
+  /** Volcano's `--scheduler-name` default. */
+  readonly schedulerName = 'volcano';
   readonly period: number;
   private readonly info: ClusterInfo;
   private readonly config: SessionConfig;
   private readonly queues: QueueSpec[];
+  private readonly queueNames: Set<string>;
   private readonly phases = new Map<string, PodGroupPhase>();
   private nodeScanStart = 0;
   private nodeIds: Map<string, number> | null = null;
@@ -59,6 +62,7 @@ export class VolcanoScheduler implements MemberScheduler {
     const base = CONFIGS[settings.config];
     this.config = settings.actions ? { ...base, actions: settings.actions } : base;
     this.queues = settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+    this.queueNames = new Set(this.queues.map((q) => q.name));
     this.sampleEvery = sampleEvery;
   }
 
@@ -69,6 +73,7 @@ export class VolcanoScheduler implements MemberScheduler {
       this.nodeIds = new Map();
       for (let n = nodeStart; n < nodeEnd; n++) this.nodeIds.set(w.nodeName(n), n);
     }
+    const others = this.othersUsed(host);
     const nodes: NodeSpec[] = [];
     // Labels and taints come from the node's pool (they never change during a run).
     this.nodeMeta ??= Array.from({ length: nodeEnd - nodeStart }, (_, k) => {
@@ -76,46 +81,68 @@ export class VolcanoScheduler implements MemberScheduler {
       return { labels: nodeLabels(w, nodeStart + k), taints: pool.taints ?? [] };
     });
     for (let n = nodeStart; n < nodeEnd; n++) {
+      const used = others?.get(n);
       nodes.push({
         name: w.nodeName(n),
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
         ready: w.nodeReady[n] === 1,
         unschedulable: w.nodeCordoned[n] === 1,
         ...this.nodeMeta[n - nodeStart],
+        ...(used ? { used } : {}),
       });
     }
-    const pods = host.pods;
     const jobs: VcJob[] = [];
+    // One PodGroup per workload share: a multi-template workload's task owners make one job.
+    const groups = new Map<number, MemberOwner[]>();
     for (const o of host.owners) {
-      if (o.pods.length === 0) continue;
-      const wl = host.workload(o.pods[0]);
+      if (o.pods.length === 0 || host.servedBy(o) !== this) continue;
+      const g = groups.get(o.workload);
+      if (g) g.push(o);
+      else groups.set(o.workload, [o]);
+    }
+    for (const owners of groups.values()) {
+      const wl = host.workload(owners[0].pods[0]);
       const spec = wl.spec;
       const key = `${spec.namespace}/${spec.name}`;
-      const t = o.template;
-      const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+      const queue = spec.queue ?? 'default';
+      if (!this.queueNames.has(queue)) {
+        // Volcano's PodGroup webhook refuses a PodGroup for a queue that does not exist, so its pods stay Pending.
+        wl.clusterErrors.set(this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
+        continue;
+      }
       const tasks: TaskSpec[] = [];
-      for (const p of o.pods) {
-        const ph = pods.phase[p];
-        if (ph !== PodPhase.Pending && ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
-        tasks.push({
-          name: `pod-${p}`,
-          request,
-          status: ph === PodPhase.Pending ? 'Pending' : ph === PodPhase.Starting ? 'Bound' : 'Running',
-          node: ph === PodPhase.Pending ? null : w.nodeName(pods.node[p]),
-          priority: pods.priority[p],
-          creationTime: pods.created[p],
-          ...(t.nodeSelection ? { nodeSelector: t.nodeSelection.nodeSelector, tolerations: volcanoTolerations(t.nodeSelection.tolerations) } : {}),
-        });
+      const minTaskMember: Record<string, number> = {};
+      for (const o of owners) {
+        const t = o.template;
+        const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+        if (o.task) minTaskMember[o.task.name] = o.task.minAvailable ?? o.completions;
+        for (const p of o.pods) {
+          const ph = host.pods.phase[p];
+          if (ph !== PodPhase.Pending && ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+          tasks.push({
+            name: `pod-${p}`,
+            request,
+            status: ph === PodPhase.Pending ? 'Pending' : ph === PodPhase.Starting ? 'Bound' : 'Running',
+            node: ph === PodPhase.Pending ? null : w.nodeName(host.pods.node[p]),
+            priority: host.pods.priority[p],
+            ...(t.preemptionPolicy === 'Never' ? { preemptionPolicy: 'Never' as const } : {}),
+            ...(o.task ? { role: o.task.name } : {}),
+            creationTime: host.pods.created[p],
+            ...(t.nodeSelection ? { nodeSelector: t.nodeSelection.nodeSelector, tolerations: volcanoTolerations(t.nodeSelection.tolerations) } : {}),
+          });
+        }
       }
       if (tasks.length === 0) continue;
-      const minMember = spec.kind === 'Job' ? Math.min(spec.minAvailable, o.replicas) : 1;
+      // A Job divided over clusters gangs its share here; a whole multi-template job its minAvailable.
+      const minMember = spec.kind !== 'Job' ? 1 : spec.tasks ? spec.minAvailable : Math.min(spec.minAvailable, owners[0].replicas);
       jobs.push({
         name: spec.name,
         namespace: spec.namespace,
-        queue: spec.kind === 'Job' && spec.queue ? spec.queue : 'default',
+        queue,
         minMember,
+        ...(spec.kind === 'Job' && spec.tasks ? { minTaskMember } : {}),
         phase: this.phases.get(key) ?? 'Pending',
-        priority: t.priority,
+        priority: spec.kind === 'Job' && spec.podGroupPriority !== undefined ? spec.podGroupPriority : owners[0].template.priority,
         creationTime: spec.arrival,
         tasks,
       });
@@ -123,9 +150,35 @@ export class VolcanoScheduler implements MemberScheduler {
     const result = runSession({ nodes, queues: this.queues, jobs }, { ...this.config, nodeScanStart: this.nodeScanStart });
     this.nodeScanStart = result.nextNodeScanStart;
     for (const [k, ph] of Object.entries(result.podGroupPhases)) this.phases.set(k, ph);
-    for (const e of result.evictions) host.evict(taskPod(e.task), `volcano ${e.reason}`);
+    for (const e of result.evictions) {
+      const pod = taskPod(e.task);
+      host.workload(pod).preemptedPods++;
+      host.evict(pod, `volcano ${e.reason}`);
+    }
     for (const b of result.binds) host.bind(taskPod(b.task), this.nodeIds.get(b.node)!);
     this.sampleShares(host.sim.now, result.queues, w.clusterSum(w.gpuAlloc, this.info.index) > 0);
+  }
+
+  /** Requests of the bound pods other schedulers here own, by node (null when there are none). */
+  private othersUsed(host: MemberSchedulerHost): Map<number, Record<string, number>> | null {
+    let out: Map<number, Record<string, number>> | null = null;
+    for (const o of host.owners) {
+      if (host.servedBy(o) === this) continue;
+      const t = o.template;
+      for (const p of o.pods) {
+        const ph = host.pods.phase[p];
+        if (ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+        const node = host.pods.node[p];
+        out ??= new Map();
+        const u = out.get(node) ?? { cpu: 0, memory: 0, pods: 0 };
+        u.cpu += t.cpuMillis;
+        u.memory += t.memoryMiB * 2 ** 20;
+        u.pods += 1;
+        if (t.gpus) u['nvidia.com/gpu'] = (u['nvidia.com/gpu'] ?? 0) + (t.gpus * t.gpuMilli) / 1000;
+        out.set(node, u);
+      }
+    }
+    return out;
   }
 
   private sampleShares(now: number, queues: Record<string, { deserved: Record<string, number>; allocated: Record<string, number> }>, gpus: boolean): void {
@@ -147,6 +200,11 @@ export class VolcanoScheduler implements MemberScheduler {
   queueShares(): QueueShareSeries[] {
     return [...this.shares.values()];
   }
+}
+
+/** What Volcano's PodGroup webhook (`validatepodgroup.volcano.sh`, checkQueueState) answers for a queue that does not exist. */
+export function missingQueueMessage(queue: string): string {
+  return `admission webhook "validatepodgroup.volcano.sh" denied the request: unable to find queue: queue.scheduling.volcano.sh "${queue}" not found`;
 }
 
 /** Task names are `pod-<id>` (`namespace/pod-<id>` in results). */

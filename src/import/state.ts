@@ -61,6 +61,7 @@ function ownItem(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes
     resources: resources(w.cpuMillis, w.memoryMiB, w.gpus),
     ...(w.priority ? { priority: w.priority } : {}),
     ...(w.nodeSelection ? { nodeSelection: w.nodeSelection } : {}),
+    ...(w.schedulerName !== 'default-scheduler' ? { schedulerName: w.schedulerName } : {}),
     ...(w.lifecycle === 'batch' ? batchFields(c, w, takenAt, notes) : {}),
     clusters: [
       {
@@ -151,6 +152,7 @@ function bindingItem(b: ImportedBinding, copies: { cluster: ImportedCluster; w: 
     resources: resources(b.cpuMillis, b.memoryMiB, b.gpus),
     ...(first?.w.priority ? { priority: first.w.priority } : {}),
     ...(first?.w.nodeSelection ? { nodeSelection: first.w.nodeSelection } : {}),
+    ...(first && first.w.schedulerName !== 'default-scheduler' ? { schedulerName: first.w.schedulerName } : {}),
     ...(batch ? (first ? batchFields(first.cluster, first.w, fleet.takenAt, notes) : { duration: 3600 }) : {}),
     binding,
     clusters,

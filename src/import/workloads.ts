@@ -52,6 +52,8 @@ export interface ImportedWorkload {
   binding: string;
   /** Where its pods may run (nodeSelector, node affinity, tolerations), or null. */
   nodeSelection: NodeSelection | null;
+  /** Its pods' `schedulerName` (default-scheduler, volcano, ...). */
+  schedulerName: string;
 }
 
 export interface GroupingNote {
@@ -131,7 +133,7 @@ export function groupWorkloads(
     }
     // Bare pods of one shape in a namespace are one group; controllers group by owner and shape.
     const ownerName = lifecycle === 'bare' ? '' : top.name;
-    const key = JSON.stringify([p.namespace, top.kind, ownerName, p.cpuMillis, p.memoryMiB, p.gpus, p.priority, p.nodeSelection]);
+    const key = JSON.stringify([p.namespace, top.kind, ownerName, p.cpuMillis, p.memoryMiB, p.gpus, p.priority, p.nodeSelection, p.schedulerName]);
     let w = groups.get(key);
     if (!w) {
       const job = top.object;
@@ -159,6 +161,7 @@ export function groupWorkloads(
         queue: job?.queue ?? '',
         binding: '',
         nodeSelection: p.nodeSelection,
+        schedulerName: p.schedulerName,
       };
       groups.set(key, w);
     }

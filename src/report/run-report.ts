@@ -151,6 +151,14 @@ function streamTable(run: RunResult): ReportTable | null {
   };
 }
 
+/** What went wrong for a workload: the fleet scheduler's error, then each member's (`cluster: why`). */
+function workloadNotes(w: RunResult['workloads'][number]): string[] {
+  const out = w.schedulingError ? [w.schedulingError] : [];
+  for (const [c, why] of Object.entries(w.clusterErrors ?? {})) out.push(`in ${c}: ${why}`);
+  if (w.preemptedPods) out.push(`${w.preemptedPods} pod(s) preempted by higher-priority pods`);
+  return out;
+}
+
 /** The sections of one run: tables, then charts. */
 function runSections(run: RunResult, many: boolean): ReportSection[] {
   const tag = many ? ` — ${runLabel(run)}` : '';
@@ -169,7 +177,7 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
       fmtSeconds(w.timeToAllReady),
       w.kind === 'Job' ? fmtSeconds(w.timeToComplete) : null,
       w.pending,
-      w.schedulingError || '',
+      workloadNotes(w).join('; '),
     ]),
     visibleRows: 25,
   };
@@ -298,7 +306,7 @@ export function formatRunSummary(summary: RunSummary): string {
       out.push(...table([streams.columns, ...streams.rows.map((r) => r.map((v) => (v === null ? '-' : String(v))))]));
     }
     const notes = new Map<string, string[]>();
-    for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    for (const w of run.workloads) for (const n of workloadNotes(w)) notes.set(n, [...(notes.get(n) ?? []), `${w.namespace}/${w.name}`]);
     out.push(...initialStateLines(run));
     const bl = batchLine(run);
     if (bl) out.push(`  ${bl}`);

@@ -111,6 +111,13 @@ export interface WorkloadResult {
   unavailableReplicaSeconds: number;
   /** Showback: its bound pods' requests at their clusters' prices, over the time they were bound. */
   cost: number;
+  /**
+   * Why its share in a member cluster does not run, by cluster: the member refused its Work
+   * (an admission webhook), no scheduler there serves its pods, its Volcano queue does not exist.
+   */
+  clusterErrors?: Record<string, string>;
+  /** Its pods evicted to make room for higher-priority ones (kube-scheduler preemption, Volcano preempt/reclaim); absent when none. */
+  preemptedPods?: number;
   /** Jobs created by an `arrivals` stream or a CronJob: the workload entry they came from (`finetune` for `finetune-17`). */
   stream?: string;
   /** Jobs: the gang size (pods that must run together before the job makes progress). */

@@ -62,6 +62,7 @@ const workloadItem: JsonSchema = {
     image: str,
     resources,
     priority: { type: 'integer' },
+    schedulerName: { ...str, description: "the pods' spec.schedulerName (default default-scheduler)" },
     nodeSelection: {
       type: 'object',
       additionalProperties: false,
@@ -194,7 +195,8 @@ function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, c
     });
   const sel = v.nodeSelection as Partial<NodeSelection> | undefined;
   const nodeSelection: NodeSelection | undefined = sel && { nodeSelector: sel.nodeSelector ?? {}, nodeSelectorTerms: sel.nodeSelectorTerms ?? null, tolerations: sel.tolerations ?? [] };
-  const withSelection = (t: PodTemplate): PodTemplate => (nodeSelection ? { ...t, nodeSelection } : t);
+  const schedulerName = v.schedulerName as string | undefined;
+  const withSelection = (t: PodTemplate): PodTemplate => ({ ...t, ...(nodeSelection ? { nodeSelection } : {}), ...(schedulerName ? { schedulerName } : {}) });
   const base = withSelection(tpl(v.resources as Obj, ['resources']));
   let live = 0;
   const clusters: InitialClusterPods[] = rawClusters.map((c, i) => {

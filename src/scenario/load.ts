@@ -2,17 +2,19 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { ScenarioError, sourcePosition } from './errors.js';
+import { describeValue, formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { DEFAULT_JOB_DURATION } from './manifests/common.js';
+import { readSources } from './manifests/flux-sources.js';
+import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
+import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
 import { displayPath, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
   ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
-  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
+  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, PriorityClassSpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
 import { initialStateNotes, readInitialState } from './initial-state.js';
@@ -248,10 +250,13 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       source: `${pos.file}:${pos.line}`,
     };
   });
-  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
+  const priorityRefs: PriorityRef[] = [];
+  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx, priorityRefs));
 
   // Included manifests.
-  const sink = newSink({ workloads, policies });
+  const sink = newSink({ workloads, policies, priorityRefs });
+  policies.forEach((p, i) => sink.located.set(p, { m: src, name: ['policies', i, 'name'], spec: ['policies', i] }));
+  workloads.forEach((w, i) => sink.located.set(w, { m: src, name: ['workloads', i, 'name'], spec: ['workloads', i] }));
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -263,8 +268,13 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     for (const m of docs) readManifest(m, ctx, sink);
   });
-  applyKurator(sink, clusters, ctx, readManifest);
-  // The imported state: workloads already running at t = 0.
+  const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
+  const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
+  for (const check of sink.afterRead) check();
+  const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
+  // Every pod template's priority, as the Priority admission plugin computes it.
+  resolvePriorities(priorityRefs, priorityClasses);
+  // The imported state: workloads already running at t = 0 (their priorities are numbers already).
   let initialState: Scenario['initialState'];
   if (doc.initialState !== undefined) {
     const abs = resolve(baseDir, doc.initialState as string);
@@ -276,12 +286,12 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     sink.notes.push(...initialStateNotes(read.notes, displayPath(abs)));
   }
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
-  const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
     if (!p.schedulePriority) continue;
-    const v = priorityClasses[p.schedulePriority.priorityClassName];
+    const v = priorityClasses[p.schedulePriority.priorityClassName]?.value;
     if (v === undefined) {
-      throw new ScenarioError(sourcePosition(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
+      const expected = `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`;
+      failAt(sink.located.get(p), 'spec', ['schedulePriority', 'priorityClassName'], p.source, expected, p.schedulePriority.priorityClassName);
     }
     p.schedulePriority.value = v;
   }
@@ -291,18 +301,19 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
-    // The uid is namespace/kind/name; a member's own workload of an initial state is also keyed by its cluster.
-    const key = w.uid;
-    if (seenWorkloads.has(key)) throw new ScenarioError(sourcePosition(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    const kind = w.resourceKind ?? w.kind;
+    // A member's own workload of an initial state is keyed by its cluster too (its uid).
+    const key = w.initial && !w.initial.binding ? w.uid : `${w.namespace}/${kind}/${w.name}`;
+    if (seenWorkloads.has(key)) failAt(sink.located.get(w), 'name', [], w.source, `a workload name not used before (${seenWorkloads.get(key)} defines ${kind} ${w.namespace}/${w.name})`, w.name);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
-      throw new ScenarioError(sourcePosition(w.source), 'policy', `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, `"${w.policy}"`);
+      failAt(sink.located.get(w), 'spec', ['policy'], w.source, `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, w.policy);
     }
   }
   const seenPolicies = new Set<string>();
   for (const p of policies) {
     const key = `${p.kind}/${p.namespace}/${p.name}`;
-    if (seenPolicies.has(key)) throw new ScenarioError(sourcePosition(p.source), 'name', 'a policy name not used before', `"${p.name}" again`);
+    if (seenPolicies.has(key)) failAt(sink.located.get(p), 'name', [], p.source, `a ${p.kind} name not used before in its namespace`, p.name);
     seenPolicies.add(key);
   }
 
@@ -314,6 +325,16 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
         src.fail(['schedulers', i], `a registered scheduler (${opts.knownSchedulers!.join(', ')}) or a module path like ./my-policy.js`, s);
       }
     });
+  }
+
+  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  for (const k of kuratorRollouts) {
+    const ref = `${k.workload.namespace}/${k.workload.name}`;
+    if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `the Canary for ${ref} analyses nothing in this run: no new revision is applied (add rollouts: [{ workload: ${ref}, at: <time>, image: <new image> }] to roll one out)` });
+    } else if (!traffic.services.some((s) => `${s.namespace}/${s.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `no services: entry fronts ${ref}, so its canary gets no requests and every analysis fails for lack of data` });
+    }
   }
 
   return {
@@ -335,6 +356,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     schedulers,
     ignoredManifests: sink.ignored,
     inputs: { kinds: sink.kinds, notes: sink.notes },
+    priorityClasses,
+    podDisruptionBudgets: sink.pdbs,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -355,8 +378,17 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }),
     variant: '',
     ...(initialState ? { initialState } : {}),
-    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
+    ...trafficField(traffic),
   };
+}
+
+/**
+ * A mistake found once everything is read, at the node it concerns: the object's name, or a field
+ * under its spec (`located`); at the object's first line when it was made in code.
+ */
+function failAt(at: Located | undefined, base: 'name' | 'spec', path: PathElement[], source: string, expected: string, found: unknown): never {
+  if (at) at.m.fail([...at[base], ...path], expected, found);
+  throw new ScenarioError(sourcePosition(source), formatPath(path), expected, describeValue(found));
 }
 
 /** `start:` as seconds since the Unix epoch (the schema checked its RFC 3339 shape). */
@@ -403,7 +435,7 @@ export const DEFAULT_KARMADA: KarmadaSettings = {
   clusterMonitorPeriod: 5,
   clusterMonitorGracePeriod: 40,
   clusterStartupGracePeriod: 60,
-  featureGates: { Failover: false, GracefulEviction: true },
+  featureGates: { Failover: false, GracefulEviction: true, MultiplePodTemplatesScheduling: false },
   enableNoExecuteTaintEviction: false,
   noExecuteTaintEvictionPurgeMode: 'Gracefully',
   gracefulEvictionTimeout: 600,
@@ -424,7 +456,11 @@ function karmadaSettings(k: Obj | undefined): KarmadaSettings {
     clusterMonitorPeriod: dur('clusterMonitorPeriod'),
     clusterMonitorGracePeriod: dur('clusterMonitorGracePeriod'),
     clusterStartupGracePeriod: dur('clusterStartupGracePeriod'),
-    featureGates: { Failover: gates.Failover ?? d.featureGates.Failover, GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction },
+    featureGates: {
+      Failover: gates.Failover ?? d.featureGates.Failover,
+      GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction,
+      MultiplePodTemplatesScheduling: gates.MultiplePodTemplatesScheduling ?? d.featureGates.MultiplePodTemplatesScheduling,
+    },
     enableNoExecuteTaintEviction: (k.enableNoExecuteTaintEviction as boolean | undefined) ?? d.enableNoExecuteTaintEviction,
     noExecuteTaintEvictionPurgeMode: (k.noExecuteTaintEvictionPurgeMode as KarmadaSettings['noExecuteTaintEvictionPurgeMode'] | undefined) ?? d.noExecuteTaintEvictionPurgeMode,
     gracefulEvictionTimeout: dur('gracefulEvictionTimeout'),
@@ -454,7 +490,7 @@ function gpuRequest(src: YamlSource, res: Obj, path: PathElement[]): { gpus: num
   };
 }
 
-function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
+function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext, priorityRefs: PriorityRef[]): WorkloadSpec {
   const res = (w.resources as Obj | undefined) ?? {};
   const name = w.name as string;
   const namespace = (w.namespace as string | undefined) ?? 'default';
@@ -480,6 +516,21 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     source: `${pos.file}:${pos.line}`,
   };
   if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
+  // `priority` is fleetsim's shorthand for the computed value; `priorityClassName` goes through admission.
+  if (w.priorityClassName !== undefined || w.priority === undefined) {
+    if (w.priorityClassName !== undefined && w.priority !== undefined) src.fail([...path, 'priority'], 'either priority or priorityClassName, not both', w.priority);
+    const t = common.template;
+    priorityRefs.push({
+      className: (w.priorityClassName as string | undefined) ?? '',
+      priority: null,
+      preemptionPolicy: null,
+      where: (field) => ({ pos: src.at([...path, field]), path: formatPath([...path, field]) }),
+      apply: (value, policy) => {
+        t.priority = value;
+        if (policy === 'Never') t.preemptionPolicy = 'Never';
+      },
+    });
+  }
   if (w.kind === 'Deployment') {
     return { kind: 'Deployment', apiVersion: 'apps/v1', uid: `${namespace}/Deployment/${name}`, ...common, replicas: w.replicas as number };
   }
@@ -545,3 +596,17 @@ function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {
   };
 }
 
+
+/** The scenario's `priorityClasses:`: name → value, or name → { value, globalDefault, preemptionPolicy }. */
+function scenarioPriorityClasses(doc: Obj): Record<string, PriorityClassSpec> {
+  const out: Record<string, PriorityClassSpec> = {};
+  for (const [name, v] of Object.entries((doc.priorityClasses as Record<string, unknown> | undefined) ?? {})) {
+    const o = typeof v === 'number' ? { value: v } : (v as Obj);
+    out[name] = {
+      value: o.value as number,
+      globalDefault: (o.globalDefault as boolean | undefined) ?? false,
+      preemptionPolicy: (o.preemptionPolicy as PriorityClassSpec['preemptionPolicy'] | undefined) ?? 'PreemptLowerPriority',
+    };
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { containerRequests, podRequests, type PathElement, type QuantityProblem, type ResourceList } from './pod-requests.js';
-import type { PodTemplate, RegistrySpec, Scenario } from './types.js';
+import type { ManifestTemplate, PodTemplate, RegistrySpec, Scenario, WorkloadSpec } from './types.js';
 
 /** What a pod template is completed from: the scenario's registries, image sizes and defaults. */
 export interface TemplateContext {
@@ -122,4 +122,44 @@ function karmadaReplicaRequest(podSpec: Obj, path: PathElement[], problem: Quant
     for (const [k, v] of Object.entries(containerRequests({ resources: { requests: overhead } }, [...path, 'overhead'], problem))) out[k] = (out[k] ?? 0) + v;
   }
   return out;
+}
+
+/**
+ * A pod template read again from a pod spec that Karmada's overriders changed: the requests and
+ * the image come from the spec (the image's pull source and size resolved as for any workload,
+ * the base's size kept while the image is the base's); what a manifest cannot say (startup,
+ * priority, GPU sharing and models) stays the base's.
+ */
+export function rederiveTemplate(base: PodTemplate, podSpec: Obj, ctx: Omit<TemplateContext, 'baseDir'>): PodTemplate {
+  const shape = podShape(podSpec, [], (path, expected, found) => {
+    throw new Error(`pod spec ${path.join('.')}: expected ${expected}, found ${JSON.stringify(found)}`);
+  });
+  const sameImage = shape.image === base.image;
+  const t = template({ ...ctx, baseDir: '' }, {
+    ...shape,
+    imageSize: sameImage ? base.imageSizeBytes : (ctx.images.find((im) => im.image === shape.image)?.sizeBytes ?? base.imageSizeBytes),
+    startup: base.startup,
+    gpuMilli: base.gpuMilli || undefined,
+    gpuModels: base.gpuModels,
+    priority: base.priority,
+  });
+  return sameImage ? { ...t, registryRegion: base.registryRegion } : t;
+}
+
+/**
+ * The workload's manifest; for one written in the scenario, the Deployment or Job a user would
+ * write for it (one container with its image and requests), so that Karmada's overrides apply
+ * to every workload alike.
+ */
+export function manifestOf(w: WorkloadSpec): ManifestTemplate {
+  if (w.manifest) return w.manifest;
+  const t = w.template;
+  const requests: Record<string, string | number> = { cpu: `${t.cpuMillis}m`, memory: `${t.memoryMiB}Mi` };
+  if (t.gpus) requests['nvidia.com/gpu'] = t.gpus;
+  const pod = { containers: [{ name: w.name, image: t.image, resources: { requests } }] };
+  const spec = w.kind === 'Deployment' ? { replicas: w.replicas, template: { spec: pod } } : { parallelism: w.parallelism, completions: w.completions, template: { spec: pod } };
+  return {
+    object: { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace, labels: w.labels }, spec },
+    podPath: ['spec', 'template', 'spec'],
+  };
 }

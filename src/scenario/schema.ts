@@ -223,7 +223,8 @@ const workloadCommon: Record<string, JsonSchema> = {
   imageSize: bytes,
   startup: { ...duration, description: 'container start time after the image is present (default: defaults.podStartup)' },
   resources,
-  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending)' },
+  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending, and may preempt lower)' },
+  priorityClassName: str('a PriorityClass (priorityClasses:): the pods get its value and preemptionPolicy'),
   policy: str('name of the PropagationPolicy to use (otherwise matched by resourceSelectors)'),
   placement: { $ref: '#/$defs/placement' },
 };
@@ -376,6 +377,7 @@ const policy: JsonSchema = {
     resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
     placement: { $ref: '#/$defs/placement' },
     preemption: { enum: ['Always', 'Never'] },
+    schedulerName: str('the Karmada scheduler that places its bindings (default default-scheduler, the one fleetsim runs)'),
     schedulePriority: {
       type: 'object',
       additionalProperties: false,
@@ -417,7 +419,15 @@ const karmada: JsonSchema = {
     clusterMonitorPeriod: duration,
     clusterMonitorGracePeriod: duration,
     clusterStartupGracePeriod: duration,
-    featureGates: { type: 'object', additionalProperties: false, properties: { Failover: { type: 'boolean' }, GracefulEviction: { type: 'boolean' } } },
+    featureGates: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        Failover: { type: 'boolean' },
+        GracefulEviction: { type: 'boolean' },
+        MultiplePodTemplatesScheduling: { type: 'boolean', description: 'alpha, default off: schedule a multi-template workload (a Volcano Job) by its components, on one cluster' },
+      },
+    },
     enableNoExecuteTaintEviction: { type: 'boolean' },
     noExecuteTaintEvictionPurgeMode: { enum: ['Directly', 'Gracefully'] },
     gracefulEvictionTimeout: duration,
@@ -568,13 +578,44 @@ export const scenarioSchema: JsonSchema = {
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
     initialState: str("the fleet's state at t = 0 as `fleetsim import` writes it (a JSON file, relative to the scenario): running and pending pods, Karmada's placements"),
+    sources: {
+      type: 'array',
+      description: "local copies of what Kurator Applications' sources deliver: a GitRepository or OCIRepository url mapped to a checkout, or a Helm chart mapped to its pre-rendered manifests (fleetsim does not fetch, and does not run Helm)",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'path'],
+        properties: {
+          url: str("the source's url exactly as the Application gives it (spec.source.gitRepository.url, helmRepository.url or ociRepository.url)"),
+          ref: { type: 'object', additionalProperties: { type: 'string' }, description: 'only for this ref (e.g. { branch: main } or { tag: v1.2.0 }), as spec.source.*.ref gives it' },
+          chart: str('a Helm chart of this source (HelmRelease chart.spec.chart: a name in a Helm repository, a folder in a Git repository): path is then its rendered manifests'),
+          version: str('only for this chart version (chart.spec.version)'),
+          path: str('relative to the scenario: the checkout (a folder), or for a chart the `helm template` output (a file or a folder of YAML)'),
+        },
+      },
+    },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
     priorityClasses: {
       type: 'object',
-      additionalProperties: { type: 'integer' },
-      description: 'PriorityClass name → value (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
+      additionalProperties: {
+        oneOf: [
+          { type: 'integer' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['value'],
+            properties: {
+              value: { type: 'integer' },
+              globalDefault: { type: 'boolean', description: 'the priority of pods that name no class' },
+              preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'], description: 'Never: its pods wait, they never preempt' },
+              description: { type: 'string' },
+            },
+          },
+        ],
+      },
+      description: 'PriorityClass name → value, or { value, globalDefault, preemptionPolicy } (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
     },
     dynamicWeight: {
       type: 'object',

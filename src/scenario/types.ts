@@ -1,4 +1,5 @@
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+import type { ImageOverrider, PlaintextOverrider } from '../placement/karmada/overriders.js';
 import type { OpenbTraceSpec } from '../trace/openb-scenario.js';
 import type { TrafficScenario } from '../traffic/spec.js';
 
@@ -33,6 +34,10 @@ export interface Scenario {
   ignoredManifests: { kind: string; name: string; file: string; reason?: string }[];
   /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
   inputs: InputSummary;
+  /** PriorityClasses by name: the scenario's `priorityClasses:`, included manifests, and Kubernetes' system classes. */
+  priorityClasses: Record<string, PriorityClassSpec>;
+  /** Included policy/v1 PodDisruptionBudgets (kube-scheduler's preemption respects them). */
+  podDisruptionBudgets: PodDisruptionBudgetSpec[];
   /** The imported initial state (`initialState:`): its file and what the importer left out or changed. */
   initialState?: { file: string; workloads: number; pods: number; notes: { object: string; where: string; reason: string }[] };
   karmada: KarmadaSettings;
@@ -61,7 +66,8 @@ export interface KarmadaSettings {
   clusterMonitorPeriod: number;
   clusterMonitorGracePeriod: number;
   clusterStartupGracePeriod: number;
-  featureGates: { Failover: boolean; GracefulEviction: boolean };
+  /** MultiplePodTemplatesScheduling (alpha, off): Karmada schedules a multi-template workload by its components. */
+  featureGates: { Failover: boolean; GracefulEviction: boolean; MultiplePodTemplatesScheduling: boolean };
   enableNoExecuteTaintEviction: boolean;
   noExecuteTaintEvictionPurgeMode: 'Directly' | 'Gracefully';
   gracefulEvictionTimeout: number;
@@ -85,19 +91,8 @@ export interface ClusterTaintPolicySpec {
   taints: Taint[];
 }
 
-/** One image overrider (`imageOverrider[]`): change a component of the image reference. */
-export interface ImageOverrider {
-  component: 'Registry' | 'Repository' | 'Tag';
-  operator: 'add' | 'remove' | 'replace';
-  value?: string;
-}
-
-/** One plaintext overrider (`plaintext[]`): a JSON-pointer edit of the resource template. */
-export interface PlaintextOverrider {
-  path: string;
-  operator: 'add' | 'remove' | 'replace';
-  value?: unknown;
-}
+/** Image and plaintext overriders, as Karmada's override manager takes them (placement/karmada/overriders.ts). */
+export type { ImageOverrider, PlaintextOverrider };
 
 export interface OverridePolicySpec {
   kind: 'OverridePolicy' | 'ClusterOverridePolicy';
@@ -346,6 +341,8 @@ export interface PolicySpec {
   schedulePriority: { priorityClassName: string; value: number } | null;
   propagateDeps: boolean;
   failover: FailoverBehavior | null;
+  /** `schedulerName` (default default-scheduler): only bindings for karmada-scheduler's own name are placed. */
+  schedulerName: string;
   /** Where it was written: `file:line`. */
   source: string;
 }
@@ -364,7 +361,15 @@ export interface PodTemplate {
   /** Region of the registry the image is pulled from. */
   registryRegion: string;
   startup: number;
+  /** Pod priority: its PriorityClass's value (`priorityClassName`, or the globalDefault class), or `priority`. */
   priority: number;
+  /** The PriorityClass's `preemptionPolicy` (absent: PreemptLowerPriority); Never: the pod never preempts. */
+  preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
+  /**
+   * `spec.schedulerName` of a manifest's pods (default-scheduler when the manifest says nothing);
+   * absent for the scenario's own workloads, whose pods go to the member's `scheduler:`.
+   */
+  schedulerName?: string;
   /**
    * What Karmada's resource interpreter says one replica asks for, when it differs from the
    * effective request above (cpu millicores, memory MiB): `GenerateReplicaRequirements` takes the
@@ -438,6 +443,13 @@ interface WorkloadCommon {
    * copy, to each of these clusters (its fleet's clusters whose labels match the selector).
    */
   kurator: { application: string; clusters: string[] } | null;
+  /**
+   * Volcano queue of its PodGroup on members running Volcano: a Volcano Job's `spec.queue`, or the
+   * pod template's `scheduling.volcano.sh/queue-name` annotation (default: the queue "default").
+   */
+  queue?: string;
+  /** Labels of its pods (the pod template's), which PodDisruptionBudgets select; default `labels`. */
+  podLabels?: Record<string, string>;
   /** Set for a workload of an imported initial state: it is already running at t = 0 (see InitialPlacement). */
   initial?: InitialPlacement;
   source: string;
@@ -498,8 +510,16 @@ export interface JobSpec extends WorkloadCommon {
   completions: number;
   minAvailable: number;
   duration: DistributionSpec;
-  /** Volcano queue (a vcjob's spec.queue); used by Volcano member schedulers. */
-  queue?: string;
+  /**
+   * A workload of several pod templates (a Volcano Job's tasks): one gang (`minAvailable` across
+   * the tasks), task-level minimums and start dependencies. Karmada cannot divide it, so each
+   * cluster it is placed on gets the whole of it; `template` is the first task's.
+   */
+  tasks?: TaskTemplate[];
+  /** A Volcano Job's PodGroup priority (its `spec.priorityClassName`); default: `template.priority`. */
+  podGroupPriority?: number;
+  /** What Volcano's admission checks when a member creates this Volcano Job (see batch/volcano/admission.ts). */
+  volcanoJob?: VolcanoJobAdmission;
   arrivals: { rate: RateSpec; count: number; until: number } | null;
   /** A Job created by an `arrivals` stream or a CronJob: the name of the workload entry it came from. */
   stream?: string;
@@ -523,6 +543,55 @@ export interface CronJobSchedule {
   suspend: boolean;
   /** A run missed by more than this (the member was down) is skipped; null: no deadline. */
   startingDeadlineSeconds: number | null;
+}
+
+/** One pod template of a multi-template workload (a Volcano Job task). */
+export interface TaskTemplate {
+  name: string;
+  replicas: number;
+  /** `minAvailable` as written (null: unset; Volcano defaults it to `replicas`, Karmada's component estimate to 1). */
+  minAvailable: number | null;
+  template: PodTemplate;
+  /** `dependsOn`: the task's pods are created once these tasks are ready (`iteration: any`: once one of them is). */
+  dependsOn: { names: string[]; any: boolean } | null;
+}
+
+/** The fields of a Volcano Job that Volcano's admission webhook (`validatejob.volcano.sh`) checks. */
+export interface VolcanoJobAdmission {
+  name: string;
+  /** `spec.queue` after the mutating webhook (default "default"). */
+  queue: string;
+  /** `spec.minAvailable` as written (0 when unset). */
+  minAvailable: number;
+  tasks: { name: string; replicas: number; minAvailable: number | null; policies: LifecyclePolicy[]; dependsOn: string[] }[];
+  policies: LifecyclePolicy[];
+  plugins: string[];
+}
+
+/** A Volcano Job lifecycle policy (`spec.policies[]`, `spec.tasks[].policies[]`). */
+export interface LifecyclePolicy {
+  event?: string;
+  events?: string[];
+  action?: string;
+  exitCode?: number;
+}
+
+/** A scheduling.k8s.io/v1 PriorityClass. */
+export interface PriorityClassSpec {
+  value: number;
+  globalDefault: boolean;
+  preemptionPolicy: 'Never' | 'PreemptLowerPriority';
+}
+
+/** A policy/v1 PodDisruptionBudget (taken to exist in every member cluster). */
+export interface PodDisruptionBudgetSpec {
+  name: string;
+  namespace: string;
+  selector: LabelSelector;
+  /** An integer, or a percentage like "50%". */
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  source: string;
 }
 
 export type WorkloadSpec = DeploymentSpec | JobSpec;

@@ -98,7 +98,7 @@ spec: { ports: [{ port: 80 }] }
     expect(s.ignoredManifests).toEqual([expect.objectContaining({ kind: 'v1/Service', name: 'svc' })]);
   });
 
-  it('item 10: init containers, sidecars and overhead count as kube-scheduler counts them (fails before commit "manifests: Pods, ReplicaSets..." of i16a-readers: only containers were summed)', async () => {
+  it('item 10: init containers, sidecars and overhead count as kube-scheduler counts them (fails on main before commit d9d436c: only containers were summed)', async () => {
     // One 4-CPU node. The pod's containers ask 1 CPU, but an init container asks 3 and a sidecar 1:
     // effective request max(3 + 1, 1 + 1) + 0.5 overhead = 4.5 CPU: it fits nowhere.
     const s = scenario(

@@ -57,7 +57,7 @@ const cases: Case[] = [
   { name: 'duplicate key', text: BASE.replace('replicas: 3', 'replicas: 3\n    replicas: 4'), line: 16, col: 5, path: '(document)', expected: /valid YAML/, found: /syntax error/ },
   { name: 'bad taint effect', text: BASE.replace('region: r2', 'region: r2\n      taints: [{ key: k, effect: NoRun }]'), line: 10, col: 34, path: 'fleet.clusters[1].taints[0].effect', expected: /NoSchedule/, found: /"NoRun"/ },
   { name: 'weight below 1', text: BASE + 'policies:\n  - name: p\n    placement:\n      replicaScheduling:\n        weightPreference:\n          staticWeightList:\n            - { targetCluster: { clusterNames: [a] }, weight: 0 }\n', line: 23, col: 63, path: 'policies[0].placement.replicaScheduling.weightPreference.staticWeightList[0].weight', expected: /integer >= 1/, found: /0/ },
-  { name: 'unknown policy referenced', text: BASE.replace('replicas: 3', 'replicas: 3\n    policy: nope'), line: 13, col: 1, path: 'policy', expected: /name of a policy/, found: /"nope"/ },
+  { name: 'unknown policy referenced', text: BASE.replace('replicas: 3', 'replicas: 3\n    policy: nope'), line: 16, col: 13, path: 'workloads[0].policy', expected: /name of a policy/, found: /"nope"/ },
   { name: 'distribution with a bad parameter', text: BASE.replace('kind: Deployment', 'kind: Job').replace('replicas: 3', 'duration: { kind: lognormal, mu: 3, sigma: -1 }'), line: 15, col: 48, path: 'workloads[0].duration.sigma', expected: /number > 0/, found: /-1/ },
   { name: 'unknown distribution', text: BASE.replace('kind: Deployment', 'kind: Job').replace('replicas: 3', 'duration: { kind: gaussian, mean: 3 }'), line: 15, col: 23, path: 'workloads[0].duration.kind', expected: /"exponential"/, found: /"gaussian"/ },
   { name: 'minAvailable above parallelism', text: BASE.replace('kind: Deployment', 'kind: Job').replace('replicas: 3', 'duration: 5m\n    parallelism: 2\n    minAvailable: 3'), line: 17, col: 19, path: 'workloads[0].minAvailable', expected: /<= parallelism/, found: /3/ },
@@ -109,6 +109,70 @@ const cases: Case[] = [
     path: 'metadata.annotations["fleetsim.io/duration"]',
     expected: /a duration like "10m", or a distribution/,
     found: /"soon"/,
+  },
+  {
+    // Issue 16 item 13: a missing PriorityClass at its own line, with its full path.
+    name: 'schedulePriority naming a PriorityClass that does not exist',
+    text: BASE + 'include: [m.yaml]\n',
+    files: {
+      'm.yaml':
+        'apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: { name: p }\nspec:\n  resourceSelectors: [{ kind: Deployment }]\n  schedulePriority:\n    priorityClassSource: KubePriorityClass\n    priorityClassName: urgent\n',
+    },
+    file: 'm.yaml',
+    line: 8,
+    col: 24,
+    path: 'spec.schedulePriority.priorityClassName',
+    expected: /a PriorityClass of the scenario/,
+    found: /"urgent"/,
+  },
+  {
+    // Issue 16 item 13: a duplicate policy name at the second one's metadata.name.
+    name: 'two PropagationPolicies of one name',
+    text: BASE + 'include: [m.yaml]\n',
+    files: {
+      'm.yaml':
+        'apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: { name: p }\nspec: { resourceSelectors: [{ kind: Deployment }] }\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata:\n  name: p\nspec: { resourceSelectors: [{ kind: Job }] }\n',
+    },
+    file: 'm.yaml',
+    line: 9,
+    col: 9,
+    path: 'metadata.name',
+    expected: /PropagationPolicy name not used before/,
+    found: /"p"/,
+  },
+  {
+    // Issue 16 item 13: templated YAML is one clean line (no YAML-library warning).
+    name: 'a Helm template instead of a manifest',
+    text: BASE + 'include: [m.yaml]\n',
+    files: { 'm.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    release: {{ .Release.Name }}\n' },
+    file: 'm.yaml',
+    line: 6,
+    col: 15,
+    path: 'metadata.labels.release',
+    expected: /plain YAML/,
+    found: /template placeholder.*render the template first/,
+  },
+  {
+    name: 'a name with a template placeholder',
+    text: BASE + 'include: [m.yaml]\n',
+    files: { 'm.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "web-{{uid}}"\nspec: { containers: [{ image: nginx }] }\n' },
+    file: 'm.yaml',
+    line: 4,
+    col: 9,
+    path: 'metadata.name',
+    expected: /DNS-1123 name.*render the template first/,
+    found: /"web-\{\{uid\}\}"/,
+  },
+  {
+    name: 'generateName instead of a name',
+    text: BASE + 'include: [m.yaml]\n',
+    files: { 'm.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: pi-\nspec: { template: { spec: { containers: [{ image: perl }] } } }\n' },
+    file: 'm.yaml',
+    line: 4,
+    col: 3,
+    path: 'metadata.name',
+    expected: /kubectl apply needs metadata.name/,
+    found: /^nothing$/,
   },
   {
     // Issue 16 item 13: a bad limit is reported at the limits path, not as requests.

@@ -5,7 +5,8 @@ import { validateAgainst } from '../json-schema.js';
 import { podShape, template, type TemplateContext } from '../pod-template.js';
 import { scenarioSchema } from '../schema.js';
 import { parseYamlText, type PathElement, type YamlSource } from '../source.js';
-import type { InputNote, PolicySpec, PodTemplate, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
+import type { PriorityRef } from '../priority-classes.js';
+import type { InputNote, PodDisruptionBudgetSpec, PolicySpec, PodTemplate, PriorityClassSpec, Scenario, VolcanoQueueSpec, WorkloadSpec, OverridePolicySpec } from '../types.js';
 import { parseBytes, parseDuration } from '../units.js';
 
 /**
@@ -29,14 +30,30 @@ export interface ManifestSink {
   policies: PolicySpec[];
   overrides: OverridePolicySpec[];
   fleets: Scenario['fleets'];
-  applications: { name: string; manifests: string; syncPolicies: { fleet: string; matchLabels: Record<string, string> }[]; src: YamlSource }[];
+  /** Kurator Applications (read by kurator.ts, resolved once every Fleet is read) and Kurator cluster objects' labels. */
+  applications: { src: YamlSource; source: string }[];
+  kuratorClusters: { kind: string; name: string; labels: Record<string, string>; source: string }[];
   queues: VolcanoQueueSpec[];
-  priorityClasses: Record<string, number>;
+  priorityClasses: Record<string, PriorityClassSpec>;
+  /** Pod templates' priority fields, resolved once every PriorityClass is known (priority-classes.ts). */
+  priorityRefs: PriorityRef[];
+  pdbs: PodDisruptionBudgetSpec[];
   autoscalers: ManifestAutoscaler[];
   ignored: Scenario['ignoredManifests'];
   /** Objects read by the readers, by `apiVersion kind`. */
   kinds: Record<string, number>;
   notes: InputNote[];
+  /** Checks that need every file read first (an override against the workloads it selects). */
+  afterRead: (() => void)[];
+  /** Where each workload and policy was written, for errors found once everything is read. */
+  located: Map<object, Located>;
+}
+
+/** A workload's or policy's document, with the paths of its name and of its spec fields. */
+export interface Located {
+  m: YamlSource;
+  name: PathElement[];
+  spec: PathElement[];
 }
 
 /** An empty sink that adds to these lists (the loader's, or an Application's own). */
@@ -47,12 +64,17 @@ export function newSink(into: Partial<ManifestSink> = {}): ManifestSink {
     overrides: [],
     fleets: [],
     applications: [],
+    kuratorClusters: [],
     queues: [],
     priorityClasses: {},
+    priorityRefs: [],
+    pdbs: [],
     autoscalers: [],
     ignored: [],
     kinds: {},
     notes: [],
+    afterRead: [],
+    located: new Map(),
     ...into,
   };
 }

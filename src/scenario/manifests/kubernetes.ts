@@ -7,14 +7,15 @@ import {
   annotationsOf, at, jobRunTime, manifestBase, note, notePodFields, objectName, type ManifestReader, type ManifestSink, type Obj,
 } from './common.js';
 import {
-  cronJobSchema, daemonSetSchema, deploymentSchema, jobSchema, manifestRoot, podSchema, priorityClassSchema, replicaSetSchema, statefulSetSchema,
+  cronJobSchema, daemonSetSchema, deploymentSchema, jobSchema, manifestRoot, podSchema, replicaSetSchema, statefulSetSchema,
 } from './schemas.js';
 
 /**
  * Kubernetes workloads as `kubectl apply` takes them: apps/v1 Deployment, ReplicaSet,
- * StatefulSet, DaemonSet; v1 Pod and ReplicationController; batch/v1 Job and CronJob;
- * scheduling.k8s.io PriorityClass. Each becomes the workload fleetsim runs it as (a Deployment
- * keeps its pods running, a Job runs them to completion) with its own kind kept for Karmada.
+ * StatefulSet, DaemonSet; v1 Pod and ReplicationController; batch/v1 Job and CronJob. Each
+ * becomes the workload fleetsim runs it as (a Deployment keeps its pods running, a Job runs them
+ * to completion) with its own kind kept for Karmada. PriorityClass, PodDisruptionBudget and the
+ * pods' scheduling fields: pod-scheduling.ts.
  */
 
 const TEMPLATE: PathElement[] = ['spec', 'template'];
@@ -213,12 +214,6 @@ function readCronJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manifest
   notePodFields(sink, m, o, podPath, name);
 }
 
-/** scheduling.k8s.io PriorityClass: its value, by name (for schedulePriority and pods' priorityClassName). */
-function readPriorityClass(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestSink, _source: string): void {
-  validateAgainst(m, o, priorityClassSchema, manifestRoot());
-  sink.priorityClasses[(o.metadata as Obj).name as string] = o.value as number;
-}
-
 export const kubernetesReaders: ManifestReader[] = [
   { accepts: (v, _g, k) => k === 'Deployment' && v === 'apps/v1', read: replicated('Deployment', 'apps/v1', deploymentSchema) },
   { accepts: (v, _g, k) => k === 'ReplicaSet' && v === 'apps/v1', read: replicated('ReplicaSet', 'apps/v1', replicaSetSchema) },
@@ -228,5 +223,4 @@ export const kubernetesReaders: ManifestReader[] = [
   { accepts: (v, _g, k) => k === 'Pod' && v === 'v1', read: readPod },
   { accepts: (v, _g, k) => k === 'Job' && v === 'batch/v1', read: readJob },
   { accepts: (v, _g, k) => k === 'CronJob' && v === 'batch/v1', read: readCronJob },
-  { accepts: (_v, g, k) => k === 'PriorityClass' && g === 'scheduling.k8s.io', read: readPriorityClass },
 ];

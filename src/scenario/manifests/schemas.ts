@@ -108,7 +108,7 @@ const podTemplate: JsonSchema = {
  * A Kubernetes object's schema: `metadata` and a `spec` object with these fields (required unless
  * `specOptional`).
  */
-function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
+export function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
   return {
     type: 'object',
     required: opts.specOptional ? ['metadata'] : ['metadata', 'spec'],
@@ -159,11 +159,6 @@ export const cronJobSchema: JsonSchema = manifest({
   },
 });
 
-export const priorityClassSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'value'],
-  properties: { metadata, value: { type: 'integer', minimum: -2147483648, maximum: 1000000000 }, globalDefault: { type: 'boolean' } },
-};
 
 export const propagationPolicySchema: JsonSchema = manifest({
   required: ['resourceSelectors'],
@@ -171,6 +166,7 @@ export const propagationPolicySchema: JsonSchema = manifest({
     resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
     priority: { type: 'integer' },
     placement: { $ref: '#/$defs/placement' },
+    schedulerName: { type: 'string' },
   },
 });
 
@@ -194,35 +190,23 @@ export const overridePolicySchema: JsonSchema = manifest({
                 items: {
                   type: 'object',
                   required: ['component', 'operator'],
-                  properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
+                  properties: {
+                    component: { enum: ['Registry', 'Repository', 'Tag'] },
+                    operator: { enum: ['add', 'remove', 'replace'] },
+                    value: { type: 'string' },
+                    predicate: { type: 'object', required: ['path'], properties: { path: { type: 'string', pattern: '^/' } } },
+                  },
                 },
               },
               plaintext: {
                 type: 'array',
-                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
+                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', pattern: '^/' }, operator: { enum: ['add', 'remove', 'replace'] } } },
               },
             },
           },
         },
       },
     },
-  },
-});
-
-export const kuratorFleetSchema: JsonSchema = manifest({
-  properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
-});
-
-const destination: JsonSchema = {
-  type: 'object',
-  properties: { fleet: { type: 'string', minLength: 1 }, clusterSelector: { type: 'object', properties: { matchLabels: stringMap } } },
-};
-
-export const kuratorApplicationSchema: JsonSchema = manifest({
-  required: ['syncPolicies'],
-  properties: {
-    destination,
-    syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
   },
 });
 

@@ -34,7 +34,7 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
     const tpl = t.template as Obj;
     const podSpec = tpl.spec as Obj;
     const { image, ...req } = podShape(podSpec, ['spec', 'tasks', i, 'template', 'spec'], (path, expected, found) => m.fail(path, expected, found));
-    return { name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image, req, priority: (podSpec.priority as number | undefined) ?? 0 };
+    return { index: i, name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image, req, priority: (podSpec.priority as number | undefined) ?? 0 };
   });
   const total = parts.reduce((s, p) => s + p.replicas, 0);
   const minAvailable = (spec.minAvailable as number | undefined) ?? total;
@@ -51,6 +51,7 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
       labels,
       arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
       template: template(ctx, { image: g.image, imageSize: null, startup: annotationDuration(m, ann, 'fleetsim.io/startup', []), ...g.req, priority: g.priority }),
+      manifest: { object: o, podPath: ['spec', 'tasks', g.index, 'template', 'spec'] },
       policy: null,
       placement: null,
       kurator: null,
