@@ -6,6 +6,7 @@ import { describeValue, formatPath, ScenarioError, sourcePosition } from './erro
 import { validateAgainst } from './json-schema.js';
 import { readSources } from './manifests/flux-sources.js';
 import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
+import { withManifestAutoscalers } from './manifests/federated-hpa.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
@@ -327,7 +328,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
-  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  const traffic = withManifestAutoscalers(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes }), sink);
   for (const k of kuratorRollouts) {
     const ref = `${k.workload.namespace}/${k.workload.name}`;
     if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {

@@ -67,7 +67,7 @@ export class YamlSource {
     let bad: { node: Node; path: PathElement[] } | null = null;
     visit(this.doc, {
       Pair: (_key, pair, ancestors) => {
-        if (pair.key === null || isScalar(pair.key)) return undefined;
+        if (!isMap(pair.key) && !isSeq(pair.key)) return undefined;
         const path: PathElement[] = [];
         const chain = [...ancestors, pair];
         chain.forEach((a, i) => {

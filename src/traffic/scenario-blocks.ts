@@ -437,11 +437,11 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
     if (targets.has(key)) src.fail(['autoscalers', i, 'scaleTargetRef', 'name'], `a Deployment no other autoscaler targets (autoscalers[${targets.get(key)}] does)`, a.workload);
     targets.set(key, i);
   });
-  return { traffic, services, rollouts, autoscalers };
+  return { traffic, services, rollouts, autoscalers, cronAutoscalers: [] };
 }
 
 /** Kubernetes fills a rule's unset fields from the defaults of its direction. */
-function rules(r: Obj | undefined, d: HpaScalingRules): HpaScalingRules {
+export function rules(r: Obj | undefined, d: HpaScalingRules): HpaScalingRules {
   if (!r) return d;
   return {
     stabilizationWindowSeconds: (r.stabilizationWindowSeconds as number | undefined) ?? d.stabilizationWindowSeconds,
