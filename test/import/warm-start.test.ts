@@ -91,7 +91,7 @@ describe('warm start', () => {
     const w = r.workloads.find((x) => x.name === 'web')!;
     expect(w.placement).toEqual({ a: 6 });
     expect(w.ready).toBe(6);
-    expect(r.failovers[0].failoverTime).not.toBeNull();
+    expect(r.failovers[0].failover).toBeGreaterThan(0);
   });
 
   it("a member's own workloads: a DaemonSet's pod comes back on its node, a bare pod is gone for good, Pending pods bind in the first cycle", async () => {

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltFiles } from '../helpers/built.js';
+import { ROOT, SHARED } from '../helpers/cli.js';
+
+/**
+ * The worked example of README "Model your own fleet" (npm run example:import): three real dumps
+ * as the members of one Karmada fleet, its warm start and what happens when GKE is lost.
+ */
+const have = existsSync(join(SHARED, 'real-state'));
+
+describe.skipIf(!have)('the worked example: GKE + EKS GPU + AKS, Karmada host written by the importer, GKE lost', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetsim-example-'));
+  beforeAll(() => {
+    ensureBuiltFiles(['dist/src/cli/main.js', 'dist/src/import/export.js']);
+    execFileSync(process.execPath, [join(ROOT, 'examples/import/build-example.mjs'), dir], { cwd: ROOT, encoding: 'utf8' });
+  });
+
+  it('starts warm; with GKE lost its replicas stay lost under Karmada\'s defaults and move with failover on', () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'report/summary.json'), 'utf8'));
+    const [asIs, lost, failover] = summary.runs;
+    expect(summary.runs.map((r: { variant: string }) => r.variant)).toEqual(['as-is', 'lose-gke', 'lose-gke-failover']);
+    const at0 = Object.fromEntries(asIs.initialState.clusters.map((c: { name: string }) => [c.name, c]));
+    // 120 web pods of 4 cores + 32 kube-proxies of 0.1 on GKE's 32 × 55.79 cores.
+    expect(at0.gke.cpu).toBeCloseTo((120 * 4000 + 32 * 100) / (32 * 55790), 9);
+    expect(at0.eks.gpu).toBeCloseTo(64 / 128, 9);
+    const web = (r: { workloads: { name: string; placement: Record<string, number>; ready: number }[] }) => r.workloads.find((w) => w.name === 'web')!;
+    expect(web(asIs).placement).toEqual({ gke: 120, aks: 120 });
+    expect(web(lost).placement).toEqual({ gke: 120, aks: 120 });
+    expect(web(lost).ready).toBe(120);
+    expect(web(failover).ready).toBe(240);
+    expect(web(failover).placement.gke).toBeUndefined();
+    expect(failover.failovers[0].failover).toBeLessThan(60);
+    expect(lost.failovers[0].failover).toBeNull();
+  });
+});
