@@ -78,7 +78,6 @@ const KEPT_GROUPS = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.ka
 const KNOWN_UNUSED: Record<string, string> = {
   'work.karmada.io/Work': 'Works are rendered from ResourceBindings; the bindings are imported',
   'v1/Event': 'events are not state',
-  'cluster.karmada.io/ClusterList': '',
 };
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Taint } from '../scenario/types.js';
+import type { ClusterSpec } from '../scenario/types.js';
 import { dumpTime, readSource, type KeptObject, type Skipped, type SourceDump } from './dump.js';
 import { readBinding, readKarmadaCluster, type ImportedBinding, type KarmadaCluster } from './karmada.js';
 import { resolveLayout, type LayoutOptions } from './layout.js';
@@ -16,15 +16,7 @@ import { groupWorkloads, topOwner, type ImportedWorkload } from './workloads.js'
  * the importer left out or changed, with the reason. Pure data: `write.ts` turns it into a
  * scenario and its initial state, `table.ts` into the summary `fleetsim import` prints.
  */
-export interface ImportedCluster {
-  name: string;
-  role: 'member' | 'host';
-  region: string;
-  zones: string[];
-  provider: string;
-  labels: Record<string, string>;
-  taints: Taint[];
-  syncMode: 'Push' | 'Pull';
+export interface ImportedCluster extends Pick<ClusterSpec, 'name' | 'role' | 'region' | 'zones' | 'provider' | 'labels' | 'taints' | 'syncMode'> {
   scheduler: 'kube-scheduler' | 'volcano';
   pools: ImportedPool[];
   workloads: ImportedWorkload[];
@@ -81,12 +73,11 @@ export function importFleet(opts: FleetOptions): ImportedFleet {
   const skipped: Skipped[] = dumps.flatMap((d) => d.skipped);
   const notes: Skipped[] = [];
 
-  // The host: named so, or the one source holding Karmada's own objects and no pods.
-  const isHost = (d: SourceDump): boolean =>
-    d.source.role === 'host' || (d.source.role === 'unknown' && d.objects.some((o) => HOST_KINDS.has(gk(o))) && d.pods.length === 0 && d.nodes.length === 0);
+  // The host: named so (--host), or a folder holding Karmada's own objects and no pods (its nodes, if dumped, are the host's).
+  const isHost = (d: SourceDump): boolean => d.source.role === 'host' || (d.source.role === 'unknown' && d.objects.some((o) => HOST_KINDS.has(gk(o))) && d.pods.length === 0);
   const hostDumps = dumps.filter(isHost);
   const memberDumps = dumps.filter((d) => !isHost(d));
-  const kept = dumps.flatMap((d) => d.objects.map((o) => ({ o, host: isHost(d), member: d.source.name })));
+  const kept = dumps.flatMap((d) => d.objects.map((o) => ({ o, host: isHost(d) })));
 
   const karmadaClusters = new Map<string, KarmadaCluster>();
   for (const { o } of kept) if (gk(o) === 'cluster.karmada.io/Cluster') karmadaClusters.set(o.name, readKarmadaCluster(o));
@@ -132,7 +123,7 @@ export function importFleet(opts: FleetOptions): ImportedFleet {
   // What goes into the scenario verbatim.
   const manifests: KeptObject[] = [];
   const priorityClasses = new Map<string, KeptObject>();
-  for (const { o, host, member } of kept) {
+  for (const { o, host } of kept) {
     const k = gk(o);
     if (k === 'scheduling.k8s.io/PriorityClass') {
       const first = priorityClasses.get(o.name);
@@ -155,11 +146,13 @@ export function importFleet(opts: FleetOptions): ImportedFleet {
       manifests.push(o);
       continue;
     }
-    skipped.push({ object: `${o.apiVersion}/${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`, where: o.source, reason: `${o.kind} is not modelled${member ? '' : ''}` });
+    skipped.push({ object: `${o.apiVersion}/${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`, where: o.source, reason: `${o.kind} is not modelled` });
   }
   manifests.unshift(...priorityClasses.values());
 
   const host = hostCluster(hostDumps, clusters, notes);
+  const hostPods = hostDumps.reduce((s, d) => s + d.pods.length, 0);
+  if (hostPods) notes.push({ object: `${hostPods} Pods of the Karmada host`, where: hostDumps.map((d) => d.source.given.join(', ')).join(', '), reason: 'the host takes no workloads in fleetsim: its own pods (Karmada\'s components) are not imported' });
   const takenAt = Math.max(...dumps.map((d) => dumpTime(d.pods, d.nodes)).filter((t) => !Number.isNaN(t)), -Infinity);
   return {
     takenAt: takenAt === -Infinity ? NaN : takenAt,

@@ -1,5 +1,5 @@
 import { podRequests } from '../scenario/pod-requests.js';
-import type { Taint } from '../scenario/types.js';
+import type { ClusterSpec, Taint } from '../scenario/types.js';
 import type { KeptObject, Skipped } from './dump.js';
 import { stringMap } from './nodes.js';
 
@@ -10,16 +10,8 @@ import { stringMap } from './nodes.js';
  * policy; `pkg/apis/work/v1alpha2/binding_types.go`, policy annotations from
  * `pkg/apis/policy/v1alpha1/well_known_constants.go`).
  */
-export interface KarmadaCluster {
-  name: string;
-  region: string;
-  zones: string[];
-  provider: string;
-  labels: Record<string, string>;
-  taints: Taint[];
-  syncMode: 'Push' | 'Pull';
-  source: string;
-}
+/** What a Cluster object says of a member: the scenario cluster's own fields. */
+export type KarmadaCluster = Pick<ClusterSpec, 'name' | 'region' | 'zones' | 'provider' | 'labels' | 'taints' | 'syncMode'> & { source: string };
 
 export interface ImportedBinding {
   kind: 'ResourceBinding' | 'ClusterResourceBinding';

@@ -62,7 +62,7 @@ function ownItem(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes
     ...(w.priority ? { priority: w.priority } : {}),
     ...(w.nodeSelection ? { nodeSelection: w.nodeSelection } : {}),
     ...(w.schedulerName !== 'default-scheduler' ? { schedulerName: w.schedulerName } : {}),
-    ...(w.lifecycle === 'batch' ? batchFields(c, w, takenAt, notes) : {}),
+    ...(w.lifecycle === 'batch' ? batchFields(w, takenAt, notes) : {}),
     clusters: [
       {
         name: c.name,
@@ -76,12 +76,12 @@ function ownItem(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes
 }
 
 /** A Job's remaining completions, gang, queue, and its pods' run time as the dump can tell it. */
-function batchFields(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes: Item[]): Item {
+function batchFields(w: ImportedWorkload, takenAt: number, notes: Item[]): Item {
   return {
     completions: Math.max(w.completions, w.pods.length),
     ...(w.minAvailable > 1 ? { minAvailable: w.minAvailable } : {}),
     ...(w.queue ? { queue: w.queue } : {}),
-    duration: runTimeOf(c, w, takenAt, notes),
+    duration: runTimeOf(w, takenAt, notes),
   };
 }
 
@@ -92,8 +92,7 @@ function batchFields(c: ImportedCluster, w: ImportedWorkload, takenAt: number, n
  * pod drawing its run time afresh at t = 0 from their ages ends as the real ones would); else one
  * hour, said in a note.
  */
-function runTimeOf(c: ImportedCluster, w: ImportedWorkload, takenAt: number, notes: Item[]): DistributionSpec | number {
-  void c;
+function runTimeOf(w: ImportedWorkload, takenAt: number, notes: Item[]): DistributionSpec | number {
   let samples = w.finished.filter((p) => p.phase === 'Succeeded').map((p) => p.finished - p.started).filter((d) => Number.isFinite(d) && d >= 0);
   if (samples.length === 0 && !Number.isNaN(takenAt)) samples = w.pods.filter((p) => !TERMINAL_PHASES.has(p.phase)).map((p) => takenAt - p.started).filter((d) => Number.isFinite(d) && d >= 0);
   if (samples.length === 0) {
@@ -153,7 +152,7 @@ function bindingItem(b: ImportedBinding, copies: { cluster: ImportedCluster; w: 
     ...(first?.w.priority ? { priority: first.w.priority } : {}),
     ...(first?.w.nodeSelection ? { nodeSelection: first.w.nodeSelection } : {}),
     ...(first && first.w.schedulerName !== 'default-scheduler' ? { schedulerName: first.w.schedulerName } : {}),
-    ...(batch ? (first ? batchFields(first.cluster, first.w, fleet.takenAt, notes) : { duration: 3600 }) : {}),
+    ...(batch ? (first ? batchFields(first.w, fleet.takenAt, notes) : { duration: 3600 }) : {}),
     binding,
     clusters,
   };
