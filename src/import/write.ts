@@ -1,4 +1,5 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import { basename, dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { ImportedCluster, ImportedFleet } from './fleet.js';
@@ -72,6 +73,7 @@ export function writeImport(fleet: ImportedFleet, out: string, command: string, 
 function writeAtomically(texts: [string, string][]): void {
   const tmp = texts.map(([p]) => `${p}.tmp-${process.pid}`);
   try {
+    for (const [p] of texts) mkdirSync(dirname(p), { recursive: true });
     texts.forEach(([, text], i) => {
       const fd = openSync(tmp[i], 'w');
       try {
@@ -82,7 +84,15 @@ function writeAtomically(texts: [string, string][]): void {
     });
     texts.forEach(([p], i) => renameSync(tmp[i], p));
   } catch (e) {
-    for (const t of tmp) rmSync(t, { force: true });
+    for (const t of tmp) {
+      try {
+        rmSync(t, { force: true });
+      } catch {
+        // Never made (its folder could not be): nothing to remove.
+      }
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && err.path) throw new UserError(`--out: expected a folder fleetsim can write to, found ${err.code} (${err.message.split(':')[1]?.trim() ?? err.code}) at ${err.path}`);
     throw e;
   }
 }

@@ -40,6 +40,12 @@ describe.skipIf(!have)('fleetsim import (CLI)', () => {
     const summary = JSON.parse(run.stdout);
     expect(summary.runs[0].initialState.clusters.map((c: { name: string }) => c.name)).toEqual(['aks', 'eks', 'gke', 'karmada-host']);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // The same dump imports to the same bytes (into a folder made for it).
+    const again = join(dir, 'new/folder/fleet.yaml');
+    expect(fleetsim(['import', '--cluster', `gke=${join(PERF, 'google/gke/cpu/size32')}`, '--cluster', `eks=${join(PERF, 'aws/eks/gpu')}`, '--cluster', `aks=${join(PERF, 'azure/aks/cpu/size32')}`, '--out', again]).code).toBe(0);
+    expect(readFileSync(join(dir, 'new/folder/fleet.state.json'), 'utf8')).toBe(readFileSync(join(dir, 'fleet.state.json'), 'utf8'));
+    const body = (f: string) => readFileSync(f, 'utf8').replace(/^# Written by: .*$/m, '').replace(/# \d+ nodes? from .*$/gm, '').replace(/^ {4}# .* from .*$/gm, '');
+    expect(body(again)).toBe(body(out));
   });
 
   it('bad input: one line with the file, line, column and JSON path, exit 2, and nothing written', () => {
