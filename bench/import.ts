@@ -97,6 +97,7 @@ function generate(dir: string, nodes: number, pods: number, clusters: number): {
       };
     });
     writeList(join(dir, name, 'nodes.json'), ns.map((x) => nodeObject(x, AT)));
+    const gpuNodes = ns.filter((x) => x.gpus > 0);
     files.push(join(dir, name, 'nodes.json'));
     const want = Math.floor(pods / clusters) + (c < pods % clusters ? 1 : 0);
     const list = function* (): Generator<Record<string, unknown>> {
@@ -116,7 +117,8 @@ function generate(dir: string, nodes: number, pods: number, clusters: number): {
         const owner: ExportPod['owner'] = { kind: job ? 'Job' : 'Deployment', name: `app-${d}` };
         for (let r = 0; r < replicas && made < want; r++, made++) {
           const pending = rnd() < 0.01;
-          const node = pending ? null : ns[Math.floor(rnd() * ns.length)].name;
+          const pool = gpu ? gpuNodes : ns;
+          const node = pending ? null : pool[Math.floor(rnd() * pool.length)].name;
           yield podObject({ namespace: `team-${d % 40}`, name: `app-${d}-${r}`, owner, node, phase: pending ? 'Pending' : 'Running', cpuMillis: 250 * (1 + (d % 4)), memoryBytes: 512 * (1 + (d % 8)) * 2 ** 20, gpus: gpu ? 1 : 0, priority: 0, image: `registry.example.com/team/app-${d}:1.${d % 9}` }, AT);
         }
       }

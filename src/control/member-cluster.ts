@@ -398,7 +398,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   }
 
   /** A Pending pod takes its node: resources, GPUs, counters; it is Starting from now on. */
-  private occupy(id: number, node: number, gpus?: readonly number[]): void {
+  private occupy(id: number, node: number, gpus?: readonly number[], asFound = false): void {
     const pods = this.pods;
     const s = this.state;
     const now = this.sim.now;
@@ -413,8 +413,12 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
         k = gpus.length;
       } else {
         k = this.chooseDefaultGpus(t, node);
+        // A warm start's pod is where the dump found it, even on a node whose GPUs are now fewer
+        // than its pods hold (a device plugin that lost some): it takes the free ones, and the
+        // node stays overcommitted, as in the dump.
+        if (k < 0 && asFound) k = this.freeWholeGpus(t, node);
       }
-      if (k !== t.gpus) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
+      if (k !== t.gpus && !(asFound && k >= 0)) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
       const lo = world.gpuStart[node];
       const hi = world.gpuStart[node + 1];
       let mask = 0;
@@ -781,13 +785,22 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       this.markImagePresent(node, img, now);
       for (let k = 0; k < count; k++) {
         const id = this.createPod(o, ownerIdx, now, false);
-        this.occupy(id, node);
+        this.occupy(id, node, undefined, true);
         this.podReady(id, this.sim);
       }
     }
     for (let k = 0; k < a.pending; k++) this.createPod(o, ownerIdx, now);
     if (spec.kind === 'Job') o.active = o.pods.length;
     this.reconcile(ownerIdx);
+  }
+
+  /** The free whole GPUs of node n, at most the template's count, into gpuScratch: their count. */
+  private freeWholeGpus(t: PodTemplate, n: number): number {
+    const w = this.world;
+    let k = 0;
+    if (t.gpuMilli < MILLI_PER_GPU) return 0;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1] && k < t.gpus; g++) if (w.gpuMilliFree[g] === MILLI_PER_GPU) gpuScratch[k++] = g;
+    return k;
   }
 
   /** The image is on the node already (a warm start's running pods pulled it before t = 0). */

@@ -3,7 +3,7 @@ import type { ClusterSpec } from '../scenario/types.js';
 import { dumpTime, readSource, type KeptObject, type Skipped, type SourceDump } from './dump.js';
 import { readBinding, readKarmadaCluster, type ImportedBinding, type KarmadaCluster } from './karmada.js';
 import { resolveLayout, type LayoutOptions } from './layout.js';
-import { DEFAULT_GPU_RESOURCES } from './nodes.js';
+import { DEFAULT_GPU_RESOURCES, type ImportedNode } from './nodes.js';
 import { groupPools, type ImportedPool } from './pools.js';
 import type { ImportedPod } from './pods.js';
 import { dumpHistory, openbHistory, type ClusterHistory } from './history.js';
@@ -172,7 +172,7 @@ function memberCluster(d: SourceDump, k: KarmadaCluster | null, notes: Skipped[]
   const pools = groupPools(d.nodes, selected);
   const names = new Set(d.nodes.map((n) => n.name));
   const { workloads, notes: wn } = groupWorkloads(name, d.pods, d.owners, names);
-  notes.push(...wn, ...d.simkube.flatMap((t) => t.notes));
+  notes.push(...wn, ...d.simkube.flatMap((t) => t.notes), ...overcommitted(d.nodes, workloads));
   const unmodelled = new Map<string, number>();
   for (const n of d.nodes) for (const r of n.unmodelled) unmodelled.set(r, (unmodelled.get(r) ?? 0) + 1);
   const takenAt = dumpTime(d.pods, d.nodes);
@@ -233,6 +233,37 @@ function hostCluster(hostDumps: SourceDump[], members: ImportedCluster[], notes:
     history: [],
     simkube: [],
   };
+}
+
+/**
+ * Nodes whose bound pods ask for more than they have (allocatable shrank under them: a device
+ * plugin that lost GPUs, a kubelet reserving more): kept so, as in the dump, and said once each.
+ */
+function overcommitted(nodes: readonly ImportedNode[], workloads: readonly ImportedWorkload[]): Skipped[] {
+  const used = new Map<string, { cpu: number; memory: number; gpus: number; pods: number }>();
+  for (const w of workloads) {
+    for (const [node, n] of w.bound) {
+      const u = used.get(node) ?? { cpu: 0, memory: 0, gpus: 0, pods: 0 };
+      u.cpu += n * w.cpuMillis;
+      u.memory += n * w.memoryMiB;
+      u.gpus += n * w.gpus;
+      u.pods += n;
+      used.set(node, u);
+    }
+  }
+  const out: Skipped[] = [];
+  for (const node of nodes) {
+    const u = used.get(node.name);
+    if (!u) continue;
+    const over = [
+      u.cpu > node.cpuMillis ? `cpu ${u.cpu}m of ${node.cpuMillis}m` : '',
+      u.memory > Math.floor(node.memoryBytes / 2 ** 20) ? `memory ${u.memory}Mi of ${Math.floor(node.memoryBytes / 2 ** 20)}Mi` : '',
+      u.gpus > node.gpus ? `GPUs ${u.gpus} of ${node.gpus}` : '',
+      u.pods > node.pods ? `pods ${u.pods} of ${node.pods}` : '',
+    ].filter(Boolean);
+    if (over.length) out.push({ object: `v1/Node ${node.name}`, where: node.source, reason: `its pods ask for more than it has (${over.join(', ')}): it stays so at t = 0, as in the dump, and takes nothing more` });
+  }
+  return out;
 }
 
 function mostCommon(values: string[]): string {

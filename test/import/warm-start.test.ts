@@ -137,6 +137,19 @@ describe('warm start', () => {
     expect(r.clusters.find((c) => c.name === 'a')!.pending).toBe(4);
   });
 
+  it('a node overcommitted in the dump (its GPUs fewer than its pods hold) stays so, and the run goes on', async () => {
+    const gpu = FLEET.replace('        - { name: p, count: 3, cpu: 4, memory: 8Gi, nodes: [a-1, a-2, a-3] }', '        - { name: p, count: 3, cpu: 4, memory: 8Gi, nodes: [a-1, a-2, a-3], gpus: { count: 2 } }');
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-warm-'));
+    writeFileSync(join(dir, 'fleet.yaml'), gpu);
+    const items = [{ kind: 'Workload', controller: 'Deployment', apiVersion: 'apps/v1', namespace: 'default', name: 'train', lifecycle: 'service', resources: { cpu: '1', memory: '1Gi', gpu: 1 }, clusters: [{ name: 'a', pods: { 'a-1': 3 }, pending: 1 }] }];
+    writeFileSync(join(dir, 'fleet.state.json'), `{"items": [\n${items.map(item).join(',\n')}\n]}\n`);
+    const r = await runScenario(loadScenario(join(dir, 'fleet.yaml')));
+    const a = r.initialState!.clusters.find((c) => c.name === 'a')!;
+    expect(a.gpu).toBeCloseTo(3 / 6, 12);
+    // The pending one binds on another node; a-1 takes nothing more.
+    expect([a.ownDesired, a.ownReadyAtEnd]).toEqual([4, 4]);
+  });
+
   it('validate locates a mistake in the state file: a node no pool has, a cluster not in the fleet', () => {
     const bad = (items: object[]) => {
       try {
