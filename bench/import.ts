@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +175,12 @@ function main(): void {
       const three = [`gke=${join(perf, 'google/gke/cpu/size32')}`, `eks=${join(perf, 'aws/eks/gpu')}`, `aks=${aks}`];
       rows.push(measure('largest real dump: AKS nodes-32.json', [`aks=${aks}`], readdirSync(aks).map((f) => join(aks, f)), runs, out));
       rows.push(measure('real GKE + EKS GPU + AKS, three members', three, three.flatMap((c) => readdirSync(c.split('=')[1]).map((f) => join(c.split('=')[1], f))), runs, out));
+      // The same AKS nodes ten times over, as `kubectl get nodes -o yaml` writes a List: YAML's pace.
+      const nodes = JSON.parse(readFileSync(join(aks, readdirSync(aks)[0]), 'utf8')).items as { metadata: { name: string } }[];
+      const many = Array.from({ length: 10 }, (_, k) => nodes.map((n) => ({ ...n, metadata: { ...n.metadata, name: `${n.metadata.name}-${k}` } }))).flat();
+      mkdirSync(join(dir, 'yaml'), { recursive: true });
+      writeFileSync(join(dir, 'yaml', 'nodes.yaml'), stringify({ apiVersion: 'v1', items: many, kind: 'List', metadata: { resourceVersion: '' } }));
+      rows.push(measure(`AKS nodes ×10 as a -o yaml List (${many.length} nodes)`, [`aks=${join(dir, 'yaml')}`], [join(dir, 'yaml', 'nodes.yaml')], runs, out));
     }
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
     if (json) {

@@ -200,6 +200,8 @@ function workloadOf(item: DumpItem, v: Obj, nodesOf: Map<string, Set<string>>, c
   const base = withSelection(tpl(v.resources as Obj, ['resources']));
   let live = 0;
   const clusters: InitialClusterPods[] = rawClusters.map((c, i) => {
+    const twice = rawClusters.findIndex((x) => x.name === c.name);
+    if (twice < i) item.fail(['clusters', i, 'name'], `a cluster not listed before (clusters[${twice}] is ${c.name as string})`, c.name);
     const names = nodesOf.get(c.name as string);
     if (!names) item.fail(['clusters', i, 'name'], `a member cluster of the scenario (${[...nodesOf.keys()].join(', ')})`, c.name);
     const bound: [string, number][] = [];

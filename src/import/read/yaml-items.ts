@@ -173,7 +173,10 @@ class YamlSplitter {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      throw new ScenarioError({ file: this.file, line, col: 1 }, path.length ? pathText(path) : '(document)', 'valid YAML', `a document that cannot be read (${(e as Error).message})`);
+      const msg = (e as Error).message;
+      // Each entry of a List is read on its own: an alias to an anchor set in another entry cannot be resolved (kubectl writes no anchors).
+      const found = /Unresolved alias/.test(msg) ? `an alias to an anchor of another entry (${msg}): each entry of a List is read on its own; write it without YAML anchors, as kubectl does` : `a document that cannot be read (${msg})`;
+      throw new ScenarioError({ file: this.file, line, col: 1 }, path.length ? pathText(path) : '(document)', 'valid YAML', found);
     }
     if (entry) value = Array.isArray(value) ? value[0] : value;
     const first = text.split('\n', 1)[0];
