@@ -2,11 +2,11 @@ import type { EventHandler, Simulation } from '../kernel/index.js';
 import {
   applicationEvictOptions, applicationTolerationSeconds, assessEvictionTasks, detectApplicationFailure, Dispenser,
   gracefulEvictCluster, needEviction, resolveStrategyType, scheduleTrigger, taintEvictionPurgeMode,
-  type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
+  type Component, type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { Placement, PodTemplate, PolicySpec, WorkloadSpec } from '../scenario/types.js';
+import type { Placement, PodTemplate, PolicySpec, TaskTemplate, WorkloadSpec } from '../scenario/types.js';
 import { renderWork } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
@@ -22,7 +22,12 @@ export interface Binding {
   /** The placement it was last scheduled with (applied-placement annotation); null = never. */
   applied: Placement | null;
   spec: ResourceBindingSpec;
-  status: { schedulerObservedAffinityName?: string; lastScheduledTime?: number | null };
+  status: {
+    schedulerObservedAffinityName?: string;
+    lastScheduledTime?: number | null;
+    /** Per member with a Work: applied, or why its API server refused it (`aggregatedStatus[].applied`, `appliedMessage`). */
+    aggregatedStatus?: { clusterName: string; applied: boolean; appliedMessage?: string }[];
+  };
   queued: boolean;
   attempts: number;
   /** Application failover: when each cluster was first seen Unhealthy. */
@@ -44,6 +49,8 @@ interface WorkDelivery {
   completions: number;
   /** The pod template, overrides applied (absent when the Work is deleted: the pods keep theirs). */
   template?: PodTemplate;
+  /** A multi-template workload's task templates, rendered for the cluster. */
+  tasks?: PodTemplate[];
 }
 
 /** Something that happened in the control plane that the failover metrics want to know. */
@@ -68,14 +75,19 @@ const VOLCANO_API_ENABLEMENTS = [
   { groupVersion: 'scheduling.volcano.sh/v1beta1', resources: [{ kind: 'PodGroup' }, { kind: 'Queue' }] },
 ];
 
+/** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
+const KARMADA_SCHEDULER_NAME = 'default-scheduler';
+
 /**
  * Kinds Karmada's native interpreter reads replicas from (karmada
  * pkg/resourceinterpreter/default/native/replica.go: Deployment, ReplicaSet, StatefulSet, Job,
- * Pod) and Volcano Jobs (its bundled resource customization). A binding of any other kind
- * (DaemonSet, ReplicationController, CronJob) has no replicas: the scheduler only picks clusters
- * and each gets the whole object (`IsWorkload` is false, so no `ReviseReplica`).
+ * Pod). A binding of any other kind (DaemonSet, ReplicationController, CronJob) has no replicas:
+ * the scheduler only picks clusters and each gets the whole object (`IsWorkload` is false, so no
+ * `ReviseReplica`). So does a Volcano Job: its bundled customization
+ * (resourcecustomizations/batch.volcano.sh/v1alpha1/Job) has no replicaResource, only
+ * componentResource, which the detector uses with the MultiplePodTemplatesScheduling gate.
  */
-const REPLICA_KINDS = new Set(['apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'batch/v1 Job', 'v1 Pod', 'batch.volcano.sh/v1alpha1 Job']);
+const REPLICA_KINDS = new Set(['apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'batch/v1 Job', 'v1 Pod']);
 
 /** Does Karmada divide this workload's replicas, or send each cluster the whole object? */
 export function karmadaDividesReplicas(spec: WorkloadSpec): boolean {
@@ -87,9 +99,6 @@ function wholeObjectReplicas(spec: WorkloadSpec): number {
   if (spec.kind === 'Deployment') return spec.controller === 'daemon' ? 1 : spec.replicas;
   return spec.cron ? 1 : spec.parallelism;
 }
-
-/** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
-const KARMADA_SCHEDULER_NAME = 'default-scheduler';
 
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
@@ -269,6 +278,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const r = t.replicaRequest ?? t;
     const divided = karmadaDividesReplicas(spec);
     const index = this.bindings.length;
+    const tasks = spec.kind === 'Job' ? spec.tasks : undefined;
     this.bindings.push({
       index,
       workload,
@@ -281,6 +291,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
         ...(divided
           ? { replicaRequirements: { resourceRequest: { cpu: r.cpuMillis, memory: r.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) } } }
           : {}),
+        // A Volcano Job's tasks, as the interpreter's GetComponents gives them, with the MultiplePodTemplatesScheduling gate.
+        ...(tasks && this.state.scenario.karmada.featureGates.MultiplePodTemplatesScheduling ? { components: tasks.map(componentOf) } : {}),
         placement: placement as KarmadaPlacement,
         clusters: [],
         gracefulEvictionTasks: [],
@@ -322,12 +334,24 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
    */
   private work(binding: number, workload: number, cluster: number, share: { replicas: number; completions: number }): WorkDelivery | null {
     const w = this.state.workloads[workload];
-    const r = renderWork(w.spec, this.state.world.clusters[cluster].spec, this.state.scenario);
-    if (r.error) {
-      w.schedulingError = r.error;
+    const target = this.state.world.clusters[cluster].spec;
+    const r = renderWork(w.spec, target, this.state.scenario);
+    // A multi-template workload: each task's pod template, read from its own place in the patched manifest.
+    const tasks = taskSpecs(w.spec).map((t) => renderWork(t, target, this.state.scenario));
+    const error = r.error ?? tasks.find((x) => x.error)?.error ?? null;
+    if (error) {
+      w.schedulingError = error;
       return null;
     }
-    return { binding, workload, cluster, replicas: r.replicas ?? share.replicas, completions: r.completions ?? share.completions, template: r.template };
+    return {
+      binding,
+      workload,
+      cluster,
+      replicas: r.replicas ?? share.replicas,
+      completions: r.completions ?? share.completions,
+      template: r.template,
+      ...(tasks.length ? { tasks: tasks.map((x) => x.template) } : {}),
+    };
   }
 
   private enqueue(b: number): void {
@@ -433,6 +457,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       replicas: b.spec.replicas,
       // A whole-object binding (DaemonSet, CronJob...) has none: Karmada only picks its clusters.
       replicaRequirements: b.spec.replicaRequirements?.resourceRequest ?? {},
+      ...(b.spec.components ? { components: b.spec.components } : {}),
       placement: b.placement,
       policy: b.policy,
       previous: b.spec.clusters ?? [],
@@ -506,7 +531,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
 
   private setResult(b: Binding, clusters: TargetCluster[], now: number): void {
     b.spec = { ...b.spec, clusters: clusters.map((c) => ({ name: c.name, replicas: c.replicas })) };
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     if (b.spec.clusters!.length > 0) this.scheduleTaintChecks(b, now);
     if ((b.spec.gracefulEvictionTasks ?? []).length) this.requestEvictionTick();
@@ -578,7 +603,17 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       this.parked.set(d.cluster, list);
       return;
     }
-    m.applyWork(d.workload, d.replicas, d.completions, d.template);
+    this.applied(d, m.applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
+  }
+
+  /** Record how a member took a Work in its binding's status (`aggregatedStatus`). */
+  private applied(d: WorkDelivery, refusal: string | null): void {
+    if (d.binding < 0) return;
+    const b = this.bindings[d.binding];
+    const clusterName = this.state.world.clusters[d.cluster].name;
+    const rest = (b.status.aggregatedStatus ?? []).filter((x) => x.clusterName !== clusterName);
+    const item = refusal === null ? { clusterName, applied: true } : { clusterName, applied: false, appliedMessage: `Failed to apply all manifests (0/1): ${refusal}` };
+    b.status = { ...b.status, aggregatedStatus: [...rest, item].sort((x, y) => (x.clusterName < y.clusterName ? -1 : x.clusterName > y.clusterName ? 1 : 0)) };
   }
 
   /**
@@ -641,7 +676,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const list = this.parked.get(cluster);
     if (!list) return;
     this.parked.delete(cluster);
-    for (const d of list) this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template);
+    for (const d of list) this.applied(d, this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -733,7 +768,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       b.spec = { ...b.spec, clusters: (b.spec.clusters ?? []).filter((t) => t.name !== cluster) };
     }
     this.observer?.evicted(b, cluster, opts.reason, now);
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     this.enqueue(b.index);
     this.requestEvictionTick();
@@ -809,4 +844,42 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     }
     this.requestFailoverTick();
   }
+}
+
+/** A pod's requests as Karmada's interpreter reports them: cpu millicores, memory bytes, nvidia.com/gpu. */
+function requestOf(t: PodTemplate): Record<string, number> {
+  return { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+}
+
+/**
+ * A task as a binding component, as Karmada's Volcano Job interpreter gives it (`GetComponents`,
+ * pkg/resourceinterpreter/default/thirdparty/resourcecustomizations/batch.volcano.sh/v1alpha1/Job):
+ * replicas = the task's minAvailable (1 when unset), requirements = its pod's requests.
+ */
+function componentOf(t: TaskTemplate): Component {
+  return { name: t.name, replicas: t.minAvailable ?? 1, replicaRequirements: { resourceRequest: requestOf(t.template) } };
+}
+
+/** What the results show as a workload's placement: a whole multi-template workload counts all its pods in each cluster. */
+function placementOf(spec: WorkloadSpec, clusters: TargetCluster[]): TargetCluster[] {
+  return spec.kind === 'Job' && spec.tasks ? clusters.map((c) => ({ name: c.name, replicas: spec.parallelism })) : clusters;
+}
+
+/**
+ * A multi-template workload's tasks as workload specs of their own (same object, the task's pod
+ * template and where it sits in the manifest), for rendering each task's Work; made once per spec.
+ */
+const taskSpecCache = new WeakMap<WorkloadSpec, WorkloadSpec[]>();
+function taskSpecs(spec: WorkloadSpec): WorkloadSpec[] {
+  if (spec.kind !== 'Job' || !spec.tasks) return [];
+  let out = taskSpecCache.get(spec);
+  if (!out) {
+    out = spec.tasks.map((t, i) => ({
+      ...spec,
+      template: t.template,
+      ...(spec.manifest ? { manifest: { object: spec.manifest.object, podPath: ['spec', 'tasks', i, 'template', 'spec'] } } : {}),
+    }));
+    taskSpecCache.set(spec, out);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { tolerationsTolerateTaint } from '../placement/karmada/toleration.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
-import './volcano-scheduler.js';
+import { admitVolcanoJob } from './volcano-scheduler.js';
 import {
   memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type NodeScorer, type OwnerTask,
 } from './member-scheduling.js';
@@ -45,7 +45,7 @@ function sameSummary(p: ResourceSummary, c: RunState['counters'], k: number): bo
   );
 }
 
-/** Up to this many distinct images, a node's image times are kept in a typed array (see imageRows). */
+/** Up to this many distinct images, the nodes' image times are kept in a typed array (see imageAt). */
 const IMAGE_ROWS_MAX = 64;
 
 /** Showback price of one pod per hour: its requests at the cluster's prices. */
@@ -100,20 +100,23 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
   /**
-   * The same as rows, when the run has few images (IMAGE_ROWS_MAX): per node (local index) the time
-   * each image is present (NaN: never pulled), allocated at the node's first pull. A typed-array
-   * read instead of a lookup in a Map of up to nodes x images entries on every bind.
+   * The same as one table, when the run has few images (IMAGE_ROWS_MAX): at local node * imageStride
+   * + image, the time the image is present on the node (NaN: never pulled), made at the cluster's
+   * first bind. A typed-array read instead of a lookup in a Map of up to nodes x images entries on
+   * every bind; one table per cluster rather than one array per node (half a million small
+   * ArrayBuffers at Karmada's scale, each slow to allocate and counted as external memory).
    */
-  private readonly imageRows: (Float64Array | undefined)[];
+  private imageAt: Float64Array | null = null;
+  private imageStride = 0;
   /** Per node (index from nodeStart): the time its image puller is free. */
   private readonly pullerFreeAt: Float64Array;
   /** Run-time sampler of each Job here (by workload) and the name of its stream. */
   private readonly durations = new Map<number, { sampler: Sampler; stream: string }>();
   /**
-   * GPUs held by each bound pod that asked for GPUs: a bit mask over its node's GPUs (bit b = GPU
-   * gpuStart[node] + b) on nodes of at most GPU_MASK_MAX GPUs, else their ids.
+   * GPUs held by each bound pod on a node of more than GPU_MASK_MAX GPUs, by pod: their ids (on
+   * smaller nodes, the pod table's `gpuMask` column holds them).
    */
-  private readonly podGpus = new Map<number, number | Int32Array>();
+  private readonly podGpus = new Map<number, Int32Array>();
   /** Free-capacity index of the nodes, kept current on every bind, release and node change. */
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
@@ -134,7 +137,6 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.world = state.world;
     this.pods = state.pods;
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
-    this.imageRows = new Array<Float64Array | undefined>(info.nodeEnd - info.nodeStart).fill(undefined);
     this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
     this.notReadyAtStart = state.world.nodeReady.slice(info.nodeStart, info.nodeEnd).map((r) => 1 - r);
     this.taintedPools = info.spec.nodePools.some((p) => (p.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule'));
@@ -356,7 +358,6 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     return nodeShouldRunDaemonPod({ ...sel, tolerations: [{ operator: 'Exists' }] }, { name: w.nodeName(n), labels: nodeLabels(w, n), taints: [] });
   }
 
-
   defaultGpus(pod: number, n: number): number[] | null {
     const t = this.template(pod);
     if (t.gpus === 0) return [];
@@ -429,7 +430,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
         world.gpuMilliFree[g] -= t.gpuMilli;
         mask |= 1 << (g - lo);
       }
-      this.podGpus.set(id, hi - lo <= GPU_MASK_MAX ? mask : gpuScratch.slice(0, k));
+      if (hi - lo <= GPU_MASK_MAX) pods.gpuMask[id] = mask;
+      else this.podGpus.set(id, gpuScratch.slice(0, k));
     }
     world.cpuFree[node] -= t.cpuMillis;
     world.memFree[node] -= t.memoryMiB;
@@ -464,12 +466,11 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     const img = s.imageId(t.image);
     const local = node - this.info.nodeStart;
     const images = s.images.length;
-    let row: Float64Array | undefined;
+    let table: Float64Array | null = null;
     let present: number | undefined;
     if (images <= IMAGE_ROWS_MAX) {
-      row = this.imageRows[local];
-      if (row === undefined) this.imageRows[local] = row = new Float64Array(images).fill(NaN);
-      present = row[img];
+      table = this.imageTable(images);
+      present = table[local * images + img];
       if (Number.isNaN(present)) present = undefined;
     } else {
       present = this.imageReadyAt.get(node * images + img);
@@ -479,10 +480,22 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       const net = world.network;
       present = start + net.transferTime(net.regionIndex(t.registryRegion), this.info.regionIndex, t.imageSizeBytes);
       this.pullerFreeAt[local] = present;
-      if (row) row[img] = present;
+      if (table) table[local * images + img] = present;
       else this.imageReadyAt.set(node * images + img, present);
     }
     sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
+  }
+
+  /** The image-time table for `images` images (laid out again should images be added after binds began). */
+  private imageTable(images: number): Float64Array {
+    const old = this.imageAt;
+    if (old !== null && this.imageStride === images) return old;
+    const nodes = this.info.nodeEnd - this.info.nodeStart;
+    const table = new Float64Array(nodes * images).fill(NaN);
+    if (old !== null) for (let n = 0; n < nodes; n++) for (let k = 0; k < this.imageStride; k++) table[n * images + k] = old[n * this.imageStride + k];
+    this.imageAt = table;
+    this.imageStride = images;
+    return table;
   }
 
   preempt(pod: number): number {
@@ -492,12 +505,14 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   }
 
   heldGpus(pod: number): readonly number[] {
-    const held = this.podGpus.get(pod);
-    if (held === undefined) return [];
-    if (typeof held !== 'number') return Array.from(held);
+    const mask = this.pods.gpuMask[pod];
+    if (mask === 0) {
+      const held = this.podGpus.get(pod);
+      return held === undefined ? [] : Array.from(held);
+    }
     const lo = this.world.gpuStart[this.pods.node[pod]];
     const out: number[] = [];
-    for (let b = 0, m = held; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
+    for (let b = 0, m = mask; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
     return out;
   }
 
@@ -518,13 +533,24 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
    * here. Creates the owner on first delivery; a later delivery scales it. A workload of several
    * pod templates (`tasks`, e.g. a Volcano Job) gets one owner per task, all of them whole:
-   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it.
+   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it. Returns the
+   * API server's refusal when the member does not admit the object (null: applied).
    */
-  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): void {
-    const spec = this.state.workloads[workload].spec;
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): string | null {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    // The member's API server admits the object first (a Volcano Job: Volcano's webhook); a refused
+    // create leaves nothing here, and every later delivery is refused the same way.
+    if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
+      const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
+      if (refusal !== null) {
+        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        return refusal;
+      }
+    }
     if (spec.kind === 'Job' && spec.tasks) {
       this.applyTasks(workload, replicas > 0, tasks ?? spec.tasks.map((t) => t.template));
-      return;
+      return null;
     }
     let owner = this.ownerOf.get(workload) ?? -1;
     if (owner < 0) owner = this.addOwner(workload, completions, template ?? spec.template, null);
@@ -534,6 +560,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
+    return null;
   }
 
   /** A multi-template workload's Work: one owner per task, each with all its replicas (or none). */
@@ -653,13 +680,13 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       this.finishJob(o, now);
       return;
     }
-    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     const w = this.state.workloads[o.workload];
     if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
       this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
       return;
     }
     if ((w.spec as JobSpec).suspend) return;
+    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
       o.active++;
@@ -808,9 +835,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     const local = node - this.info.nodeStart;
     const images = this.state.images.length;
     if (images <= IMAGE_ROWS_MAX) {
-      let row = this.imageRows[local];
-      if (row === undefined) this.imageRows[local] = row = new Float64Array(images).fill(NaN);
-      if (Number.isNaN(row[img])) row[img] = at;
+      const table = this.imageTable(images);
+      if (Number.isNaN(table[local * images + img])) table[local * images + img] = at;
     } else if (!this.imageReadyAt.has(node * images + img)) {
       this.imageReadyAt.set(node * images + img, at);
     }
@@ -829,8 +855,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
-    // A pod for a scheduler that does not run here waits in no queue: it stays Pending; so does
-    // a pod its controller binds itself (a DaemonSet's).
+    // A pod for a scheduler that does not run here waits in no queue: it stays Pending. A pod its
+    // controller binds itself (a DaemonSet's) waits in none either.
     if (o.scheduler < 0 || !queue) return id;
     this.insertPending(id);
     this.pendingFor[o.scheduler]++;
@@ -918,24 +944,26 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (w.spec.kind === 'Job' && Number.isNaN(w.gangStartedAt) && this.pods.phase[id] === PodPhase.Running && t.gpus > 0) {
       changeHeldGpus(w, -(t.gpus * t.gpuMilli) / MILLI_PER_GPU, this.sim.now);
     }
-    const held = this.podGpus.get(id);
-    if (held !== undefined) {
-      if (typeof held === 'number') {
-        const lo = world.gpuStart[node];
-        for (let b = 0, m = held; m !== 0; b++, m >>= 1) {
-          if ((m & 1) === 0) continue;
-          const g = lo + b;
-          world.gpuMilliFree[g] += t.gpuMilli;
-          if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
-        }
-      } else {
+    const mask = this.pods.gpuMask[id];
+    if (mask !== 0) {
+      const lo = world.gpuStart[node];
+      for (let b = 0, m = mask; m !== 0; b++, m >>= 1) {
+        if ((m & 1) === 0) continue;
+        const g = lo + b;
+        world.gpuMilliFree[g] += t.gpuMilli;
+        if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+      }
+      this.pods.gpuMask[id] = 0;
+    } else if (this.podGpus.size > 0) {
+      const held = this.podGpus.get(id);
+      if (held !== undefined) {
         for (let k = 0; k < held.length; k++) {
           const g = held[k];
           world.gpuMilliFree[g] += t.gpuMilli;
           if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
         }
+        this.podGpus.delete(id);
       }
-      this.podGpus.delete(id);
     }
     this.capacity.update(node);
     const c = this.info.index;
@@ -1045,9 +1073,10 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
-    const owner = this.owners[pods.owner[id]];
+    const ownerIdx = pods.owner[id];
+    const owner = this.owners[ownerIdx];
+    if (owner.controller === 'ordered') this.reconcile(ownerIdx);
     if (owner.task) this.reconcileDependents(owner);
-    if (owner.controller === 'ordered') this.reconcile(pods.owner[id]);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);

@@ -1,5 +1,5 @@
 import {
-  BUILTIN_SESSION_CONFIG, DEFAULT_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, runSession,
+  BUILTIN_SESSION_CONFIG, DEFAULT_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, deniedByWebhook, runSession, validateJobCreate, type VolcanoJobFields,
   type JobSpec as VcJob, type NodeSpec, type PodGroupPhase, type QueueSpec, type SessionConfig, type TaskSpec,
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
@@ -30,13 +30,21 @@ const CONFIGS: Record<string, SessionConfig> = {
 /**
  * Volcano as a member cluster's scheduler: every `schedulePeriod` (1 s) a session over a snapshot
  * of the cluster (nodes, queues, one PodGroup per workload share with its pods as tasks), run by the
- * pure session in `batch/volcano/`; its binds and evictions are applied through the host.
+ * pure session in `batch/volcano/`; its binds and evictions are applied through the host. It takes
+ * the pods that name it (`schedulerName: volcano`) and those of the scenario's own workloads; pods
+ * of the member's kube-scheduler only take room on the nodes (`NodeSpec.used`).
  *
- * PodGroups: a Job's share here is one PodGroup in its queue with `minMember` = min(the Job's
- * `minAvailable`, the pods it has here) — the per-cluster gang a vcjob gets when its tasks are
- * divided across clusters; a Deployment's share is a PodGroup with minMember 1. A PodGroup's phase
- * carries over from one session to the next (Pending until `enqueue` admits it). Bound pods that
- * are still starting are Bound tasks; Ready ones Running.
+ * PodGroups: a Volcano Job (several pod templates) is one PodGroup with its `minAvailable` as
+ * `minMember` and each task's as `minTaskMember`; a scenario Job's share here is one with
+ * `minMember` = min(the Job's `minAvailable`, the pods it has here), the per-cluster gang of a Job
+ * divided across clusters; a Deployment's share is one with minMember 1 (the podgroup controller's
+ * PodGroup per ReplicaSet). The queue: a Volcano Job's `spec.queue`, else the pods'
+ * `scheduling.volcano.sh/queue-name` annotation, else "default"; a PodGroup for a queue that does
+ * not exist is refused, so its pods stay Pending (said in the results). The PodGroup's priority is
+ * its PriorityClass's value (a Volcano Job's `spec.priorityClassName`), a task's its pod's. A
+ * PodGroup's phase carries over from one session to the next (Pending until `enqueue` admits it).
+ * Bound pods that are still starting are Bound tasks; Ready ones Running; succeeded ones stay in
+ * the job as Succeeded tasks, counting toward its gang.
  */
 export class VolcanoScheduler implements MemberScheduler {
   readonly name = 'volcano';
@@ -61,7 +69,7 @@ export class VolcanoScheduler implements MemberScheduler {
     this.period = settings.schedulePeriod;
     const base = CONFIGS[settings.config];
     this.config = settings.actions ? { ...base, actions: settings.actions } : base;
-    this.queues = settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+    this.queues = memberQueues(settings);
     this.queueNames = new Set(this.queues.map((q) => q.name));
     this.sampleEvery = sampleEvery;
   }
@@ -112,7 +120,12 @@ export class VolcanoScheduler implements MemberScheduler {
       }
       const tasks: TaskSpec[] = [];
       const minTaskMember: Record<string, number> = {};
+      // A Job divided over clusters gangs its share here; a whole multi-template job its minAvailable.
+      const minMember = spec.kind !== 'Job' ? 1 : spec.tasks ? spec.minAvailable : Math.min(spec.minAvailable, owners[0].replicas);
       for (const o of owners) {
+        // Pods that succeeded stay in Volcano's view of the job until it is deleted, and count
+        // toward its gang (ready, valid); as many as the gang can use are enough.
+        for (let k = Math.min(o.succeeded, minMember); k > 0; k--) tasks.push({ name: `succeeded-${o.workload}-${k}.${o.task?.name ?? ''}`, status: 'Succeeded', ...(o.task ? { role: o.task.name } : {}) });
         const t = o.template;
         const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
         if (o.task) minTaskMember[o.task.name] = o.task.minAvailable ?? o.completions;
@@ -132,9 +145,6 @@ export class VolcanoScheduler implements MemberScheduler {
           });
         }
       }
-      if (tasks.length === 0) continue;
-      // A Job divided over clusters gangs its share here; a whole multi-template job its minAvailable.
-      const minMember = spec.kind !== 'Job' ? 1 : spec.tasks ? spec.minAvailable : Math.min(spec.minAvailable, owners[0].replicas);
       jobs.push({
         name: spec.name,
         namespace: spec.namespace,
@@ -200,6 +210,22 @@ export class VolcanoScheduler implements MemberScheduler {
   queueShares(): QueueShareSeries[] {
     return [...this.shares.values()];
   }
+}
+
+/** The queues of a Volcano member: its settings' (included Queue manifests among them), and "default", which Volcano always creates. */
+export function memberQueues(settings: VolcanoClusterSettings): QueueSpec[] {
+  return settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+}
+
+/**
+ * What a member answers when a Volcano Job is created there: Volcano's validating webhook on a
+ * Volcano member (null: admitted), the API server's "no matches for kind" where Volcano's CRDs are
+ * not installed.
+ */
+export function admitVolcanoJob(job: VolcanoJobFields, cluster: ClusterInfo): string | null {
+  if (cluster.spec.scheduler !== 'volcano') return 'no matches for kind "Job" in version "batch.volcano.sh/v1alpha1"';
+  const refusal = validateJobCreate(job, memberQueues(cluster.spec.volcano));
+  return refusal === null ? null : deniedByWebhook(refusal);
 }
 
 /** What Volcano's PodGroup webhook (`validatepodgroup.volcano.sh`, checkQueueState) answers for a queue that does not exist. */

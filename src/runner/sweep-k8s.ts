@@ -24,6 +24,12 @@ export interface K8sJobOptions {
   readonly image: string;
   /** PersistentVolumeClaim mounted at /results (ReadWriteMany when pods may land on several nodes). */
   readonly pvc: string;
+  /**
+   * Peak memory of one run of the scenario's largest point (MiB; `runMemoryMiB`, the cost model of
+   * bench/README). A pod runs `workers` runs at once, one per worker thread: it requests that many
+   * times this, and may use half as much again (limit) before the kubelet kills it.
+   */
+  readonly runMemoryMiB: number;
   readonly namespace?: string;
 }
 
@@ -53,6 +59,10 @@ export function k8sJobManifest(o: K8sJobOptions): string {
     '--resume',
   ];
   const name = jobName(o.scenario);
+  // Whole 64 MiB steps, so the request reads as a size and not as a computed figure.
+  const step = (mib: number): number => Math.ceil(mib / 64) * 64;
+  const request = step(o.workers * o.runMemoryMiB);
+  const limit = step(1.5 * o.workers * o.runMemoryMiB);
   const labels = { 'app.kubernetes.io/name': 'fleetsim', 'app.kubernetes.io/component': 'sweep', 'fleetsim.io/scenario': o.scenario.slice(0, 63) };
   const job = {
     apiVersion: 'batch/v1',
@@ -73,7 +83,7 @@ export function k8sJobManifest(o: K8sJobOptions): string {
               image: o.image,
               command,
               env: [{ name: 'CI', value: '1' }],
-              resources: { requests: { cpu: String(o.workers), memory: '1Gi' }, limits: { memory: '4Gi' } },
+              resources: { requests: { cpu: String(o.workers), memory: `${request}Mi` }, limits: { memory: `${limit}Mi` } },
               volumeMounts: [{ name: 'results', mountPath: '/results' }],
             },
           ],
@@ -87,6 +97,8 @@ export function k8sJobManifest(o: K8sJobOptions): string {
     `# Pod i runs shard i/${o.shards} and writes /results/runs-shard-i-of-${o.shards}.jsonl on the PVC ${o.pvc}`,
     '# (ReadWriteMany if pods may run on several nodes). When the Job completes, merge the shards:',
     `#   fleetsim merge /results --out /results/merged   (in a pod mounting ${o.pvc}, or after copying the files out)`,
+    `# Memory: ${o.workers} worker thread(s) x ~${Math.round(o.runMemoryMiB)} MiB per run (peak RSS from the scenario's nodes and expected pods,`,
+    '# bench/README "Cost model"): request ' + `${request}Mi, limit ${limit}Mi.`,
     '# The image must hold fleetsim installed (npm ci) and the scenario at the path below; see the README.',
   ];
   return `${head.join('\n')}\n${stringify(job, { lineWidth: 0 })}`;

@@ -143,6 +143,10 @@ export function rederiveTemplate(base: PodTemplate, podSpec: Obj, ctx: Omit<Temp
     gpuModels: base.gpuModels,
     priority: base.priority,
   });
+  // Who schedules the pods and how they rank stay as admitted (an override of the scheduler name is read).
+  if (base.preemptionPolicy) t.preemptionPolicy = base.preemptionPolicy;
+  const scheduler = typeof podSpec.schedulerName === 'string' && podSpec.schedulerName ? podSpec.schedulerName : base.schedulerName;
+  if (scheduler !== undefined) t.schedulerName = scheduler;
   return sameImage ? { ...t, registryRegion: base.registryRegion } : t;
 }
 

@@ -67,6 +67,7 @@ export class YamlSource {
     let bad: { node: Node; path: PathElement[] } | null = null;
     visit(this.doc, {
       Pair: (_key, pair, ancestors) => {
+        // Only a collection is a bad key: keys set in code (a variant's set:, a kustomize transform) are plain strings.
         if (!isMap(pair.key) && !isSeq(pair.key)) return undefined;
         const path: PathElement[] = [];
         const chain = [...ancestors, pair];

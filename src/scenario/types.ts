@@ -565,7 +565,8 @@ export interface VolcanoJobAdmission {
   minAvailable: number;
   tasks: { name: string; replicas: number; minAvailable: number | null; policies: LifecyclePolicy[]; dependsOn: string[] }[];
   policies: LifecyclePolicy[];
-  plugins: string[];
+  /** `spec.plugins`: plugin name → its arguments. */
+  plugins: Record<string, string[]>;
 }
 
 /** A Volcano Job lifecycle policy (`spec.policies[]`, `spec.tasks[].policies[]`). */

@@ -3,45 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import { formatInputs } from '../../src/report/inputs-report.js';
-import { inputsReport } from '../../src/runner/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { ROOT } from '../helpers/cli.js';
+import { KURATOR_APPS as DIR, kuratorAppsScenario, loadError, loadIn, noteLines } from '../helpers/kurator-apps.js';
 
 /**
  * Kurator Applications as users have them (shaped like kurator-dev/kurator examples/application/),
  * their sources mapped to local copies by the scenario's `sources:` (test/fixtures/kurator-apps/).
  */
-const DIR = join(ROOT, 'test/fixtures/kurator-apps');
 const GIT = { url: 'https://git.example.com/shop/gitops', path: './gitops' };
 
 function scenario(app: string, extra = '', sources = `  - { url: ${GIT.url}, path: ${GIT.path} }\n`): string {
-  return `name: kurator-apps
-duration: 5m
-fleet:
-  clusters:
-    - { name: host, role: host, region: r1, nodePools: [{ count: 1, cpu: 8, memory: 32Gi }] }
-    - { name: kurator-member1, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
-    - { name: kurator-member2, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
-sources:
-${sources}include: [fleet.yaml, ${app}]
-${extra}`;
+  return kuratorAppsScenario('kurator-apps', '5m', `sources:\n${sources}include: [fleet.yaml, ${app}]\n${extra}`);
 }
 
-/** What validate and run print about the inputs. */
-const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));
-const load = (text: string): Scenario => parseScenario(text, 'scenario.yaml', DIR);
-const error = (text: string): ScenarioError => {
-  try {
-    load(text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScenarioError');
-};
+const load = (text: string): Scenario => loadIn(DIR, text);
+const error = (text: string) => loadError(DIR, text);
 const workload = (s: Scenario, ns: string, name: string) => s.workloads.find((w) => w.namespace === ns && w.name === name);
 
 describe('Kurator Application with a Git source mapped to a checkout', () => {
@@ -135,16 +111,7 @@ spec:
 ${extraSpec}  syncPolicies:
 ${policies}`;
   const fleet = 'apiVersion: fleet.kurator.dev/v1alpha1\nkind: Fleet\nmetadata: { name: quickstart }\nspec: { clusters: [{ name: kurator-member1, kind: AttachedCluster }] }\n---\napiVersion: fleet.kurator.dev/v1alpha1\nkind: Fleet\nmetadata: { name: other }\nspec: { clusters: [{ name: kurator-member2, kind: AttachedCluster }] }\n';
-  const loadIn = (dir: string, text: string): Scenario => parseScenario(text, 'scenario.yaml', dir);
-  const errorIn = (dir: string, text: string): string => {
-    try {
-      loadIn(dir, text);
-    } catch (e) {
-      if (e instanceof ScenarioError) return e.message;
-      throw e;
-    }
-    throw new Error('expected a ScenarioError');
-  };
+  const errorIn = (dir: string, text: string): string => loadError(dir, text).message;
 
   it("one fleet throughout the Application (Kurator's validating webhook)", () => {
     const dir = scratch({
@@ -156,6 +123,11 @@ ${policies}`;
     // A destination without fleet is rejected by the CRD, as found nothing (not found "").
     const noFleet = scratch({ 'fleet.yaml': fleet, 'app.yaml': app('    - { destination: { clusterSelector: { matchLabels: { a: b } } }, kustomization: { interval: 1m, prune: true } }\n') });
     expect(errorIn(noFleet, scenario('app.yaml'))).toMatch(/spec\.syncPolicies\[0\]\.destination\.fleet: expected a string \(not empty\), found nothing$/);
+  });
+
+  it("a Fleet naming a cluster the scenario lacks is located at that name", () => {
+    const dir = scratch({ 'fleet.yaml': fleet.replace('name: kurator-member2', 'name: quickstart'), 'app.yaml': '', 'gitops/x.yaml': '' });
+    expect(errorIn(dir, scenario('app.yaml'))).toMatch(/\/fleet\.yaml:9:\d+: spec\.clusters\[0\]\.name: expected the name of a cluster in the scenario's fleet\.clusters \(host, kurator-member1, kurator-member2\): a Fleet's clusters are the simulated ones, found "quickstart"/);
   });
 
   it('an OCI artifact maps to its unpacked folder, a chart in a Git repository to its rendered manifests', () => {

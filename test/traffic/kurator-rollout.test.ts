@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import { formatInputs } from '../../src/report/inputs-report.js';
-import { inputsReport } from '../../src/runner/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { ROOT } from '../helpers/cli.js';
+import { KURATOR_APPS as DIR, kuratorAppsScenario, loadError, loadIn, noteLines } from '../helpers/kurator-apps.js';
 
 /**
  * A Kurator Application's `syncPolicies[].rollout` (shaped like kurator-dev/kurator
@@ -16,7 +12,6 @@ import { ROOT } from '../helpers/cli.js';
  * `rollouts:` entry of the scenario applies the new revision, and fleetsim's Flagger engine
  * runs the Canary in each destination cluster.
  */
-const DIR = join(ROOT, 'test/fixtures/kurator-apps');
 const CANARY = readFileSync(join(DIR, 'apps/canary.yaml'), 'utf8');
 const TMP = mkdtempSync(join(tmpdir(), 'fleetsim-kurator-rollout-'));
 let n = 0;
@@ -25,33 +20,20 @@ let n = 0;
 function scenario(edit: (app: string) => string = (a) => a, rollouts = '  - { workload: webapp/backend, at: 2m, image: ghcr.io/example/webapp:1.1.0 }\n'): string {
   const file = join(TMP, `app-${n++}.yaml`);
   writeFileSync(file, edit(CANARY));
-  return `name: kurator-rollout
-duration: 20m
-fleet:
-  clusters:
-    - { name: host, role: host, region: r1, nodePools: [{ count: 1, cpu: 8, memory: 32Gi }] }
-    - { name: kurator-member1, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
-    - { name: kurator-member2, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
-sources:
+  return kuratorAppsScenario(
+    'kurator-rollout',
+    '20m',
+    `sources:
   - { url: https://git.example.com/shop/gitops, path: ./gitops }
 include: [fleet.yaml, ${file}]
 services:
   - { name: backend, namespace: webapp, workload: backend, serviceTime: 20ms, users: [{ region: r1, rate: { kind: constant, rate: 40 } }] }
-${rollouts ? `rollouts:\n${rollouts}` : ''}`;
+${rollouts ? `rollouts:\n${rollouts}` : ''}`,
+  );
 }
 
-/** What validate and run print about the inputs. */
-const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));
-const load = (text: string): Scenario => parseScenario(text, 'scenario.yaml', DIR);
-const error = (text: string): string => {
-  try {
-    load(text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ScenarioError');
-};
+const load = (text: string): Scenario => loadIn(DIR, text);
+const error = (text: string): string => loadError(DIR, text).message;
 
 describe('Kurator Application rollout config drives the Flagger engine', () => {
   it("maps the Application's rolloutPolicy and destination clusters onto the scenario's rollout", () => {

@@ -20,17 +20,22 @@ import { manifestRoot } from './schemas.js';
 /** The dispatcher (read.ts), passed in so that an Application's manifests are read like any include. */
 export type ReadManifest = (m: YamlSource, ctx: TemplateContext, sink: ManifestSink) => void;
 
+/** Where each Fleet read was written, to locate a cluster it names that the scenario lacks. */
+const fleetSources = new WeakMap<object, YamlSource>();
+
 /** Fleet: its member clusters, and whether Karmada is its control plane. */
 function readFleet(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestSink, source: string): void {
   validateAgainst(m, o, kuratorFleetSchema, manifestRoot());
   const meta = o.metadata as Obj;
   const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
-  sink.fleets.push({
+  const fleet = {
     name: meta.name as string,
     clusters: (((o.spec as Obj).clusters as Obj[] | undefined) ?? []).map((c) => c.name as string),
     karmada: ann['fleet.kurator.dev/controlplane'] === 'karmada',
     source,
-  });
+  };
+  fleetSources.set(fleet, m);
+  sink.fleets.push(fleet);
 }
 
 /** Cluster / AttachedCluster: the labels an Application's clusterSelector matches (Kurator's fetchFleetClusterList). */
@@ -73,11 +78,13 @@ export interface KuratorContext {
 export function applyKurator(sink: ManifestSink, clusters: ClusterSpec[], ctx: TemplateContext, readManifest: ReadManifest, k: KuratorContext): KuratorRollout[] {
   const byName = new Map(clusters.map((c) => [c.name, c]));
   for (const f of sink.fleets) {
-    for (const c of f.clusters) {
+    f.clusters.forEach((c, i) => {
       const spec = byName.get(c);
-      if (!spec) throw new ScenarioError(sourcePosition(f.source), 'spec.clusters', `the name of a cluster in the scenario's fleet.clusters (${[...byName.keys()].join(', ')})`, `"${c}"`);
+      const expected = `the name of a cluster in the scenario's fleet.clusters (${[...byName.keys()].join(', ')}): a Fleet's clusters are the simulated ones`;
+      if (!spec) fleetSources.get(f)?.fail(['spec', 'clusters', i, 'name'], expected, c);
+      if (!spec) throw new ScenarioError(sourcePosition(f.source), 'spec.clusters', expected, `"${c}"`);
       spec.labels = { ...spec.labels, 'fleet.kurator.dev/fleet-name': f.name };
-    }
+    });
   }
   const karmadaFleets = sink.fleets.filter((f) => f.karmada);
   if (karmadaFleets.length > 0) {

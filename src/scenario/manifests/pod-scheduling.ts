@@ -7,7 +7,7 @@ import type { PathElement, YamlSource } from '../source.js';
 import type { LabelSelector, PodTemplate, WorkloadSpec } from '../types.js';
 import type { ManifestReader, ManifestSink, Obj } from './common.js';
 import { scenarioSchema } from '../schema.js';
-import { manifestRoot } from './schemas.js';
+import { manifestRoot, priorityClassSchema } from './schemas.js';
 
 /**
  * Who schedules a pod and how it ranks: scheduling.k8s.io/v1 PriorityClass, policy/v1
@@ -131,17 +131,6 @@ function readPriorityClass(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: M
     preemptionPolicy: (o.preemptionPolicy as 'Never' | 'PreemptLowerPriority' | undefined) ?? 'PreemptLowerPriority',
   };
 }
-
-const priorityClassSchema: JsonSchema = {
-  type: 'object',
-  required: ['metadata', 'value'],
-  properties: {
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
-    value: { type: 'integer', description: 'an integer priority value' },
-    globalDefault: { type: 'boolean' },
-    preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'] },
-  },
-};
 
 const intOrPercent: JsonSchema = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+%$' }] };
 

@@ -159,6 +159,16 @@ export const cronJobSchema: JsonSchema = manifest({
   },
 });
 
+export const priorityClassSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'value'],
+  properties: {
+    metadata,
+    value: { type: 'integer', minimum: -2147483648, maximum: 1000000000 },
+    globalDefault: { type: 'boolean' },
+    preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'] },
+  },
+};
 
 export const propagationPolicySchema: JsonSchema = manifest({
   required: ['resourceSelectors'],
@@ -210,6 +220,12 @@ export const overridePolicySchema: JsonSchema = manifest({
   },
 });
 
+/** A Volcano Job lifecycle policy (`spec.policies[]`, `spec.tasks[].policies[]`). */
+const lifecyclePolicy: JsonSchema = {
+  type: 'object',
+  properties: { event: { type: 'string' }, events: { type: 'array', items: { type: 'string' } }, action: { type: 'string' }, exitCode: { type: 'integer' } },
+};
+
 /** Volcano Job (`batch.volcano.sh/v1alpha1`): the fields fleetsim reads. */
 export const volcanoJobSchema: JsonSchema = manifest({
   required: ['tasks'],
@@ -218,13 +234,22 @@ export const volcanoJobSchema: JsonSchema = manifest({
     queue: { type: 'string', minLength: 1 },
     schedulerName: { type: 'string' },
     priorityClassName: { type: 'string' },
+    policies: { type: 'array', items: lifecyclePolicy },
+    plugins: { type: 'object' },
     tasks: {
       type: 'array',
       minItems: 1,
       items: {
         type: 'object',
         required: ['template'],
-        properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 1 }, minAvailable: { type: 'integer', minimum: 1 }, template: podTemplate },
+        properties: {
+          name: { type: 'string' },
+          replicas: { type: 'integer', minimum: 1 },
+          minAvailable: { type: 'integer', minimum: 0 },
+          policies: { type: 'array', items: lifecyclePolicy },
+          dependsOn: { type: 'object', properties: { name: { type: 'array', items: { type: 'string' } }, iteration: { enum: ['any', 'all'] } } },
+          template: podTemplate,
+        },
       },
     },
   },
