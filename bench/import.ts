@@ -60,8 +60,9 @@ function child(): void {
 }
 
 function runChild(mode: 'read' | 'import', out: string, args: string[]): Child {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, out, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+  // A child that hangs (it has happened once, at start-up, on this shared machine) fails the bench instead of stalling it.
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, out, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 30 * 60_000 });
+  if (r.status !== 0) throw new Error(`child ${mode} failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Child;
 }
 

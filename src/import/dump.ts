@@ -130,6 +130,7 @@ function readOpenbCsv(out: SourceDump, file: string): void {
         ready: true,
         unmodelled: [],
         heartbeat: NaN,
+        pressure: [],
       });
     }
     return;

@@ -5,7 +5,7 @@ import { readBinding, readKarmadaCluster, type ImportedBinding, type KarmadaClus
 import { resolveLayout, type LayoutOptions } from './layout.js';
 import { DEFAULT_GPU_RESOURCES, type ImportedNode } from './nodes.js';
 import { groupPools, type ImportedPool } from './pools.js';
-import type { ImportedPod } from './pods.js';
+import { TERMINAL_PHASES, type ImportedPod } from './pods.js';
 import { dumpHistory, openbHistory, type ClusterHistory } from './history.js';
 import type { SimKubeReplay } from './simkube.js';
 import { groupWorkloads, topOwner, type ImportedWorkload } from './workloads.js';
@@ -172,7 +172,7 @@ function memberCluster(d: SourceDump, k: KarmadaCluster | null, notes: Skipped[]
   const pools = groupPools(d.nodes, selected);
   const names = new Set(d.nodes.map((n) => n.name));
   const { workloads, notes: wn } = groupWorkloads(name, d.pods, d.owners, names);
-  notes.push(...wn, ...d.simkube.flatMap((t) => t.notes), ...overcommitted(d.nodes, workloads));
+  notes.push(...wn, ...d.simkube.flatMap((t) => t.notes), ...overcommitted(d.nodes, workloads), ...notModelled(name, d));
   const unmodelled = new Map<string, number>();
   for (const n of d.nodes) for (const r of n.unmodelled) unmodelled.set(r, (unmodelled.get(r) ?? 0) + 1);
   const takenAt = dumpTime(d.pods, d.nodes);
@@ -264,6 +264,25 @@ function overcommitted(nodes: readonly ImportedNode[], workloads: readonly Impor
     if (over.length) out.push({ object: `v1/Node ${node.name}`, where: node.source, reason: `its pods ask for more than it has (${over.join(', ')}): it stays so at t = 0, as in the dump, and takes nothing more` });
   }
   return out;
+}
+
+/** One note per thing a cluster's nodes or pods carry that fleetsim does not model, with how many have it. */
+function notModelled(cluster: string, d: SourceDump): Skipped[] {
+  const count = (into: Map<string, { n: number; where: string }>, key: string, where: string): void => {
+    const e = into.get(key);
+    if (e) e.n++;
+    else into.set(key, { n: 1, where });
+  };
+  const nodes = new Map<string, { n: number; where: string }>();
+  for (const n of d.nodes) for (const c of n.pressure) count(nodes, c, n.source);
+  const pods = new Map<string, { n: number; where: string }>();
+  const live = d.pods.filter((p) => !TERMINAL_PHASES.has(p.phase));
+  for (const p of live) for (const r of p.unmodelled) count(pods, `requests of ${r}`, p.source);
+  for (const p of live) for (const r of p.unmodelledRules) count(pods, r, p.source);
+  return [
+    ...[...nodes].map(([c, e]) => ({ object: `${e.n} Nodes of ${cluster}`, where: e.where, reason: `${c}=True is not modelled (the node takes pods as any other)` })),
+    ...[...pods].map(([what, e]) => ({ object: `${e.n} Pods of ${cluster}`, where: e.where, reason: `${what}: not modelled` })),
+  ];
 }
 
 function mostCommon(values: string[]): string {

@@ -35,6 +35,8 @@ export interface ImportedNode {
   unmodelled: string[];
   /** The newest heartbeat of its conditions (Unix seconds, NaN if none): close to when the dump was taken. */
   heartbeat: number;
+  /** Pressure conditions that are True (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable): not modelled. */
+  pressure: string[];
 }
 
 /** The GPU resources counted by default; `--gpu-resource` adds more (they are tried first). */
@@ -128,6 +130,7 @@ export function readNode(item: DumpItem, gpuResources: readonly string[]): Impor
     ready: isReady(status.conditions),
     unmodelled,
     heartbeat: newestHeartbeat(status.conditions),
+    pressure: (Array.isArray(status.conditions) ? status.conditions : []).filter((c) => isObj(c) && c.status === 'True' && PRESSURE.has(c.type as string)).map((c) => (c as Obj).type as string),
   };
 }
 
@@ -142,6 +145,8 @@ function readTaints(item: DumpItem, raw: unknown): Taint[] {
     return { key: t.key, ...(typeof t.value === 'string' && t.value !== '' ? { value: t.value } : {}), effect: t.effect };
   });
 }
+
+const PRESSURE = new Set(['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable']);
 
 /** The Ready condition is True (a node without conditions counts as Ready: a hand-written or kwok node). */
 function isReady(conditions: unknown): boolean {

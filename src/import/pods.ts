@@ -48,6 +48,8 @@ export interface ImportedPod {
   templateHash: string;
   /** Where it may run (nodeSelector, required node affinity, tolerations), or null when anywhere untainted. */
   nodeSelection: NodeSelection | null;
+  /** Placement rules of its spec that fleetsim does not model (podAffinity, podAntiAffinity, topologySpreadConstraints, preferred node affinity). */
+  unmodelledRules: string[];
 }
 
 export interface OwnerRef {
@@ -128,6 +130,7 @@ export function readPod(item: DumpItem, gpuResources: readonly string[]): Import
     nodeLabelKeys: nodeLabelKeysOf(spec),
     templateHash: labels['pod-template-hash'] ?? '',
     nodeSelection: selectionOf(spec),
+    unmodelledRules: unmodelledRulesOf(spec),
   };
 }
 
@@ -141,6 +144,16 @@ function selectionOf(spec: Obj): NodeSelection | null {
   const tolerations = (Array.isArray(sel.tolerations) ? sel.tolerations : []).filter((t) => isObj(t) && !CONDITION_TAINTS.has(t.key as string));
   if (Object.keys(isObj(sel.nodeSelector) ? sel.nodeSelector : {}).length === 0 && sel.nodeSelectorTerms === null && tolerations.length === 0) return null;
   return { nodeSelector: isObj(sel.nodeSelector) ? (sel.nodeSelector as Record<string, string>) : {}, nodeSelectorTerms: sel.nodeSelectorTerms, tolerations };
+}
+
+function unmodelledRulesOf(spec: Obj): string[] {
+  const aff = isObj(spec.affinity) ? spec.affinity : {};
+  const out: string[] = [];
+  if (isObj(aff.podAffinity)) out.push('podAffinity');
+  if (isObj(aff.podAntiAffinity)) out.push('podAntiAffinity');
+  if (isObj(aff.nodeAffinity) && aff.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution !== undefined) out.push('preferred nodeAffinity');
+  if (Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length) out.push('topologySpreadConstraints');
+  return out;
 }
 
 const CONDITION_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);

@@ -149,6 +149,32 @@ describe('pods back into their workloads', () => {
     expect(f.skipped.find((s) => s.object === 'v1/ConfigMap default/cfg')?.reason).toBe('ConfigMap is not modelled');
   });
 
+  it('what nodes and live pods carry that is not modelled is one note per thing and cluster, with how many', () => {
+    const hot = nodeObject(node('hot'), AT) as { status: { conditions: { type: string; status: string }[] } };
+    hot.status.conditions.find((c) => c.type === 'DiskPressure')!.status = 'True';
+    const spread = podObject(pod('s-1', { node: 'n1' }), AT) as { spec: Record<string, unknown> & { containers: { resources: { requests: Record<string, string> } }[] } };
+    spread.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 's' } } }];
+    spread.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] }, nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } };
+    spread.spec.containers[0].resources.requests['example.com/fpga'] = '1';
+    const twin = structuredClone(spread) as { metadata: { name: string; uid: string } };
+    twin.metadata.name = 's-2';
+    twin.metadata.uid = 'uid-s-2';
+    const gone = structuredClone(spread) as { metadata: { name: string; uid: string }; status: { phase: string } };
+    gone.metadata.name = 's-done';
+    gone.metadata.uid = 'uid-s-done';
+    gone.status.phase = 'Succeeded';
+    const f = importFleet({ paths: [dump({ 'a/nodes.json': [...nodes, hot], 'a/pods.json': [spread, twin, gone] })], clusters: [] });
+    const notes = f.notes.filter((x) => x.reason.includes('not modelled')).map((x) => `${x.object}: ${x.reason}`);
+    expect(notes).toEqual([
+      '1 Nodes of a: DiskPressure=True is not modelled (the node takes pods as any other)',
+      '2 Pods of a: requests of example.com/fpga: not modelled',
+      '2 Pods of a: podAntiAffinity: not modelled',
+      '2 Pods of a: preferred nodeAffinity: not modelled',
+      '2 Pods of a: topologySpreadConstraints: not modelled',
+    ]);
+    expect(f.notes.find((x) => x.object === '2 Pods of a')?.where).toMatch(/pods\.json/);
+  });
+
   it('a quantity Kubernetes would reject is one located error with the JSON path; so is a fractional GPU', () => {
     const bad = podObject(pod('bad', { node: 'n1' }), AT) as { spec: { containers: { resources: { requests: Record<string, string> } }[] } };
     bad.spec.containers[0].resources.requests.cpu = '1 core';
