@@ -14,7 +14,7 @@ import {
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { DefaultPreemption, type PreemptionHost } from './preemption.js';
-import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, setClusterError, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -544,7 +544,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
       const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
       if (refusal !== null) {
-        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        setClusterError(w, this.info.index, `the Work failed to apply: ${refusal}`);
         return refusal;
       }
     }
@@ -594,7 +594,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
     if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
     if (scheduler < 0) {
-      w.clusterErrors.set(
+      setClusterError(
+        w,
         this.info.index,
         `no scheduler named "${template.schedulerName}" runs in cluster ${this.info.name} (it runs ${this.schedulers.map((x) => x.schedulerName).join(', ')}): its pods stay Pending`,
       );
@@ -725,7 +726,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     o.done = true;
     // A done owner creates no more pods (see above): its run-time stream is not needed again,
     // once every owner of the workload here (every task) is done.
-    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
+    const d = o.active === 0 && (!o.task || this.ownersOf(o.workload).every((x) => x.done && x.active === 0)) ? this.durations.get(o.workload) : undefined;
     if (d) {
       this.durations.delete(o.workload);
       this.sim.releaseStream(d.stream);

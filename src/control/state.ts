@@ -84,8 +84,11 @@ export interface RuntimeWorkload {
   heldAt: number;
   /** Its pods evicted to make room for others (kube-scheduler preemption, Volcano preempt and reclaim). */
   preemptedPods: number;
-  /** Why its share in a member does not run, by cluster index (a rejected Work, no scheduler for its pods, a missing queue). */
-  clusterErrors: Map<number, string>;
+  /**
+   * Why its share in a member does not run, by cluster index (a rejected Work, no scheduler for
+   * its pods, a missing queue); null until there is one (most workloads never have any).
+   */
+  clusterErrors: Map<number, string> | null;
 }
 
 /** Per-cluster counters kept up to date on every bind/free (the sampler reads them). */
@@ -309,8 +312,13 @@ export function newRuntimeWorkload(index: number, spec: WorkloadSpec): RuntimeWo
     heldGpuSeconds: 0,
     heldAt: spec.arrival,
     preemptedPods: 0,
-    clusterErrors: new Map(),
+    clusterErrors: null,
   };
+}
+
+/** Record why a workload's share in a member does not run. */
+export function setClusterError(w: RuntimeWorkload, cluster: number, why: string): void {
+  (w.clusterErrors ??= new Map()).set(cluster, why);
 }
 
 /** Change the GPUs held by a gang that has not started (accrues GPU-seconds up to `now` first). */

@@ -9,6 +9,7 @@ import { registerMemberScheduler } from './member-scheduling.js';
 import { nodeLabels } from './daemon-set.js';
 import { PodPhase } from './pods.js';
 import type { Toleration as VolcanoToleration } from '../batch/volcano/types.js';
+import { setClusterError } from './state.js';
 
 /** Queue share samples of one Volcano queue in one cluster (the proportion plugin's view). */
 export interface QueueShareSeries {
@@ -115,7 +116,7 @@ export class VolcanoScheduler implements MemberScheduler {
       const queue = spec.queue ?? 'default';
       if (!this.queueNames.has(queue)) {
         // Volcano's PodGroup webhook refuses a PodGroup for a queue that does not exist, so its pods stay Pending.
-        wl.clusterErrors.set(this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
+        setClusterError(wl, this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
         continue;
       }
       const tasks: TaskSpec[] = [];

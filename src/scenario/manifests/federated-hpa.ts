@@ -1,13 +1,13 @@
 import { CronSyntaxError, parseCronSchedule } from '../../batch/cron-schedule.js';
-import { defaultScaleDown, defaultScaleUp, type AutoscalerSpec, type CronAutoscalerSpec, type HpaMetric, type TrafficScenario } from '../../traffic/spec.js';
-import { rules } from '../../traffic/scenario-blocks.js';
+import type { AutoscalerSpec, CronAutoscalerSpec, HpaMetric, TrafficScenario } from '../../traffic/spec.js';
+import { federatedHpa as federatedHpaSpec } from '../../traffic/scenario-blocks.js';
 import { validateAgainst, type JsonSchema } from '../json-schema.js';
 import type { TemplateContext } from '../pod-template.js';
 import type { PathElement, YamlSource } from '../source.js';
 import { parseQuantity } from '../units.js';
 import type { WorkloadSpec } from '../types.js';
 import { note, objectName, type ManifestReader, type ManifestSink, type Obj } from './common.js';
-import { manifestRoot } from './schemas.js';
+import { manifestRoot, metadata } from './schemas.js';
 
 /**
  * Karmada's autoscaling.karmada.io/v1alpha1 FederatedHPA and CronFederatedHPA manifests, onto the
@@ -24,7 +24,7 @@ const federatedHpaSchema: JsonSchema = {
   type: 'object',
   required: ['metadata', 'spec'],
   properties: {
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } } },
+    metadata,
     spec: {
       type: 'object',
       required: ['scaleTargetRef', 'maxReplicas'],
@@ -58,7 +58,7 @@ const cronFederatedHpaSchema: JsonSchema = {
   type: 'object',
   required: ['metadata', 'spec'],
   properties: {
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } } },
+    metadata,
     spec: {
       type: 'object',
       required: ['scaleTargetRef', 'rules'],
@@ -176,22 +176,17 @@ function federatedHpa(m: YamlSource, o: Obj, sink: ManifestSink, ok: (w: Workloa
   if (!traffic.services.some((s) => s.namespace === w.namespace && s.workload === w.name)) {
     note(sink, m, ['spec', 'scaleTargetRef'], name, `no service in services: fronts ${w.namespace}/${w.name}, so it sees no metrics and only keeps its replicas within ${minReplicas}..${maxReplicas} (as a FederatedHPA without metrics does)`);
   }
-  const b = (spec.behavior as Obj | undefined) ?? {};
   const pos = m.at([]);
-  return {
-    kind: 'FederatedHPA',
+  return federatedHpaSpec({
     name: meta.name as string,
     namespace,
     workload: w.name,
     minReplicas,
     maxReplicas,
     metrics,
-    behavior: { scaleUp: rules(b.scaleUp as Obj | undefined, defaultScaleUp()), scaleDown: rules(b.scaleDown as Obj | undefined, defaultScaleDown()) },
-    syncPeriod: 15,
-    metricDelay: 30,
-    tolerance: 0.1,
+    behavior: spec.behavior as Obj | undefined,
     source: `${pos.file}:${pos.line}`,
-  };
+  });
 }
 
 function cronFederatedHpa(m: YamlSource, o: Obj, sink: ManifestSink, ok: (w: WorkloadSpec) => boolean, traffic: TrafficScenario): CronAutoscalerSpec {

@@ -2,7 +2,7 @@ import { validateAgainst, type JsonSchema } from '../json-schema.js';
 import type { TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { at, note, objectName, type ManifestReader, type ManifestSink, type Obj } from './common.js';
-import { manifestRoot } from './schemas.js';
+import { manifestRoot, metadata } from './schemas.js';
 
 /**
  * Volcano's PodGroup (scheduling.volcano.sh/v1beta1) made by hand: pods join it with the
@@ -19,7 +19,7 @@ const podGroupSchema: JsonSchema = {
   type: 'object',
   required: ['metadata'],
   properties: {
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } } },
+    metadata,
     spec: {
       type: 'object',
       properties: { minMember: { type: 'integer', minimum: 0 }, queue: { type: 'string', minLength: 1 }, priorityClassName: { type: 'string' }, minResources: { type: 'object' } },
