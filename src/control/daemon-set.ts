@@ -42,15 +42,18 @@ export function nodeShouldRunDaemonPod(sel: NodeSelection, node: { name: string;
 /**
  * A node's labels as the kubelet and the scenario give them: its pool's labels, plus the
  * well-known ones every node carries (kubernetes.io/hostname, kubernetes.io/os: linux,
- * kubernetes.io/arch: amd64, topology.kubernetes.io/region: its cluster's region).
+ * kubernetes.io/arch: amd64, topology.kubernetes.io/region: its cluster's region,
+ * topology.kubernetes.io/zone: its pool's zone when it has one).
  */
 export function nodeLabels(world: World, node: number): Record<string, string> {
   const c = world.clusters[world.nodeCluster[node]];
+  const pool = c.spec.nodePools[world.nodePool[node]];
   return {
     'kubernetes.io/hostname': world.nodeName(node),
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
     'topology.kubernetes.io/region': c.spec.region,
-    ...c.spec.nodePools[world.nodePool[node]].labels,
+    ...(pool.zone ? { 'topology.kubernetes.io/zone': pool.zone } : {}),
+    ...pool.labels,
   };
 }

@@ -331,8 +331,12 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   fits(pod: number, n: number): boolean {
     const t = this.template(pod);
     if (!this.fitsTemplate(t, n)) return false;
+    return this.allows(pod, n);
+  }
+
+  allows(pod: number, n: number): boolean {
     // The DaemonSet controller has chosen its pod's node by its own rules (daemon-set.ts).
-    return this.owners[this.pods.owner[pod]].controller === 'daemon' || this.allowedOn(t, n);
+    return this.owners[this.pods.owner[pod]].controller === 'daemon' || this.allowedOn(this.template(pod), n);
   }
 
   constrained(t: PodTemplate): boolean {
@@ -758,7 +762,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     const missing: number[] = [];
     let want = 0;
     for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: this.info.spec.nodePools[world.nodePool[n]].taints ?? [] })) continue;
       want++;
       if (!served.has(n)) missing.push(n);
     }

@@ -142,7 +142,13 @@ export class VolcanoScheduler implements MemberScheduler {
             ...(t.preemptionPolicy === 'Never' ? { preemptionPolicy: 'Never' as const } : {}),
             ...(o.task ? { role: o.task.name } : {}),
             creationTime: host.pods.created[p],
-            ...(t.nodeSelection ? { nodeSelector: t.nodeSelection.nodeSelector, tolerations: volcanoTolerations(t.nodeSelection.tolerations) } : {}),
+            ...(t.nodeSelection
+              ? {
+                  nodeSelector: t.nodeSelection.nodeSelector,
+                  ...(t.nodeSelection.nodeSelectorTerms ? { nodeSelectorTerms: t.nodeSelection.nodeSelectorTerms } : {}),
+                  tolerations: volcanoTolerations(t.nodeSelection.tolerations),
+                }
+              : {}),
           });
         }
       }

@@ -277,11 +277,11 @@ function notModelled(cluster: string, d: SourceDump): Skipped[] {
   for (const n of d.nodes) for (const c of n.pressure) count(nodes, c, n.source);
   const pods = new Map<string, { n: number; where: string }>();
   const live = d.pods.filter((p) => !TERMINAL_PHASES.has(p.phase));
-  for (const p of live) for (const r of p.unmodelled) count(pods, `requests of ${r}`, p.source);
+  for (const p of live) for (const r of p.unmodelled) count(pods, `requests of ${r} (nodes have cpu, memory, pods and GPUs only)`, p.source);
   for (const p of live) for (const r of p.unmodelledRules) count(pods, r, p.source);
   return [
     ...[...nodes].map(([c, e]) => ({ object: `${e.n} Nodes of ${cluster}`, where: e.where, reason: `${c}=True is not modelled (the node takes pods as any other)` })),
-    ...[...pods].map(([what, e]) => ({ object: `${e.n} Pods of ${cluster}`, where: e.where, reason: `${what}: not modelled` })),
+    ...[...pods].map(([what, e]) => ({ object: `${e.n} Pods of ${cluster}`, where: e.where, reason: `not modelled: ${what}` })),
   ];
 }
 

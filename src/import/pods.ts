@@ -1,5 +1,6 @@
-import { nodeSelection } from '../scenario/manifests/kubernetes.js';
 import { podRequests, type PathElement } from '../scenario/pod-requests.js';
+import { podFieldsNotModelled } from '../scenario/manifests/common.js';
+import { podNodeSelection } from '../scenario/pod-template.js';
 import type { NodeSelection } from '../scenario/types.js';
 import type { DumpItem } from './read/objects.js';
 import { stringMap } from './nodes.js';
@@ -48,7 +49,7 @@ export interface ImportedPod {
   templateHash: string;
   /** Where it may run (nodeSelector, required node affinity, tolerations), or null when anywhere untainted. */
   nodeSelection: NodeSelection | null;
-  /** Placement rules of its spec that fleetsim does not model (podAffinity, podAntiAffinity, topologySpreadConstraints, preferred node affinity). */
+  /** Fields of its spec that fleetsim does not model (pod affinity, spread constraints, preferred node affinity, host network...), each with why. */
   unmodelledRules: string[];
 }
 
@@ -140,20 +141,18 @@ export function readPod(item: DumpItem, gpuResources: readonly string[]): Import
  * as fleetsim's nodes carry no such taints. Null when nothing is left.
  */
 function selectionOf(spec: Obj): NodeSelection | null {
-  const sel = nodeSelection(spec);
-  const tolerations = (Array.isArray(sel.tolerations) ? sel.tolerations : []).filter((t) => isObj(t) && !CONDITION_TAINTS.has(t.key as string));
+  const sel = podNodeSelection(spec);
+  if (!sel) return null;
+  const tolerations = (Array.isArray(sel.tolerations) ? sel.tolerations : []).filter((t: unknown) => isObj(t) && !CONDITION_TAINTS.has(t.key as string));
   if (Object.keys(isObj(sel.nodeSelector) ? sel.nodeSelector : {}).length === 0 && sel.nodeSelectorTerms === null && tolerations.length === 0) return null;
   return { nodeSelector: isObj(sel.nodeSelector) ? (sel.nodeSelector as Record<string, string>) : {}, nodeSelectorTerms: sel.nodeSelectorTerms, tolerations };
 }
 
+/** What its spec sets that fleetsim does not model, as a manifest's note names it; its nodeName is where the warm start binds it. */
 function unmodelledRulesOf(spec: Obj): string[] {
-  const aff = isObj(spec.affinity) ? spec.affinity : {};
-  const out: string[] = [];
-  if (isObj(aff.podAffinity)) out.push('podAffinity');
-  if (isObj(aff.podAntiAffinity)) out.push('podAntiAffinity');
-  if (isObj(aff.nodeAffinity) && aff.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution !== undefined) out.push('preferred nodeAffinity');
-  if (Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length) out.push('topologySpreadConstraints');
-  return out;
+  return podFieldsNotModelled(spec)
+    .filter(([f]) => f !== 'nodeName')
+    .map(([f, why]) => `${f} (${why})`);
 }
 
 const CONDITION_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);

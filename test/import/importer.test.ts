@@ -167,10 +167,10 @@ describe('pods back into their workloads', () => {
     const notes = f.notes.filter((x) => x.reason.includes('not modelled')).map((x) => `${x.object}: ${x.reason}`);
     expect(notes).toEqual([
       '1 Nodes of a: DiskPressure=True is not modelled (the node takes pods as any other)',
-      '2 Pods of a: requests of example.com/fpga: not modelled',
-      '2 Pods of a: podAntiAffinity: not modelled',
-      '2 Pods of a: preferred nodeAffinity: not modelled',
-      '2 Pods of a: topologySpreadConstraints: not modelled',
+      '2 Pods of a: not modelled: requests of example.com/fpga (nodes have cpu, memory, pods and GPUs only)',
+      '2 Pods of a: not modelled: affinity.podAntiAffinity (pods are not placed by the other pods on a node or in a zone)',
+      '2 Pods of a: not modelled: affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution (preferred node affinity does not score nodes)',
+      '2 Pods of a: not modelled: topologySpreadConstraints (pods are not spread over topology domains)',
     ]);
     expect(f.notes.find((x) => x.object === '2 Pods of a')?.where).toMatch(/pods\.json/);
   });
