@@ -279,10 +279,21 @@ function notModelled(cluster: string, d: SourceDump): Skipped[] {
   const live = d.pods.filter((p) => !TERMINAL_PHASES.has(p.phase));
   for (const p of live) for (const r of p.unmodelled) count(pods, `requests of ${r} (nodes have cpu, memory, pods and GPUs only)`, p.source);
   for (const p of live) for (const r of p.unmodelledRules) count(pods, r, p.source);
+  const allocatable = new Map<string, { n: number; where: string }>();
+  for (const n of d.nodes) for (const r of n.unmodelled) count(allocatable, r, n.source);
+  const withOther = d.nodes.filter((n) => n.unmodelled.length > 0);
   return [
-    ...[...nodes].map(([c, e]) => ({ object: `${e.n} Nodes of ${cluster}`, where: e.where, reason: `${c}=True is not modelled (the node takes pods as any other)` })),
-    ...[...pods].map(([what, e]) => ({ object: `${e.n} Pods of ${cluster}`, where: e.where, reason: `not modelled: ${what}` })),
+    ...(withOther.length
+      ? [{ object: `${some(withOther.length, 'Node')} of ${cluster}`, where: withOther[0].source, reason: `allocatable not modelled: ${[...allocatable].map(([r, e]) => `${r} (${e.n})`).join(', ')} (nodes have cpu, memory, pods and GPUs only)` }]
+      : []),
+    ...[...nodes].map(([c, e]) => ({ object: `${some(e.n, 'Node')} of ${cluster}`, where: e.where, reason: `${c}=True is not modelled (the node takes pods as any other)` })),
+    ...[...pods].map(([what, e]) => ({ object: `${some(e.n, 'Pod')} of ${cluster}`, where: e.where, reason: `not modelled: ${what}` })),
   ];
+}
+
+/** `1 Node`, `3 Nodes`. */
+function some(n: number, kind: string): string {
+  return `${n} ${kind}${n === 1 ? '' : 's'}`;
 }
 
 function mostCommon(values: string[]): string {

@@ -166,7 +166,8 @@ describe('pods back into their workloads', () => {
     const f = importFleet({ paths: [dump({ 'a/nodes.json': [...nodes, hot], 'a/pods.json': [spread, twin, gone] })], clusters: [] });
     const notes = f.notes.filter((x) => x.reason.includes('not modelled')).map((x) => `${x.object}: ${x.reason}`);
     expect(notes).toEqual([
-      '1 Nodes of a: DiskPressure=True is not modelled (the node takes pods as any other)',
+      '3 Nodes of a: allocatable not modelled: ephemeral-storage (3) (nodes have cpu, memory, pods and GPUs only)',
+      '1 Node of a: DiskPressure=True is not modelled (the node takes pods as any other)',
       '2 Pods of a: not modelled: requests of example.com/fpga (nodes have cpu, memory, pods and GPUs only)',
       '2 Pods of a: not modelled: affinity.podAntiAffinity (pods are not placed by the other pods on a node or in a zone)',
       '2 Pods of a: not modelled: affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution (preferred node affinity does not score nodes)',

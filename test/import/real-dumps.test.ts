@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runImport } from '../../src/import/index.js';
 import { registerBuiltinSchedulers } from '../../src/placement/builtin.js';
 import { runScenario } from '../../src/runner/run.js';
@@ -19,6 +20,7 @@ const REAL = join(SHARED, 'real-state');
 const PERF = join(REAL, 'converged-computing__performance-study/experiments');
 const OCP = join(REAL, 'openshift__insights-operator/docs/insights-archive-sample/config');
 const SONO = join(REAL, 'vmware-tanzu__sonobuoy/pkg/client/results/testdata/results-0.9.tar.gz.extracted/resources');
+const KWOK = join(REAL, 'kubernetes-sigs__kwok/site/content/en/docs/examples/injectfailure/virtual-gpu-node.yaml');
 const have = existsSync(REAL);
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -168,5 +170,16 @@ describe.skipIf(!have)('import of the real dumps in ../shared/real-state', () =>
     check('aws', exp, got);
     const live = files(join(SONO, 'ns')).flatMap(objects).filter((p) => p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed');
     expect(got.run.initialState!.clusters.find((c) => c.name === 'aws')!.bound).toBe(live.length);
+  });
+
+  it("kwok's virtual GPU node (one YAML object): its GPUs, its taint, and the allocatable it has that fleetsim does not model, named", async () => {
+    const node = parse(readFileSync(KWOK, 'utf8')) as Obj;
+    const got = await importAndRun([`kwok=${KWOK}`]);
+    const pools = got.scenario.fleet.clusters.find((c) => c.name === 'kwok')!.nodePools;
+    expect(pools.map((p) => [p.count, p.gpus.count, p.cpuMillis, p.taints])).toEqual([[1, q(node.status.allocatable['nvidia.com/gpu']), q(node.status.allocatable.cpu) * 1000, node.spec.taints]]);
+    const other = Object.entries(node.status.allocatable as Record<string, string>).filter(([k, v]) => !['cpu', 'memory', 'pods', 'nvidia.com/gpu'].includes(k) && q(v) > 0);
+    expect(other.length).toBeGreaterThan(0);
+    const note = got.scenario.inputs.notes.find((n) => n.object === '1 Node of kwok')!.text;
+    for (const [k] of other) expect(note).toContain(`${k} (1)`);
   });
 });
