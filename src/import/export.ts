@@ -34,6 +34,9 @@ export interface ExportPod {
   gpus: number;
   priority: number;
   image: string;
+  /** Where it may run, beyond the defaults every pod has. */
+  nodeSelector?: Record<string, string>;
+  tolerations?: { key: string; operator?: 'Equal' | 'Exists'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
 }
 
 /** A node object as the API server returns it. */
@@ -118,6 +121,7 @@ export function podObject(p: ExportPod, at: string): Record<string, unknown> {
       dnsPolicy: 'ClusterFirst',
       enableServiceLinks: true,
       ...(p.node ? { nodeName: p.node } : {}),
+      ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
       preemptionPolicy: 'PreemptLowerPriority',
       priority: p.priority,
       restartPolicy: p.owner?.kind === 'Job' ? 'Never' : 'Always',
@@ -128,6 +132,7 @@ export function podObject(p: ExportPod, at: string): Record<string, unknown> {
       tolerations: [
         { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
         { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
+        ...(p.tolerations ?? []),
       ],
       volumes: [{ name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }],
     },

@@ -11,8 +11,8 @@ import { loadScenario } from '../../src/scenario/load.js';
  * import ∘ export is the identity on what scheduling sees: a random fleet, written as kubectl
  * dumps it (export.ts), imported and loaded back as a scenario, has the same nodes (allocatable
  * cpu, memory in whole MiB, pod slots, GPUs and model, zone, taints, cordoned, NotReady) and the
- * same pods (each live pod once, on its node or pending, with its requests and priority): none
- * dropped, none duplicated.
+ * same pods (each live pod once, on its node or pending, with its requests, priority, nodeSelector
+ * and tolerations): none dropped, none duplicated.
  */
 
 const AT = '2024-06-01T08:00:00Z';
@@ -44,6 +44,8 @@ const podArb = fc.record({
   memoryMiB: fc.integer({ min: 0, max: 64 * 1024 }),
   gpus: fc.integer({ min: 0, max: 2 }),
   priority: fc.constantFrom(0, 1000, 2000000000),
+  rack: fc.option(fc.nat({ max: 7 }), { nil: null }),
+  tolerates: fc.subarray(TAINTS.slice(0, 2)),
 });
 
 const fleetArb = fc.array(fc.record({ nodes: fc.array(nodeArb, { minLength: 1, maxLength: 8 }), pods: fc.array(podArb, { maxLength: 30 }) }), { minLength: 1, maxLength: 3 });
@@ -64,6 +66,8 @@ function exportFleet(fleet: Fleet, dir: string) {
         owner: p.owner ? { kind: p.owner as 'Deployment', name: `${p.owner.toLowerCase()}-${p.ownerName}` } : null,
         node, phase: node === null ? 'Pending' : p.done ? 'Succeeded' : 'Running',
         cpuMillis: p.cpuMillis, memoryBytes: p.memoryMiB * 2 ** 20, gpus: p.gpus, priority: p.priority, image: 'registry.example/app:1',
+        ...(p.rack !== null ? { nodeSelector: { rack: `r${p.rack}` } } : {}),
+        ...(p.tolerates.length ? { tolerations: p.tolerates.map((t) => ({ key: t.key, operator: 'Equal' as const, value: t.value, effect: t.effect })) } : {}),
       };
     });
     mkdirSync(join(dir, name), { recursive: true });
@@ -91,7 +95,9 @@ describe('import ∘ export', () => {
           const got = c.nodePools.flatMap((p) =>
             p.nodes!.map((n) => key(n, p.cpuMillis, p.memoryMiB, p.maxPods, p.gpus.count, p.gpus.count ? p.gpus.model : '', p.zone, [...(p.taints ?? [])].sort((a, b) => a.key.localeCompare(b.key)), (p.cordoned ?? []).includes(n), !(p.notReady ?? []).includes(n), p.labels.rack)),
           );
-          const want = t.nodes.map((n) => key(n.name, n.cpuMillis, n.memoryBytes / 2 ** 20, n.pods, n.gpus, n.gpuModel, n.zone, [...n.taints].sort((a, b) => a.key.localeCompare(b.key)), n.cordoned, n.ready, undefined));
+          // A label some pod selects on is kept (it splits pools); one nobody reads is not.
+          const selects = t.pods.some((p) => p.nodeSelector);
+          const want = t.nodes.map((n) => key(n.name, n.cpuMillis, n.memoryBytes / 2 ** 20, n.pods, n.gpus, n.gpuModel, n.zone, [...n.taints].sort((a, b) => a.key.localeCompare(b.key)), n.cordoned, n.ready, selects ? n.labels.rack : undefined));
           expect(got.sort()).toEqual(want.sort());
           // Pods: each live pod once, bound to its node or pending, with its requests and priority.
           const gotPods: string[] = [];
@@ -99,11 +105,15 @@ describe('import ∘ export', () => {
             for (const part of w.initial?.clusters ?? []) {
               if (part.cluster !== t.name) continue;
               const tpl = part.template ?? w.template;
-              for (const [node, count] of part.bound) for (let i = 0; i < count; i++) gotPods.push(key(node, tpl.cpuMillis, tpl.memoryMiB, tpl.gpus, tpl.priority));
-              for (let i = 0; i < part.pending; i++) gotPods.push(key(null, tpl.cpuMillis, tpl.memoryMiB, tpl.gpus, tpl.priority));
+              const sel = tpl.nodeSelection;
+              const where = key(sel?.nodeSelector ?? {}, (sel?.tolerations ?? []).map((x) => x.key).sort());
+              for (const [node, count] of part.bound) for (let i = 0; i < count; i++) gotPods.push(key(node, tpl.cpuMillis, tpl.memoryMiB, tpl.gpus, tpl.priority, where));
+              for (let i = 0; i < part.pending; i++) gotPods.push(key(null, tpl.cpuMillis, tpl.memoryMiB, tpl.gpus, tpl.priority, where));
             }
           }
-          const wantPods = t.pods.filter((p) => p.phase !== 'Succeeded').map((p) => key(p.node, p.cpuMillis, p.memoryBytes / 2 ** 20, p.gpus, p.priority));
+          const wantPods = t.pods
+            .filter((p) => p.phase !== 'Succeeded')
+            .map((p) => key(p.node, p.cpuMillis, p.memoryBytes / 2 ** 20, p.gpus, p.priority, key(p.nodeSelector ?? {}, (p.tolerations ?? []).map((x) => x.key).sort())));
           expect(gotPods.sort()).toEqual(wantPods.sort());
         }
       }),
