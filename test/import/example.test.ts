@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
 import { ensureBuiltFiles } from '../helpers/built.js';
 import { ROOT, SHARED } from '../helpers/cli.js';
 
@@ -35,5 +36,39 @@ describe.skipIf(!have)('the worked example: GKE + EKS GPU + AKS, Karmada host wr
     expect(web(failover).placement.gke).toBeUndefined();
     expect(failover.failovers[0].failover).toBeLessThan(60);
     expect(lost.failovers[0].failover).toBeNull();
+  });
+
+  it.skipIf(!HAVE_CHROMIUM)('its report, in Chromium, shows the warm-start utilisation of each member and the loss of GKE in each variant', async () => {
+    const { browser, page, errors, requests } = await openReport(join(dir, 'report/index.html'));
+    try {
+      const sections = await page.evaluate(() =>
+        [...document.querySelectorAll('section')].map((s) => ({
+          title: s.querySelector('h2')?.textContent ?? '',
+          rows: [...s.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+          charts: s.querySelectorAll('[data-chart] svg').length,
+        })),
+      );
+      const summary = JSON.parse(readFileSync(join(dir, 'report/summary.json'), 'utf8'));
+      for (const variant of ['as-is', 'lose-gke', 'lose-gke-failover']) {
+        const initial = sections.find((x) => x.title.startsWith('Initial state') && x.title.includes(`${variant} /`))!;
+        const run = summary.runs.find((r: { variant: string }) => r.variant === variant);
+        // Each member's row: its t = 0 cpu as the run computed it, to the report's 0.1 %.
+        for (const c of run.initialState.clusters.filter((x: { bound: number }) => x.bound > 0)) {
+          expect(initial.rows.find((r) => r[0] === c.name)?.[1]).toBe(`${(c.cpu * 100).toFixed(1)}%`);
+        }
+        const failover = sections.find((x) => x.title.startsWith('Failover') && x.title.includes(`${variant} /`));
+        if (variant === 'as-is') expect(failover).toBeUndefined();
+        else {
+          expect(failover!.rows[0][0]).toBe('gke');
+          expect(failover!.charts).toBe(1);
+          // Karmada's defaults: never all ready elsewhere; failover on: within a minute.
+          expect(failover!.rows[0][6]).toBe(variant === 'lose-gke' ? 'never' : `${run.failovers[0].failover.toFixed(1)} s`);
+        }
+      }
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
