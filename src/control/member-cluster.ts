@@ -2,8 +2,7 @@ import { makeSampler, type EventHandler, type RandomStream, type Sampler, type S
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
 import { CronJobController, type CronJobHost } from './cronjob-controller.js';
-import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
-import { tolerationsTolerateTaint } from '../placement/karmada/toleration.js';
+import { nodeLabels, nodeShouldRunDaemonPod, podAllowedOnNode } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -353,14 +352,9 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   private allowedOn(t: PodTemplate, n: number): boolean {
     const w = this.world;
     const pool = this.info.spec.nodePools[w.nodePool[n]];
-    const sel = t.nodeSelection;
-    for (const taint of pool.taints ?? []) {
-      if (taint.effect === 'PreferNoSchedule') continue;
-      if (!sel || !tolerationsTolerateTaint(sel.tolerations, taint)) return false;
-    }
-    if (!sel || (Object.keys(sel.nodeSelector).length === 0 && sel.nodeSelectorTerms === null)) return true;
-    return nodeShouldRunDaemonPod({ ...sel, tolerations: [{ operator: 'Exists' }] }, { name: w.nodeName(n), labels: nodeLabels(w, n), taints: [] });
+    return podAllowedOnNode(t.nodeSelection, pool.taints ?? [], () => ({ name: w.nodeName(n), labels: nodeLabels(w, n) }));
   }
+
 
   defaultGpus(pod: number, n: number): number[] | null {
     const t = this.template(pod);

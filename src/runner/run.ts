@@ -14,6 +14,7 @@ import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { FLEETSIM_VERSION } from '../version.js';
+import { selectionNotes } from './selection-notes.js';
 import type { ClusterResult, InitialStateResult, InputsReport, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 
 export interface RunOptions {
@@ -332,7 +333,8 @@ export async function runAll(
 
 /** What `validate` and `run` say about a scenario's included manifests; null when there is nothing to say. */
 export function inputsReport(s: Scenario): InputsReport | null {
-  const { kinds, notes } = s.inputs;
+  const { kinds } = s.inputs;
+  const notes = [...s.inputs.notes, ...selectionNotes(s)];
   if (Object.keys(kinds).length === 0 && s.ignoredManifests.length === 0 && notes.length === 0) return null;
   return { kinds, skipped: s.ignoredManifests, notes };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/runner/run.js';
+import { inputsReport, runScenario } from '../../src/runner/run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { writeScenario } from '../helpers/files.js';
 
@@ -61,8 +61,10 @@ describe('node selection from manifests', () => {
         deployment('anywhere', 1),
     );
     expect([ready('nowhere'), ready('untolerated'), ready('anywhere')]).toEqual([0, 0, 1]);
-    // The fields a member scheduler reads are not named as unmodelled.
+    // The fields a member scheduler reads are not named as unmodelled ...
     expect(s.inputs.notes.filter((n) => /nodeSelector|tolerations|affinity/.test(n.text))).toEqual([]);
+    // ... but validate, run and the report say which workloads no node can take.
+    expect(inputsReport(s)!.notes.filter((n) => n.text.includes('matches no node')).map((n) => n.object)).toEqual(['Deployment default/nowhere', 'Deployment default/untolerated']);
   });
 
   it('with the toleration it may go there; a nodeSelector or required node affinity confines it', async () => {
@@ -98,7 +100,10 @@ spec:
     spec:
 ${podSpec ? `      ${podSpec}\n` : ''}      containers: [{ name: c, image: agent, resources: { requests: { cpu: 100m } } }]
 `;
-    const { r } = await run(ds('intolerant', '') + ds('everywhere', TOLERATE) + ds('any-taint', 'tolerations: [{ operator: Exists }]'));
+    const { r, s } = await run(ds('intolerant', '') + ds('everywhere', TOLERATE) + ds('any-taint', 'tolerations: [{ operator: Exists }]') + ds('gold-only', 'nodeSelector: { tier: gold }'));
+    expect(inputsReport(s)!.notes.filter((n) => n.text.includes('matches no node'))).toEqual([
+      { source: expect.stringContaining('m.yaml'), object: 'DaemonSet default/gold-only', text: 'its node selection (nodeSelector, required node affinity, tolerations) matches no node of any member cluster: it runs no pod' },
+    ]);
     const w = (n: string) => r.workloads.find((x) => x.name === n)!;
     expect([w('intolerant').desired, w('intolerant').ready]).toEqual([1, 1]);
     expect([w('everywhere').desired, w('everywhere').ready]).toEqual([2, 2]);
