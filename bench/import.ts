@@ -180,7 +180,8 @@ function main(): void {
       const nodes = JSON.parse(readFileSync(join(aks, readdirSync(aks)[0]), 'utf8')).items as { metadata: { name: string } }[];
       const many = Array.from({ length: 10 }, (_, k) => nodes.map((n) => ({ ...n, metadata: { ...n.metadata, name: `${n.metadata.name}-${k}` } }))).flat();
       mkdirSync(join(dir, 'yaml'), { recursive: true });
-      writeFileSync(join(dir, 'yaml', 'nodes.yaml'), stringify({ apiVersion: 'v1', items: many, kind: 'List', metadata: { resourceVersion: '' } }));
+      // The copies share their spec and status objects: written out in full, as kubectl writes YAML (no anchors).
+      writeFileSync(join(dir, 'yaml', 'nodes.yaml'), stringify({ apiVersion: 'v1', items: many, kind: 'List', metadata: { resourceVersion: '' } }, { aliasDuplicateObjects: false }));
       rows.push(measure(`AKS nodes ×10 as a -o yaml List (${many.length} nodes)`, [`aks=${join(dir, 'yaml')}`], [join(dir, 'yaml', 'nodes.yaml')], runs, out));
     }
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
