@@ -5,6 +5,7 @@ import type { QueueShareSeries } from '../control/volcano-scheduler.js';
 import type { AutoscalerResult } from '../control/hpa-controller.js';
 import type { RolloutResult } from '../control/rollout-controller.js';
 import type { ServiceTrafficResult } from '../traffic/service-model.js';
+import type { WorkloadWaits } from '../metrics/waits.js';
 
 /** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
 export interface RunResult {
@@ -36,6 +37,8 @@ export interface RunResult {
   rollouts?: RolloutResult[];
   /** With an imported initial state: the fleet at t = 0 and what became of the members' own workloads. */
   initialState?: InitialStateResult;
+  /** When asked (`waits`): every workload that waited, its reasons over time and what decided its placement. */
+  waits?: WorkloadWaits[];
 }
 
 /** A run's imported initial state (`initialState:`). */
@@ -70,6 +73,8 @@ export interface ClusterResult {
   region: string;
   role: 'member' | 'host';
   nodes: number;
+  /** Allocatable CPU cores of its nodes. */
+  cpu: number;
   gpus: number;
   /** Ready pods at the end. */
   replicas: number;
@@ -139,7 +144,7 @@ export interface SeriesResult {
 }
 
 /** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */
-export type { FailoverResult, TimelineEvent };
+export type { FailoverResult, TimelineEvent, WorkloadWaits };
 
 export interface RunSummary {
   fleetsim: string;
