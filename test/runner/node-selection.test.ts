@@ -44,14 +44,18 @@ ${extra}`;
 
 async function run(manifests: string, extra = '') {
   const s = loadScenario(writeScenario({ 'm.yaml': manifests }, main(['m.yaml'], extra)));
-  const r = await runScenario(s);
+  const r = await runScenario(s, { waits: true });
   return { s, r, ready: (name: string) => r.workloads.find((w) => w.name === name)!.ready };
 }
 
 describe('node selection from manifests', () => {
   it('a pod without the toleration stays off a tainted pool; a selection no node matches leaves it Pending', async () => {
-    expect((await run(deployment('plain', 6))).ready('plain')).toBe(4);
-    const { ready, s } = await run(
+    const plain = await run(deployment('plain', 6));
+    expect(plain.ready('plain')).toBe(4);
+    // In kube-scheduler's words: TaintToleration rejects the reserved node, NodeResourcesFit the full one.
+    const why = (r: typeof plain.r, name: string) => r.waits!.find((w) => w.workload === `default/${name}`)!.reasons.filter((x) => x.where === 'a').map((x) => x.reason);
+    expect(why(plain.r, 'plain')).toEqual(['0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: infra}.']);
+    const { ready, s, r } = await run(
       deployment('nowhere', 1, 'nodeSelector: { tier: gold }') +
         deployment(
           'untolerated',
@@ -61,6 +65,8 @@ describe('node selection from manifests', () => {
         deployment('anywhere', 1),
     );
     expect([ready('nowhere'), ready('untolerated'), ready('anywhere')]).toEqual([0, 0, 1]);
+    // Sorted as kube-scheduler sorts the histogram (Go's sort.Strings over "<count> <reason>").
+    expect(why(r, 'nowhere')).toEqual(["0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: infra}."]);
     // The fields a member scheduler reads are not named as unmodelled ...
     expect(s.inputs.notes.filter((n) => /nodeSelector|tolerations|affinity/.test(n.text))).toEqual([]);
     // ... but validate, run and the report say which workloads no node can take.
