@@ -54,7 +54,9 @@ describe('node selection from manifests', () => {
     expect(plain.ready('plain')).toBe(4);
     // In kube-scheduler's words: TaintToleration rejects the reserved node, NodeResourcesFit the full one.
     const why = (r: typeof plain.r, name: string) => r.waits!.find((w) => w.workload === `default/${name}`)!.reasons.filter((x) => x.where === 'a').map((x) => x.reason);
-    expect(why(plain.r, 'plain')).toEqual(['0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: infra}.']);
+    expect(why(plain.r, 'plain')).toEqual([
+      '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: infra}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.',
+    ]);
     const { ready, s, r } = await run(
       deployment('nowhere', 1, 'nodeSelector: { tier: gold }') +
         deployment(
@@ -66,7 +68,9 @@ describe('node selection from manifests', () => {
     );
     expect([ready('nowhere'), ready('untolerated'), ready('anywhere')]).toEqual([0, 0, 1]);
     // Sorted as kube-scheduler sorts the histogram (Go's sort.Strings over "<count> <reason>").
-    expect(why(r, 'nowhere')).toEqual(["0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: infra}."]);
+    expect(why(r, 'nowhere')).toEqual([
+      "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: infra}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+    ]);
     // The fields a member scheduler reads are not named as unmodelled ...
     expect(s.inputs.notes.filter((n) => /nodeSelector|tolerations|affinity/.test(n.text))).toEqual([]);
     // ... but validate, run and the report say which workloads no node can take.
