@@ -5,6 +5,7 @@ import { FLEETSIM_VERSION } from '../version.js';
 import { batchLine, quantile } from './batch-report.js';
 import { costLine } from './cost-report.js';
 import { fmtSeconds, pct } from './format.js';
+import { initialStateLines } from './initial-state-report.js';
 import { traceLine } from './trace-report.js';
 import { trafficSummaryLines } from './traffic-report.js';
 import type { ClaimRow } from './claims.js';
@@ -63,6 +64,8 @@ export interface RunDigest {
   readonly waits?: WaitDigest;
   /** Set when the run stopped early (a budget, an interrupt): its figures cover [0, partial.at]. */
   readonly partial?: RunResult['partial'];
+  /** A run of an imported fleet: where it started (t = 0) and what became of the members' own workloads. */
+  readonly initialState?: RunResult['initialState'];
 }
 
 export interface RunSummaryFile {
@@ -168,6 +171,7 @@ export function digestRun(run: RunResult, replication: number): RunDigest {
     ...(run.traces ? { traces: run.traces } : {}),
     ...(run.waits ? { waits: waitDigest(run) } : {}),
     ...(run.partial ? { partial: run.partial } : {}),
+    ...(run.initialState ? { initialState: run.initialState } : {}),
   };
 }
 
@@ -290,6 +294,7 @@ export function formatRun(run: RunResult): string[] {
       l.push(`${w.namespace}/${w.name}`);
     }
   }
+  out.push(...initialStateLines(run));
   const bl = batchLine(run);
   if (bl) out.push(`  ${bl}`);
   const cl = costLine(run);

@@ -37,6 +37,8 @@ export interface RunResult {
   rollouts?: RolloutResult[];
   /** Set when the run stopped before `duration`: why, and the simulated time it reached (its figures cover [0, at]). */
   partial?: PartialRun;
+  /** With an imported initial state: the fleet at t = 0 and what became of the members' own workloads. */
+  initialState?: InitialStateResult;
   /** When asked (`waits`): every workload that waited, its reasons over time and what decided its placement. */
   waits?: WorkloadWaits[];
 }
@@ -48,6 +50,27 @@ export interface PartialRun {
   at: number;
   /** One sentence for people: what ran out, and how to go further. */
   message: string;
+}
+
+/** A run's imported initial state (`initialState:`). */
+export interface InitialStateResult {
+  /** Pods put in place at t = 0 (bound and pending). */
+  pods: number;
+  clusters: {
+    name: string;
+    /** Requested ÷ allocatable at t = 0, as the dump had it. */
+    cpu: number;
+    memory: number;
+    gpu: number;
+    /** Pods bound and pending at t = 0 (before the first scheduling cycle). */
+    bound: number;
+    pending: number;
+    /** The member's own workloads (not propagated by Karmada): how many, their desired pods, Ready at the end, unavailable replica-seconds. */
+    ownWorkloads: number;
+    ownDesired: number;
+    ownReadyAtEnd: number;
+    ownUnavailableReplicaSeconds: number;
+  }[];
 }
 
 export interface Stat {

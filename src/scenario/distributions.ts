@@ -17,7 +17,7 @@ export const MAX_DRAW_SECONDS = 1e15;
  * lognormal with sigma 1e6 would schedule events at Infinity); an empirical CSV is read here,
  * at validation time, from a file inside the scenario's folder, its column checked.
  */
-export function durationSpec(src: YamlSource, v: unknown, path: PathElement[], baseDir: string): DistributionSpec {
+export function durationSpec(src: Pick<YamlSource, 'fail'> & Partial<Pick<YamlSource, 'readInput'>>, v: unknown, path: PathElement[], baseDir: string): DistributionSpec {
   if (typeof v === 'number' || typeof v === 'string') {
     const d = parseDuration(v);
     if (d === null) src.fail(path, 'a duration (seconds, or like "10m"; at most 100 years) or a distribution', v);
@@ -31,7 +31,9 @@ export function durationSpec(src: YamlSource, v: unknown, path: PathElement[], b
     const hasCsv = typeof d.csv === 'string';
     if (hasSamples === hasCsv) src.fail(path, 'an empirical distribution with either samples or csv+column', d);
     if (hasCsv && typeof d.column !== 'string') src.fail([...path, 'column'], 'the name of a CSV column', d.column);
-    spec = hasCsv ? { kind: 'empirical', samples: Array.from(csvColumns(src, [...path, 'csv'], d.csv as string, baseDir, [d.column as string], { min: 0, max: MAX_DURATION_SECONDS })[0]) } : { kind: 'empirical', samples: d.samples as number[] };
+    // An empirical CSV is a file of the scenario's folder: a source without files (an imported dump) has none.
+    if (hasCsv && !src.readInput) src.fail([...path, 'csv'], 'samples: (a CSV is read only from a scenario)', d.csv);
+    spec = hasCsv ? { kind: 'empirical', samples: Array.from(csvColumns(src as Pick<YamlSource, 'fail' | 'readInput'>, [...path, 'csv'], d.csv as string, baseDir, [d.column as string], { min: 0, max: MAX_DURATION_SECONDS })[0]) } : { kind: 'empirical', samples: d.samples as number[] };
   } else {
     const out: Obj = { ...d };
     for (const k of ['value', 'min', 'max', 'mean', 'stddev', 'scale']) {
@@ -55,7 +57,7 @@ function formatSeconds(x: number): string {
  * policy, so only inside its folder, a regular file, within the size cap). The header must hold
  * each column; every value must be a number in [min, max]. Errors name the file, line and column.
  */
-export function csvColumns(src: YamlSource, path: PathElement[], ref: string, baseDir: string, columns: readonly string[], range: { min: number; max: number }): Float64Array[] {
+export function csvColumns(src: Pick<YamlSource, 'fail' | 'readInput'>, path: PathElement[], ref: string, baseDir: string, columns: readonly string[], range: { min: number; max: number }): Float64Array[] {
   const f = src.readInput(path, ref, baseDir, `a CSV file with the column${columns.length > 1 ? 's' : ''} ${columns.join(', ')} (relative to the scenario)`);
   const cols = new CsvColumns(parseCsv(f.text, f.display), columns, 'any');
   const rows = cols.table.rows;
