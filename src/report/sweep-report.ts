@@ -322,7 +322,7 @@ export async function renderSweepReport(data: SweepData, agg: readonly Aggregate
   sections.push({
     title: 'Metrics',
     text: 'Each is one number per run; a run without a value (e.g. no workload ever ready) is left out of that metric\'s n. Scope fleet is every member cluster together.',
-    table: { columns: ['metric', 'unit', 'per cluster', 'meaning'], rows: SWEEP_METRICS.map((m) => [m.name, m.unit, m.perCluster ? 'yes' : 'no', m.description]) },
+    table: { columns: ['metric', 'unit', 'per cluster', 'meaning'], rows: SWEEP_METRICS.map((m) => [m.name, m.unit, m.perCluster ? 'yes' : m.perService ? 'per service' : 'no', m.description]) },
   });
   sections.push({ title: 'Every aggregate', table: aggregateReportTable(agg, many) });
 

@@ -8,13 +8,17 @@ import type { RunResult } from './result.js';
  * whose `n` says how many runs had a value.
  *
  * Scope `fleet` is the whole fleet (member clusters only: a host cluster takes no workloads);
- * a cluster name is that member cluster alone.
+ * a cluster name is that member cluster alone; a service's name (the traffic metrics `slo.*`)
+ * is that service alone. No metric is both per cluster and per service, so a scope is never
+ * ambiguous even when a cluster and a service share a name.
  */
 export interface MetricDef {
   readonly name: string;
-  readonly unit: 's' | 'ratio' | 'count' | 'replica-s' | 'GPU-h';
+  readonly unit: 's' | 'ratio' | 'count' | 'replica-s' | 'GPU-h' | 'min' | 'ms' | 'cost';
   /** Also reported per member cluster. */
   readonly perCluster: boolean;
+  /** Also reported per service (scope: the service's name). */
+  readonly perService?: boolean;
   readonly description: string;
 }
 
@@ -37,9 +41,10 @@ export const SWEEP_METRICS: readonly MetricDef[] = [
   { name: 'cpu.utilization', unit: 'ratio', perCluster: true, description: 'time-mean CPU allocation (requests of bound pods / allocatable); fleet: weighted by each cluster\'s CPU' },
   { name: 'memory.utilization', unit: 'ratio', perCluster: false, description: 'time-mean memory allocation, weighted by each cluster\'s memory' },
   { name: 'gpu.utilization', unit: 'ratio', perCluster: true, description: 'time-mean GPU allocation, weighted by each cluster\'s GPUs (clusters with GPUs only)' },
-  // Cost hook: RunResult carries no cost yet. When it does, add e.g. `cost.total` here and in
-  // runMetrics below; the sweep report's Cost section shows every metric whose name starts with
-  // `cost.` and says "not modelled" while there is none.
+  { name: 'cost.total', unit: 'cost', perCluster: true, description: 'node cost over the run: every up node at its cluster\'s prices (fleet: member clusters)' },
+  { name: 'slo.violationMinutes', unit: 'min', perCluster: false, perService: true, description: 'minutes of SLO windows that missed the service\'s SLO (fleet: summed over services with an SLO)' },
+  { name: 'slo.latencyP99', unit: 'ms', perCluster: false, perService: true, description: 'p99 latency of the served requests over the run, client side (per service only)' },
+  { name: 'slo.failedRatio', unit: 'ratio', perCluster: false, perService: true, description: 'share of offered requests that failed or timed out (fleet: over every service)' },
 ];
 
 export const FLEET = 'fleet';
@@ -68,7 +73,7 @@ function weighted(parts: readonly { weight: number; value: number }[]): number |
   return w > 0 ? s / w : null;
 }
 
-/** Every metric of SWEEP_METRICS for one run, fleet first, then per member cluster in the scenario's order. */
+/** Every metric of SWEEP_METRICS for one run, fleet first, then per member cluster in the scenario's order, then per service. */
 export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
   const capacity = new Map<string, { cpu: number; memory: number; gpu: number }>();
   for (const c of scenario.fleet.clusters) {
@@ -94,6 +99,9 @@ export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
   // FailoverResult times are seconds after the fault began.
   const detected = faults.filter((f) => f.detection !== null).map((f) => f.detection!);
   const failedOver = faults.filter((f) => f.failover !== null).map((f) => f.failover!);
+  const services = run.traffic ?? [];
+  const withSlo = services.filter((s) => s.slo !== null);
+  const offered = services.reduce((a, s) => a + s.offered, 0);
 
   const fleet: Record<string, number | null> = {
     'timeToAllReady.mean': mean(ready),
@@ -114,6 +122,10 @@ export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
     'cpu.utilization': weighted(members.map((c) => ({ weight: cap(c.name).cpu, value: c.cpuUtilization.mean }))),
     'memory.utilization': weighted(members.map((c) => ({ weight: cap(c.name).memory, value: c.memoryUtilization.mean }))),
     'gpu.utilization': weighted(members.map((c) => ({ weight: cap(c.name).gpu, value: c.gpuUtilization.mean }))),
+    'cost.total': sum((c) => c.cost),
+    'slo.violationMinutes': withSlo.length ? withSlo.reduce((a, s) => a + s.sloViolationSeconds, 0) / 60 : null,
+    'slo.latencyP99': null,
+    'slo.failedRatio': offered > 0 ? services.reduce((a, s) => a + s.failed + s.timedOut, 0) / offered : null,
   };
   const out: MetricValue[] = SWEEP_METRICS.map((m) => ({ metric: m.name, scope: FLEET, value: fleet[m.name] ?? null }));
   for (const c of members) {
@@ -122,8 +134,17 @@ export function runMetrics(run: RunResult, scenario: Scenario): MetricValue[] {
       'pods.pending': c.pending,
       'cpu.utilization': c.cpuUtilization.mean,
       'gpu.utilization': cap(c.name).gpu > 0 ? c.gpuUtilization.mean : null,
+      'cost.total': c.cost,
     };
     for (const m of SWEEP_METRICS) if (m.perCluster) out.push({ metric: m.name, scope: c.name, value: per[m.name] ?? null });
+  }
+  for (const s of services) {
+    const per: Record<string, number | null> = {
+      'slo.violationMinutes': s.slo ? s.sloViolationSeconds / 60 : null,
+      'slo.latencyP99': s.latencyMs.p99,
+      'slo.failedRatio': s.offered > 0 ? (s.failed + s.timedOut) / s.offered : null,
+    };
+    for (const m of SWEEP_METRICS) if (m.perService) out.push({ metric: m.name, scope: s.service, value: per[m.name] ?? null });
   }
   return out;
 }

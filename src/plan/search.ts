@@ -1,0 +1,256 @@
+/**
+ * The capacity search's core: the cheapest point of a grid of knob values whose candidate passes,
+ * assuming the knobs are monotone (raising a knob never turns a passing candidate into a failing
+ * one, and never lowers the cost). A pure function of a `judge` callback: no runs, no clock, no
+ * I/O, so it is property-tested against brute force without a simulation.
+ *
+ * A point is one value index per knob (0 = the knob's lowest value). The answer is the point of
+ * least cost; among points of equal cost, the one that is lexicographically smallest (first knob
+ * first), so the answer is one well-defined point, the same one `gridSearch` finds.
+ *
+ * 1. Top: the point with every knob at its highest value. If it fails, nothing in the ranges passes.
+ * 2. Descent: coordinate descent, each knob in turn bisected down to its lowest passing value with
+ *    the others fixed (knobs whose range costs most first), repeated until a pass changes nothing.
+ * 3. Proof: a point cheaper than the best is still open while no judged point settles it
+ *    (monotonicity: a point below a failing one fails, a point above a passing one passes). While
+ *    one is open, the search judges the undecided point whose failure would settle the most open
+ *    points (an open point, or one lifted along a knob, up to just below a passing point), the
+ *    cheapest among equals. A passing open point becomes the best and is descended from. With
+ *    none open the best is proved cheapest (under monotonicity). Grids above `proofLimit` points
+ *    skip the proof and say so.
+ * 4. Binding: each knob's next lower value (the best point with that knob one step down) is judged,
+ *    so that the caller can say which constraint and failure case hold each knob up. A neighbour
+ *    that passes contradicts monotonicity: it is recorded, becomes the best, and the search goes on.
+ */
+
+export type Point = readonly number[];
+
+export interface SearchSpace {
+  /** Number of values of each knob (indexes 0 .. sizes[i] − 1, ascending). */
+  readonly sizes: readonly number[];
+  /** The objective of a point: non-decreasing in every index. */
+  readonly cost: (p: Point) => number;
+}
+
+/** Judges points (all at once, so that they can run in parallel): true where the candidate passes. */
+export type JudgeFn = (points: readonly Point[], phase: SearchPhase) => Promise<readonly boolean[]>;
+
+export type SearchPhase = 'top' | 'descent' | 'proof' | 'binding' | 'grid';
+
+export interface SearchStep {
+  readonly point: number[];
+  readonly pass: boolean;
+  readonly phase: SearchPhase;
+}
+
+export interface Contradiction {
+  /** The point judged, its verdict, and the judged point whose verdict implied the opposite. */
+  readonly point: number[];
+  readonly pass: boolean;
+  readonly against: number[];
+}
+
+export interface SearchOutcome {
+  /** The cheapest passing point, or null when none passes (the top fails). */
+  readonly best: number[] | null;
+  /** Every point judged, in order. */
+  readonly steps: readonly SearchStep[];
+  /** Judged verdicts that contradict monotonicity. */
+  readonly contradictions: readonly Contradiction[];
+  /** True when every cheaper point was settled (phase 3 ran to the end). */
+  readonly proved: boolean;
+  /** The grid's size. */
+  readonly gridPoints: number;
+}
+
+export interface SearchOptions {
+  /** Largest grid (points) for the proof phase (default 200 000). */
+  readonly proofLimit?: number;
+  /** Most open points whose lifts are considered as probes per step (default 400). */
+  readonly probeCandidates?: number;
+}
+
+const key = (p: Point): string => p.join(',');
+const leq = (a: Point, b: Point): boolean => a.every((x, i) => x <= b[i]);
+
+/** a before b: cheaper, or as cheap (relative 1e-9) and lexicographically smaller. */
+export function better(a: Point, b: Point, cost: (p: Point) => number): boolean {
+  const ca = cost(a);
+  const cb = cost(b);
+  const eps = 1e-9 * Math.max(1, Math.abs(ca), Math.abs(cb));
+  if (ca < cb - eps) return true;
+  if (ca > cb + eps) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+function gridSize(sizes: readonly number[]): number {
+  return sizes.reduce((n, s) => n * s, 1);
+}
+
+/** Every point of the grid, the last knob varying fastest. */
+export function* gridPoints(sizes: readonly number[]): Generator<number[]> {
+  if (sizes.some((s) => s < 1)) return;
+  const p = sizes.map(() => 0);
+  for (;;) {
+    yield [...p];
+    let i = sizes.length - 1;
+    while (i >= 0 && p[i] === sizes[i] - 1) p[i--] = 0;
+    if (i < 0) return;
+    p[i]++;
+  }
+}
+
+/** What is known: the judged points and the monotone inference from them. */
+class Knowledge {
+  readonly judged = new Map<string, boolean>();
+  readonly passing: Point[] = [];
+  readonly failing: Point[] = [];
+  readonly steps: SearchStep[] = [];
+  readonly contradictions: Contradiction[] = [];
+
+  /** The verdict of a point: judged, else inferred (below a failing point: fails; above a passing one: passes), else undefined. */
+  status(p: Point): boolean | undefined {
+    const j = this.judged.get(key(p));
+    if (j !== undefined) return j;
+    if (this.failing.some((q) => leq(p, q))) return false;
+    if (this.passing.some((q) => leq(q, p))) return true;
+    return undefined;
+  }
+
+  record(p: Point, pass: boolean, phase: SearchPhase): void {
+    const against = pass ? this.failing.find((q) => leq(p, q)) : this.passing.find((q) => leq(q, p));
+    if (against) this.contradictions.push({ point: [...p], pass, against: [...against] });
+    this.judged.set(key(p), pass);
+    (pass ? this.passing : this.failing).push(p);
+    this.steps.push({ point: [...p], pass, phase });
+  }
+}
+
+/** Find the cheapest passing point (see the module comment). */
+export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: SearchOptions = {}): Promise<SearchOutcome> {
+  const { sizes, cost } = space;
+  const d = sizes.length;
+  const k = new Knowledge();
+  const total = gridSize(sizes);
+  const judgeMany = async (points: Point[], phase: SearchPhase): Promise<boolean[]> => {
+    const fresh = points.filter((p, i) => k.judged.get(key(p)) === undefined && points.findIndex((q) => key(q) === key(p)) === i);
+    if (fresh.length) {
+      const verdicts = await judge(fresh, phase);
+      fresh.forEach((p, i) => k.record(p, verdicts[i], phase));
+    }
+    return points.map((p) => k.judged.get(key(p))!);
+  };
+  const done = (best: number[] | null, proved: boolean): SearchOutcome => ({ best, steps: k.steps, contradictions: k.contradictions, proved, gridPoints: total });
+
+  if (total === 0) return done(null, true);
+  const top = sizes.map((s) => s - 1);
+  if (!(await judgeMany([top], 'top'))[0]) return done(null, true);
+
+  // Knobs whose whole range costs most are descended first: lowering them saves most.
+  const order = [...Array(d).keys()].sort((a, b) => {
+    const range = (i: number) => cost(top) - cost(top.map((v, j) => (j === i ? 0 : v)));
+    return range(b) - range(a) || a - b;
+  });
+
+  /** Coordinate descent from a passing point: bisect each knob down, until a pass changes nothing. */
+  const descend = async (start: number[]): Promise<number[]> => {
+    const best = [...start];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const i of order) {
+        // Invariant: best with knob i at `hi` passes; at `lo` fails (lo = −1: below the range).
+        let lo = -1;
+        let hi = best[i];
+        while (hi - lo > 1) {
+          const mid = lo + Math.floor((hi - lo) / 2);
+          const p = best.map((v, j) => (j === i ? mid : v));
+          const s = k.status(p) ?? (await judgeMany([p], 'descent'))[0];
+          if (s) hi = mid;
+          else lo = mid;
+        }
+        if (hi !== best[i]) {
+          best[i] = hi;
+          changed = true;
+        }
+      }
+    }
+    return best;
+  };
+
+  let best = await descend(top);
+  let proved = total <= (opts.proofLimit ?? 200_000);
+  for (;;) {
+    if (proved) best = await prove(best);
+    // Binding: each knob one step down from the best must fail.
+    const neighbours = order.filter((i) => best[i] > 0).map((i) => best.map((v, j) => (j === i ? v - 1 : v)));
+    const verdicts = await judgeMany(neighbours, 'binding');
+    const passing = neighbours.filter((_, i) => verdicts[i]).sort((a, b) => (better(a, b, cost) ? -1 : better(b, a, cost) ? 1 : 0));
+    if (passing.length === 0) break;
+    best = await descend(passing[0]);
+  }
+  return done(best, proved);
+
+  /** Phase 3: settle every point cheaper than the best (see the module comment). */
+  async function prove(start: number[]): Promise<number[]> {
+    let best = start;
+    let open: Point[] = [];
+    for (const p of gridPoints(sizes)) if (better(p, best, cost) && k.status(p) === undefined) open.push(p);
+    while (open.length) {
+      // Probes: the open points, and each lifted along one knob as high as it stays undecided.
+      const base = open.length > (opts.probeCandidates ?? 400) ? [...open].sort((a, b) => sum(b) - sum(a)).slice(0, opts.probeCandidates ?? 400) : open;
+      const probes = new Map<string, Point>();
+      for (const p of base) {
+        probes.set(key(p), p);
+        for (let i = 0; i < d; i++) {
+          let v = p[i];
+          while (v + 1 < sizes[i] && k.status(p.map((x, j) => (j === i ? v + 1 : x))) === undefined) v++;
+          if (v !== p[i]) {
+            const q = p.map((x, j) => (j === i ? v : x));
+            probes.set(key(q), q);
+          }
+        }
+      }
+      let pick: Point | null = null;
+      let pickCover = -1;
+      for (const q of probes.values()) {
+        let cover = 0;
+        for (const p of open) if (leq(p, q)) cover++;
+        if (cover > pickCover || (cover === pickCover && better(q, pick!, cost))) {
+          pick = q;
+          pickCover = cover;
+        }
+      }
+      const seen = k.steps.length;
+      const pass = (await judgeMany([pick!], 'proof'))[0];
+      if (pass && better(pick!, best, cost)) best = await descend([...pick!]);
+      // Only what was judged just now can settle more open points.
+      const news = k.steps.slice(seen);
+      open = open.filter((p) => better(p, best, cost) && !news.some((s) => (s.pass ? leq(s.point, p) : leq(p, s.point))));
+    }
+    return best;
+  }
+}
+
+function sum(p: Point): number {
+  let s = 0;
+  for (const x of p) s += x;
+  return s;
+}
+
+/** Judge every point of the grid (one batch) and return the cheapest passing one: the brute force the search is checked against. */
+export async function gridSearch(space: SearchSpace, judge: JudgeFn): Promise<SearchOutcome> {
+  const points = [...gridPoints(space.sizes)];
+  const verdicts = points.length ? await judge(points, 'grid') : [];
+  const k = new Knowledge();
+  points.forEach((p, i) => k.record(p, verdicts[i], 'grid'));
+  // Monotonicity over the whole grid: a passing point below a failing one.
+  const contradictions: Contradiction[] = [];
+  for (const p of k.passing) {
+    const q = k.failing.find((f) => leq(p, f));
+    if (q) contradictions.push({ point: [...p], pass: true, against: [...q] });
+  }
+  let best: number[] | null = null;
+  for (const p of k.passing) if (best === null || better(p, best, space.cost)) best = [...p];
+  return { best, steps: k.steps, contradictions, proved: true, gridPoints: points.length };
+}
