@@ -96,10 +96,11 @@ export function formatPlanSummary(r: PlanResult): string {
 interface FrontierRow {
   objective: number;
   worst: number;
-  verdict: string;
+  verdict: 'recommended' | 'passes' | 'fails';
   candidate: string;
-  recommended: boolean;
 }
+
+const VERDICT_COLOURS = { scale: { domain: ['recommended', 'passes', 'fails'], range: ['#1c7ed6', '#2f9e44', '#d9480f'] } };
 
 /** Per constraint: each candidate's worst case (over failure cases) against its objective, and the frontier of what was tried. */
 function frontierChart(r: PlanResult, j: number): VegaLiteSpec | null {
@@ -112,9 +113,8 @@ function frontierChart(r: PlanResult, j: number): VegaLiteSpec | null {
     rows.push({
       objective: cand.objective,
       worst: lowerBetter ? Math.max(...means) : Math.min(...means),
-      verdict: cand.pass ? 'passes' : 'fails',
+      verdict: r.recommended?.ordinal === cand.ordinal ? 'recommended' : cand.pass ? 'passes' : 'fails',
       candidate: valuesText(r, cand.values),
-      recommended: r.recommended?.ordinal === cand.ordinal,
     });
   }
   if (rows.length === 0) return null;
@@ -125,24 +125,26 @@ function frontierChart(r: PlanResult, j: number): VegaLiteSpec | null {
     const last = frontier[frontier.length - 1];
     if (!last || (lowerBetter ? p.worst < last.worst : p.worst > last.worst)) frontier.push({ objective: p.objective, worst: p.worst });
   }
+  // The y domain takes in the bound; a flat one (every value 0 and a bound of 0) gets some height.
+  const lo = Math.min(c.bound, ...rows.map((x) => x.worst));
+  const hi = Math.max(c.bound, ...rows.map((x) => x.worst));
   const x = { field: 'objective', type: 'quantitative', title: r.objective.name === 'cost' ? 'fleet cost per hour' : 'nodes', scale: { zero: false } };
-  const y = { field: 'worst', type: 'quantitative', title: `${c.text.replace(/(<=|>=|<|>).*$/, '')}: worst case (mean)` };
+  const y = { field: 'worst', type: 'quantitative', title: `worst case over failure cases (${c.unit})`, scale: { domain: [lo, hi > lo ? hi : lo + 1], nice: true } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: `${c.text}: what was tried`,
     width: 460,
-    height: 260,
+    height: 240,
     layer: [
       { data: { values: frontier }, mark: { type: 'line', interpolate: 'step-after', color: '#8a94a6' }, encoding: { x, y } },
       { data: { values: [{ bound: c.bound }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
       {
         data: { values: rows },
-        mark: { type: 'point', filled: true, size: 60 },
+        mark: { type: 'point', filled: true, size: 70 },
         encoding: {
           x,
           y,
-          color: { field: 'verdict', type: 'nominal', scale: { domain: ['passes', 'fails'], range: ['#2f9e44', '#d9480f'] }, title: 'candidate' },
-          shape: { field: 'recommended', type: 'nominal', scale: { domain: [false, true], range: ['circle', 'diamond'] }, title: 'recommended' },
+          color: { field: 'verdict', type: 'nominal', ...VERDICT_COLOURS, title: 'candidate' },
           tooltip: [
             { field: 'candidate', type: 'nominal' },
             { field: 'objective', type: 'quantitative', format: '.2f' },
@@ -157,7 +159,7 @@ function frontierChart(r: PlanResult, j: number): VegaLiteSpec | null {
 
 /** The search's path: each candidate's objective in the order judged, coloured by verdict. */
 function pathChart(r: PlanResult): VegaLiteSpec {
-  const rows = r.candidates.map((c) => ({ n: c.ordinal + 1, objective: c.objective, verdict: c.pass ? 'passes' : 'fails', phase: c.phase, candidate: valuesText(r, c.values) }));
+  const rows = r.candidates.map((c) => ({ n: c.ordinal + 1, objective: c.objective, verdict: r.recommended?.ordinal === c.ordinal ? 'recommended' : c.pass ? 'passes' : 'fails', phase: c.phase, candidate: valuesText(r, c.values) }));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: `The ${r.mode === 'grid' ? 'grid' : 'search'}: candidates in the order judged`,
@@ -166,9 +168,9 @@ function pathChart(r: PlanResult): VegaLiteSpec {
     data: { values: rows },
     mark: { type: 'point', filled: true, size: 50 },
     encoding: {
-      x: { field: 'n', type: 'quantitative', title: 'candidate #', axis: { tickMinStep: 1 } },
+      x: { field: 'n', type: 'quantitative', title: 'candidate #', scale: { domainMin: 1 }, axis: { tickMinStep: 1 } },
       y: { field: 'objective', type: 'quantitative', title: r.objective.name === 'cost' ? 'fleet cost per hour' : 'nodes', scale: { zero: false } },
-      color: { field: 'verdict', type: 'nominal', scale: { domain: ['passes', 'fails'], range: ['#2f9e44', '#d9480f'] } },
+      color: { field: 'verdict', type: 'nominal', ...VERDICT_COLOURS, title: 'candidate' },
       shape: { field: 'phase', type: 'nominal' },
       tooltip: [{ field: 'n', type: 'quantitative' }, { field: 'candidate', type: 'nominal' }, { field: 'phase', type: 'nominal' }, { field: 'verdict', type: 'nominal' }],
     },
@@ -193,8 +195,8 @@ export async function renderPlanReport(r: PlanResult): Promise<string> {
         '"Held by" is what fails with that knob one step lower and the others as recommended: the binding constraint and failure case, with its mean and confidence interval there.',
       ].join('\n\n'),
       table: {
-        columns: ['knob', 'path', 'today', 'recommended', 'range', `${r.objective.name} per unit`, 'held by'],
-        rows: r.knobs.map((k) => [k.label, k.path, k.today, k.recommended, `${k.values[0]}..${k.values[k.values.length - 1]} (${k.values.length} values)`, fmtObjective(k.unitObjective, r), heldBy(r, k)]),
+        columns: ['knob', 'today', 'recommended', 'held by', 'range', `${r.objective.name} per unit`, 'path'],
+        rows: r.knobs.map((k) => [k.label, k.today, k.recommended, heldBy(r, k), `${k.values[0]}..${k.values[k.values.length - 1]} (${k.values.length} values)`, fmtObjective(k.unitObjective, r), k.path]),
       },
     });
   } else {

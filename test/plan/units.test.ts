@@ -1,6 +1,11 @@
 import fc from 'fast-check';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { preparePlan } from '../../src/plan/definition.js';
 import { judgeCheck, metricLabel, parseConstraint, type Constraint } from '../../src/plan/constraints.js';
 import { busiestWindow, failureCases, parseFailureSpec } from '../../src/plan/failures.js';
 import { parseKnob } from '../../src/plan/knobs.js';
@@ -153,5 +158,72 @@ describe('plan failure cases', () => {
       }),
       { seed: 11, numRuns: 500 },
     );
+  });
+});
+
+describe('plan definition', () => {
+  const PLAN = {
+    vary: ['fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..5', 'fleet.clusters[name=serving-gz].nodePools[name=t4x4].count=1..5'],
+    constraints: ['slo(llm-inference).violationMinutes<=5', 'pods.pending<=0'],
+    failures: ['any-cluster'],
+  };
+  const mistake = (opts: Partial<Parameters<typeof preparePlan>[1]>, file = SMALL): string => {
+    try {
+      preparePlan(file, { ...PLAN, ...opts });
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).exitCode).toBe(2);
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('reads the cost of each knob from the scenario, additive over knobs', () => {
+    const def = preparePlan(SMALL, PLAN);
+    expect(def.todayObjective).toBeCloseTo(69.488, 3);
+    // serving-sh: 32 cores × 0.035 + 128 GiB × 0.004 + 2 T4 × 0.6 per node; serving-gz: 64 × 0.033 + 256 × 0.004 + 4 × 0.6.
+    const sh = 32 * 0.035 + 128 * 0.004 + 2 * 0.6;
+    const gz = 64 * 0.033 + 256 * 0.004 + 4 * 0.6;
+    expect(def.objectiveAt([1, 0]) - def.objectiveAt([0, 0])).toBeCloseTo(sh, 9);
+    expect(def.objectiveAt([0, 1]) - def.objectiveAt([0, 0])).toBeCloseTo(gz, 9);
+    expect(def.objectiveAt([4, 4])).toBeCloseTo(def.todayObjective - sh - gz, 9);
+    expect(preparePlan(SMALL, { ...PLAN, objective: 'nodes' }).objectiveAt([2, 1])).toBe(1 + 3 + 2);
+    expect(def.seeds).toHaveLength(8);
+    expect(def.seeds[0]).toBe(7);
+    // A run's id: the same for the same values, case and replication; else another.
+    expect(def.runId([3, 2], 'scenario', 0)).toBe(preparePlan(SMALL, PLAN).runId([3, 2], 'scenario', 0));
+    expect(new Set([def.runId([3, 2], 'scenario', 0), def.runId([2, 3], 'scenario', 0), def.runId([3, 2], 'x', 0), def.runId([3, 2], 'scenario', 1)]).size).toBe(4);
+  });
+
+  it('says what it does not use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-plan-def-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `${readFileSync(SMALL, 'utf8')}\nschedulers: [karmada, dynamic-weight]\nsweep:\n  workloads[0].replicas: [5, 10]\n`);
+    expect(preparePlan(file, PLAN).notes).toEqual([
+      "the scenario's sweep: block is not used: a plan's knobs are its --vary ranges",
+      'the plan is for scheduler karmada, the first of karmada, dynamic-weight (--scheduler picks another)',
+      "serving-sh/t4: today's 6 is outside the range searched (1..5)",
+      "serving-gz/t4x4: today's 6 is outside the range searched (1..5)",
+    ]);
+    expect(preparePlan(SMALL, { ...PLAN, vary: ['fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..3', PLAN.vary[1]] }).notes).toContain("serving-sh/t4: today's 6 is outside the range searched (1..3)");
+  });
+
+  it('refuses every mistake before any run, naming the flag, what was expected and what was found', () => {
+    expect(mistake({ objective: 'carbon' })).toBe('--objective: expected cost or nodes, found carbon');
+    expect(mistake({ replications: 1 })).toMatch(/^--replications: expected at least 2/);
+    expect(mistake({ replications: 4, maxReplications: 2 })).toBe('--max-replications: expected at least --replications (4), found 2');
+    expect(mistake({ confidence: 1.2 })).toMatch(/^--confidence: expected a level in \[0\.5, 1\)/);
+    expect(mistake({ failureAt: '5h' })).toMatch(/^--failure-at: expected a time within the scenario's 7200 s/);
+    expect(mistake({ failureDuration: '0s' })).toMatch(/^--failure-duration: expected a duration > 0/);
+    expect(mistake({ failures: ['any-rack'] })).toMatch(/^--failures any-rack: expected any-cluster, any-zone, any-region or none/);
+    expect(mistake({ variant: 'x' })).toMatch(/^--variant: expected a variant of .*small-fleet\.yaml \(it has none\), found x$/);
+    expect(mistake({ constraints: [] })).toMatch(/^--constraint: expected at least one/);
+    expect(mistake({ vary: [] })).toMatch(/^--vary: expected at least one knob/);
+    expect(mistake({ vary: [...PLAN.vary, 'fleet.clusters[2].nodePools[0].count=1..3'] })).toMatch(/^--vary fleet\.clusters\[2\]\.nodePools\[0\]\.count=1\.\.3: expected each field once, found fleet\.clusters\[2\]\.nodePools\[0\]\.count again \(also --vary fleet\.clusters\[name=serving-sh\]/);
+    expect(mistake({ vary: ['workloads[0].replicas=1..4'] })).toMatch(/^--objective cost: expected knobs that change the cost, found cost 69\.4\d+ whatever their values \(do their clusters have prices\? else use --objective nodes\)$/);
+    // Two knobs on one pool: the count times the size does not add up.
+    expect(mistake({ vary: ['fleet.clusters[2].nodePools[0].count=1..4', 'fleet.clusters[2].nodePools[0].cpu=8..32'] })).toMatch(/^--objective cost: expected knobs whose cost adds up \(e\.g\. node counts of different pools\)/);
+    expect(mistake({ vary: ['fleet.clusters[2].nodePools[0].count=-2..3'] })).toMatch(/^.*small-fleet\.yaml:\d+:\d+: fleet\.clusters\[2\]\.nodePools\[0\]\.count: expected an integer >= 0, found -2 \(a number\) \(from --vary fleet\.clusters\[2\]\.nodePools\[0\]\.count=-2\)$/);
+    expect(mistake({ failures: ['any-cluster,k=3'], vary: ['fleet.clusters[2].nodePools[0].count=1..2'] })).toBe('accepted');
   });
 });
