@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
+import { chartsOf, HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
 import { ensureBuiltFiles } from '../helpers/built.js';
 import { fleetsim } from '../helpers/cli.js';
 
@@ -20,7 +20,7 @@ describe.skipIf(!HAVE_CHROMIUM)('plan report in headless Chromium', () => {
     const r = fleetsim([
       'plan', join(dir, 's.yaml'),
       '--vary', 'fleet.clusters[name=serving-sh].nodePools[name=t4].count=2..4',
-      '--vary', 'fleet.clusters[name=serving-gz].nodePools[name=t4x4].count=1..3',
+      '--vary', 'fleet.clusters[name=serving-gz].nodePools[name=t4].count=1..3',
       '--constraint', 'slo(llm-inference).violationMinutes<=5', '--constraint', 'pods.pending<=0',
       '--failures', 'any-cluster', '--out', out, '--workers', '2',
     ]);
@@ -28,13 +28,11 @@ describe.skipIf(!HAVE_CHROMIUM)('plan report in headless Chromium', () => {
 
     const { browser, page, errors, requests, dialogs } = await openReport(join(out, 'index.html'));
     try {
-      const charts = await page.evaluate(() => document.querySelectorAll('[data-chart]').length);
-      const rendered = await page.evaluate(() => (window as unknown as { fleetsimChartsRendered: number }).fleetsimChartsRendered);
+      const { charts, rendered, marks } = await chartsOf(page);
       // A frontier per constraint, and the search's path.
       expect(charts).toBe(3);
       expect(rendered).toBe(charts);
-      const points = await page.evaluate(() => [...document.querySelectorAll('[data-chart] svg')].map((s) => s.querySelectorAll('path').length));
-      expect(points.every((n) => n > 3)).toBe(true);
+      expect(marks.every((n) => n > 3)).toBe(true);
 
       const headings = await page.$$eval('section h2', (hs) => hs.map((h) => h.textContent));
       expect(headings).toEqual([
@@ -50,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)('plan report in headless Chromium', () => {
       expect(first[0].slice(0, 3)).toEqual(['serving-sh/t4', '6', '3']);
       expect(first[0][3]).toMatch(/^at 2: slo\(llm-inference\)\.violationMinutes<=5 in serving-gz down: /);
       expect(first[0][6]).toBe('fleet.clusters[name=serving-sh].nodePools[name=t4].count');
-      expect(first[1].slice(0, 3)).toEqual(['serving-gz/t4x4', '6', '2']);
+      expect(first[1].slice(0, 3)).toEqual(['serving-gz/t4', '6', '2']);
       expect(await page.textContent('section:first-of-type p')).toMatch(/38\.85\/h against today's 69\.49\/h \(−30\.64\/h, −44\.1 %\)/);
 
       expect(errors).toEqual([]);

@@ -14,7 +14,7 @@ const SMALL = fileURLToPath(new URL('./fixtures/small-fleet.yaml', import.meta.u
 /** The question of the fixture: how many nodes must each serving cluster keep, through any one cluster down at the busy hour? */
 const PLAN = [
   '--vary', 'fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..4',
-  '--vary', 'fleet.clusters[name=serving-gz].nodePools[name=t4x4].count=1..4',
+  '--vary', 'fleet.clusters[name=serving-gz].nodePools[name=t4].count=1..4',
   '--constraint', 'slo(llm-inference).violationMinutes<=5',
   '--constraint', 'pods.pending<=0',
   '--failures', 'any-cluster',
@@ -70,7 +70,7 @@ describe('fleetsim plan', () => {
   it('says what binds each knob, and finds the outages at the busy hour of today\'s fleet', () => {
     const [sh, gz] = search.knobs;
     expect(sh).toMatchObject({ label: 'serving-sh/t4', today: 6, recommended: 3, binding: { kind: 'constraint', lower: 2 } });
-    expect(gz).toMatchObject({ label: 'serving-gz/t4x4', today: 6, recommended: 2, binding: { kind: 'constraint', lower: 1 } });
+    expect(gz).toMatchObject({ label: 'serving-gz/t4', today: 6, recommended: 2, binding: { kind: 'constraint', lower: 1 } });
     const bind = (k: typeof sh) => (k.binding as { failures: { case: string; constraint: string }[] }).failures[0];
     expect(bind(sh)).toMatchObject({ case: 'serving-gz down', constraint: 'slo(llm-inference).violationMinutes<=5' });
     expect(bind(gz)).toMatchObject({ case: 'serving-sh down' });
@@ -134,7 +134,7 @@ describe('fleetsim plan', () => {
     const dir = tmp();
     const r = fleetsim(['plan', SMALL, '--vary', 'fleet.clusters[name=serving-sh].nodePools[name=t4].count=0..1', '--vary', 'fleet.clusters[name=serving-gz].nodePools[0].count=0..1', '--constraint', 'pods.pending<=0', '--failures', 'any-cluster', '--out', dir, '--failure-at', '30m', '--failure-duration', '2h']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/no fleet in the ranges passes: even serving-sh\/t4=1, serving-gz\/t4x4=1 fails: pods\.pending<=0 in /);
+    expect(r.stdout).toMatch(/no fleet in the ranges passes: even serving-sh\/t4=1, serving-gz\/t4=1 fails: pods\.pending<=0 in /);
     expect(r.stdout).toMatch(/outages at 30m 00s for 2h 00m\)/);
     const p = planOf(dir);
     expect(p.recommended).toBeNull();

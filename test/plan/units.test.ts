@@ -13,6 +13,16 @@ import { readSingle } from '../../src/runner/sweep-plan.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const SMALL = fileURLToPath(new URL('./fixtures/small-fleet.yaml', import.meta.url));
+
+/** The message of what `f` throws ('accepted' when it does not). */
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'accepted';
+}
 const scenario = loadScenario(SMALL);
 const raw = readSingle(SMALL, 'small-fleet.yaml').value() as Record<string, unknown>;
 
@@ -33,14 +43,7 @@ describe('plan constraints', () => {
   });
 
   it('refuses what it cannot judge, naming the argument, what was expected and what was found', () => {
-    const e = (t: string) => {
-      try {
-        parseConstraint(t, scenario);
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return 'accepted';
-    };
+    const e = (t: string) => messageOf(() => parseConstraint(t, scenario));
     expect(e('pods.pendng<=0')).toMatch(/^--constraint pods\.pendng<=0: expected a metric of the sweep \(one of timeToAllReady\.mean, .*\), found "pods\.pendng"$/);
     expect(e('violationMinutes<=5')).toMatch(/did you mean slo\.violationMinutes\?/);
     expect(e('pods.pending==0')).toMatch(/expected one of <=, <, >=, > .*, found ==/);
@@ -93,19 +96,12 @@ describe('plan knobs', () => {
     expect(k.label).toBe('serving-sh/t4');
     expect(k.target).toEqual(['fleet', 'clusters', 2, 'nodePools', 0, 'count']);
     expect(parseKnob('fleet.clusters[3].nodePools[0].count=1,2,4', raw).values).toEqual([1, 2, 4]);
-    expect(parseKnob('fleet.clusters[3].nodePools[0].cpu=0.5..1.5:0.5', raw)).toMatchObject({ values: [0.5, 1, 1.5], label: 'serving-gz/t4x4 cpu' });
+    expect(parseKnob('fleet.clusters[3].nodePools[0].cpu=0.5..1.5:0.5', raw)).toMatchObject({ values: [0.5, 1, 1.5], label: 'serving-gz/t4 cpu' });
     expect(parseKnob('workloads[0].replicas=1..3', raw)).toMatchObject({ label: 'workloads[0].replicas', today: 10 });
   });
 
   it('refuses bad ranges and paths in one line naming the argument', () => {
-    const e = (t: string) => {
-      try {
-        parseKnob(t, raw);
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return 'accepted';
-    };
+    const e = (t: string) => messageOf(() => parseKnob(t, raw));
     expect(e('fleet.clusters[name=serving-sh].nodePools[0].count=10..2')).toBe('--vary fleet.clusters[name=serving-sh].nodePools[0].count=10..2: expected lo <= hi in lo..hi, found 10..2');
     expect(e('fleet.clusters[name=serving-sh].nodePools[0].count=1..x')).toMatch(/expected a number in lo\.\.hi\[:step\], found "x"$/);
     expect(e('fleet.clusters[name=serving-sh].nodePools[0].count=1..4:0')).toMatch(/expected a step > 0, found 0$/);
@@ -163,7 +159,7 @@ describe('plan failure cases', () => {
 
 describe('plan definition', () => {
   const PLAN = {
-    vary: ['fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..5', 'fleet.clusters[name=serving-gz].nodePools[name=t4x4].count=1..5'],
+    vary: ['fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..5', 'fleet.clusters[name=serving-gz].nodePools[name=t4].count=1..5'],
     constraints: ['slo(llm-inference).violationMinutes<=5', 'pods.pending<=0'],
     failures: ['any-cluster'],
   };
@@ -203,7 +199,7 @@ describe('plan definition', () => {
       "the scenario's sweep: block is not used: a plan's knobs are its --vary ranges",
       'the plan is for scheduler karmada, the first of karmada, dynamic-weight (--scheduler picks another)',
       "serving-sh/t4: today's 6 is outside the range searched (1..5)",
-      "serving-gz/t4x4: today's 6 is outside the range searched (1..5)",
+      "serving-gz/t4: today's 6 is outside the range searched (1..5)",
     ]);
     expect(preparePlan(SMALL, { ...PLAN, vary: ['fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..3', PLAN.vary[1]] }).notes).toContain("serving-sh/t4: today's 6 is outside the range searched (1..3)");
   });
