@@ -1,6 +1,6 @@
 import { clusterMatches } from '../placement/karmada/index.js';
 import { selectorMatch } from '../placement/policy-match.js';
-import { imageHost } from '../scenario/load.js';
+import { imageHost } from '../scenario/pod-template.js';
 import type { ClusterSpec, ImageOverrider, PodTemplate, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { parseCpuMillis, parseMemoryMiB, parseQuantity } from '../scenario/units.js';
 

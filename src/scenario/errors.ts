@@ -52,3 +52,9 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'object') return `a map with keys ${Object.keys(v as object).slice(0, 6).join(', ') || '(none)'}`;
   return String(v);
 }
+
+/** The position of a `file:line` source tag (what specs keep in `source`), at column 1. */
+export function sourcePosition(s: string): SourcePosition {
+  const m = /^(.*):(\d+)$/.exec(s);
+  return m ? { file: m[1], line: Number(m[2]), col: 1 } : { file: s, line: 1, col: 1 };
+}

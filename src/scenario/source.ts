@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
 
@@ -135,4 +136,10 @@ export function parseYamlText(text: string, displayName: string): YamlSource[] {
     }
   }
   return docs.map((d) => new YamlSource(displayName, d, lines)).filter((s) => s.doc.contents !== null || docs.length === 1);
+}
+
+/** A file's name as messages show it: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }

@@ -1,4 +1,4 @@
-import { rateSpec } from '../scenario/load.js';
+import { rateSpec } from '../scenario/distributions.js';
 import { resolve } from 'node:path';
 import { loadCsvColumn, validateRate, type RateSpec } from '../kernel/index.js';
 import { analysisFromKuratorPolicy } from '../rollout/index.js';

@@ -1,5 +1,5 @@
-import type { JsonSchema } from './json-schema.js';
-import { scenarioSchema } from './schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { scenarioSchema } from '../schema.js';
 
 /**
  * What fleetsim reads from real Kubernetes and Karmada manifests (`include:` files). Real
@@ -175,12 +175,7 @@ export const volcanoQueueManifestSchema: JsonSchema = manifest({
   },
 }, { specOptional: true });
 
-/**
- * Schemas for included manifests share the scenario schema's definitions (placement, selectors).
- * A function, not a constant: schema.ts and this module are in an import cycle (through the
- * traffic blocks and the loader), so `scenarioSchema` may not be initialised yet when this module
- * is evaluated.
- */
+/** Schemas for included manifests share the scenario schema's definitions (placement, selectors). */
 let root: JsonSchema | null = null;
 export function manifestRoot(): JsonSchema {
   return (root ??= { $defs: scenarioSchema.$defs });
