@@ -13,11 +13,11 @@
  *    the others fixed (knobs whose range costs most first), repeated until a pass changes nothing.
  * 3. Proof: a point cheaper than the best is still open while no judged point settles it
  *    (monotonicity: a point below a failing one fails, a point above a passing one passes). While
- *    one is open, the search judges the undecided point whose failure would settle the most open
- *    points (an open point, or one lifted along a knob, up to just below a passing point), the
- *    cheapest among equals. A passing open point becomes the best and is descended from. With
- *    none open the best is proved cheapest (under monotonicity). Grids above `proofLimit` points
- *    skip the proof and say so.
+ *    one is open, the search judges the highest open point (the cheapest of equals). If it passes,
+ *    it becomes the best and is descended from. If it fails, it is raised along each knob by
+ *    bisection, as far as it keeps failing (where that would settle more open points), so that one
+ *    failing point settles a whole box of cheaper ones. With none open the best is proved cheapest
+ *    (under monotonicity). Grids above `proofLimit` points skip the proof and say so.
  * 4. Binding: each knob's next lower value (the best point with that knob one step down) is judged,
  *    so that the caller can say which constraint and failure case hold each knob up. A neighbour
  *    that passes contradicts monotonicity: it is recorded, becomes the best, and the search goes on.
@@ -66,8 +66,6 @@ export interface SearchOutcome {
 export interface SearchOptions {
   /** Largest grid (points) for the proof phase (default 200 000). */
   readonly proofLimit?: number;
-  /** Most open points whose lifts are considered as probes per step (default 400). */
-  readonly probeCandidates?: number;
 }
 
 const key = (p: Point): string => p.join(',');
@@ -178,6 +176,7 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
     return best;
   };
 
+  const height = (p: Point): number => heightIn(sizes, p);
   let best = await descend(top);
   let proved = total <= (opts.proofLimit ?? 200_000);
   for (;;) {
@@ -196,46 +195,53 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
     let best = start;
     let open: Point[] = [];
     for (const p of gridPoints(sizes)) if (better(p, best, cost) && k.status(p) === undefined) open.push(p);
-    while (open.length) {
-      // Probes: the open points, and each lifted along one knob as high as it stays undecided.
-      const base = open.length > (opts.probeCandidates ?? 400) ? [...open].sort((a, b) => sum(b) - sum(a)).slice(0, opts.probeCandidates ?? 400) : open;
-      const probes = new Map<string, Point>();
-      for (const p of base) {
-        probes.set(key(p), p);
-        for (let i = 0; i < d; i++) {
-          let v = p[i];
-          while (v + 1 < sizes[i] && k.status(p.map((x, j) => (j === i ? v + 1 : x))) === undefined) v++;
-          if (v !== p[i]) {
-            const q = p.map((x, j) => (j === i ? v : x));
-            probes.set(key(q), q);
-          }
-        }
-      }
-      let pick: Point | null = null;
-      let pickCover = -1;
-      for (const q of probes.values()) {
-        let cover = 0;
-        for (const p of open) if (leq(p, q)) cover++;
-        if (cover > pickCover || (cover === pickCover && better(q, pick!, cost))) {
-          pick = q;
-          pickCover = cover;
-        }
-      }
-      const seen = k.steps.length;
-      const pass = (await judgeMany([pick!], 'proof'))[0];
-      if (pass && better(pick!, best, cost)) best = await descend([...pick!]);
-      // Only what was judged just now can settle more open points.
+    const settle = (seen: number): void => {
+      // Only what was judged since `seen` can settle more open points.
       const news = k.steps.slice(seen);
       open = open.filter((p) => better(p, best, cost) && !news.some((s) => (s.pass ? leq(s.point, p) : leq(p, s.point))));
+    };
+    while (open.length) {
+      // The highest open point (no open point above it), the cheapest of equals.
+      let pick = open[0];
+      for (const p of open) {
+        const dh = height(p) - height(pick);
+        if (dh > 1e-12 || (Math.abs(dh) <= 1e-12 && better(p, pick, cost))) pick = p;
+      }
+      let seen = k.steps.length;
+      if ((await judgeMany([pick], 'proof'))[0]) {
+        best = await descend([...pick]);
+        settle(seen);
+        continue;
+      }
+      settle(seen);
+      // It fails: raise it along each knob, by bisection, as far as it keeps failing, while the
+      // raised point would settle open points the current one does not.
+      const q = [...pick];
+      for (const i of order) {
+        if (!open.some((p) => p[i] > q[i] && p.every((x, j) => j === i || x <= q[j]))) continue;
+        let lo = q[i];
+        let hi = sizes[i];
+        seen = k.steps.length;
+        while (hi - lo > 1) {
+          const mid = lo + Math.floor((hi - lo) / 2);
+          const r = q.map((x, j) => (j === i ? mid : x));
+          const st = k.status(r) ?? (await judgeMany([r], 'proof'))[0];
+          if (st) hi = mid;
+          else lo = mid;
+        }
+        q[i] = lo;
+        settle(seen);
+      }
     }
     return best;
   }
 }
 
-function sum(p: Point): number {
-  let s = 0;
-  for (const x of p) s += x;
-  return s;
+/** How high a point sits in the grid: the sum of its indexes, each as a share of its knob's range. */
+function heightIn(sizes: readonly number[], p: Point): number {
+  let h = 0;
+  for (let i = 0; i < p.length; i++) if (sizes[i] > 1) h += p[i] / (sizes[i] - 1);
+  return h;
 }
 
 /** Judge every point of the grid (one batch) and return the cheapest passing one: the brute force the search is checked against. */
