@@ -65,6 +65,8 @@ export interface PlanResult {
   };
   readonly statistics: { readonly replications: number; readonly maxReplications: number; readonly confidence: number };
   readonly mode: 'search' | 'grid';
+  /** Today's fleet as judged (null when its values are not all in the ranges). */
+  readonly today: CandidateResult | null;
   /** Null when no point of the ranges passes. */
   readonly recommended: CandidateResult | null;
   /** The candidates judged, in order. */
@@ -116,7 +118,12 @@ export async function runPlan(def: PlanDefinition, exec: PlanExecution): Promise
     const evaluator = new Evaluator(def, cases, runs, exec.onCandidate);
     const space = { sizes: def.knobs.map((k) => k.values.length), cost: def.objectiveAt };
     const judge = (points: readonly (readonly number[])[], phase: SearchPhase) => evaluator.judge(points, phase);
-    const outcome: SearchOutcome = exec.grid ? await gridSearch(space, judge) : await searchCheapest(space, judge);
+    // Today's fleet is a candidate when every knob's value today is one of its values.
+    const todayPoint = def.knobs.map((k) => k.values.indexOf(k.today as number));
+    const onGrid = todayPoint.every((i) => i >= 0);
+    const inRanges = def.knobs.every((k) => typeof k.today === 'number' && k.today >= k.values[0] && k.today <= k.values[k.values.length - 1]);
+    if (!onGrid && inRanges) notes.push("today's fleet is not a point of the ranges searched (their steps miss it), so it was not judged; its cost is still the reference");
+    const outcome: SearchOutcome = exec.grid ? await gridSearch(space, judge) : await searchCheapest(space, judge, onGrid ? { start: todayPoint } : {});
 
     if (!outcome.proved) notes.push(`the grid has ${outcome.gridPoints} points, too many to settle every cheaper one: the answer is coordinate descent's, each knob as low as it can go with the others fixed`);
     if (outcome.contradictions.length) {
@@ -156,6 +163,7 @@ export async function runPlan(def: PlanDefinition, exec: PlanExecution): Promise
       variant: def.variant,
       scheduler: def.scheduler,
       objective: { name: def.objective, unit: objectiveUnit(def.objective), today: def.todayObjective, recommended: best ? best.objective : null },
+      today: onGrid ? (evaluator.get(todayPoint) ?? null) : null,
       knobs,
       constraints: def.constraints.map((c) => ({ text: c.text, metric: c.metric, scope: c.scope, op: c.op, bound: c.bound, unit: c.unit })),
       failures: { specs: def.failures.map((f) => f.text), busyHour: hour, at, duration: def.failureDuration, cases: cases.map((c) => ({ key: c.key, label: c.label, faults: c.faults })) },

@@ -79,9 +79,8 @@ export class PlanRuns {
   private readonly known = new Map<string, SweepRecord>();
   private readonly sequence = new Map<string, number>();
   private readonly tails = new Map<string, Tail>();
-  /** Runs this process executed, and requested runs it found done (by --resume or another shard). */
+  /** Runs this process executed (the others requested were found done, by --resume or another shard). */
   executed = 0;
-  failed = 0;
 
   private constructor(file: string, fd: number, opts: PlanRunsOptions) {
     this.file = file;
@@ -160,7 +159,6 @@ export class PlanRuns {
       const rec = JSON.parse(line) as SweepRecord;
       this.known.set(rec.id, rec);
       this.executed++;
-      if (rec.status !== 'ok') this.failed++;
       this.opts.onRun?.(this.executed);
     };
     const pool = this.opts.pool;

@@ -8,7 +8,9 @@
  * least cost; among points of equal cost, the one that is lexicographically smallest (first knob
  * first), so the answer is one well-defined point, the same one `gridSearch` finds.
  *
- * 1. Top: the point with every knob at its highest value. If it fails, nothing in the ranges passes.
+ * 1. Today: today's point (when the caller gives it) is judged first; if it passes, the descent
+ *    starts there. Else the top: every knob at its highest value. If that fails, nothing in the
+ *    ranges passes.
  * 2. Descent: coordinate descent, each knob in turn bisected down to its lowest passing value with
  *    the others fixed (knobs whose range costs most first), repeated until a pass changes nothing.
  * 3. Proof: a point cheaper than the best is still open while no judged point settles it
@@ -35,7 +37,7 @@ export interface SearchSpace {
 /** Judges points (all at once, so that they can run in parallel): true where the candidate passes. */
 export type JudgeFn = (points: readonly Point[], phase: SearchPhase) => Promise<readonly boolean[]>;
 
-export type SearchPhase = 'top' | 'descent' | 'proof' | 'binding' | 'grid';
+export type SearchPhase = 'today' | 'top' | 'descent' | 'proof' | 'binding' | 'grid';
 
 export interface SearchStep {
   readonly point: number[];
@@ -66,6 +68,8 @@ export interface SearchOutcome {
 export interface SearchOptions {
   /** Largest grid (points) for the proof phase (default 200 000). */
   readonly proofLimit?: number;
+  /** Today's point: judged first; if it passes, the descent starts there instead of at the top. */
+  readonly start?: Point;
 }
 
 const key = (p: Point): string => p.join(',');
@@ -143,7 +147,10 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
 
   if (total === 0) return done(null, true);
   const top = sizes.map((s) => s - 1);
-  if (!(await judgeMany([top], 'top'))[0]) return done(null, true);
+  // Today's fleet, when it is on the grid and passes, is a nearer place to descend from than the top.
+  const today = opts.start && opts.start.length === d && opts.start.every((v, i) => Number.isInteger(v) && v >= 0 && v < sizes[i]) ? [...opts.start] : null;
+  const from = today && (await judgeMany([today], 'today'))[0] ? today : top;
+  if (from === top && !(await judgeMany([top], 'top'))[0]) return done(null, true);
 
   // Knobs whose whole range costs most are descended first: lowering them saves most.
   const order = [...Array(d).keys()].sort((a, b) => {
@@ -177,7 +184,7 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
   };
 
   const height = (p: Point): number => heightIn(sizes, p);
-  let best = await descend(top);
+  let best = await descend(from);
   let proved = total <= (opts.proofLimit ?? 200_000);
   for (;;) {
     if (proved) best = await prove(best);

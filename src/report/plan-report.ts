@@ -85,6 +85,7 @@ export function formatPlanSummary(r: PlanResult): string {
     const rec = r.objective.recommended!;
     lines.push(`  ${r.objective.name}: ${fmtObjective(today, r)} today → ${fmtObjective(rec, r)} recommended (${change(today, rec, r)})`);
   }
+  if (r.today) lines.push(`  today's fleet ${todayVerdict(r, r.today)}`);
   const s = r.search;
   lines.push(
     `  ${r.mode}: ${s.candidates} candidates, ${s.runs} runs (a grid: ${s.gridPoints} points × ${cases.length} cases × ${r.statistics.replications} replications = at least ${s.gridRunsAtLeast} runs)${r.mode === 'search' ? (s.proved ? '; every cheaper point settled' : '; not proved cheapest (grid too large)') : ''}`,
@@ -177,6 +178,11 @@ function pathChart(r: PlanResult): VegaLiteSpec {
   } as VegaLiteSpec;
 }
 
+/** `passes every case` or `fails: <the first failed check>`. */
+function todayVerdict(r: PlanResult, c: CandidateResult): string {
+  return c.pass ? 'passes every case' : `fails: ${c.failures[0] ? fmtFailure(r, c.failures[0]) : ''}${c.failures.length > 1 ? ` (and ${c.failures.length - 1} more)` : ''}`;
+}
+
 function firstFailure(r: PlanResult, c: CandidateResult): string {
   if (c.pass) return '';
   return c.failures.length ? fmtFailure(r, c.failures[0]) + (c.failures.length > 1 ? ` (+${c.failures.length - 1})` : '') : '';
@@ -191,7 +197,7 @@ export async function renderPlanReport(r: PlanResult): Promise<string> {
     sections.push({
       title: 'Recommended fleet',
       text: [
-        `The ${r.objective.name === 'cost' ? 'cheapest' : 'smallest'} fleet in the ranges that meets ${r.constraints.map((c) => c.text).join(', ')} in every one of the ${r.failures.cases.length} failure cases: ${fmtObjective(rec, r)} against today's ${fmtObjective(today, r)} (${change(today, rec, r)}).`,
+        `The ${r.objective.name === 'cost' ? 'cheapest' : 'smallest'} fleet in the ranges that meets ${r.constraints.map((c) => c.text).join(', ')} in every one of the ${r.failures.cases.length} failure cases: ${fmtObjective(rec, r)} against today's ${fmtObjective(today, r)} (${change(today, rec, r)}). ${r.today ? `Today's fleet ${todayVerdict(r, r.today)}.` : "Today's fleet is not in the ranges searched, so it was not judged."}`,
         '"Held by" is what fails with that knob one step lower and the others as recommended: the binding constraint and failure case, with its mean and confidence interval there.',
       ].join('\n\n'),
       table: {
@@ -224,7 +230,7 @@ export async function renderPlanReport(r: PlanResult): Promise<string> {
 
   sections.push({
     title: 'Candidates judged',
-    text: `In the order judged. Phases: top (every knob at its highest), descent (bisection per knob, coordinate descent over knobs), proof (settling the cheaper points monotonicity does not), binding (each knob one step below the answer)${r.mode === 'grid' ? ', grid (every point)' : ''}. Runs: replications × failure cases, more where a constraint was undecided.`,
+    text: `In the order judged. Phases: today (today's fleet, when it is in the ranges: if it passes the descent starts there), top (every knob at its highest), descent (bisection per knob, coordinate descent over knobs), proof (settling the cheaper points monotonicity does not), binding (each knob one step below the answer)${r.mode === 'grid' ? ', grid (every point)' : ''}. Runs: replications × failure cases, more where a constraint was undecided.`,
     table: {
       columns: ['#', 'phase', ...r.knobs.map((k) => k.label), r.objective.name, 'verdict', 'first failure', 'runs'],
       rows: r.candidates.map((c) => [c.ordinal + 1, c.phase, ...c.values, fmtObjective(c.objective, r), c.pass ? 'passes' : 'fails', firstFailure(r, c), c.runs]),

@@ -63,4 +63,27 @@ describe.skipIf(!HAVE_CHROMIUM)('plan report in headless Chromium', () => {
       await browser.close();
     }
   });
+
+  it('says when nothing in the ranges passes, and still draws what was tried', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fleetsim-plan-browser-none-'));
+    const r = fleetsim([
+      'plan', SMALL,
+      '--vary', 'fleet.clusters[name=serving-sh].nodePools[name=t4].count=0..1',
+      '--constraint', 'pods.pending<=0', '--failures', 'any-cluster',
+      '--failure-at', '30m', '--failure-duration', '2h', '--out', out, '--workers', '1',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const { browser, page, errors, requests } = await openReport(join(out, 'index.html'));
+    try {
+      const { charts, rendered } = await chartsOf(page);
+      expect(charts).toBe(2);
+      expect(rendered).toBe(2);
+      expect(await page.textContent('section:first-of-type h2')).toBe('No fleet in the ranges passes');
+      expect(await page.textContent('section:first-of-type p')).toMatch(/^Even the top of every range \(serving-sh\/t4=1\) fails: pods\.pending<=0 in /);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });

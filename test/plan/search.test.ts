@@ -40,6 +40,9 @@ describe('capacity search core', () => {
         const found = await searchCheapest(space, s.judge);
         const brute = await gridSearch(space, g.judge);
         expect(found.best).toEqual(brute.best);
+        // Starting from any point of the grid (today's fleet) gives the same answer.
+        const start = prob.sizes.map((n, i) => prob.generators[0]?.[i] ?? 0).map((v, i) => Math.min(v, prob.sizes[i] - 1));
+        expect((await searchCheapest(space, oracle(pass).judge, { start })).best).toEqual(brute.best);
         expect(found.proved).toBe(true);
         expect(found.contradictions).toEqual([]);
         expect(new Set(s.judged).size).toBe(s.judged.length);

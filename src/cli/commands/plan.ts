@@ -82,7 +82,7 @@ export const planCommand: CommandModule<object, Args> = {
     const shard = args.shard === undefined ? null : parseShard(args.shard);
     if (args.shard !== undefined && shard === null) throw new UserError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), found ${args.shard}`);
     if (args.emit && shard) throw new UserError('--emit k8s-job writes the Job for every shard: give --shards n, not --shard');
-    if (args.grid && shard) throw new UserError('--grid judges every point in one round: run it unsharded');
+    if (args.grid && (shard || args.emit)) throw new UserError('--grid judges every point in one round: run it unsharded');
     registerBuiltinSchedulers();
     const def = preparePlan(args.scenario, {
       vary: args.vary ?? [],
