@@ -2,12 +2,12 @@ import type { EventHandler, Simulation } from '../kernel/index.js';
 import {
   applicationEvictOptions, applicationTolerationSeconds, assessEvictionTasks, detectApplicationFailure, Dispenser,
   gracefulEvictCluster, needEviction, resolveStrategyType, scheduleTrigger, taintEvictionPurgeMode,
-  type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
+  type Component, type GracefulEvictionTask, type Placement as KarmadaPlacement, type ResourceBindingSpec, type TargetCluster,
 } from '../placement/karmada/index.js';
 import { matchPolicy } from '../placement/policy-match.js';
 import type { BindingRequest, ClusterView, FleetScheduler } from '../placement/registry.js';
-import type { Placement, PodTemplate, PolicySpec } from '../scenario/types.js';
-import { renderTemplate } from './override.js';
+import type { Placement, PodTemplate, PolicySpec, TaskTemplate, WorkloadSpec } from '../scenario/types.js';
+import { renderWork } from './override.js';
 import { ClusterHealth, type ClusterChangeListener, type ClusterRecord } from './cluster-health.js';
 import type { MemberCluster } from './member-cluster.js';
 import { PodPhase } from './pods.js';
@@ -22,7 +22,12 @@ export interface Binding {
   /** The placement it was last scheduled with (applied-placement annotation); null = never. */
   applied: Placement | null;
   spec: ResourceBindingSpec;
-  status: { schedulerObservedAffinityName?: string; lastScheduledTime?: number | null };
+  status: {
+    schedulerObservedAffinityName?: string;
+    lastScheduledTime?: number | null;
+    /** Per member with a Work: applied, or why its API server refused it (`aggregatedStatus[].applied`, `appliedMessage`). */
+    aggregatedStatus?: { clusterName: string; applied: boolean; appliedMessage?: string }[];
+  };
   queued: boolean;
   attempts: number;
   /** Application failover: when each cluster was first seen Unhealthy. */
@@ -42,7 +47,10 @@ interface WorkDelivery {
   cluster: number;
   replicas: number;
   completions: number;
-  template: PodTemplate;
+  /** The pod template, overrides applied (absent when the Work is deleted: the pods keep theirs). */
+  template?: PodTemplate;
+  /** A multi-template workload's task templates, rendered for the cluster. */
+  tasks?: PodTemplate[];
 }
 
 /** Something that happened in the control plane that the failover metrics want to know. */
@@ -55,7 +63,7 @@ export interface ControlPlaneObserver {
  * workload APIs, which Karmada's APIEnablement filter checks a workload's apiVersion/kind against.
  */
 const STANDARD_API_ENABLEMENTS = [
-  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
+  { groupVersion: 'v1', resources: [{ kind: 'Pod' }, { kind: 'ReplicationController' }, { kind: 'Service' }, { kind: 'ConfigMap' }, { kind: 'Secret' }, { kind: 'Namespace' }] },
   { groupVersion: 'apps/v1', resources: [{ kind: 'Deployment' }, { kind: 'StatefulSet' }, { kind: 'DaemonSet' }, { kind: 'ReplicaSet' }] },
   { groupVersion: 'batch/v1', resources: [{ kind: 'Job' }, { kind: 'CronJob' }] },
 ];
@@ -66,6 +74,31 @@ const VOLCANO_API_ENABLEMENTS = [
   { groupVersion: 'batch.volcano.sh/v1alpha1', resources: [{ kind: 'Job' }] },
   { groupVersion: 'scheduling.volcano.sh/v1beta1', resources: [{ kind: 'PodGroup' }, { kind: 'Queue' }] },
 ];
+
+/** karmada-scheduler's `--scheduler-name` default, which the CRD also gives a policy's schedulerName. */
+const KARMADA_SCHEDULER_NAME = 'default-scheduler';
+
+/**
+ * Kinds Karmada's native interpreter reads replicas from (karmada
+ * pkg/resourceinterpreter/default/native/replica.go: Deployment, ReplicaSet, StatefulSet, Job,
+ * Pod). A binding of any other kind (DaemonSet, ReplicationController, CronJob) has no replicas:
+ * the scheduler only picks clusters and each gets the whole object (`IsWorkload` is false, so no
+ * `ReviseReplica`). So does a Volcano Job: its bundled customization
+ * (resourcecustomizations/batch.volcano.sh/v1alpha1/Job) has no replicaResource, only
+ * componentResource, which the detector uses with the MultiplePodTemplatesScheduling gate.
+ */
+const REPLICA_KINDS = new Set(['apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'batch/v1 Job', 'v1 Pod']);
+
+/** Does Karmada divide this workload's replicas, or send each cluster the whole object? */
+export function karmadaDividesReplicas(spec: WorkloadSpec): boolean {
+  return REPLICA_KINDS.has(`${spec.apiVersion} ${spec.resourceKind ?? spec.kind}`);
+}
+
+/** What a whole-object Work asks of a member: a DaemonSet or CronJob is there (1) or not; a ReplicationController its own replicas. */
+function wholeObjectReplicas(spec: WorkloadSpec): number {
+  if (spec.kind === 'Deployment') return spec.controller === 'daemon' ? 1 : spec.replicas;
+  return spec.cron ? 1 : spec.parallelism;
+}
 
 /** Karmada's binding backoff: 1 s doubling to 10 s; unschedulable bindings come back after 5 min. */
 const BACKOFF_INITIAL = 1;
@@ -177,9 +210,18 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       w.schedulingError = 'no PropagationPolicy matches this workload; it is not propagated';
       return;
     }
+    // karmada-scheduler takes only the bindings for its own name (schedulerNameFilter,
+    // pkg/scheduler/event_handler.go); the fleet scheduler of the run plays karmada-scheduler.
+    if (policy && policy.schedulerName !== KARMADA_SCHEDULER_NAME) {
+      w.schedulingError = `its PropagationPolicy ${policy.name} asks for scheduler "${policy.schedulerName}" (spec.schedulerName), and only karmada-scheduler ("${KARMADA_SCHEDULER_NAME}") runs: the binding is never scheduled`;
+      return;
+    }
     const spec = w.spec;
     const t = spec.template;
+    const r = t.replicaRequest ?? t;
+    const divided = karmadaDividesReplicas(spec);
     const index = this.bindings.length;
+    const tasks = spec.kind === 'Job' ? spec.tasks : undefined;
     this.bindings.push({
       index,
       workload,
@@ -187,11 +229,13 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       placement,
       applied: null,
       spec: {
-        resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
-        replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
-        replicaRequirements: {
-          resourceRequest: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) },
-        },
+        resource: { apiVersion: spec.apiVersion, kind: spec.resourceKind ?? spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
+        replicas: !divided ? 0 : spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions),
+        ...(divided
+          ? { replicaRequirements: { resourceRequest: { cpu: r.cpuMillis, memory: r.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) } } }
+          : {}),
+        // A Volcano Job's tasks, as the interpreter's GetComponents gives them, with the MultiplePodTemplatesScheduling gate.
+        ...(tasks && this.state.scenario.karmada.featureGates.MultiplePodTemplatesScheduling ? { components: tasks.map(componentOf) } : {}),
         placement: placement as KarmadaPlacement,
         clusters: [],
         gracefulEvictionTasks: [],
@@ -215,16 +259,42 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const w = this.state.workloads[workload];
     const spec = w.spec;
     const world = this.state.world;
-    const replicas = spec.kind === 'Deployment' ? spec.replicas : spec.parallelism;
+    const replicas = wholeObjectReplicas(spec);
     const completions = spec.kind === 'Job' ? spec.completions : 0;
     w.placement = spec.kurator!.clusters.map((name) => ({ name, replicas }));
     w.firstPlacedAt = this.state.sim.now;
     for (const name of spec.kurator!.clusters) {
       const ci = world.clusterByName.get(name)!;
       const latency = world.network.latency(this.regionIndex, ci.regionIndex);
-      const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions, template: renderTemplate(spec, ci.spec, this.state.scenario) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      const d = this.work(-1, workload, ci.index, { replicas, completions });
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
+  }
+
+  /**
+   * The Work for one cluster: the binding's share, overrides applied (override.ts); null when
+   * Karmada could not apply them (the workload's scheduling error says why).
+   */
+  private work(binding: number, workload: number, cluster: number, share: { replicas: number; completions: number }): WorkDelivery | null {
+    const w = this.state.workloads[workload];
+    const target = this.state.world.clusters[cluster].spec;
+    const r = renderWork(w.spec, target, this.state.scenario);
+    // A multi-template workload: each task's pod template, read from its own place in the patched manifest.
+    const tasks = taskSpecs(w.spec).map((t) => renderWork(t, target, this.state.scenario));
+    const error = r.error ?? tasks.find((x) => x.error)?.error ?? null;
+    if (error) {
+      w.schedulingError = error;
+      return null;
+    }
+    return {
+      binding,
+      workload,
+      cluster,
+      replicas: r.replicas ?? share.replicas,
+      completions: r.completions ?? share.completions,
+      template: r.template,
+      ...(tasks.length ? { tasks: tasks.map((x) => x.template) } : {}),
+    };
   }
 
   private enqueue(b: number): void {
@@ -328,7 +398,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       uid: w.spec.uid,
       workload: w.spec,
       replicas: b.spec.replicas,
-      replicaRequirements: b.spec.replicaRequirements!.resourceRequest!,
+      // A whole-object binding (DaemonSet, CronJob...) has none: Karmada only picks its clusters.
+      replicaRequirements: b.spec.replicaRequirements?.resourceRequest ?? {},
+      ...(b.spec.components ? { components: b.spec.components } : {}),
       placement: b.placement,
       policy: b.policy,
       previous: b.spec.clusters ?? [],
@@ -402,7 +474,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
 
   private setResult(b: Binding, clusters: TargetCluster[], now: number): void {
     b.spec = { ...b.spec, clusters: clusters.map((c) => ({ name: c.name, replicas: c.replicas })) };
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     if (b.spec.clusters!.length > 0) this.scheduleTaintChecks(b, now);
     if ((b.spec.gracefulEvictionTasks ?? []).length) this.requestEvictionTick();
@@ -422,7 +494,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const clusters = b.spec.clusters ?? [];
     const want = new Map<number, { replicas: number; completions: number }>();
     const completions = new Map<string, number>();
-    if (spec.kind === 'Job') {
+    const whole = !karmadaDividesReplicas(spec);
+    if (spec.kind === 'Job' && !whole) {
       // A Job's completions are divided in proportion to the parallelism each cluster got (Webster),
       // or repeated in full under Duplicated.
       if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
@@ -434,7 +507,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      want.set(ci.index, whole ? { replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 } : { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
@@ -450,8 +523,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       if (next.replicas === 0) b.delivered.delete(ci);
       else b.delivered.set(ci, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
-      const d: WorkDelivery = { binding: b.index, workload: b.workload, cluster: ci, ...next, template: renderTemplate(spec, world.clusters[ci].spec, this.state.scenario) };
-      this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
+      // A cluster left out gets its Work deleted (no overrides to apply); the others get theirs rendered.
+      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, ...next } : this.work(b.index, b.workload, ci, next);
+      if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }
 
@@ -464,7 +538,17 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       this.parked.set(d.cluster, list);
       return;
     }
-    m.applyWork(d.workload, d.replicas, d.completions, d.template);
+    this.applied(d, m.applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
+  }
+
+  /** Record how a member took a Work in its binding's status (`aggregatedStatus`). */
+  private applied(d: WorkDelivery, refusal: string | null): void {
+    if (d.binding < 0) return;
+    const b = this.bindings[d.binding];
+    const clusterName = this.state.world.clusters[d.cluster].name;
+    const rest = (b.status.aggregatedStatus ?? []).filter((x) => x.clusterName !== clusterName);
+    const item = refusal === null ? { clusterName, applied: true } : { clusterName, applied: false, appliedMessage: `Failed to apply all manifests (0/1): ${refusal}` };
+    b.status = { ...b.status, aggregatedStatus: [...rest, item].sort((x, y) => (x.clusterName < y.clusterName ? -1 : x.clusterName > y.clusterName ? 1 : 0)) };
   }
 
   /**
@@ -485,8 +569,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       for (const t of w.placement) t.replicas = replicas;
       for (const name of w.spec.kurator.clusters) {
         const ci = this.state.world.clusterByName.get(name)!;
-        const d: WorkDelivery = { binding: -1, workload, cluster: ci.index, replicas, completions: 0, template: renderTemplate(w.spec, ci.spec, this.state.scenario) };
-        this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
+        const d = this.work(-1, workload, ci.index, { replicas, completions: 0 });
+        if (d) this.state.sim.scheduleAfter(this.state.world.network.latency(this.regionIndex, ci.regionIndex), this, Kind.DeliverWork, d, Prio.Fact);
       }
       return;
     }
@@ -527,7 +611,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const list = this.parked.get(cluster);
     if (!list) return;
     this.parked.delete(cluster);
-    for (const d of list) this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template);
+    for (const d of list) this.applied(d, this.members[cluster].applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -619,7 +703,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       b.spec = { ...b.spec, clusters: (b.spec.clusters ?? []).filter((t) => t.name !== cluster) };
     }
     this.observer?.evicted(b, cluster, opts.reason, now);
-    this.state.workloads[b.workload].placement = b.spec.clusters!;
+    this.state.workloads[b.workload].placement = placementOf(this.state.workloads[b.workload].spec, b.spec.clusters!);
     this.syncWorks(b);
     this.enqueue(b.index);
     this.requestEvictionTick();
@@ -695,4 +779,42 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     }
     this.requestFailoverTick();
   }
+}
+
+/** A pod's requests as Karmada's interpreter reports them: cpu millicores, memory bytes, nvidia.com/gpu. */
+function requestOf(t: PodTemplate): Record<string, number> {
+  return { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+}
+
+/**
+ * A task as a binding component, as Karmada's Volcano Job interpreter gives it (`GetComponents`,
+ * pkg/resourceinterpreter/default/thirdparty/resourcecustomizations/batch.volcano.sh/v1alpha1/Job):
+ * replicas = the task's minAvailable (1 when unset), requirements = its pod's requests.
+ */
+function componentOf(t: TaskTemplate): Component {
+  return { name: t.name, replicas: t.minAvailable ?? 1, replicaRequirements: { resourceRequest: requestOf(t.template) } };
+}
+
+/** What the results show as a workload's placement: a whole multi-template workload counts all its pods in each cluster. */
+function placementOf(spec: WorkloadSpec, clusters: TargetCluster[]): TargetCluster[] {
+  return spec.kind === 'Job' && spec.tasks ? clusters.map((c) => ({ name: c.name, replicas: spec.parallelism })) : clusters;
+}
+
+/**
+ * A multi-template workload's tasks as workload specs of their own (same object, the task's pod
+ * template and where it sits in the manifest), for rendering each task's Work; made once per spec.
+ */
+const taskSpecCache = new WeakMap<WorkloadSpec, WorkloadSpec[]>();
+function taskSpecs(spec: WorkloadSpec): WorkloadSpec[] {
+  if (spec.kind !== 'Job' || !spec.tasks) return [];
+  let out = taskSpecCache.get(spec);
+  if (!out) {
+    out = spec.tasks.map((t, i) => ({
+      ...spec,
+      template: t.template,
+      ...(spec.manifest ? { manifest: { object: spec.manifest.object, podPath: ['spec', 'tasks', i, 'template', 'spec'] } } : {}),
+    }));
+    taskSpecCache.set(spec, out);
+  }
+  return out;
 }

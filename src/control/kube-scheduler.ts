@@ -40,8 +40,9 @@ export function numFeasibleNodesToFind(percentage: number, nodes: number): numbe
  * first varies a little from run to run; fleetsim checks them one by one, deterministically.
  *
  * Kubernetes picks at random among equally scored nodes; fleetsim takes the lowest node id, so a
- * run is deterministic. A pod that fits nowhere stays Pending until the next cycle (which the
- * host runs whenever pods are added or resources free up).
+ * run is deterministic. A pod that fits nowhere goes to the PostFilter (the host's DefaultPreemption,
+ * which may evict lower-priority pods and nominate a node it then binds to), else stays Pending
+ * until the next cycle (which the host runs whenever pods are added or resources free up).
  *
  * Speed: the host's free-capacity index (`host.capacity`) gives the largest free cpu, memory,
  * whole GPUs and pod slots of any schedulable node, so a pod that asks for more is skipped without
@@ -50,6 +51,7 @@ export function numFeasibleNodesToFind(percentage: number, nodes: number): numbe
  */
 export class KubeScheduler implements MemberScheduler {
   readonly name = 'kube-scheduler';
+  readonly schedulerName = 'default-scheduler';
   private readonly info: ClusterInfo;
   private readonly scorer: NodeScorer;
   /** Where the next search for feasible nodes starts (local node index), as `nextStartNodeIndex`. */
@@ -80,7 +82,10 @@ export class KubeScheduler implements MemberScheduler {
       const wholeGpus = t.gpus > 0 && t.gpuMilli >= 1000 ? t.gpus : 0;
       // A pod asking for more than any schedulable node has free fits nowhere: every node is
       // checked and fails, so the next search starts at the same place.
-      if (idx && (idx.maxPods < 1 || t.cpuMillis > idx.maxCpu || t.memoryMiB > idx.maxMemory || wholeGpus > idx.maxGpus)) continue;
+      if (idx && (idx.maxPods < 1 || t.cpuMillis > idx.maxCpu || t.memoryMiB > idx.maxMemory || wholeGpus > idx.maxGpus)) {
+        this.postFilter(host, pod);
+        continue;
+      }
       // The index checks cpu, memory, whole GPUs, pod slots and ready/cordoned; the rest is exact.
       const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0));
       const start = this.nextStart;
@@ -121,10 +126,21 @@ export class KubeScheduler implements MemberScheduler {
         }
       }
       this.nextStart = (start + processed) % total;
-      if (best < 0) continue;
+      if (best < 0) {
+        this.postFilter(host, pod);
+        continue;
+      }
       const gpus = t.gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, best) : null;
       host.bind(pod, best, gpus ?? undefined);
     }
+  }
+
+  /** The pod fits on no node: PostFilter (the host's DefaultPreemption), then bind to the nominated node. */
+  private postFilter(host: MemberSchedulerHost, pod: number): void {
+    const node = host.preempt ? host.preempt(pod) : -1;
+    if (node < 0) return;
+    const gpus = host.template(pod).gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, node) : null;
+    host.bind(pod, node, gpus ?? undefined);
   }
 }
 

@@ -1,16 +1,19 @@
 import { makeSampler, type EventHandler, type RandomStream, type Sampler, type Simulation } from '../kernel/index.js';
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
-import type { JobSpec, PodTemplate } from '../scenario/types.js';
+import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
+import { CronJobController, type CronJobHost } from './cronjob-controller.js';
+import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
-import './volcano-scheduler.js';
+import { admitVolcanoJob } from './volcano-scheduler.js';
 import {
-  memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type MemberSchedulerHost, type NodeScorer,
+  memberSchedulerFactory, nodeScorerFactory, type MemberOwner, type MemberScheduler, type NodeScorer, type OwnerTask,
 } from './member-scheduling.js';
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
-import { changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { DefaultPreemption, type PreemptionHost } from './preemption.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -65,13 +68,18 @@ export function podCostPerHour(t: PodTemplate, p: { cpu: number; memory: number;
  * free ones and a share goes to the GPU with the least free milli that fits (ties: lowest id);
  * a node scorer may choose otherwise.
  */
-export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMember {
+export class MemberCluster implements EventHandler, PreemptionHost, GangMember, CronJobHost {
   readonly info: ClusterInfo;
   readonly sim: Simulation;
   readonly world: World;
   readonly pods: PodTable;
   readonly owners: MemberOwner[] = [];
-  readonly scheduler: MemberScheduler;
+  /**
+   * The schedulers running here, each serving the pods that name it (`schedulerName`): the
+   * cluster's `scheduler:` first (it also takes the pods of the scenario's own workloads, which
+   * name none), and on a Volcano member kube-scheduler as well, for `default-scheduler` pods.
+   */
+  readonly schedulers: MemberScheduler[];
   readonly scorer: NodeScorer;
   private readonly state: RunState;
   /**
@@ -82,9 +90,12 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
    */
   private pending = new Int32Array(64);
   private pendingN = 0;
+  /** Pending pods per scheduler (the queue holds them all, in one order). */
+  private readonly pendingFor: Int32Array;
   /** The copy of the queue a scheduling cycle walks (binding and evicting edit the queue itself). */
   private cycleCopy = new Int32Array(64);
-  private cycleQueued = false;
+  /** A cycle of that scheduler is queued. */
+  private readonly cycleQueued: boolean[];
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
   /**
@@ -106,6 +117,14 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
   private readonly ownerOf = new Map<number, number>();
+  /** kube-scheduler's PostFilter; null while every pod has the same priority (nothing to preempt). */
+  private readonly preemption: DefaultPreemption | null;
+  /** DaemonSet owners with a matching node their pod did not fit on yet: tried again when resources free up. */
+  private readonly daemonsShort = new Set<number>();
+  /** Nodes each DaemonSet owner selects here (its desired pods). */
+  private readonly daemonWant = new Map<number, number>();
+  /** The CronJob controller of this member (made on the first CronJob). */
+  private cronJobs: CronJobController | null = null;
 
   constructor(state: RunState, info: ClusterInfo) {
     this.state = state;
@@ -120,10 +139,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
     this.scorer = sf(info, state.world, (name) => this.stream(name));
-    const schedName = info.spec.scheduler;
-    const mf = memberSchedulerFactory(schedName);
-    if (!mf) throw new Error(`cluster ${info.name}: unknown member scheduler ${schedName}`);
-    this.scheduler = mf(info, this.scorer);
+    const names = info.spec.scheduler === 'kube-scheduler' ? ['kube-scheduler'] : [info.spec.scheduler, 'kube-scheduler'];
+    this.schedulers = names.map((schedName) => {
+      const mf = memberSchedulerFactory(schedName);
+      if (!mf) throw new Error(`cluster ${info.name}: unknown member scheduler ${schedName}`);
+      return mf(info, this.scorer);
+    });
+    this.pendingFor = new Int32Array(this.schedulers.length);
+    this.cycleQueued = this.schedulers.map(() => false);
+    this.preemption = state.mixedPriorities ? new DefaultPreemption(this, state.scenario.podDisruptionBudgets) : null;
   }
 
   /** False while the control plane cannot reach this member's API server (partition, outage). */
@@ -133,6 +157,24 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   get pendingCount(): number {
     return this.pendingN;
+  }
+
+  /** The cluster's own scheduler (`scheduler:`). */
+  get scheduler(): MemberScheduler {
+    return this.schedulers[0];
+  }
+
+  /**
+   * Which scheduler here takes pods of this template: the one its `schedulerName` names, the
+   * cluster's own for the scenario's workloads (no name), or -1: none runs here, the pods stay Pending.
+   */
+  private schedulerFor(t: PodTemplate): number {
+    if (t.schedulerName === undefined) return 0;
+    return this.schedulers.findIndex((s) => s.schedulerName === t.schedulerName);
+  }
+
+  servedBy(o: MemberOwner): MemberScheduler | null {
+    return o.scheduler < 0 ? null : this.schedulers[o.scheduler];
   }
 
   /**
@@ -159,6 +201,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
         this.reconcile(o);
       }
     } else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -176,6 +219,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
     if (down) this.evictNode(node, true);
     else {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -186,6 +230,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     this.world.nodeCordoned[node] = on ? 1 : 0;
     this.capacity.update(node);
     if (!on) {
+      this.reconcileDaemons();
       this.requestCycle();
       this.state.onCapacityFreed(this.info.index);
     }
@@ -212,12 +257,15 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /** Ready and desired pods of a workload here (for Karmada's aggregated health). */
   workloadHere(workload: number): { desired: number; ready: number; kind: 'Deployment' | 'Job' } | null {
-    const oi = this.ownerOf.get(workload);
-    if (oi === undefined) return null;
-    const o = this.owners[oi];
+    const owners = this.ownersOf(workload);
+    if (owners.length === 0) return null;
     let ready = 0;
-    for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
-    return { desired: o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded), ready, kind: o.kind };
+    let desired = 0;
+    for (const o of owners) {
+      for (const p of o.pods) if (this.pods.phase[p] === PodPhase.Running) ready++;
+      desired += o.controller === 'daemon' ? (this.daemonWant.get(this.owners.indexOf(o)) ?? 0) : o.kind === 'Deployment' ? o.replicas : Math.min(o.replicas, o.completions - o.succeeded);
+    }
+    return { desired, ready, kind: owners[0].kind };
   }
 
   /**
@@ -272,14 +320,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   }
 
   fits(pod: number, n: number): boolean {
-    const w = this.world;
-    const t = this.template(pod);
-    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
-    if (t.gpus === 0) return true;
-    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
-    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
-    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
-    return false;
+    return this.fitsTemplate(this.template(pod), n);
   }
 
   defaultGpus(pod: number, n: number): number[] | null {
@@ -393,6 +434,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
   }
 
+  preempt(pod: number): number {
+    // A cluster trace's pods follow the FGD paper's simulator, which does not preempt.
+    if (this.preemption === null || this.workload(pod).spec.trace) return -1;
+    return this.preemption.postFilter(pod);
+  }
+
+  heldGpus(pod: number): readonly number[] {
+    const held = this.podGpus.get(pod);
+    if (held === undefined) return [];
+    if (typeof held !== 'number') return Array.from(held);
+    const lo = this.world.gpuStart[this.pods.node[pod]];
+    const out: number[] = [];
+    for (let b = 0, m = held; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
+    return out;
+  }
+
   evict(id: number, _reason: string): void {
     const phase = this.pods.phase[id];
     if (phase !== PodPhase.Starting && phase !== PodPhase.Running) throw new Error(`evict: pod ${id} is not bound`);
@@ -408,30 +465,136 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
 
   /**
    * Apply a Work: the workload should have `replicas` (a Job: parallelism, with `completions`)
-   * here. Creates the owner on first delivery; a later delivery scales it.
+   * here. Creates the owner on first delivery; a later delivery scales it. A workload of several
+   * pod templates (`tasks`, e.g. a Volcano Job) gets one owner per task, all of them whole:
+   * `tasks` are its templates as rendered for this cluster, `replicas` 0 removes it. Returns the
+   * API server's refusal when the member does not admit the object (null: applied).
    */
-  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate): void {
-    const spec = this.state.workloads[workload].spec;
-    let owner = this.ownerOf.get(workload) ?? -1;
-    if (owner < 0) {
-      owner = this.owners.length;
-      this.ownerOf.set(workload, owner);
-      this.owners.push({ workload, kind: spec.kind, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template: template ?? spec.template });
-      if (spec.kind === 'Job') this.state.workloads[workload].openParts++;
+  applyWork(workload: number, replicas: number, completions: number, template?: PodTemplate, tasks?: readonly PodTemplate[]): string | null {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    // The member's API server admits the object first (a Volcano Job: Volcano's webhook); a refused
+    // create leaves nothing here, and every later delivery is refused the same way.
+    if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
+      const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
+      if (refusal !== null) {
+        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        return refusal;
+      }
     }
+    if (spec.kind === 'Job' && spec.tasks) {
+      this.applyTasks(workload, replicas > 0, tasks ?? spec.tasks.map((t) => t.template));
+      return null;
+    }
+    let owner = this.ownerOf.get(workload) ?? -1;
+    if (owner < 0) owner = this.addOwner(workload, completions, template ?? spec.template, null);
     const o = this.owners[owner];
     // A changed template applies to pods created from now on (as a rolling update would, simplified).
     if (template) o.template = template;
     o.replicas = replicas;
     o.completions = completions;
     this.reconcile(owner);
+    return null;
   }
 
-  /** Bring an owner's pods to what it wants (the Deployment / Job controller's job). */
+  /** A multi-template workload's Work: one owner per task, each with all its replicas (or none). */
+  private applyTasks(workload: number, present: boolean, templates: readonly PodTemplate[]): void {
+    const spec = this.state.workloads[workload].spec as JobSpec;
+    const tasks = spec.tasks!;
+    let first = this.ownerOf.get(workload) ?? -1;
+    if (first < 0) {
+      first = this.owners.length;
+      tasks.forEach((t, i) => {
+        const dependsOn = t.dependsOn && { owners: t.dependsOn.names.map((n) => tasks.findIndex((x) => x.name === n)).filter((k) => k >= 0).map((k) => first + k), any: t.dependsOn.any };
+        this.addOwner(workload, t.replicas, templates[i], { name: t.name, minAvailable: t.minAvailable, dependsOn });
+      });
+    }
+    tasks.forEach((t, i) => {
+      const o = this.owners[first + i];
+      o.template = templates[i];
+      o.replicas = present ? t.replicas : 0;
+      o.completions = t.replicas;
+    });
+    for (let i = 0; i < tasks.length; i++) this.reconcile(first + i);
+  }
+
+  private addOwner(workload: number, completions: number, template: PodTemplate, task: OwnerTask | null): number {
+    const w = this.state.workloads[workload];
+    const owner = this.owners.length;
+    if (!this.ownerOf.has(workload)) this.ownerOf.set(workload, owner);
+    const scheduler = this.schedulerFor(template);
+    const spec = w.spec;
+    const controller = spec.kind === 'Job' ? (spec.cron ? 'cron' : (spec.controller ?? 'replicas')) : (spec.controller ?? 'replicas');
+    this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
+    if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
+    if (scheduler < 0) {
+      w.clusterErrors.set(
+        this.info.index,
+        `no scheduler named "${template.schedulerName}" runs in cluster ${this.info.name} (it runs ${this.schedulers.map((x) => x.schedulerName).join(', ')}): its pods stay Pending`,
+      );
+    }
+    return owner;
+  }
+
+  /** The owners of a workload here: one, or one per task of a multi-template workload. */
+  private ownersOf(workload: number): MemberOwner[] {
+    const first = this.ownerOf.get(workload);
+    if (first === undefined) return [];
+    const out = [this.owners[first]];
+    for (let i = first + 1; i < this.owners.length && this.owners[i].workload === workload && this.owners[i].task; i++) out.push(this.owners[i]);
+    return out;
+  }
+
+  /**
+   * Volcano's job controller creates a task's pods only once the tasks it depends on are ready:
+   * each (`iteration: any`: one) has at least its `minAvailable` (default: its replicas) pods
+   * Running and Ready, or Succeeded (`waitDependsOnTaskMeetCondition`, pkg/controllers/job/job_controller_actions.go).
+   */
+  private dependenciesReady(o: MemberOwner): boolean {
+    const deps = o.task?.dependsOn;
+    if (!deps || deps.owners.length === 0) return true;
+    const ready = (k: number): boolean => {
+      const d = this.owners[k];
+      let n = d.succeeded;
+      for (const p of d.pods) if (this.pods.phase[p] === PodPhase.Running) n++;
+      return n >= (d.task?.minAvailable ?? d.completions);
+    };
+    return deps.any && deps.owners.length > 1 ? deps.owners.some(ready) : deps.owners.every(ready);
+  }
+
+  /** A task's pod became Ready or succeeded: tasks that depend on it may start. */
+  private reconcileDependents(o: MemberOwner): void {
+    const first = this.ownerOf.get(o.workload)!;
+    for (let i = first; i < this.owners.length && this.owners[i].workload === o.workload && this.owners[i].task; i++) {
+      if (this.owners[i].task!.dependsOn) this.reconcile(i);
+    }
+  }
+
+  /** Bring an owner's pods to what it wants (the Deployment, StatefulSet, DaemonSet, Job or CronJob controller's job). */
   private reconcile(ownerIdx: number): void {
     const o = this.owners[ownerIdx];
     const now = this.sim.now;
+    switch (o.controller) {
+      case 'daemon':
+        this.reconcileDaemon(ownerIdx);
+        return;
+      case 'cron':
+        (this.cronJobs ??= new CronJobController(this.state, this)).reconcile(o);
+        return;
+    }
     if (o.kind === 'Deployment') {
+      if (o.controller === 'ordered') {
+        // OrderedReady: the next ordinal only once every pod before it is Running and Ready.
+        if (o.pods.length < o.replicas && o.pods.every((p) => this.pods.phase[p] === PodPhase.Running)) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
+      if (o.controller === 'bare') {
+        // A bare pod is created once; nobody replaces it when it is lost.
+        if (o.created < o.replicas) this.createPod(o, ownerIdx, now);
+        while (o.pods.length > o.replicas) this.terminate(o.pods[o.pods.length - 1]);
+        return;
+      }
       while (o.pods.length < o.replicas) this.createPod(o, ownerIdx, now);
       // Scale down: newest pods first, Pending before bound (as the ReplicaSet controller prefers).
       while (o.pods.length > o.replicas) {
@@ -448,35 +611,140 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
     if (o.done) return;
     if (o.succeeded >= o.completions) {
-      o.done = true;
-      // A done owner creates no more pods (see above): its run-time stream is not needed again.
-      const d = o.active === 0 ? this.durations.get(o.workload) : undefined;
-      if (d) {
-        this.durations.delete(o.workload);
-        this.sim.releaseStream(d.stream);
-      }
-      const w = this.state.workloads[o.workload];
-      if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+      this.finishJob(o, now);
       return;
     }
+    const w = this.state.workloads[o.workload];
+    if (o.controller === 'bare' && o.created > o.succeeded + o.active) {
+      this.abandonJob(o, 'its Pod was lost before it completed (a bare Pod is not re-created)');
+      return;
+    }
+    if ((w.spec as JobSpec).suspend) return;
+    if (o.task?.dependsOn && !this.dependenciesReady(o)) return;
     while (o.active < o.replicas && o.succeeded + o.active < o.completions) {
       this.createPod(o, ownerIdx, now);
       o.active++;
     }
   }
 
-  private createPod(o: MemberOwner, ownerIdx: number, now: number): number {
+  /** A Job's share here ends unfinished (it stays incomplete in the results, with the reason). */
+  private abandonJob(o: MemberOwner, reason: string): void {
+    o.done = true;
+    const w = this.state.workloads[o.workload];
+    w.openParts--;
+    w.schedulingError ||= reason;
+  }
+
+  /** Delete a Job's share here (a CronJob's concurrencyPolicy Replace): its pods go, it ends unfinished. */
+  deleteJob(workload: number, reason: string): void {
+    const oi = this.ownerOf.get(workload);
+    if (oi === undefined) return;
+    const o = this.owners[oi];
+    if (o.done) return;
+    while (o.pods.length) {
+      this.terminate(o.pods[o.pods.length - 1]);
+      o.active--;
+    }
+    this.abandonJob(o, reason);
+  }
+
+  /** Is the Job's share here finished, deleted or never made? */
+  jobDone(workload: number): boolean {
+    const oi = this.ownerOf.get(workload);
+    return oi === undefined || this.owners[oi].done;
+  }
+
+  /** A Job's share here has all its completions. */
+  private finishJob(o: MemberOwner, now: number): void {
+    o.done = true;
+    // A done owner creates no more pods (see above): its run-time stream is not needed again,
+    // once every owner of the workload here (every task) is done.
+    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
+    if (d) {
+      this.durations.delete(o.workload);
+      this.sim.releaseStream(d.stream);
+    }
+    const w = this.state.workloads[o.workload];
+    if (--w.openParts === 0 && Number.isNaN(w.completedAt)) w.completedAt = now;
+  }
+
+  /**
+   * The DaemonSet controller: one pod on every up node its template selects (daemon-set.ts),
+   * bound there directly (the pod's node affinity names the node, so the scheduler only checks
+   * that it fits); a node it does not fit yet is tried again when resources free up. The pods
+   * count as each node's overhead before other work. Replicas 0: the Work was withdrawn.
+   */
+  private reconcileDaemon(ownerIdx: number): void {
+    const o = this.owners[ownerIdx];
+    const pods = this.pods;
+    if (o.replicas === 0) {
+      while (o.pods.length) this.terminate(o.pods[o.pods.length - 1]);
+      this.daemonsShort.delete(ownerIdx);
+      return;
+    }
+    const w = this.state.workloads[o.workload];
+    const sel = (w.spec as DeploymentSpec).daemon!;
+    const world = this.world;
+    const now = this.sim.now;
+    const served = new Set<number>();
+    for (const p of o.pods) served.add(pods.node[p]);
+    const missing: number[] = [];
+    let want = 0;
+    for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      want++;
+      if (!served.has(n)) missing.push(n);
+    }
+    // The workload wants one pod per selected up node, in every member it runs in (counted
+    // before the binds, so that "all scheduled" is seen when the last one binds).
+    const before = this.daemonWant.get(ownerIdx) ?? 0;
+    if (want !== before) {
+      accrueUnavailability(w, now);
+      w.desired += want - before;
+      this.daemonWant.set(ownerIdx, want);
+    }
+    let short = false;
+    for (const n of missing) {
+      if (this.fitsTemplate(o.template, n)) this.bind(this.createPod(o, ownerIdx, now, false), n);
+      else short = true;
+    }
+    if (short) this.daemonsShort.add(ownerIdx);
+    else this.daemonsShort.delete(ownerIdx);
+  }
+
+  private reconcileDaemons(): void {
+    for (let o = 0; o < this.owners.length; o++) if (this.owners[o].controller === 'daemon') this.reconcileDaemon(o);
+  }
+
+  /** Would a pod of this template fit on node n now (the checks of `fits`, before the pod exists)? */
+  private fitsTemplate(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    if (!w.nodeReady[n] || w.nodeCordoned[n] || w.podsFree[n] < 1 || w.cpuFree[n] < t.cpuMillis || w.memFree[n] < t.memoryMiB) return false;
+    if (t.gpus === 0) return true;
+    if (t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return false;
+    if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
+    return false;
+  }
+
+  /** A new Pending pod of the owner; `queue` false for a pod its controller binds itself (DaemonSet). */
+  private createPod(o: MemberOwner, ownerIdx: number, now: number, queue = true): number {
     const s = this.state;
     const w = s.workloads[o.workload];
     const id = s.pods.add(o.workload, ownerIdx, this.info.index, o.template.priority, now);
     o.pods.push(id);
+    o.created++;
     w.created++;
     w.pending++;
     s.counters.podsPending[this.info.index]++;
     s.counters.cpuPending[this.info.index] += o.template.cpuMillis;
     s.counters.memPending[this.info.index] += o.template.memoryMiB;
     s.counters.gpuPending[this.info.index] += (o.template.gpus * o.template.gpuMilli) / MILLI_PER_GPU;
+    // A pod for a scheduler that does not run here waits in no queue: it stays Pending. A pod its
+    // controller binds itself (a DaemonSet's) waits in none either.
+    if (o.scheduler < 0 || !queue) return id;
     this.insertPending(id);
+    this.pendingFor[o.scheduler]++;
     this.requestCycle();
     return id;
   }
@@ -512,6 +780,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
       if (a[i] === id) {
         a.copyWithin(i, i + 1, n);
         this.pendingN = n - 1;
+        this.pendingFor[this.owners[this.pods.owner[id]].scheduler]--;
         return;
       }
     }
@@ -586,6 +855,7 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     s.counters.gpuUsed[c] -= (t.gpus * t.gpuMilli) / MILLI_PER_GPU;
     s.counters.podsBound[c]--;
     this.scorer.nodeChanged?.(this, node);
+    if (this.daemonsShort.size) for (const o of [...this.daemonsShort]) this.reconcileDaemon(o);
     this.requestCycle();
     this.state.onCapacityFreed(this.info.index);
   }
@@ -594,19 +864,22 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
   // Scheduling cycles and kubelet events
 
   private requestCycle(): void {
-    if (this.cycleQueued || this.pendingN === 0) return;
-    this.cycleQueued = true;
-    const period = this.scheduler.period;
-    const now = this.sim.now;
-    const at = period ? (Math.floor(now / period + 1e-9) + 1) * period : now;
-    this.sim.schedule(at, this, Kind.MemberSchedule, null, Prio.Cycle);
+    if (this.pendingN === 0) return;
+    for (let k = 0; k < this.schedulers.length; k++) {
+      if (this.cycleQueued[k] || this.pendingFor[k] === 0) continue;
+      this.cycleQueued[k] = true;
+      const period = this.schedulers[k].period;
+      const now = this.sim.now;
+      const at = period ? (Math.floor(now / period + 1e-9) + 1) * period : now;
+      this.sim.schedule(at, this, Kind.MemberSchedule, k, Prio.Cycle);
+    }
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
     switch (kind) {
       case Kind.MemberSchedule:
-        this.cycleQueued = false;
-        this.runCycle();
+        this.cycleQueued[data as number] = false;
+        this.runCycle(data as number);
         break;
       case Kind.PodReady:
         this.podReady(data as number, sim);
@@ -619,23 +892,35 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     }
   }
 
-  private runCycle(): void {
-    const count = this.pendingN;
-    if (count === 0) return;
-    if (this.cycleCopy.length < count) this.cycleCopy = new Int32Array(this.pending.length);
+  /** One cycle of scheduler k over the pending pods that are its own. */
+  private runCycle(k: number): void {
+    if (this.pendingN === 0) return;
+    this.preemption?.newCycle();
+    if (this.cycleCopy.length < this.pendingN) this.cycleCopy = new Int32Array(this.pending.length);
     const copy = this.cycleCopy;
     const from = this.pending;
-    for (let i = 0; i < count; i++) copy[i] = from[i];
-    this.scheduler.cycle(this, copy, count);
+    let count = 0;
+    if (this.schedulers.length === 1) {
+      for (; count < this.pendingN; count++) copy[count] = from[count];
+    } else {
+      for (let i = 0; i < this.pendingN; i++) if (this.owners[this.pods.owner[from[i]]].scheduler === k) copy[count++] = from[i];
+    }
+    if (count > 0) this.schedulers[k].cycle(this, copy, count);
     const phase = this.pods.phase;
     this.failUnschedulableTracePods();
-    // Keep the still Pending, in order, in place.
+    // Keep the still Pending, in order, in place, and count them per scheduler.
     const a = this.pending;
     let n = 0;
-    for (let i = 0; i < this.pendingN; i++) if (phase[a[i]] === PodPhase.Pending) a[n++] = a[i];
+    this.pendingFor.fill(0);
+    for (let i = 0; i < this.pendingN; i++) {
+      if (phase[a[i]] !== PodPhase.Pending) continue;
+      a[n++] = a[i];
+      if (this.schedulers.length > 1) this.pendingFor[this.owners[this.pods.owner[a[i]]].scheduler]++;
+    }
     this.pendingN = n;
-    // A periodic scheduler keeps its session going while pods wait.
-    if (this.scheduler.period && this.pendingN > 0) this.requestCycle();
+    if (this.schedulers.length === 1) this.pendingFor[0] = n;
+    // A periodic scheduler keeps its session going while its pods wait.
+    if (this.schedulers[k].period && this.pendingFor[k] > 0) this.requestCycle();
   }
 
   /**
@@ -671,6 +956,10 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     changeReady(w, this.info.index, 1, sim.now);
     s.counters.podsReady[this.info.index]++;
     if (w.ready >= w.desired && Number.isNaN(w.allReadyAt)) w.allReadyAt = sim.now;
+    const ownerIdx = pods.owner[id];
+    const owner = this.owners[ownerIdx];
+    if (owner.controller === 'ordered') this.reconcile(ownerIdx);
+    if (owner.task) this.reconcileDependents(owner);
     if (w.spec.trace) {
       // A trace's pod runs for its own run time (Infinity in paper mode: it never leaves).
       if (w.spec.trace.runTime < Infinity) sim.scheduleAfter(w.spec.trace.runTime, this, Kind.PodFinish, id, Prio.Fact);
@@ -739,5 +1028,6 @@ export class MemberCluster implements EventHandler, MemberSchedulerHost, GangMem
     o.active--;
     o.succeeded++;
     this.reconcile(ownerIdx);
+    if (o.task) this.reconcileDependents(o);
   }
 }

@@ -16,6 +16,15 @@ import type { RuntimeWorkload } from './state.js';
 export interface MemberOwner {
   readonly workload: number;
   readonly kind: 'Deployment' | 'Job';
+  /**
+   * The controller that keeps its pods: `replicas` (Deployment, ReplicaSet, Job: lost pods are
+   * re-created), `ordered` (StatefulSet OrderedReady: one pod at a time), `bare` (a Pod: never
+   * re-created), `daemon` (DaemonSet: one pod per matching node, bound there by the controller),
+   * `cron` (CronJob: makes Jobs, has no pods of its own).
+   */
+  readonly controller: 'replicas' | 'ordered' | 'bare' | 'daemon' | 'cron';
+  /** Pods it has ever created. */
+  created: number;
   /** Deployment: replicas. Job: parallelism here. */
   replicas: number;
   /** Job only: completions to reach here. */
@@ -27,6 +36,19 @@ export interface MemberOwner {
   template: PodTemplate;
   /** Live pods (Pending, Starting or Running), in creation order. */
   readonly pods: number[];
+  /** Index of the member's scheduler that takes its pods (see `MemberSchedulerHost.servedBy`); -1: none runs here. */
+  readonly scheduler: number;
+  /** One task of a multi-template workload (a Volcano Job); null otherwise. */
+  readonly task: OwnerTask | null;
+}
+
+/** A task of a multi-template workload, as its owner in one member knows it. */
+export interface OwnerTask {
+  name: string;
+  /** `minAvailable` as written (null: unset, Volcano's default is the task's replicas). */
+  minAvailable: number | null;
+  /** Owners (indices in the member) of the tasks it waits for; `any`: one of them is enough. */
+  dependsOn: { owners: number[]; any: boolean } | null;
 }
 
 /** What a member scheduler may read and do. All binds and evictions go through here. */
@@ -46,14 +68,24 @@ export interface MemberSchedulerHost {
   defaultGpus(pod: number, node: number): number[] | null;
   /** Bind a Pending pod to a node (and GPUs, default `defaultGpus`); starts the kubelet's work. */
   bind(pod: number, node: number, gpus?: readonly number[]): void;
+  /** The scheduler here that takes this owner's pods (by their `schedulerName`), or null: none runs here. */
+  servedBy(o: MemberOwner): MemberScheduler | null;
   /** Evict a bound pod (preemption, reclaim): it terminates and its controller replaces it. */
   evict(pod: number, reason: string): void;
+  /**
+   * kube-scheduler's PostFilter for a pod that fits on no node: DefaultPreemption (see
+   * preemption.ts) evicts the victims on one node and returns it (the pod's nominatedNodeName),
+   * or -1 when preemption cannot help. Absent: no preemption.
+   */
+  preempt?(pod: number): number;
   /** A random stream of this cluster: `member/<cluster>/<name>`. */
   stream(name: string): RandomStream;
 }
 
 export interface MemberScheduler {
   readonly name: string;
+  /** The `schedulerName` of the pods it takes (kube-scheduler: default-scheduler; Volcano: volcano). */
+  readonly schedulerName: string;
   /**
    * Seconds between scheduling cycles for a periodic scheduler (Volcano's session period); absent
    * for an event-driven one (kube-scheduler: a cycle whenever pods are added or resources free up).

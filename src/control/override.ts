@@ -1,83 +1,81 @@
 import { clusterMatches } from '../placement/karmada/index.js';
-import { selectorMatch } from '../placement/policy-match.js';
-import { imageHost } from '../scenario/pod-template.js';
-import type { ClusterSpec, ImageOverrider, PodTemplate, Scenario, WorkloadSpec } from '../scenario/types.js';
-import { parseCpuMillis, parseMemoryMiB, parseQuantity } from '../scenario/units.js';
+import { applyOverriders, OverrideError, pointerTokens, valueAt, type Overriders } from '../placement/karmada/overriders.js';
+import { applicableOverrides } from '../placement/policy-match.js';
+import { manifestOf, rederiveTemplate } from '../scenario/pod-template.js';
+import type { ClusterSpec, PodTemplate, Scenario, WorkloadSpec } from '../scenario/types.js';
 
 /**
- * Karmada's OverridePolicy / ClusterOverridePolicy (spec §9): applied per target cluster when a
- * Work is rendered; they never change where replicas go. ClusterOverridePolicies apply first, then
- * OverridePolicies of the workload's namespace, each group from the least to the most precise
- * selector (kind only, label selector, name), then by name, so the most specific wins.
- * fleetsim models what changes the simulation: the image (registry → pull source and its region,
- * repository, tag → a different image, possibly of another size) and the container's resource
- * requests (plaintext paths `/spec/template/spec/containers/N/resources/{requests,limits}/{cpu,memory,nvidia.com/gpu}`).
- * Other overriders (labels, annotations, args...) are accepted and have no effect here.
+ * What the binding controller writes into one cluster's Work (karmada
+ * pkg/controllers/binding/common.go `ensureWork`): the resource template with its replicas
+ * revised to the cluster's share, then Karmada's OverridePolicies and ClusterOverridePolicies
+ * applied last, so "override rules have the highest priority". An override never changes the
+ * ResourceBinding (the scheduler divided the template's replicas; `spec.clusters` keeps that
+ * result): a plaintext `replace /spec/replicas` changes only the replicas that cluster's Work
+ * asks for. Order (overridemanager.go): ClusterOverridePolicies, then OverridePolicies of the
+ * workload's namespace, each group from the least to the most precise selector (none: match
+ * all; kind; label selector; name), then by name; within a rule, image overriders before
+ * plaintext (placement/karmada/overriders.ts). fleetsim reads the patched template again: the
+ * replicas (parallelism, completions), every container's requests and limits, init containers,
+ * overhead (scenario/pod-requests.ts) and the first container's image (its pull source and so its
+ * pull time). A patch that fails fails the override, and that cluster gets no Work.
  */
+export interface RenderedWork {
+  template: PodTemplate;
+  /** Replicas (a Job's parallelism) the overrides set for this cluster, or null: the binding's share. */
+  replicas: number | null;
+  /** A Job's completions the overrides set, or null. */
+  completions: number | null;
+  /** Why Karmada could not apply the overrides (no Work for this cluster), or null. */
+  error: string | null;
+}
+
+/** Rendered Works per workload spec and cluster: the policies never change during a run. */
+const rendered = new WeakMap<WorkloadSpec, Map<string, RenderedWork>>();
+
+export function renderWork(w: WorkloadSpec, cluster: ClusterSpec, scenario: Scenario): RenderedWork {
+  let byCluster = rendered.get(w);
+  const hit = byCluster?.get(cluster.name);
+  if (hit) return hit;
+  const r = render(w, cluster, scenario);
+  if (!byCluster) rendered.set(w, (byCluster = new Map()));
+  byCluster.set(cluster.name, r);
+  return r;
+}
+
+/** The pod template a cluster's Work runs (overrides applied); the workload's own when none apply. */
 export function renderTemplate(w: WorkloadSpec, cluster: ClusterSpec, scenario: Scenario): PodTemplate {
-  const applicable = scenario.overridePolicies
-    .map((p) => ({ p, precision: Math.max(0, ...p.resourceSelectors.map((s) => selectorMatch(s, w))) }))
-    .filter(({ p, precision }) => precision > 0 && (p.kind === 'ClusterOverridePolicy' || p.namespace === w.namespace))
-    .sort((a, b) => (a.p.kind === b.p.kind ? 0 : a.p.kind === 'ClusterOverridePolicy' ? -1 : 1) || a.precision - b.precision || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : 0));
-  if (applicable.length === 0) return w.template;
-  let t: PodTemplate = { ...w.template };
-  for (const { p } of applicable) {
-    for (const rule of p.overrideRules) {
-      if (rule.targetCluster && !clusterMatches(cluster, rule.targetCluster)) continue;
-      for (const io of rule.overriders.imageOverrider ?? []) t = overrideImage(t, io, scenario);
-      for (const pt of rule.overriders.plaintext ?? []) t = overridePlaintext(t, pt.path, pt.operator, pt.value);
+  return renderWork(w, cluster, scenario).template;
+}
+
+function render(w: WorkloadSpec, cluster: ClusterSpec, scenario: Scenario): RenderedWork {
+  const rules = applicableOverrides(scenario.overridePolicies, w).flatMap((p) =>
+    p.overrideRules.filter((r) => !r.targetCluster || clusterMatches(cluster, r.targetCluster)).map((r) => ({ policy: p, overriders: r.overriders as Overriders })),
+  );
+  if (rules.length === 0) return { template: w.template, replicas: null, completions: null, error: null };
+  const manifest = manifestOf(w);
+  const doc = structuredClone(manifest.object);
+  const kind = w.resourceKind ?? w.kind;
+  const touched: string[] = [];
+  for (const r of rules) {
+    try {
+      applyOverriders(doc, kind, r.overriders);
+    } catch (e) {
+      if (!(e instanceof OverrideError)) throw e;
+      return { template: w.template, replicas: null, completions: null, error: `${r.policy.kind} ${r.policy.name} could not be applied for cluster ${cluster.name} (${e.message}); Karmada writes no Work there` };
     }
+    for (const p of r.overriders.plaintext ?? []) touched.push(p.path);
   }
-  return t;
-}
-
-/** Split an image reference into registry, repository and tag (`docker.io` when no registry is named). */
-export function parseImage(ref: string): { registry: string; repository: string; tag: string; explicitRegistry: boolean } {
-  const at = ref.indexOf('@');
-  const base = at >= 0 ? ref.slice(0, at) : ref;
-  const host = imageHost(base);
-  const explicit = base.startsWith(host + '/');
-  const rest = explicit ? base.slice(host.length + 1) : base;
-  const colon = rest.lastIndexOf(':');
-  const slash = rest.lastIndexOf('/');
-  const hasTag = colon > slash;
-  return { registry: host, repository: hasTag ? rest.slice(0, colon) : rest, tag: hasTag ? rest.slice(colon + 1) : '', explicitRegistry: explicit };
-}
-
-function overrideImage(t: PodTemplate, io: ImageOverrider, scenario: Scenario): PodTemplate {
-  const img = parseImage(t.image);
-  const v = io.value ?? '';
-  const key = io.component === 'Registry' ? 'registry' : io.component === 'Repository' ? 'repository' : 'tag';
-  if (io.operator === 'replace') img[key] = v;
-  else if (io.operator === 'add') img[key] = img[key] + v;
-  else img[key] = '';
-  if (key === 'registry') img.explicitRegistry = img.registry !== '';
-  const ref = `${img.explicitRegistry ? img.registry + '/' : ''}${img.repository}${img.tag ? ':' + img.tag : ''}`;
-  const host = imageHost(ref);
-  const reg = scenario.registries.find((r) => r.host === host);
-  const known = scenario.images.find((im) => im.image === ref);
-  return {
-    ...t,
-    image: ref,
-    registryRegion: reg?.region ?? scenario.defaults.registryRegion,
-    imageSizeBytes: known?.sizeBytes ?? t.imageSizeBytes,
+  const podSpec = valueAt(doc, '/' + manifest.podPath.join('/'));
+  const template = podSpec && typeof podSpec === 'object' ? rederiveTemplate(w.template, podSpec as Record<string, unknown>, scenario) : w.template;
+  // The count fields a plaintext patch wrote (or removed: the API server's default, 1).
+  const jobPath = '/' + manifest.podPath.slice(0, -2).join('/');
+  const counted = (path: string, dflt: () => number): number | null => {
+    const tokens = pointerTokens(path);
+    if (!touched.some((t) => pointerTokens(t).every((x, i) => tokens[i] === x))) return null;
+    const v = valueAt(doc, path);
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : dflt();
   };
-}
-
-const RESOURCE_PATH = /^\/spec\/template\/spec\/containers\/\d+\/resources\/(requests|limits)\/(cpu|memory|nvidia\.com~1gpu)$/;
-
-function overridePlaintext(t: PodTemplate, path: string, op: 'add' | 'remove' | 'replace', value: unknown): PodTemplate {
-  const m = RESOURCE_PATH.exec(path);
-  if (!m) return t;
-  const res = m[2];
-  if (res === 'cpu') {
-    const v = op === 'remove' ? 0 : parseCpuMillis(value);
-    return v === null ? t : { ...t, cpuMillis: v };
-  }
-  if (res === 'memory') {
-    const v = op === 'remove' ? 0 : parseMemoryMiB(value);
-    return v === null ? t : { ...t, memoryMiB: v };
-  }
-  const g = op === 'remove' ? 0 : parseQuantity(value);
-  return g === null || !Number.isInteger(g) ? t : { ...t, gpus: g, gpuMilli: g > 0 ? 1000 : 0 };
+  if (w.kind === 'Deployment') return { template, replicas: kind === 'Pod' || kind === 'DaemonSet' ? null : counted(`${jobPath}/replicas`, () => 1), completions: null, error: null };
+  const replicas = counted(`${jobPath}/parallelism`, () => 1);
+  return { template, replicas, completions: counted(`${jobPath}/completions`, () => replicas ?? w.parallelism), error: null };
 }

@@ -42,6 +42,8 @@ export interface RolloutResult {
   at: number;
   strategy: 'canary' | 'blueGreen' | 'abTesting';
   interval: number;
+  /** The Kurator Application whose rollout config set up the Canary (`namespace/name`), if one did. */
+  application?: string;
   clusters: RolloutClusterResult[];
 }
 
@@ -180,7 +182,7 @@ export class RolloutController implements EventHandler {
       canary: canary.index,
       version,
       clusters: [],
-      result: { name: spec.name, workload: `${spec.namespace}/${spec.workload}`, image: spec.image, at: spec.at, strategy: strategyName(spec), interval: spec.interval, clusters: [] },
+      result: { name: spec.name, workload: `${spec.namespace}/${spec.workload}`, image: spec.image, at: spec.at, strategy: strategyName(spec), interval: spec.interval, ...(spec.application ? { application: spec.application } : {}), clusters: [] },
     };
     this.rollouts.push(r);
     for (const name of names) {
@@ -204,6 +206,12 @@ export class RolloutController implements EventHandler {
       const prev = this.active.get(key);
       if (prev && !prev.c.finished) this.stop(prev.r, prev.c, now, 'superseded');
       this.active.set(key, { r, c });
+      if (spec.suspend) {
+        // Flagger skips a suspended Canary on every run: the revision is neither analysed nor promoted.
+        c.finished = true;
+        c.result.ticks.push({ t: now, phase: 'Initialized', statusWeight: 0, canaryRouteWeight: 0, failedChecks: 0, iterations: 0, event: 'suspended (rolloutPolicy.suspend): Flagger skips this Canary', successRate: null, durationP99Ms: null });
+        continue;
+      }
       this.tick(r, c, now);
     }
   }
@@ -379,8 +387,18 @@ export class RolloutController implements EventHandler {
   }
 }
 
+/** The Deployment with the rollout's image: its template and, for a manifest, the first container of the manifest (overrides render from it). */
 function withImage(spec: DeploymentSpec, r: RolloutSpec): DeploymentSpec {
-  return { ...spec, template: { ...spec.template, image: r.image, imageSizeBytes: r.imageSizeBytes, registryRegion: r.registryRegion } };
+  const out: DeploymentSpec = { ...spec, template: { ...spec.template, image: r.image, imageSizeBytes: r.imageSizeBytes, registryRegion: r.registryRegion } };
+  if (spec.manifest) {
+    const object = structuredClone(spec.manifest.object);
+    let pod: unknown = object;
+    for (const k of spec.manifest.podPath) pod = (pod as Record<string | number, unknown>)[k];
+    const first = ((pod as { containers?: { image?: string }[] }).containers ?? [])[0];
+    if (first) first.image = r.image;
+    out.manifest = { object, podPath: spec.manifest.podPath };
+  }
+  return out;
 }
 
 function strategyName(spec: RolloutSpec): RolloutResult['strategy'] {

@@ -77,6 +77,10 @@ export interface RuntimeWorkload {
   heldGpus: number;
   heldGpuSeconds: number;
   heldAt: number;
+  /** Its pods evicted to make room for others (kube-scheduler preemption, Volcano preempt and reclaim). */
+  preemptedPods: number;
+  /** Why its share in a member does not run, by cluster index (a rejected Work, no scheduler for its pods, a missing queue). */
+  clusterErrors: Map<number, string>;
 }
 
 /** Per-cluster counters kept up to date on every bind/free (the sampler reads them). */
@@ -220,6 +224,11 @@ export class RunState {
   capacityListener: CapacityListener | null = null;
   /** Every cluster's member actor, by cluster index (set once they exist). */
   members: GangMember[] = [];
+  /**
+   * Some pods outrank others (pod priorities differ, a cluster trace's pods aside): only then can
+   * kube-scheduler's preemption find a victim, so only then is it run.
+   */
+  readonly mixedPriorities: boolean;
   /** Interned image references: index = image id. */
   readonly images: string[];
   private readonly imageIds: Map<string, number>;
@@ -229,6 +238,13 @@ export class RunState {
     this.scenario = scenario;
     this.world = world;
     this.workloads = specs.map((w, i) => newRuntimeWorkload(i, w, world.clusters.length));
+    const priorities = new Set<number>();
+    for (const w of specs) {
+      if (w.trace) continue;
+      priorities.add(w.template.priority);
+      if (w.kind === 'Job') for (const t of w.tasks ?? []) priorities.add(t.template.priority);
+    }
+    this.mixedPriorities = priorities.size > 1;
     this.counters = new ClusterCounters(world);
     this.images = images;
     this.imageIds = new Map(images.map((ref, i) => [ref, i]));
@@ -258,7 +274,8 @@ export class RunState {
 }
 
 export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: number): RuntimeWorkload {
-  const desired = spec.kind === 'Deployment' ? spec.replicas : Math.min(spec.parallelism, spec.completions);
+  // A CronJob wants no pods of its own (its Jobs do); a DaemonSet's count as its members select nodes.
+  const desired = spec.kind === 'Deployment' ? spec.replicas : spec.cron ? 0 : Math.min(spec.parallelism, spec.completions);
   return {
     index,
     spec,
@@ -285,6 +302,8 @@ export function newRuntimeWorkload(index: number, spec: WorkloadSpec, clusters: 
     heldGpus: 0,
     heldGpuSeconds: 0,
     heldAt: spec.arrival,
+    preemptedPods: 0,
+    clusterErrors: new Map(),
   };
 }
 

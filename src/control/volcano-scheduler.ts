@@ -1,10 +1,10 @@
 import {
-  BUILTIN_SESSION_CONFIG, DEFAULT_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, runSession,
+  BUILTIN_SESSION_CONFIG, DEFAULT_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, deniedByWebhook, runSession, validateJobCreate, type VolcanoJobFields,
   type JobSpec as VcJob, type NodeSpec, type PodGroupPhase, type QueueSpec, type SessionConfig, type TaskSpec,
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
 import type { VolcanoClusterSettings } from '../scenario/types.js';
-import type { MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
+import type { MemberOwner, MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
 import { PodPhase } from './pods.js';
 
@@ -28,20 +28,31 @@ const CONFIGS: Record<string, SessionConfig> = {
 /**
  * Volcano as a member cluster's scheduler: every `schedulePeriod` (1 s) a session over a snapshot
  * of the cluster (nodes, queues, one PodGroup per workload share with its pods as tasks), run by the
- * pure session in `batch/volcano/`; its binds and evictions are applied through the host.
+ * pure session in `batch/volcano/`; its binds and evictions are applied through the host. It takes
+ * the pods that name it (`schedulerName: volcano`) and those of the scenario's own workloads; pods
+ * of the member's kube-scheduler only take room on the nodes (`NodeSpec.used`).
  *
- * PodGroups: a Job's share here is one PodGroup in its queue with `minMember` = min(the Job's
- * `minAvailable`, the pods it has here) — the per-cluster gang a vcjob gets when its tasks are
- * divided across clusters; a Deployment's share is a PodGroup with minMember 1. A PodGroup's phase
- * carries over from one session to the next (Pending until `enqueue` admits it). Bound pods that
- * are still starting are Bound tasks; Ready ones Running.
+ * PodGroups: a Volcano Job (several pod templates) is one PodGroup with its `minAvailable` as
+ * `minMember` and each task's as `minTaskMember`; a scenario Job's share here is one with
+ * `minMember` = min(the Job's `minAvailable`, the pods it has here), the per-cluster gang of a Job
+ * divided across clusters; a Deployment's share is one with minMember 1 (the podgroup controller's
+ * PodGroup per ReplicaSet). The queue: a Volcano Job's `spec.queue`, else the pods'
+ * `scheduling.volcano.sh/queue-name` annotation, else "default"; a PodGroup for a queue that does
+ * not exist is refused, so its pods stay Pending (said in the results). The PodGroup's priority is
+ * its PriorityClass's value (a Volcano Job's `spec.priorityClassName`), a task's its pod's. A
+ * PodGroup's phase carries over from one session to the next (Pending until `enqueue` admits it).
+ * Bound pods that are still starting are Bound tasks; Ready ones Running; succeeded ones stay in
+ * the job as Succeeded tasks, counting toward its gang.
  */
 export class VolcanoScheduler implements MemberScheduler {
   readonly name = 'volcano';
+  /** Volcano's `--scheduler-name` default. */
+  readonly schedulerName = 'volcano';
   readonly period: number;
   private readonly info: ClusterInfo;
   private readonly config: SessionConfig;
   private readonly queues: QueueSpec[];
+  private readonly queueNames: Set<string>;
   private readonly phases = new Map<string, PodGroupPhase>();
   private nodeScanStart = 0;
   private nodeIds: Map<string, number> | null = null;
@@ -54,7 +65,8 @@ export class VolcanoScheduler implements MemberScheduler {
     this.period = settings.schedulePeriod;
     const base = CONFIGS[settings.config];
     this.config = settings.actions ? { ...base, actions: settings.actions } : base;
-    this.queues = settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+    this.queues = memberQueues(settings);
+    this.queueNames = new Set(this.queues.map((q) => q.name));
     this.sampleEvery = sampleEvery;
   }
 
@@ -65,46 +77,71 @@ export class VolcanoScheduler implements MemberScheduler {
       this.nodeIds = new Map();
       for (let n = nodeStart; n < nodeEnd; n++) this.nodeIds.set(w.nodeName(n), n);
     }
+    const others = this.othersUsed(host);
     const nodes: NodeSpec[] = [];
     for (let n = nodeStart; n < nodeEnd; n++) {
+      const used = others?.get(n);
       nodes.push({
         name: w.nodeName(n),
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
         ready: w.nodeReady[n] === 1,
         unschedulable: w.nodeCordoned[n] === 1,
+        ...(used ? { used } : {}),
       });
     }
-    const pods = host.pods;
     const jobs: VcJob[] = [];
+    // One PodGroup per workload share: a multi-template workload's task owners make one job.
+    const groups = new Map<number, MemberOwner[]>();
     for (const o of host.owners) {
-      if (o.pods.length === 0) continue;
-      const wl = host.workload(o.pods[0]);
+      if (o.pods.length === 0 || host.servedBy(o) !== this) continue;
+      const g = groups.get(o.workload);
+      if (g) g.push(o);
+      else groups.set(o.workload, [o]);
+    }
+    for (const owners of groups.values()) {
+      const wl = host.workload(owners[0].pods[0]);
       const spec = wl.spec;
       const key = `${spec.namespace}/${spec.name}`;
-      const t = o.template;
-      const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
-      const tasks: TaskSpec[] = [];
-      for (const p of o.pods) {
-        const ph = pods.phase[p];
-        if (ph !== PodPhase.Pending && ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
-        tasks.push({
-          name: `pod-${p}`,
-          request,
-          status: ph === PodPhase.Pending ? 'Pending' : ph === PodPhase.Starting ? 'Bound' : 'Running',
-          node: ph === PodPhase.Pending ? null : w.nodeName(pods.node[p]),
-          priority: pods.priority[p],
-          creationTime: pods.created[p],
-        });
+      const queue = spec.queue ?? 'default';
+      if (!this.queueNames.has(queue)) {
+        // Volcano's PodGroup webhook refuses a PodGroup for a queue that does not exist, so its pods stay Pending.
+        wl.clusterErrors.set(this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
+        continue;
       }
-      if (tasks.length === 0) continue;
-      const minMember = spec.kind === 'Job' ? Math.min(spec.minAvailable, o.replicas) : 1;
+      const tasks: TaskSpec[] = [];
+      const minTaskMember: Record<string, number> = {};
+      // A Job divided over clusters gangs its share here; a whole multi-template job its minAvailable.
+      const minMember = spec.kind !== 'Job' ? 1 : spec.tasks ? spec.minAvailable : Math.min(spec.minAvailable, owners[0].replicas);
+      for (const o of owners) {
+        // Pods that succeeded stay in Volcano's view of the job until it is deleted, and count
+        // toward its gang (ready, valid); as many as the gang can use are enough.
+        for (let k = Math.min(o.succeeded, minMember); k > 0; k--) tasks.push({ name: `succeeded-${o.workload}-${k}.${o.task?.name ?? ''}`, status: 'Succeeded', ...(o.task ? { role: o.task.name } : {}) });
+        const t = o.template;
+        const request = { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) };
+        if (o.task) minTaskMember[o.task.name] = o.task.minAvailable ?? o.completions;
+        for (const p of o.pods) {
+          const ph = host.pods.phase[p];
+          if (ph !== PodPhase.Pending && ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+          tasks.push({
+            name: `pod-${p}`,
+            request,
+            status: ph === PodPhase.Pending ? 'Pending' : ph === PodPhase.Starting ? 'Bound' : 'Running',
+            node: ph === PodPhase.Pending ? null : w.nodeName(host.pods.node[p]),
+            priority: host.pods.priority[p],
+            ...(t.preemptionPolicy === 'Never' ? { preemptionPolicy: 'Never' as const } : {}),
+            ...(o.task ? { role: o.task.name } : {}),
+            creationTime: host.pods.created[p],
+          });
+        }
+      }
       jobs.push({
         name: spec.name,
         namespace: spec.namespace,
-        queue: spec.kind === 'Job' && spec.queue ? spec.queue : 'default',
+        queue,
         minMember,
+        ...(spec.kind === 'Job' && spec.tasks ? { minTaskMember } : {}),
         phase: this.phases.get(key) ?? 'Pending',
-        priority: t.priority,
+        priority: spec.kind === 'Job' && spec.podGroupPriority !== undefined ? spec.podGroupPriority : owners[0].template.priority,
         creationTime: spec.arrival,
         tasks,
       });
@@ -112,9 +149,35 @@ export class VolcanoScheduler implements MemberScheduler {
     const result = runSession({ nodes, queues: this.queues, jobs }, { ...this.config, nodeScanStart: this.nodeScanStart });
     this.nodeScanStart = result.nextNodeScanStart;
     for (const [k, ph] of Object.entries(result.podGroupPhases)) this.phases.set(k, ph);
-    for (const e of result.evictions) host.evict(taskPod(e.task), `volcano ${e.reason}`);
+    for (const e of result.evictions) {
+      const pod = taskPod(e.task);
+      host.workload(pod).preemptedPods++;
+      host.evict(pod, `volcano ${e.reason}`);
+    }
     for (const b of result.binds) host.bind(taskPod(b.task), this.nodeIds.get(b.node)!);
     this.sampleShares(host.sim.now, result.queues, w.clusterSum(w.gpuAlloc, this.info.index) > 0);
+  }
+
+  /** Requests of the bound pods other schedulers here own, by node (null when there are none). */
+  private othersUsed(host: MemberSchedulerHost): Map<number, Record<string, number>> | null {
+    let out: Map<number, Record<string, number>> | null = null;
+    for (const o of host.owners) {
+      if (host.servedBy(o) === this) continue;
+      const t = o.template;
+      for (const p of o.pods) {
+        const ph = host.pods.phase[p];
+        if (ph !== PodPhase.Starting && ph !== PodPhase.Running) continue;
+        const node = host.pods.node[p];
+        out ??= new Map();
+        const u = out.get(node) ?? { cpu: 0, memory: 0, pods: 0 };
+        u.cpu += t.cpuMillis;
+        u.memory += t.memoryMiB * 2 ** 20;
+        u.pods += 1;
+        if (t.gpus) u['nvidia.com/gpu'] = (u['nvidia.com/gpu'] ?? 0) + (t.gpus * t.gpuMilli) / 1000;
+        out.set(node, u);
+      }
+    }
+    return out;
   }
 
   private sampleShares(now: number, queues: Record<string, { deserved: Record<string, number>; allocated: Record<string, number> }>, gpus: boolean): void {
@@ -136,6 +199,27 @@ export class VolcanoScheduler implements MemberScheduler {
   queueShares(): QueueShareSeries[] {
     return [...this.shares.values()];
   }
+}
+
+/** The queues of a Volcano member: its settings' (included Queue manifests among them), and "default", which Volcano always creates. */
+export function memberQueues(settings: VolcanoClusterSettings): QueueSpec[] {
+  return settings.queues.some((q) => q.name === 'default') ? settings.queues : [{ name: 'default', weight: 1 }, ...settings.queues];
+}
+
+/**
+ * What a member answers when a Volcano Job is created there: Volcano's validating webhook on a
+ * Volcano member (null: admitted), the API server's "no matches for kind" where Volcano's CRDs are
+ * not installed.
+ */
+export function admitVolcanoJob(job: VolcanoJobFields, cluster: ClusterInfo): string | null {
+  if (cluster.spec.scheduler !== 'volcano') return 'no matches for kind "Job" in version "batch.volcano.sh/v1alpha1"';
+  const refusal = validateJobCreate(job, memberQueues(cluster.spec.volcano));
+  return refusal === null ? null : deniedByWebhook(refusal);
+}
+
+/** What Volcano's PodGroup webhook (`validatepodgroup.volcano.sh`, checkQueueState) answers for a queue that does not exist. */
+export function missingQueueMessage(queue: string): string {
+  return `admission webhook "validatepodgroup.volcano.sh" denied the request: unable to find queue: queue.scheduling.volcano.sh "${queue}" not found`;
 }
 
 /** Task names are `pod-<id>` (`namespace/pod-<id>` in results). */

@@ -3,7 +3,7 @@ import { scheduleBinding } from './karmada/index.js';
 import { costSpotScheduler } from './cost-spot.js';
 import { federatedGangFifoScheduler, federatedGangScheduler } from './federated-gang.js';
 import { UserError } from '../errors.js';
-import { getScheduler, loadSchedulerModule, registerScheduler, schedulerNames, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
+import { getScheduler, loadSchedulerModule, placedWhole, registerScheduler, schedulerNames, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome } from './registry.js';
 
 /**
  * Built-in fleet schedulers. `karmada` honours each workload's PropagationPolicy as written, by
@@ -18,9 +18,10 @@ export const karmadaScheduler: FleetScheduler = {
     const options = b.options ?? {};
     const r = scheduleBinding({
       spec: {
-        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
+        resource: { apiVersion: b.workload.apiVersion, kind: b.workload.resourceKind ?? b.workload.kind, namespace: b.workload.namespace, name: b.workload.name, uid: b.uid },
         replicas: b.replicas,
-        replicaRequirements: { resourceRequest: b.replicaRequirements },
+        ...(Object.keys(b.replicaRequirements).length > 0 ? { replicaRequirements: { resourceRequest: b.replicaRequirements } } : {}),
+        ...(b.components ? { components: b.components } : {}),
         placement: b.placement,
         clusters: b.previous,
         ...(b.gracefulEvictionTasks ? { gracefulEvictionTasks: b.gracefulEvictionTasks } : {}),
@@ -29,6 +30,8 @@ export const karmadaScheduler: FleetScheduler = {
       ...(b.status ? { status: b.status } : {}),
       clusters,
       ...(options.enableSchedulerEstimator ? { enableSchedulerEstimator: true } : {}),
+      // Components reach the scheduler only with the gate on (see BindingRequest.components).
+      ...(b.components ? { featureGates: { MultiplePodTemplatesScheduling: true } } : {}),
     });
     if (r.ok) {
       return { ok: true, clusters: r.clusters, ...(r.schedulerObservedAffinityName ? { schedulerObservedAffinityName: r.schedulerObservedAffinityName } : {}) };
@@ -84,7 +87,7 @@ export const dynamicWeightScheduler: FleetScheduler = {
   description: karmadaDynamicWeight.description!,
   schedule(b, clusters) {
     const mode = b.options?.dynamicWeight;
-    if (!mode || mode.mode === 'available-replicas' || b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided') return karmadaDynamicWeight.schedule(b, clusters);
+    if (!mode || mode.mode === 'available-replicas' || b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided' || placedWhole(b)) return karmadaDynamicWeight.schedule(b, clusters);
     const req = { resourceRequest: b.replicaRequirements };
     const weights = clusters.map((c) => {
       const avail = c.resourceSummary ? getMaximumReplicasBasedOnClusterSummary(c.resourceSummary, req) : 0;

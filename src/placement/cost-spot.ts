@@ -1,6 +1,6 @@
 import { karmadaScheduler } from './builtin.js';
 import { eligible, replicasThatFit } from './eligibility.js';
-import type { BindingRequest, ClusterView, FleetScheduler, ScheduleOutcome, TargetClusterLike } from './registry.js';
+import { placedWhole, type BindingRequest, type ClusterView, type FleetScheduler, type ScheduleOutcome, type TargetClusterLike } from './registry.js';
 
 /** Default share of a Divided workload's replicas kept on on-demand capacity (the seed material's 80/20). */
 export const DEFAULT_ON_DEMAND_FLOOR = 0.2;
@@ -54,7 +54,7 @@ function moveDisplaced(b: BindingRequest, candidates: ClusterView[], floor: numb
  * N − ceil(floor × N). What fits nowhere goes to the cheapest eligible on-demand cluster (it waits
  * there) — never past the spot share. On a spot interruption notice every binding with replicas on
  * that cluster is rescheduled from scratch with the reclaimed (cordoned) nodes gone, so replicas
- * move before the nodes do: only the displaced replicas move (to the cheapest room elsewhere). Duplicated and other non-Divided workloads: `karmada`, as written.
+ * move before the nodes do: only the displaced replicas move (to the cheapest room elsewhere). Duplicated and other non-Divided workloads, and those placed whole: `karmada`, as written.
  * The floor: the scenario's `costSpot.onDemandFloor` (default 0.2).
  */
 export const costSpotScheduler: FleetScheduler = {
@@ -63,7 +63,7 @@ export const costSpotScheduler: FleetScheduler = {
   liveNodeView: true,
   reschedulesOnInterruption: true,
   schedule(b: BindingRequest, clusters: readonly ClusterView[]): ScheduleOutcome {
-    if (b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided') return karmadaScheduler.schedule(b, clusters);
+    if (b.placement.replicaScheduling?.replicaSchedulingType !== 'Divided' || placedWhole(b)) return karmadaScheduler.schedule(b, clusters);
     const candidates = clusters.filter((c) => eligible(b, c));
     if (candidates.length === 0) return { ok: false, kind: 'FitError', message: `0/${clusters.length} clusters are available: none is Ready, matches the affinity and tolerated` };
     const n = b.replicas;

@@ -21,33 +21,51 @@ import type { BindingRequest, ClusterView, FleetScheduler, ScheduleOutcome } fro
  * its policy as written.
  */
 function fits(b: BindingRequest, c: ClusterView): { ok: boolean; stranded: number; free: number } {
-  const req = b.replicaRequirements;
-  const cpu = req.cpu ?? 0;
-  const mem = req.memory ?? 0;
-  const gpu = req['nvidia.com/gpu'] ?? 0;
   const nodes = freeNodes(c);
-  const ok = (n: (typeof nodes)[number]) => n.cpu >= cpu && n.mem >= mem && n.pods >= 1 && n.gpu >= gpu;
-  for (let r = 0; r < b.replicas; r++) {
-    let best = -1;
-    for (let i = 0; i < nodes.length; i++) {
-      if (!ok(nodes[i])) continue;
-      if (best < 0 || nodes[i].gpu < nodes[best].gpu || (nodes[i].gpu === nodes[best].gpu && nodes[i].cpu < nodes[best].cpu)) best = i;
+  const shapes = podShapes(b);
+  const ok = (n: (typeof nodes)[number], s: Shape) => n.cpu >= s.cpu && n.mem >= s.mem && n.pods >= 1 && n.gpu >= s.gpu;
+  for (const s of shapes) {
+    for (let r = 0; r < s.count; r++) {
+      let best = -1;
+      for (let i = 0; i < nodes.length; i++) {
+        if (!ok(nodes[i], s)) continue;
+        if (best < 0 || nodes[i].gpu < nodes[best].gpu || (nodes[i].gpu === nodes[best].gpu && nodes[i].cpu < nodes[best].cpu)) best = i;
+      }
+      if (best < 0) return { ok: false, stranded: 0, free: 0 };
+      const n = nodes[best];
+      n.cpu -= s.cpu;
+      n.mem -= s.mem;
+      n.pods -= 1;
+      n.gpu -= s.gpu;
     }
-    if (best < 0) return { ok: false, stranded: 0, free: 0 };
-    const n = nodes[best];
-    n.cpu -= cpu;
-    n.mem -= mem;
-    n.pods -= 1;
-    n.gpu -= gpu;
   }
+  // Stranded room is judged against the first (for a multi-template job: the first task's) pod shape.
+  const first = shapes[0];
   let stranded = 0;
   let free = 0;
   for (const n of nodes) {
-    const spare = gpu > 0 ? n.gpu : n.cpu;
+    const spare = first.gpu > 0 ? n.gpu : n.cpu;
     free += spare;
-    if (!ok(n)) stranded += spare;
+    if (!ok(n, first)) stranded += spare;
   }
   return { ok: true, stranded, free };
+}
+
+interface Shape {
+  cpu: number;
+  mem: number;
+  gpu: number;
+  count: number;
+}
+
+/** The pods a gang needs: its replicas of one shape, or every task's replicas of its own shape. */
+function podShapes(b: BindingRequest): Shape[] {
+  const w = b.workload;
+  if (w.kind === 'Job' && w.tasks) {
+    return w.tasks.map((t) => ({ cpu: t.template.cpuMillis, mem: t.template.memoryMiB * 2 ** 20, gpu: t.template.gpus ? (t.template.gpus * t.template.gpuMilli) / 1000 : 0, count: t.replicas }));
+  }
+  const req = b.replicaRequirements;
+  return [{ cpu: req.cpu ?? 0, mem: req.memory ?? 0, gpu: req['nvidia.com/gpu'] ?? 0, count: b.replicas }];
 }
 
 /** A Job whose pods must run together (minAvailable > 1). */
@@ -73,7 +91,8 @@ function federatedGang(name: string, fleetQueue: { backfill: boolean; maxHeadWai
         if (!f.ok) continue;
         if (!best || f.stranded < best.stranded || (f.stranded === best.stranded && (f.free < best.free || (f.free === best.free && c.name < best.c.name)))) best = { c, ...f };
       }
-      if (!best) return { ok: false, kind: 'Unschedulable', message: `the gang of ${b.replicas} fits entirely in no cluster now`, fleetQueue: true };
+      if (!best) return { ok: false, kind: 'Unschedulable', message: `the gang of ${podShapes(b).reduce((n, s) => n + s.count, 0)} fits entirely in no cluster now`, fleetQueue: true };
+      // A multi-template job goes whole to the cluster (replicas 0, as Karmada writes it).
       return { ok: true, clusters: [{ name: best.c.name, replicas: b.replicas }] };
     },
   };

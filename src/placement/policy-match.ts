@@ -1,5 +1,5 @@
 import { labelSelectorMatches } from './karmada/index.js';
-import type { PolicySpec, ResourceSelector, WorkloadSpec } from '../scenario/types.js';
+import type { OverridePolicySpec, PolicySpec, ResourceSelector, WorkloadSpec } from '../scenario/types.js';
 
 /**
  * Which PropagationPolicy claims a resource template (Karmada's resource detector,
@@ -12,7 +12,7 @@ import type { PolicySpec, ResourceSelector, WorkloadSpec } from '../scenario/typ
 /** Precision of a selector's match: 3 by name, 2 by label selector, 1 by kind only, 0 no match. */
 export function selectorMatch(sel: ResourceSelector, w: WorkloadSpec): number {
   if (sel.apiVersion && sel.apiVersion !== w.apiVersion) return 0;
-  if (sel.kind && sel.kind !== w.kind) return 0;
+  if (sel.kind && sel.kind !== (w.resourceKind ?? w.kind)) return 0;
   if (sel.namespace && sel.namespace !== w.namespace) return 0;
   if (sel.name) return sel.name === w.name ? 3 : 0;
   if (sel.labelSelector) return labelSelectorMatches(sel.labelSelector, w.labels) ? 2 : 0;
@@ -43,4 +43,18 @@ export function matchPolicy(policies: readonly PolicySpec[], w: WorkloadSpec): P
   if (w.policy !== null) return policies.find((p) => p.name === w.policy) ?? null;
   const namespaced = policies.filter((p) => p.kind === 'PropagationPolicy' && p.namespace === w.namespace);
   return bestOf(namespaced, w) ?? bestOf(policies.filter((p) => p.kind === 'ClusterPropagationPolicy'), w);
+}
+
+/**
+ * The OverridePolicies and ClusterOverridePolicies that apply to a workload, in the order Karmada
+ * applies them (karmada pkg/util/overridemanager/overridemanager.go): ClusterOverridePolicies
+ * first, then OverridePolicies of the workload's namespace; in each group from the least to the
+ * most precise selector (none at all: match all; kind only; label selector; name), then by name.
+ */
+export function applicableOverrides(policies: readonly OverridePolicySpec[], w: WorkloadSpec): OverridePolicySpec[] {
+  return policies
+    .map((p) => ({ p, precision: p.resourceSelectors.length === 0 ? 1 : Math.max(0, ...p.resourceSelectors.map((s) => selectorMatch(s, w))) }))
+    .filter(({ p, precision }) => precision > 0 && (p.kind === 'ClusterOverridePolicy' || p.namespace === w.namespace))
+    .sort((a, b) => (a.p.kind === b.p.kind ? 0 : a.p.kind === 'ClusterOverridePolicy' ? -1 : 1) || a.precision - b.precision || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : 0))
+    .map(({ p }) => p);
 }

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Cluster, GracefulEvictionTask, ResourceBindingStatus, TargetCluster } from './karmada/types.js';
+import type { Cluster, Component, GracefulEvictionTask, ResourceBindingStatus, TargetCluster } from './karmada/types.js';
 import type { Placement, PolicySpec, WorkloadSpec } from '../scenario/types.js';
 
 /**
@@ -30,8 +30,17 @@ export interface BindingRequest {
   workload: WorkloadSpec;
   /** Desired replicas (Deployment replicas, Job parallelism). */
   replicas: number;
-  /** Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). */
+  /**
+   * Per-replica requests (cpu millicores, memory bytes, pods 1, nvidia.com/gpu). Empty for a kind
+   * Karmada does not divide (DaemonSet, CronJob, ReplicationController, a Volcano Job of several
+   * pod templates: replicas 0, every selected cluster gets the whole object).
+   */
   replicaRequirements: Record<string, number>;
+  /**
+   * A multi-template workload's components (name, replicas, requests per pod), set only with
+   * Karmada's MultiplePodTemplatesScheduling gate, as the resource detector sets them.
+   */
+  components?: Component[];
   /** The placement of the policy that claimed the workload (or its inline placement). */
   placement: Placement;
   /** The policy, when one claimed the workload. */
@@ -58,6 +67,15 @@ export interface BindingRequest {
   };
   /** What the workload's users observe from each cluster (seconds), when known: by cluster name. */
   observedLatency?: Record<string, number>;
+}
+
+/**
+ * A workload Karmada places whole (a kind without replicas to Karmada: DaemonSet, CronJob, a
+ * Volcano Job of several pod templates): each cluster of the result gets all of it, so there is
+ * nothing to divide; schedulers that divide replicas leave it to `karmada`.
+ */
+export function placedWhole(b: BindingRequest): boolean {
+  return Object.keys(b.replicaRequirements).length === 0;
 }
 
 export type ScheduleOutcome =

@@ -4,6 +4,7 @@ import { batchComparison, batchLine, quantile, queueShareSection } from './batch
 import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { costLine, costSection, hasCost, showbackCost } from './cost-report.js';
 import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
+import { inputsSection } from './inputs-report.js';
 import { trafficSections, trafficSummaryLines } from './traffic-report.js';
 
 /** Format a duration in seconds for people: `42.0 s`, `3m 05s`, `1h 02m`; null → `never`. */
@@ -149,6 +150,14 @@ function streamTable(run: RunResult): ReportTable | null {
   };
 }
 
+/** What went wrong for a workload: the fleet scheduler's error, then each member's (`cluster: why`). */
+function workloadNotes(w: RunResult['workloads'][number]): string[] {
+  const out = w.schedulingError ? [w.schedulingError] : [];
+  for (const [c, why] of Object.entries(w.clusterErrors ?? {})) out.push(`in ${c}: ${why}`);
+  if (w.preemptedPods) out.push(`${w.preemptedPods} pod(s) preempted by higher-priority pods`);
+  return out;
+}
+
 /** The sections of one run: tables, then charts. */
 function runSections(run: RunResult, many: boolean): ReportSection[] {
   const tag = many ? ` — ${runLabel(run)}` : '';
@@ -167,7 +176,7 @@ function runSections(run: RunResult, many: boolean): ReportSection[] {
       fmtSeconds(w.timeToAllReady),
       w.kind === 'Job' ? fmtSeconds(w.timeToComplete) : null,
       w.pending,
-      w.schedulingError || '',
+      workloadNotes(w).join('; '),
     ]),
     visibleRows: 25,
   };
@@ -245,6 +254,8 @@ export async function renderRunReport(summary: RunSummary, scenarioText: string)
   for (const run of summary.runs) sections.push(...runSections(run, many));
   const batch = batchComparison(summary.runs, runLabel);
   if (batch) sections.splice(many ? 1 : 0, 0, batch);
+  const inputs = inputsSection(summary.inputs);
+  if (inputs) sections.push({ ...inputs, table: { ...inputs.table!, visibleRows: 30 } });
   sections.push({ title: 'Scenario', pre: scenarioText });
   return renderHtmlReport({
     title: `fleetsim — ${summary.scenario}`,
@@ -275,7 +286,7 @@ export function formatRunSummary(summary: RunSummary): string {
     for (const w of shown) {
       wt.push([
         `${w.namespace}/${w.name}`,
-        w.kind,
+        w.resourceKind ?? w.kind,
         String(w.desired),
         Object.entries(w.placement).map(([c, n]) => `${c}:${n}`).join(' ') || '-',
         fmtSeconds(w.timeToScheduled),
@@ -292,7 +303,7 @@ export function formatRunSummary(summary: RunSummary): string {
       out.push(...table([streams.columns, ...streams.rows.map((r) => r.map((v) => (v === null ? '-' : String(v))))]));
     }
     const notes = new Map<string, string[]>();
-    for (const w of run.workloads) if (w.schedulingError) notes.set(w.schedulingError, [...(notes.get(w.schedulingError) ?? []), `${w.namespace}/${w.name}`]);
+    for (const w of run.workloads) for (const n of workloadNotes(w)) notes.set(n, [...(notes.get(n) ?? []), `${w.namespace}/${w.name}`]);
     const bl = batchLine(run);
     if (bl) out.push(`  ${bl}`);
     const cl = costLine(run);

@@ -198,7 +198,7 @@ export function trafficSections(run: RunResult, tag: string): ReportSection[] {
             const analysed = c.ticks.filter((t) => t.successRate !== null || t.durationP99Ms !== null);
             const last = analysed[analysed.length - 1];
             return [
-              `${r.name} (${r.image})`,
+              `${r.name} (${r.image}${r.application ? `; Kurator Application ${r.application}` : ''})`,
               r.strategy,
               c.cluster,
               c.outcome,
@@ -231,7 +231,7 @@ export function trafficSummaryLines(run: RunResult): string[] {
     out.push(`  autoscaling: ${a.name} → ${a.workload}: ${a.decisions.length} scale events, replicas ${a.series.desired.length ? Math.min(...a.series.desired) : '-'}..${a.series.desired.length ? Math.max(...a.series.desired) : '-'}`);
   }
   for (const r of run.rollouts ?? []) {
-    out.push(`  rollout: ${r.name}: ${r.clusters.map((c) => `${c.cluster} ${c.outcome}${c.finishedAt !== null ? ` at ${durationText(c.finishedAt)}` : ''}`).join(', ')}`);
+    out.push(`  rollout: ${r.name}${r.application ? ` (Kurator Application ${r.application})` : ''}: ${r.clusters.map((c) => `${c.cluster} ${c.outcome}${c.finishedAt !== null ? ` at ${durationText(c.finishedAt)}` : ''}`).join(', ')}`);
   }
   return out;
 }

@@ -10,3 +10,4 @@ export {
   type RolloutStrategy,
   type RolloutTick,
 } from './flagger-canary.js';
+export { BUILTIN_METRICS, rolloutPolicyFields, type RolloutMetric, type RolloutPolicyFields } from './kurator-policy.js';

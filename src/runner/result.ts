@@ -1,3 +1,4 @@
+import type { InputNote, Scenario } from '../scenario/types.js';
 import type { TraceRunResult } from '../control/openb-trace.js';
 import type { FailoverResult, TimelineEvent } from '../metrics/failover.js';
 import type { QueueShareSeries } from '../control/volcano-scheduler.js';
@@ -62,8 +63,11 @@ export interface ClusterResult {
 export interface WorkloadResult {
   name: string;
   namespace: string;
+  /** How fleetsim ran it: pods kept running (Deployment) or run to completion (Job). */
   kind: 'Deployment' | 'Job';
-  /** Replicas (Deployment) or first-wave pods (Job). */
+  /** The manifest's own kind when it is not `kind`: StatefulSet, ReplicaSet, ReplicationController, DaemonSet, Pod. */
+  resourceKind?: string;
+  /** Replicas (Deployment) or first-wave pods (Job); a DaemonSet's: the nodes it selects where it runs. */
   desired: number;
   arrival: number;
   /** Final schedule result: cluster → replicas. */
@@ -84,7 +88,14 @@ export interface WorkloadResult {
   unavailableReplicaSeconds: number;
   /** Showback: its bound pods' requests at their clusters' prices, over the time they were bound. */
   cost: number;
-  /** Jobs created by an `arrivals` stream: the scenario's workload entry they came from (`finetune` for `finetune-17`). */
+  /**
+   * Why its share in a member cluster does not run, by cluster: the member refused its Work
+   * (an admission webhook), no scheduler there serves its pods, its Volcano queue does not exist.
+   */
+  clusterErrors?: Record<string, string>;
+  /** Its pods evicted to make room for higher-priority ones (kube-scheduler preemption, Volcano preempt/reclaim); absent when none. */
+  preemptedPods?: number;
+  /** Jobs created by an `arrivals` stream or a CronJob: the workload entry they came from (`finetune` for `finetune-17`). */
   stream?: string;
   /** Jobs: the gang size (pods that must run together before the job makes progress). */
   minAvailable?: number;
@@ -114,4 +125,13 @@ export interface RunSummary {
   seed: number;
   duration: number;
   runs: RunResult[];
+  /** What the included manifests held: kinds read, kinds skipped, what is not modelled or was assumed (absent when none). */
+  inputs?: InputsReport;
+}
+
+/** The inputs as `validate` and `run` print them and the report lists them (see report/inputs-report.ts). */
+export interface InputsReport {
+  kinds: Record<string, number>;
+  skipped: Scenario['ignoredManifests'];
+  notes: InputNote[];
 }

@@ -13,7 +13,7 @@ import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { FLEETSIM_VERSION } from '../version.js';
-import type { ClusterResult, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+import type { ClusterResult, InputsReport, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 
 export interface RunOptions {
   /** Scheduler name (registered) or module path; default: the scenario's first. */
@@ -163,11 +163,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const end = sim.now;
   const failovers = tracker.results(end);
   for (const w of state.workloads) accrueUnavailability(w, end);
-  // A trace's pods are reported per trace (`traces`), not one by one.
-  const workloads: WorkloadResult[] = state.workloads.filter((w) => !w.spec.trace).map((w) => ({
+  // A trace's pods are reported per trace (`traces`), not one by one; a CronJob by the Jobs it made.
+  const workloads: WorkloadResult[] = state.workloads.filter((w) => !w.spec.trace && !(w.spec.kind === 'Job' && w.spec.cron)).map((w) => ({
     name: w.spec.name,
     namespace: w.spec.namespace,
     kind: w.spec.kind,
+    ...(w.spec.resourceKind ? { resourceKind: w.spec.resourceKind } : {}),
     desired: w.desired,
     arrival: w.spec.arrival,
     placement: Object.fromEntries(w.placement.map((t) => [t.name, t.replicas])),
@@ -180,6 +181,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     schedulingError: w.schedulingError,
     unavailableReplicaSeconds: w.unavailableSeconds,
     cost: w.cost,
+    ...(w.preemptedPods > 0 ? { preemptedPods: w.preemptedPods } : {}),
+    ...(w.clusterErrors.size > 0 ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
     ...(w.spec.kind === 'Job' && w.spec.stream !== undefined ? { stream: w.spec.stream } : {}),
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));
@@ -251,6 +254,7 @@ export async function runAll(
       }),
     );
   }
+  const inputs = inputsReport(first);
   return {
     fleetsim: FLEETSIM_VERSION,
     scenario: first.name,
@@ -258,5 +262,13 @@ export async function runAll(
     seed: opts.seed ?? first.seed,
     duration: first.duration,
     runs,
+    ...(inputs ? { inputs } : {}),
   };
+}
+
+/** What `validate` and `run` say about a scenario's included manifests; null when there is nothing to say. */
+export function inputsReport(s: Scenario): InputsReport | null {
+  const { kinds, notes } = s.inputs;
+  if (Object.keys(kinds).length === 0 && s.ignoredManifests.length === 0 && notes.length === 0) return null;
+  return { kinds, skipped: s.ignoredManifests, notes };
 }

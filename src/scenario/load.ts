@@ -2,16 +2,19 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
-import { ScenarioError, sourcePosition } from './errors.js';
+import { describeValue, formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
-import { applyKurator, readManifest, type ManifestSink } from './manifests/read.js';
+import { readSources } from './manifests/flux-sources.js';
+import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
+import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
+import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
 import { imageHost, template, type TemplateContext } from './pod-template.js';
 import { scenarioSchema } from './schema.js';
 import { displayPath, readYamlFile, parseYamlText, type PathElement, type YamlSource } from './source.js';
 import type {
-  ClusterAffinity, KarmadaSettings, MatchCondition, Taint, VolcanoClusterSettings,
-  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, RegistrySpec, Scenario, WorkloadSpec,
+  ClusterAffinity, JobDurationRule, KarmadaSettings, LabelSelector, MatchCondition, Taint, VolcanoClusterSettings,
+  ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, PriorityClassSpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
 import { queueFromObj } from './volcano-queues.js';
@@ -27,6 +30,8 @@ export interface LoadOptions {
 export const DEFAULTS = {
   seed: 1,
   duration: 3600,
+  /** 2024-01-01T00:00:00Z, a Monday at midnight UTC. */
+  start: 1704067200,
   metricsInterval: 30,
   schedulingLatency: 0.05,
   imageSizeBytes: 256 * 2 ** 20,
@@ -223,6 +228,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     imageSizeBytes: defaultsRaw.imageSize === undefined ? DEFAULTS.imageSizeBytes : parseBytes(defaultsRaw.imageSize)!,
     registryRegion: (defaultsRaw.registryRegion as string | undefined) ?? cpRegion,
     podStartup: defaultsRaw.podStartup === undefined ? DEFAULTS.podStartup : parseDuration(defaultsRaw.podStartup)!,
+    jobDuration: jobDurationRules(src, defaultsRaw.jobDuration, baseDir),
   };
   const ctx: TemplateContext = { registries, images, defaults, baseDir };
 
@@ -241,11 +247,13 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       source: `${pos.file}:${pos.line}`,
     };
   });
-  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx));
+  const priorityRefs: PriorityRef[] = [];
+  const workloads: WorkloadSpec[] = ((doc.workloads as Obj[] | undefined) ?? []).map((w, i) => workloadFromScenario(src, w, ['workloads', i], ctx, priorityRefs));
 
   // Included manifests.
-  const ignoredManifests: Scenario['ignoredManifests'] = [];
-  const sink: ManifestSink = { workloads, policies, overrides: [], fleets: [], applications: [], queues: [], priorityClasses: {}, ignored: ignoredManifests };
+  const sink = newSink({ workloads, policies, priorityRefs });
+  policies.forEach((p, i) => sink.located.set(p, { m: src, name: ['policies', i, 'name'], spec: ['policies', i] }));
+  workloads.forEach((w, i) => sink.located.set(w, { m: src, name: ['workloads', i, 'name'], spec: ['workloads', i] }));
   ((doc.include as string[] | undefined) ?? []).forEach((inc, i) => {
     const abs = resolve(baseDir, inc);
     let docs: YamlSource[];
@@ -257,14 +265,19 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     for (const m of docs) readManifest(m, ctx, sink);
   });
-  applyKurator(sink, clusters, ctx, readManifest);
+  const sources = readSources(src, (doc.sources as Obj[] | undefined) ?? [], baseDir);
+  const kuratorRollouts = applyKurator(sink, clusters, ctx, readManifest, { sources, hostCluster: cpCluster });
+  for (const check of sink.afterRead) check();
+  const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
+  // Every pod template's priority, as the Priority admission plugin computes it.
+  resolvePriorities(priorityRefs, priorityClasses);
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
-  const priorityClasses: Record<string, number> = { ...((doc.priorityClasses as Record<string, number> | undefined) ?? {}), ...sink.priorityClasses };
   for (const p of policies) {
     if (!p.schedulePriority) continue;
-    const v = priorityClasses[p.schedulePriority.priorityClassName];
+    const v = priorityClasses[p.schedulePriority.priorityClassName]?.value;
     if (v === undefined) {
-      throw new ScenarioError(sourcePosition(p.source), 'schedulePriority.priorityClassName', `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`, `"${p.schedulePriority.priorityClassName}"`);
+      const expected = `a PriorityClass of the scenario (priorityClasses:, or a scheduling.k8s.io/v1 PriorityClass: ${Object.keys(priorityClasses).join(', ') || 'none'})`;
+      failAt(sink.located.get(p), 'spec', ['schedulePriority', 'priorityClassName'], p.source, expected, p.schedulePriority.priorityClassName);
     }
     p.schedulePriority.value = v;
   }
@@ -274,17 +287,18 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
-    const key = `${w.namespace}/${w.kind}/${w.name}`;
-    if (seenWorkloads.has(key)) throw new ScenarioError(sourcePosition(w.source), 'name', `a workload name not used before (${seenWorkloads.get(key)} defines ${w.kind} ${w.namespace}/${w.name})`, `"${w.name}" again`);
+    const kind = w.resourceKind ?? w.kind;
+    const key = `${w.namespace}/${kind}/${w.name}`;
+    if (seenWorkloads.has(key)) failAt(sink.located.get(w), 'name', [], w.source, `a workload name not used before (${seenWorkloads.get(key)} defines ${kind} ${w.namespace}/${w.name})`, w.name);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
-      throw new ScenarioError(sourcePosition(w.source), 'policy', `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, `"${w.policy}"`);
+      failAt(sink.located.get(w), 'spec', ['policy'], w.source, `the name of a policy (${policies.map((p) => p.name).join(', ') || 'none defined'})`, w.policy);
     }
   }
   const seenPolicies = new Set<string>();
   for (const p of policies) {
     const key = `${p.kind}/${p.namespace}/${p.name}`;
-    if (seenPolicies.has(key)) throw new ScenarioError(sourcePosition(p.source), 'name', 'a policy name not used before', `"${p.name}" again`);
+    if (seenPolicies.has(key)) failAt(sink.located.get(p), 'name', [], p.source, `a ${p.kind} name not used before in its namespace`, p.name);
     seenPolicies.add(key);
   }
 
@@ -298,12 +312,23 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
+  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  for (const k of kuratorRollouts) {
+    const ref = `${k.workload.namespace}/${k.workload.name}`;
+    if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `the Canary for ${ref} analyses nothing in this run: no new revision is applied (add rollouts: [{ workload: ${ref}, at: <time>, image: <new image> }] to roll one out)` });
+    } else if (!traffic.services.some((s) => `${s.namespace}/${s.workload}` === ref)) {
+      sink.notes.push({ source: k.source, object: `Application ${k.application}`, text: `no services: entry fronts ${ref}, so its canary gets no requests and every analysis fails for lack of data` });
+    }
+  }
+
   return {
     name: doc.name as string,
     description: (doc.description as string | undefined) ?? '',
     file: absFile,
     seed: (doc.seed as number | undefined) ?? DEFAULTS.seed,
     duration: doc.duration === undefined ? DEFAULTS.duration : parseDuration(doc.duration)!,
+    start: startTime(src, doc.start),
     metricsInterval: parseDuration(((doc.metrics as Obj | undefined) ?? {}).interval ?? DEFAULTS.metricsInterval)!,
     controlPlane: { region: cpRegion, cluster: cpCluster, schedulingLatency: cp.schedulingLatency === undefined ? DEFAULTS.schedulingLatency : parseDuration(cp.schedulingLatency)! },
     network: { regions: [...regionSet], default: linkOf(net.default as Obj | undefined, DEFAULTS.link), intraRegion: linkOf(net.intraRegion as Obj | undefined, DEFAULTS.intraRegion), links },
@@ -314,7 +339,10 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     workloads,
     policies,
     schedulers,
-    ignoredManifests,
+    ignoredManifests: sink.ignored,
+    inputs: { kinds: sink.kinds, notes: sink.notes },
+    priorityClasses,
+    podDisruptionBudgets: sink.pdbs,
     karmada: karmadaSettings(doc.karmada as Obj | undefined),
     overridePolicies: sink.overrides,
     fleets: sink.fleets,
@@ -334,8 +362,46 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
     variant: '',
-    ...trafficField(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost })),
+    ...trafficField(traffic),
   };
+}
+
+/**
+ * A mistake found once everything is read, at the node it concerns: the object's name, or a field
+ * under its spec (`located`); at the object's first line when it was made in code.
+ */
+function failAt(at: Located | undefined, base: 'name' | 'spec', path: PathElement[], source: string, expected: string, found: unknown): never {
+  if (at) at.m.fail([...at[base], ...path], expected, found);
+  throw new ScenarioError(sourcePosition(source), formatPath(path), expected, describeValue(found));
+}
+
+/** `start:` as seconds since the Unix epoch (the schema checked its RFC 3339 shape). */
+function startTime(src: YamlSource, v: unknown): number {
+  if (v === undefined) return DEFAULTS.start;
+  const ms = Date.parse(v as string);
+  if (!Number.isFinite(ms)) src.fail(['start'], 'an RFC 3339 time like "2024-01-01T00:00:00Z"', v);
+  return ms / 1000;
+}
+
+/**
+ * `defaults.jobDuration`: one duration or distribution for every Job, or rules tried in order;
+ * the built-in default (10m) comes last, so every Job finds one.
+ */
+function jobDurationRules(src: YamlSource, v: unknown, baseDir: string): JobDurationRule[] {
+  const builtIn: JobDurationRule = { duration: DEFAULT_JOB_DURATION, origin: '' };
+  if (v === undefined) return [builtIn];
+  const path: PathElement[] = ['defaults', 'jobDuration'];
+  if (!Array.isArray(v)) return [{ duration: durationSpec(src, v, path, baseDir), origin: 'defaults.jobDuration' }, builtIn];
+  return [
+    ...(v as Obj[]).map((r, i): JobDurationRule => ({
+      ...(r.apiVersion !== undefined ? { apiVersion: r.apiVersion as string } : {}),
+      ...(r.kind !== undefined ? { kind: r.kind as string } : {}),
+      ...(r.selector !== undefined ? { selector: r.selector as LabelSelector } : {}),
+      duration: durationSpec(src, r.duration, [...path, i, 'duration'], baseDir),
+      origin: `defaults.jobDuration[${i}]`,
+    })),
+    builtIn,
+  ];
 }
 
 const trafficField = (t: Scenario['traffic']): { traffic?: Scenario['traffic'] } => (t ? { traffic: t } : {});
@@ -353,7 +419,7 @@ export const DEFAULT_KARMADA: KarmadaSettings = {
   clusterMonitorPeriod: 5,
   clusterMonitorGracePeriod: 40,
   clusterStartupGracePeriod: 60,
-  featureGates: { Failover: false, GracefulEviction: true },
+  featureGates: { Failover: false, GracefulEviction: true, MultiplePodTemplatesScheduling: false },
   enableNoExecuteTaintEviction: false,
   noExecuteTaintEvictionPurgeMode: 'Gracefully',
   gracefulEvictionTimeout: 600,
@@ -374,7 +440,11 @@ function karmadaSettings(k: Obj | undefined): KarmadaSettings {
     clusterMonitorPeriod: dur('clusterMonitorPeriod'),
     clusterMonitorGracePeriod: dur('clusterMonitorGracePeriod'),
     clusterStartupGracePeriod: dur('clusterStartupGracePeriod'),
-    featureGates: { Failover: gates.Failover ?? d.featureGates.Failover, GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction },
+    featureGates: {
+      Failover: gates.Failover ?? d.featureGates.Failover,
+      GracefulEviction: gates.GracefulEviction ?? d.featureGates.GracefulEviction,
+      MultiplePodTemplatesScheduling: gates.MultiplePodTemplatesScheduling ?? d.featureGates.MultiplePodTemplatesScheduling,
+    },
     enableNoExecuteTaintEviction: (k.enableNoExecuteTaintEviction as boolean | undefined) ?? d.enableNoExecuteTaintEviction,
     noExecuteTaintEvictionPurgeMode: (k.noExecuteTaintEvictionPurgeMode as KarmadaSettings['noExecuteTaintEvictionPurgeMode'] | undefined) ?? d.noExecuteTaintEvictionPurgeMode,
     gracefulEvictionTimeout: dur('gracefulEvictionTimeout'),
@@ -404,7 +474,7 @@ function gpuRequest(src: YamlSource, res: Obj, path: PathElement[]): { gpus: num
   };
 }
 
-function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext): WorkloadSpec {
+function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx: TemplateContext, priorityRefs: PriorityRef[]): WorkloadSpec {
   const res = (w.resources as Obj | undefined) ?? {};
   const name = w.name as string;
   const namespace = (w.namespace as string | undefined) ?? 'default';
@@ -430,6 +500,21 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
     source: `${pos.file}:${pos.line}`,
   };
   if (common.policy !== null && common.placement !== null) src.fail([...path, 'placement'], 'either policy or placement, not both', 'both');
+  // `priority` is fleetsim's shorthand for the computed value; `priorityClassName` goes through admission.
+  if (w.priorityClassName !== undefined || w.priority === undefined) {
+    if (w.priorityClassName !== undefined && w.priority !== undefined) src.fail([...path, 'priority'], 'either priority or priorityClassName, not both', w.priority);
+    const t = common.template;
+    priorityRefs.push({
+      className: (w.priorityClassName as string | undefined) ?? '',
+      priority: null,
+      preemptionPolicy: null,
+      where: (field) => ({ pos: src.at([...path, field]), path: formatPath([...path, field]) }),
+      apply: (value, policy) => {
+        t.priority = value;
+        if (policy === 'Never') t.preemptionPolicy = 'Never';
+      },
+    });
+  }
   if (w.kind === 'Deployment') {
     return { kind: 'Deployment', apiVersion: 'apps/v1', uid: `${namespace}/Deployment/${name}`, ...common, replicas: w.replicas as number };
   }
@@ -467,3 +552,17 @@ function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {
   };
 }
 
+
+/** The scenario's `priorityClasses:`: name → value, or name → { value, globalDefault, preemptionPolicy }. */
+function scenarioPriorityClasses(doc: Obj): Record<string, PriorityClassSpec> {
+  const out: Record<string, PriorityClassSpec> = {};
+  for (const [name, v] of Object.entries((doc.priorityClasses as Record<string, unknown> | undefined) ?? {})) {
+    const o = typeof v === 'number' ? { value: v } : (v as Obj);
+    out[name] = {
+      value: o.value as number,
+      globalDefault: (o.globalDefault as boolean | undefined) ?? false,
+      preemptionPolicy: (o.preemptionPolicy as PriorityClassSpec['preemptionPolicy'] | undefined) ?? 'PreemptLowerPriority',
+    };
+  }
+  return out;
+}

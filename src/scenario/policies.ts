@@ -3,7 +3,7 @@ import type { FailoverBehavior, PolicySpec } from './types.js';
 type Obj = Record<string, unknown>;
 
 /** PropagationPolicy fields beside the placement, with Karmada's defaults (webhook: gracePeriodSeconds 600 under Gracefully). */
-export function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' | 'failover' | 'schedulePriority'> {
+export function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagateDeps' | 'failover' | 'schedulePriority' | 'schedulerName'> {
   const f = p.failover as FailoverBehavior | undefined;
   let failover: FailoverBehavior | null = null;
   if (f) {
@@ -23,6 +23,8 @@ export function policyExtras(p: Obj): Pick<PolicySpec, 'preemption' | 'propagate
     failover,
     // The value is resolved once every PriorityClass is known (after the include: files).
     schedulePriority: sp?.priorityClassName ? { priorityClassName: sp.priorityClassName, value: 0 } : null,
+    // The CRD default; karmada-scheduler only takes bindings for its own name (pkg/scheduler/event_handler.go).
+    schedulerName: (p.schedulerName as string | undefined) || 'default-scheduler',
   };
 }
 

@@ -223,7 +223,8 @@ const workloadCommon: Record<string, JsonSchema> = {
   imageSize: bytes,
   startup: { ...duration, description: 'container start time after the image is present (default: defaults.podStartup)' },
   resources,
-  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending)' },
+  priority: { type: 'integer', description: 'pod priority (higher is scheduled first when pending, and may preempt lower)' },
+  priorityClassName: str('a PriorityClass (priorityClasses:): the pods get its value and preemptionPolicy'),
   policy: str('name of the PropagationPolicy to use (otherwise matched by resourceSelectors)'),
   placement: { $ref: '#/$defs/placement' },
 };
@@ -371,6 +372,7 @@ const policy: JsonSchema = {
     resourceSelectors: { type: 'array', items: { $ref: '#/$defs/resourceSelector' } },
     placement: { $ref: '#/$defs/placement' },
     preemption: { enum: ['Always', 'Never'] },
+    schedulerName: str('the Karmada scheduler that places its bindings (default default-scheduler, the one fleetsim runs)'),
     schedulePriority: {
       type: 'object',
       additionalProperties: false,
@@ -412,7 +414,15 @@ const karmada: JsonSchema = {
     clusterMonitorPeriod: duration,
     clusterMonitorGracePeriod: duration,
     clusterStartupGracePeriod: duration,
-    featureGates: { type: 'object', additionalProperties: false, properties: { Failover: { type: 'boolean' }, GracefulEviction: { type: 'boolean' } } },
+    featureGates: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        Failover: { type: 'boolean' },
+        GracefulEviction: { type: 'boolean' },
+        MultiplePodTemplatesScheduling: { type: 'boolean', description: 'alpha, default off: schedule a multi-template workload (a Volcano Job) by its components, on one cluster' },
+      },
+    },
     enableNoExecuteTaintEviction: { type: 'boolean' },
     noExecuteTaintEvictionPurgeMode: { enum: ['Directly', 'Gracefully'] },
     gracefulEvictionTimeout: duration,
@@ -485,6 +495,11 @@ export const scenarioSchema: JsonSchema = {
     description: { type: 'string' },
     seed: { type: 'integer', minimum: 0, default: 1 },
     duration: { ...duration, description: 'simulated time to run (default 1h)' },
+    start: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$',
+      description: 'the wall-clock time of simulated time 0, RFC 3339 (default 2024-01-01T00:00:00Z, a Monday): CronJob schedules and CronFederatedHPA rules run against it',
+    },
     metrics: {
       type: 'object',
       additionalProperties: false,
@@ -519,7 +534,34 @@ export const scenarioSchema: JsonSchema = {
     defaults: {
       type: 'object',
       additionalProperties: false,
-      properties: { imageSize: bytes, registryRegion: str(), podStartup: duration },
+      properties: {
+        imageSize: bytes,
+        registryRegion: str(),
+        podStartup: duration,
+        jobDuration: {
+          description: 'run time of Job pods whose manifest has no fleetsim.io/duration annotation (default 10m): a duration, a distribution, or rules tried in order',
+          oneOf: [
+            duration,
+            { $ref: '#/$defs/distribution' },
+            {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['duration'],
+                description: 'the first rule whose apiVersion, kind and label selector match the Job gives its run time',
+                properties: {
+                  apiVersion: str('e.g. batch/v1 or batch.volcano.sh/v1alpha1'),
+                  kind: str('Job (batch/v1 and Volcano), CronJob (its Jobs) or Pod (a bare pod that runs to completion)'),
+                  selector: labelSelector,
+                  duration: { oneOf: [duration, { $ref: '#/$defs/distribution' }] },
+                },
+              },
+            },
+          ],
+        },
+      },
     },
     fleet: {
       type: 'object',
@@ -530,13 +572,44 @@ export const scenarioSchema: JsonSchema = {
     workloads: { type: 'array', items: workload },
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
+    sources: {
+      type: 'array',
+      description: "local copies of what Kurator Applications' sources deliver: a GitRepository or OCIRepository url mapped to a checkout, or a Helm chart mapped to its pre-rendered manifests (fleetsim does not fetch, and does not run Helm)",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'path'],
+        properties: {
+          url: str("the source's url exactly as the Application gives it (spec.source.gitRepository.url, helmRepository.url or ociRepository.url)"),
+          ref: { type: 'object', additionalProperties: { type: 'string' }, description: 'only for this ref (e.g. { branch: main } or { tag: v1.2.0 }), as spec.source.*.ref gives it' },
+          chart: str('a Helm chart of this source (HelmRelease chart.spec.chart: a name in a Helm repository, a folder in a Git repository): path is then its rendered manifests'),
+          version: str('only for this chart version (chart.spec.version)'),
+          path: str('relative to the scenario: the checkout (a folder), or for a chart the `helm template` output (a file or a folder of YAML)'),
+        },
+      },
+    },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
     karmada,
     faults: { type: 'array', items: fault },
     priorityClasses: {
       type: 'object',
-      additionalProperties: { type: 'integer' },
-      description: 'PriorityClass name → value (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
+      additionalProperties: {
+        oneOf: [
+          { type: 'integer' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['value'],
+            properties: {
+              value: { type: 'integer' },
+              globalDefault: { type: 'boolean', description: 'the priority of pods that name no class' },
+              preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'], description: 'Never: its pods wait, they never preempt' },
+              description: { type: 'string' },
+            },
+          },
+        ],
+      },
+      description: 'PriorityClass name → value, or { value, globalDefault, preemptionPolicy } (scheduling.k8s.io/v1 PriorityClass manifests in include: files add to it)',
     },
     dynamicWeight: {
       type: 'object',

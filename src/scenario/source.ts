@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node } from 'yaml';
 import { describeValue, formatPath, ScenarioError, type SourcePosition } from './errors.js';
 
 export type PathElement = string | number;
@@ -45,12 +45,49 @@ export class YamlSource {
 
   /** The plain JS value of the document (maps → objects, seqs → arrays). */
   value(): unknown {
+    this.checkKeys();
     try {
       return this.doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
       // e.g. an alias to an anchor that is never set, or an alias bomb.
       throw new ScenarioError(this.positionOf(null), '', 'valid YAML', `a document that cannot be read (${(e as Error).message})`);
     }
+  }
+
+  private keysChecked = false;
+
+  /**
+   * A map or list used as a key has no JSON value (the YAML library would stringify it, with a
+   * warning on stderr): it is almost always a template placeholder, `{{ .Values.x }}` read as
+   * YAML. One located error instead.
+   */
+  private checkKeys(): void {
+    if (this.keysChecked) return;
+    this.keysChecked = true;
+    let bad: { node: Node; path: PathElement[] } | null = null;
+    visit(this.doc, {
+      Pair: (_key, pair, ancestors) => {
+        // Only a collection is a bad key: keys set in code (a variant's set:, a kustomize transform) are plain strings.
+        if (!isMap(pair.key) && !isSeq(pair.key)) return undefined;
+        const path: PathElement[] = [];
+        const chain = [...ancestors, pair];
+        chain.forEach((a, i) => {
+          const next = chain[i + 1];
+          if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
+          else if (isSeq(a) && next) path.push(a.items.indexOf(next as never));
+        });
+        bad = { node: pair.key as Node, path: path.filter((p) => p !== -1) };
+        return visit.BREAK;
+      },
+    });
+    if (!bad) return;
+    const b: { node: Node; path: PathElement[] } = bad;
+    throw new ScenarioError(
+      this.positionOf(b.node),
+      formatPath(b.path),
+      'plain YAML, as kubectl apply takes it',
+      'a map used as a key, as a {{ ... }} template placeholder reads: render the template first (helm template, kustomize build)',
+    );
   }
 
   /** Position of a node's first character. */
@@ -111,6 +148,30 @@ export function readYamlFile(file: string, displayName = file): YamlSource[] {
     throw new ScenarioError({ file: displayName, line: 1, col: 1 }, '', 'a readable YAML file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? (e as Error).message})`);
   }
   return parseYamlText(text, displayName);
+}
+
+/** What a path names: a regular file, a folder, or nothing fleetsim can read. */
+export function pathKind(path: string): 'file' | 'dir' | 'missing' {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'missing';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * A folder's entries in byte order of their names (the order of Go's filepath.Walk, which Flux
+ * and Helm use), each a file or a folder; anything else (sockets, broken links) is left out.
+ */
+export function listDir(dir: string): { name: string; kind: 'file' | 'dir' }[] {
+  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: { name: string; kind: 'file' | 'dir' }[] = [];
+  for (const name of names) {
+    const kind = pathKind(`${dir}/${name}`);
+    if (kind !== 'missing') out.push({ name, kind });
+  }
+  return out;
 }
 
 /** Parse YAML text (one or more documents). */

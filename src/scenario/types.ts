@@ -1,4 +1,5 @@
 import type { DistributionSpec, RateSpec } from '../kernel/index.js';
+import type { ImageOverrider, PlaintextOverrider } from '../placement/karmada/overriders.js';
 import type { OpenbTraceSpec } from '../trace/openb-scenario.js';
 import type { TrafficScenario } from '../traffic/spec.js';
 
@@ -18,13 +19,25 @@ export interface Scenario {
   network: NetworkSpec;
   registries: RegistrySpec[];
   images: { image: string; sizeBytes: number }[];
-  defaults: { imageSizeBytes: number; registryRegion: string; podStartup: number };
+  defaults: { imageSizeBytes: number; registryRegion: string; podStartup: number; jobDuration: JobDurationRule[] };
+  /**
+   * The wall-clock instant of simulated time 0, in seconds since 1970-01-01T00:00:00Z (`start:`,
+   * default 2024-01-01T00:00:00Z, a Monday): CronJob schedules and CronFederatedHPA rules are
+   * read against it.
+   */
+  start: number;
   fleet: { name: string; clusters: ClusterSpec[] };
   workloads: WorkloadSpec[];
   policies: PolicySpec[];
   schedulers: string[];
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
-  ignoredManifests: { kind: string; name: string; file: string }[];
+  ignoredManifests: { kind: string; name: string; file: string; reason?: string }[];
+  /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
+  inputs: InputSummary;
+  /** PriorityClasses by name: the scenario's `priorityClasses:`, included manifests, and Kubernetes' system classes. */
+  priorityClasses: Record<string, PriorityClassSpec>;
+  /** Included policy/v1 PodDisruptionBudgets (kube-scheduler's preemption respects them). */
+  podDisruptionBudgets: PodDisruptionBudgetSpec[];
   karmada: KarmadaSettings;
   faults: FaultSpec[];
   /** The dynamic-weight scheduler's weighting. */
@@ -51,7 +64,8 @@ export interface KarmadaSettings {
   clusterMonitorPeriod: number;
   clusterMonitorGracePeriod: number;
   clusterStartupGracePeriod: number;
-  featureGates: { Failover: boolean; GracefulEviction: boolean };
+  /** MultiplePodTemplatesScheduling (alpha, off): Karmada schedules a multi-template workload by its components. */
+  featureGates: { Failover: boolean; GracefulEviction: boolean; MultiplePodTemplatesScheduling: boolean };
   enableNoExecuteTaintEviction: boolean;
   noExecuteTaintEvictionPurgeMode: 'Directly' | 'Gracefully';
   gracefulEvictionTimeout: number;
@@ -75,19 +89,8 @@ export interface ClusterTaintPolicySpec {
   taints: Taint[];
 }
 
-/** One image overrider (`imageOverrider[]`): change a component of the image reference. */
-export interface ImageOverrider {
-  component: 'Registry' | 'Repository' | 'Tag';
-  operator: 'add' | 'remove' | 'replace';
-  value?: string;
-}
-
-/** One plaintext overrider (`plaintext[]`): a JSON-pointer edit of the resource template. */
-export interface PlaintextOverrider {
-  path: string;
-  operator: 'add' | 'remove' | 'replace';
-  value?: unknown;
-}
+/** Image and plaintext overriders, as Karmada's override manager takes them (placement/karmada/overriders.ts). */
+export type { ImageOverrider, PlaintextOverrider };
 
 export interface OverridePolicySpec {
   kind: 'OverridePolicy' | 'ClusterOverridePolicy';
@@ -96,6 +99,39 @@ export interface OverridePolicySpec {
   resourceSelectors: ResourceSelector[];
   overrideRules: { targetCluster?: ClusterAffinity; overriders: { imageOverrider?: ImageOverrider[]; plaintext?: PlaintextOverrider[] } }[];
   source: string;
+}
+
+/**
+ * What `validate`, `run` and the report say about the inputs: how many objects of each kind the
+ * included manifests held (in the order first read), and every field or default worth knowing
+ * (a field fleetsim does not model, a Job whose run time came from `defaults.jobDuration`...).
+ */
+export interface InputSummary {
+  /** `apiVersion kind` → objects read (modelled kinds; skipped ones are `ignoredManifests`). */
+  kinds: Record<string, number>;
+  notes: InputNote[];
+}
+
+export interface InputNote {
+  /** Where it was written: `file:line`. */
+  source: string;
+  /** The object it is about, e.g. `Deployment default/web`. */
+  object: string;
+  /** What is not modelled, or what fleetsim assumed. */
+  text: string;
+}
+
+/**
+ * A run time for Job pods whose manifest has no `fleetsim.io/duration` (`defaults.jobDuration`):
+ * the first rule whose apiVersion, kind and label selector match the Job gives it.
+ */
+export interface JobDurationRule {
+  apiVersion?: string;
+  kind?: string;
+  selector?: LabelSelector;
+  duration: DistributionSpec;
+  /** Where it was written (`defaults.jobDuration[1]`), or '' for the built-in default. */
+  origin: string;
 }
 
 export type FaultKind =
@@ -294,6 +330,8 @@ export interface PolicySpec {
   schedulePriority: { priorityClassName: string; value: number } | null;
   propagateDeps: boolean;
   failover: FailoverBehavior | null;
+  /** `schedulerName` (default default-scheduler): only bindings for karmada-scheduler's own name are placed. */
+  schedulerName: string;
   /** Where it was written: `file:line`. */
   source: string;
 }
@@ -312,11 +350,59 @@ export interface PodTemplate {
   /** Region of the registry the image is pulled from. */
   registryRegion: string;
   startup: number;
+  /** Pod priority: its PriorityClass's value (`priorityClassName`, or the globalDefault class), or `priority`. */
   priority: number;
+  /** The PriorityClass's `preemptionPolicy` (absent: PreemptLowerPriority); Never: the pod never preempts. */
+  preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
+  /**
+   * `spec.schedulerName` of a manifest's pods (default-scheduler when the manifest says nothing);
+   * absent for the scenario's own workloads, whose pods go to the member's `scheduler:`.
+   */
+  schedulerName?: string;
+  /**
+   * What Karmada's resource interpreter says one replica asks for, when it differs from the
+   * effective request above (cpu millicores, memory MiB): `GenerateReplicaRequirements` takes the
+   * largest init container as it is, without adding sidecars, and ignores pod-level resources
+   * (karmada pkg/util/resource.go `AddPodTemplateRequest`). The estimator divides by this.
+   */
+  replicaRequest?: { cpuMillis: number; memoryMiB: number };
+}
+
+/**
+ * The resource template as a manifest wrote it (JSON), for workloads read from manifests:
+ * Karmada's overriders patch it per cluster and the pod template is read from it again
+ * (control/override.ts). `podPath` is where its pod spec sits (`spec.template.spec` for a
+ * Deployment, `spec` for a Pod, `spec.jobTemplate.spec.template.spec` for a CronJob).
+ */
+export interface ManifestTemplate {
+  object: Record<string, unknown>;
+  podPath: (string | number)[];
+}
+
+/** A pod's node selection as a DaemonSet's template writes it (spec.nodeSelector, required node affinity, tolerations). */
+export interface NodeSelection {
+  nodeSelector: Record<string, string>;
+  /** `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: a node must match one term, all of its expressions. */
+  nodeSelectorTerms: NodeSelectorTerm[] | null;
+  tolerations: Toleration[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt'; values?: string[] }[];
+  matchFields: { key: string; operator: 'In' | 'NotIn'; values?: string[] }[];
 }
 
 interface WorkloadCommon {
   name: string;
+  /**
+   * The resource template's own kind when it is not `kind` (StatefulSet, ReplicaSet,
+   * ReplicationController, DaemonSet, Pod, CronJob): what Karmada's resource selectors and the
+   * binding's resource reference see. `kind` is how fleetsim runs it: a Deployment keeps its pods
+   * running, a Job runs them to completion.
+   */
+  resourceKind?: string;
+  /** The manifest it was read from (absent for workloads written in the scenario). */
+  manifest?: ManifestTemplate;
   namespace: string;
   /** A stable, deterministic UID (`<namespace>/<kind>/<name>`), used by Karmada's Webster tie-break. */
   uid: string;
@@ -340,12 +426,28 @@ interface WorkloadCommon {
    * copy, to each of these clusters (its fleet's clusters whose labels match the selector).
    */
   kurator: { application: string; clusters: string[] } | null;
+  /**
+   * Volcano queue of its PodGroup on members running Volcano: a Volcano Job's `spec.queue`, or the
+   * pod template's `scheduling.volcano.sh/queue-name` annotation (default: the queue "default").
+   */
+  queue?: string;
+  /** Labels of its pods (the pod template's), which PodDisruptionBudgets select; default `labels`. */
+  podLabels?: Record<string, string>;
   source: string;
 }
 
 export interface DeploymentSpec extends WorkloadCommon {
   kind: 'Deployment';
   replicas: number;
+  /**
+   * How the member's controller keeps the pods when not as a Deployment or ReplicaSet does (every
+   * lost pod re-created, all at once): `ordered`, a StatefulSet with OrderedReady pod management
+   * (one pod at a time, each after the one before is Running and Ready; removed from the last);
+   * `bare`, a Pod (nobody re-creates it); `daemon`, a DaemonSet (one pod on every node `daemon`
+   * selects; `replicas` is unused).
+   */
+  controller?: 'ordered' | 'bare' | 'daemon';
+  daemon?: NodeSelection;
 }
 
 export interface JobSpec extends WorkloadCommon {
@@ -354,11 +456,89 @@ export interface JobSpec extends WorkloadCommon {
   completions: number;
   minAvailable: number;
   duration: DistributionSpec;
-  /** Volcano queue (a vcjob's spec.queue); used by Volcano member schedulers. */
-  queue?: string;
+  /**
+   * A workload of several pod templates (a Volcano Job's tasks): one gang (`minAvailable` across
+   * the tasks), task-level minimums and start dependencies. Karmada cannot divide it, so each
+   * cluster it is placed on gets the whole of it; `template` is the first task's.
+   */
+  tasks?: TaskTemplate[];
+  /** A Volcano Job's PodGroup priority (its `spec.priorityClassName`); default: `template.priority`. */
+  podGroupPriority?: number;
+  /** What Volcano's admission checks when a member creates this Volcano Job (see batch/volcano/admission.ts). */
+  volcanoJob?: VolcanoJobAdmission;
   arrivals: { rate: RateSpec; count: number; until: number } | null;
-  /** A Job created by an `arrivals` stream: the name of the workload entry it came from. */
+  /** A Job created by an `arrivals` stream or a CronJob: the name of the workload entry it came from. */
   stream?: string;
+  /** A bare Pod that runs to completion (restartPolicy Never or OnFailure): a lost pod is not re-created. */
+  controller?: 'bare';
+  /** `spec.suspend: true`: the Job creates no pods. */
+  suspend?: boolean;
+  /** A batch/v1 CronJob: Jobs from this template at the schedule's times, made by each member the CronJob is propagated to. */
+  cron?: CronJobSchedule;
+  /** A Job a member's CronJob controller made: the cluster it runs in (Karmada never sees it). */
+  createdIn?: string;
+}
+
+/** A CronJob's schedule and how its Jobs may overlap (batch/v1 CronJobSpec). */
+export interface CronJobSchedule {
+  /** The cron expression as written (five fields, or a descriptor like @hourly). */
+  schedule: string;
+  /** IANA time zone of the schedule (`spec.timeZone`); null: the controller's, UTC here. */
+  timeZone: string | null;
+  concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  suspend: boolean;
+  /** A run missed by more than this (the member was down) is skipped; null: no deadline. */
+  startingDeadlineSeconds: number | null;
+}
+
+/** One pod template of a multi-template workload (a Volcano Job task). */
+export interface TaskTemplate {
+  name: string;
+  replicas: number;
+  /** `minAvailable` as written (null: unset; Volcano defaults it to `replicas`, Karmada's component estimate to 1). */
+  minAvailable: number | null;
+  template: PodTemplate;
+  /** `dependsOn`: the task's pods are created once these tasks are ready (`iteration: any`: once one of them is). */
+  dependsOn: { names: string[]; any: boolean } | null;
+}
+
+/** The fields of a Volcano Job that Volcano's admission webhook (`validatejob.volcano.sh`) checks. */
+export interface VolcanoJobAdmission {
+  name: string;
+  /** `spec.queue` after the mutating webhook (default "default"). */
+  queue: string;
+  /** `spec.minAvailable` as written (0 when unset). */
+  minAvailable: number;
+  tasks: { name: string; replicas: number; minAvailable: number | null; policies: LifecyclePolicy[]; dependsOn: string[] }[];
+  policies: LifecyclePolicy[];
+  /** `spec.plugins`: plugin name → its arguments. */
+  plugins: Record<string, string[]>;
+}
+
+/** A Volcano Job lifecycle policy (`spec.policies[]`, `spec.tasks[].policies[]`). */
+export interface LifecyclePolicy {
+  event?: string;
+  events?: string[];
+  action?: string;
+  exitCode?: number;
+}
+
+/** A scheduling.k8s.io/v1 PriorityClass. */
+export interface PriorityClassSpec {
+  value: number;
+  globalDefault: boolean;
+  preemptionPolicy: 'Never' | 'PreemptLowerPriority';
+}
+
+/** A policy/v1 PodDisruptionBudget (taken to exist in every member cluster). */
+export interface PodDisruptionBudgetSpec {
+  name: string;
+  namespace: string;
+  selector: LabelSelector;
+  /** An integer, or a percentage like "50%". */
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  source: string;
 }
 
 export type WorkloadSpec = DeploymentSpec | JobSpec;

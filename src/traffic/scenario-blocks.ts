@@ -1,14 +1,14 @@
 import { rateSpec } from '../scenario/distributions.js';
 import { resolve } from 'node:path';
 import { loadCsvColumn, validateRate, type RateSpec } from '../kernel/index.js';
-import { analysisFromKuratorPolicy } from '../rollout/index.js';
+import { rolloutPolicyFields } from '../rollout/index.js';
 import type { JsonSchema } from '../scenario/json-schema.js';
 import type { PathElement, YamlSource } from '../scenario/source.js';
-import type { ClusterSpec, RegistrySpec, WorkloadSpec } from '../scenario/types.js';
+import type { ClusterSpec, InputNote, RegistrySpec, WorkloadSpec } from '../scenario/types.js';
 import { parseDuration, parseQuantity } from '../scenario/units.js';
 import {
-  defaultScaleDown, defaultScaleUp, type AutoscalerSpec, type HpaMetric, type HpaScalingRules, type RetryPolicy, type RolloutMetric, type RolloutSpec,
-  type ServiceSpec, type TrafficScenario,
+  defaultScaleDown, defaultScaleUp, type AutoscalerSpec, type HpaMetric, type HpaScalingRules, type RetryPolicy, type RolloutSpec,
+  type KuratorRollout, type ServiceSpec, type TrafficScenario,
 } from './spec.js';
 
 /**
@@ -94,7 +94,7 @@ const thresholdRange: JsonSchema = { type: 'object', additionalProperties: false
 const rollout: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['workload', 'at', 'image', 'rolloutPolicy'],
+  required: ['workload', 'at', 'image'],
   properties: {
     name: str(),
     workload: str('the Deployment (name, or namespace/name) whose spec changes'),
@@ -107,12 +107,13 @@ const rollout: JsonSchema = {
       description: "the new version's behaviour (default: the service's)",
       properties: { serviceRate: posNum, serviceTime: { ...duration, exclusiveMinimum: 0 }, errorRate: fraction },
     },
-    clusters: { type: 'array', items: str(), description: 'clusters running a Canary (default: every cluster running the workload)' },
+    clusters: { type: 'array', items: str(), description: "clusters running a Canary (default: the destination clusters of the Kurator Application configuring it, else every cluster running the workload)" },
     matchShare: { ...fraction, description: 'A/B testing: share of requests matching `match` (default 1)' },
     rolloutPolicy: {
       type: 'object',
       additionalProperties: false,
       required: ['trafficAnalysis'],
+      description: "Kurator's rolloutPolicy; may be left out when a Kurator Application's syncPolicies[].rollout configures the workload's Canary (given here, it replaces the Application's)",
       properties: {
         trafficRouting: {
           type: 'object',
@@ -288,7 +289,13 @@ export interface TrafficBlockContext {
   defaults: { registryRegion: string };
   baseDir: string;
   imageHost: (image: string) => string;
+  /** Canaries configured by Kurator Applications (a rollout of their workload may leave out rolloutPolicy). */
+  kuratorRollouts?: readonly KuratorRollout[];
+  /** Where the reader leaves notes (a rollout entry replacing what an Application configures). */
+  notes?: InputNote[];
 }
+
+const sourceOf = (src: YamlSource, path: PathElement[]): string => `${src.at(path).file}:${src.at(path).line}`;
 
 /** Read the four blocks (already schema-checked); undefined when the scenario has none. */
 export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockContext): TrafficScenario | undefined {
@@ -358,25 +365,20 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
   const rollouts: RolloutSpec[] = ((doc.rollouts as Obj[] | undefined) ?? []).map((r, i) => {
     const path: PathElement[] = ['rollouts', i];
     const w = deployment(r.workload as string, 'default', [...path, 'workload']);
-    const policy = r.rolloutPolicy as Obj;
-    const analysis = analysisFromKuratorPolicy(policy);
-    const ta = policy.trafficAnalysis as Obj;
+    // A Kurator Application's rollout config sets up the Canary; the entry here applies the revision.
+    const kurator = (ctx.kuratorRollouts ?? []).find((k) => k.workload.namespace === w.namespace && k.workload.name === w.name);
+    if (r.rolloutPolicy === undefined && !kurator) {
+      src.fail([...path, 'rolloutPolicy'], `a rolloutPolicy (or a Kurator Application whose syncPolicies[].rollout names Deployment ${w.namespace}/${w.name})`, undefined);
+    }
+    const fields = r.rolloutPolicy !== undefined ? rolloutPolicyFields(r.rolloutPolicy as Obj) : kurator!.fields;
+    if (kurator && r.rolloutPolicy !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'rolloutPolicy']), object: `rollouts[${i}]`, text: `this rolloutPolicy replaces the one Kurator Application ${kurator.application} configures for ${w.namespace}/${w.name} (${kurator.source})` });
+    if (kurator && r.clusters !== undefined) ctx.notes?.push({ source: sourceOf(src, [...path, 'clusters']), object: `rollouts[${i}]`, text: `these clusters replace the destination clusters of Kurator Application ${kurator.application} (${kurator.clusters.join(', ') || 'none'}) for ${w.namespace}/${w.name}'s Canary` });
     const v = (r.version as Obj | undefined) ?? {};
     if (v.serviceRate !== undefined && v.serviceTime !== undefined) src.fail([...path, 'version', 'serviceTime'], 'either serviceRate or serviceTime, not both', 'both');
     const traits: RolloutSpec['traits'] = {};
     if (v.serviceRate !== undefined) traits.serviceRate = v.serviceRate as number;
     if (v.serviceTime !== undefined) traits.serviceRate = 1 / parseDuration(v.serviceTime)!;
     if (v.errorRate !== undefined) traits.errorRate = v.errorRate as number;
-    const metrics: RolloutMetric[] = ((ta.metrics as Obj[] | undefined) ?? []).map((m) => {
-      const range = m.thresholdRange as Obj | undefined;
-      return {
-        name: m.name as RolloutMetric['name'],
-        interval: m.intervalSeconds as number,
-        min: (range?.min as number | undefined) ?? null,
-        max: (range?.max as number | undefined) ?? null,
-        noRange: range === undefined,
-      };
-    });
     const image = r.image as string;
     const host = ctx.imageHost(image);
     const known = ctx.images.find((x) => x.image === image);
@@ -389,13 +391,12 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
       imageSizeBytes: r.imageSize !== undefined ? parseQuantity(r.imageSize)! : (known?.sizeBytes ?? w.spec.template.imageSizeBytes),
       registryRegion: ctx.registries.find((x) => x.host === host)?.region ?? ctx.defaults.registryRegion,
       traits,
-      clusters: r.clusters === undefined ? null : (r.clusters as string[]).map((c, k) => cluster(c, [...path, 'clusters', k])),
-      analysis,
-      interval: Math.max(10, ta.checkIntervalSeconds as number),
-      metrics,
-      progressDeadline: (policy.rolloutTimeoutSeconds as number | undefined) ?? 600,
+      clusters: r.clusters !== undefined ? (r.clusters as string[]).map((c, k) => cluster(c, [...path, 'clusters', k])) : (kurator?.clusters ?? null),
+      ...fields,
       matchShare: (r.matchShare as number | undefined) ?? 1,
-      source: `${src.at(path).file}:${src.at(path).line}`,
+      suspend: r.rolloutPolicy === undefined && kurator!.suspend,
+      ...(kurator ? { application: kurator.application } : {}),
+      source: sourceOf(src, path),
     };
   });
 

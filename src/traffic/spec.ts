@@ -1,5 +1,7 @@
 import type { RateSpec } from '../kernel/index.js';
-import type { FlaggerAnalysis } from '../rollout/index.js';
+import type { FlaggerAnalysis, RolloutMetric, RolloutPolicyFields } from '../rollout/index.js';
+
+export type { RolloutMetric };
 
 /**
  * The typed scenario blocks for traffic (`traffic:`, `services:`), progressive delivery
@@ -67,17 +69,6 @@ export interface SloSpec {
   window: number;
 }
 
-/** A Flagger analysis metric as Kurator renders it. */
-export interface RolloutMetric {
-  name: 'request-success-rate' | 'request-duration';
-  /** Window the metric is measured over (seconds). */
-  interval: number;
-  min: number | null;
-  max: number | null;
-  /** thresholdRange omitted: Flagger falls back to the deprecated `threshold` (0). */
-  noRange: boolean;
-}
-
 export interface RolloutSpec {
   name: string;
   namespace: string;
@@ -101,6 +92,29 @@ export interface RolloutSpec {
   progressDeadline: number;
   /** A/B testing: share of user requests matching `match` (default 1). */
   matchShare: number;
+  /** rolloutPolicy.suspend: Flagger skips the Canary, so the revision is never analysed or promoted. */
+  suspend: boolean;
+  /** The Kurator Application whose sync policy configures this Canary (`namespace/name`), if one does. */
+  application?: string;
+  source: string;
+}
+
+/**
+ * A Canary a Kurator Application configures (`syncPolicies[].rollout`, spec kurator.md §4):
+ * Flagger runs it in each destination cluster of that sync policy. It analyses a new revision
+ * when the scenario applies one (a `rollouts:` entry naming the workload).
+ */
+export interface KuratorRollout {
+  /** `namespace/name` of the Application. */
+  application: string;
+  /** The sync policy's name (`<application>-<index>` unless named). */
+  syncPolicy: string;
+  workload: { namespace: string; name: string };
+  /** Its destination clusters, where Kurator renders the Canary. */
+  clusters: string[];
+  fields: RolloutPolicyFields;
+  suspend: boolean;
+  /** `file:line` of the rollout block. */
   source: string;
 }
 

@@ -4,6 +4,7 @@
  * The simulator calls `runSession(snapshot, config)` once per schedule period.
  */
 export { runSession, openSession, type RunSessionOptions } from './run-session.js';
+export { validateJobCreate, deniedByWebhook, JOB_WEBHOOK, type VolcanoJobFields, type AdmissionQueue } from './admission.js';
 export { DEFAULT_SESSION_CONFIG, BUILTIN_SESSION_CONFIG, KURATOR_VOLCANO_SESSION_CONFIG, VolcanoConfigError, resolvePluginOption } from './config.js';
 export { Session, podGroupPhase } from './session.js';
 export { Statement } from './statement.js';

@@ -1,6 +1,7 @@
 /**
  * Volcano `NodeInfo` (api/node_info.go) accounting:
- *   Idle = allocatable - Σ tasks that are not Pipelined;  Used = Σ tasks that are not Pipelined;
+ *   Idle = allocatable - Σ tasks that are not Pipelined - others;  Used = Σ tasks that are not Pipelined + others
+ *   (others: the requests of pods on the node that no job of the session owns, `NodeSpec.used`);
  *   Releasing = Σ Releasing tasks (also in Used);  Pipelined = Σ Pipelined tasks;
  *   FutureIdle = Idle + Releasing - Pipelined.
  * A snapshot that overcommits a node simply drives Idle negative (Volcano would mark the node
@@ -23,11 +24,16 @@ export class NodeInfo {
   /** Tasks on the node, in insertion order (snapshot order, then session order). */
   readonly tasks = new Map<string, TaskInfo>();
 
-  constructor(spec: NodeSpec, allocatable: Float64Array) {
+  constructor(spec: NodeSpec, allocatable: Float64Array, others: Float64Array | null = null) {
     this.name = spec.name;
     this.allocatable = allocatable;
     this.idle = new Float64Array(allocatable);
     this.used = new Float64Array(allocatable.length);
+    // Pods outside the session (other schedulers') hold their room, as Volcano's cache counts them.
+    if (others) {
+      sub(this.idle, others);
+      add(this.used, others);
+    }
     this.releasing = new Float64Array(allocatable.length);
     this.pipelined = new Float64Array(allocatable.length);
     this.labels = spec.labels ?? {};

@@ -106,7 +106,7 @@ export class Session {
 
   constructor(snapshot: SessionSnapshot, config: SessionConfig, private readonly builders: ReadonlyMap<string, PluginBuilder>) {
     const lists: (ResourceList | null | undefined)[] = [];
-    for (const n of snapshot.nodes) lists.push(n.allocatable);
+    for (const n of snapshot.nodes) lists.push(n.allocatable, n.used);
     for (const q of snapshot.queues) lists.push(q.capability, q.guarantee, q.deserved);
     for (const j of snapshot.jobs) {
       lists.push(j.minResources);
@@ -119,7 +119,7 @@ export class Session {
     for (const spec of snapshot.nodes) {
       if (spec.ready === false) continue; // only Ready nodes enter the snapshot
       if (this.nodeByName.has(spec.name)) throw new VolcanoConfigError(`duplicate node '${spec.name}'`);
-      const node = new NodeInfo(spec, schema.fromList(spec.allocatable));
+      const node = new NodeInfo(spec, schema.fromList(spec.allocatable), spec.used ? schema.fromList(spec.used) : null);
       this.nodes.push(node);
       this.nodeByName.set(node.name, node);
       add(this.totalResource, node.allocatable);

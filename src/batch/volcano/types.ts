@@ -47,6 +47,11 @@ export interface NodeSpec {
   unschedulable?: boolean;
   /** Only Ready nodes enter the session (default true). */
   ready?: boolean;
+  /**
+   * Requests of pods on the node that no job of the session owns (pods of other schedulers, such
+   * as kube-scheduler's): they take room, as in Volcano's cache, and are never victims.
+   */
+  used?: ResourceList;
 }
 
 export interface QueueSpec {

@@ -4,7 +4,8 @@ import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
 import { formatRunSummary, renderRunReport } from '../../report/run-report.js';
-import { runAll } from '../../runner/run.js';
+import { formatInputs } from '../../report/inputs-report.js';
+import { inputsReport, runAll } from '../../runner/run.js';
 import { loadScenarioVariants } from '../../scenario/load.js';
 import { UserError } from '../../errors.js';
 import { ProgressBar } from '../progress.js';
@@ -34,6 +35,9 @@ export const runCommand: CommandModule<object, Args> = {
     registerBuiltinSchedulers();
     const variants = loadScenarioVariants(args.scenario, { knownSchedulers: schedulerNames() });
     const scenario = variants[0];
+    // What validate says about the inputs, before the runs (stderr with --json: stdout is the JSON).
+    const said = formatInputs(inputsReport(scenario));
+    if (said.length) (args.json ? process.stderr : process.stdout).write(`${args.scenario}: inputs\n${said.join('\n')}\n`);
     const outDir = resolve(args.out ?? join('reports', scenario.name));
     const showProgress = args.progress ?? (process.stderr.isTTY === true && !process.env.CI);
     const bar = showProgress ? new ProgressBar(`running ${scenario.name}`) : null;

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { registerBuiltinSchedulers } from '../../placement/builtin.js';
 import { schedulerNames } from '../../placement/registry.js';
+import { formatInputs } from '../../report/inputs-report.js';
+import { inputsReport } from '../../runner/run.js';
 import { loadScenario } from '../../scenario/load.js';
 
 export const validateCommand: CommandModule<object, { scenario: string }> = {
@@ -15,6 +17,6 @@ export const validateCommand: CommandModule<object, { scenario: string }> = {
       `${args.scenario}: ok — scenario ${s.name}: ${s.fleet.clusters.length} clusters, ${nodes} nodes, ` +
         `${s.workloads.length} workloads, ${s.policies.length} policies, schedulers ${s.schedulers.join(', ')}\n`,
     );
-    for (const m of s.ignoredManifests) process.stdout.write(`  note: ${m.file}: ${m.kind} ${m.name} is not modelled and was skipped\n`);
+    for (const line of formatInputs(inputsReport(s))) process.stdout.write(line + '\n');
   },
 };

@@ -8,6 +8,7 @@ import { DEFAULT_FEATURE_GATES } from './types.js';
 import { assignByStrategy, type AssignState } from './assignment.js';
 import { removeZeroReplicasCluster } from './division.js';
 import { SchedulerError, UnschedulableError } from './errors.js';
+import { schedulesByComponents } from './multi-template.js';
 
 export interface AssignReplicasOptions {
   featureGates?: FeatureGates;
@@ -50,18 +51,6 @@ export function assignOverflowTiers(candidates: ReadonlyArray<ClusterDetailInfo>
 }
 
 /**
- * Component results are written only with the MultiplePodTemplatesScheduling gate and a placement
- * that pins the workload to exactly one cluster (a `cluster` spread constraint with
- * minGroups = maxGroups = 1); then each result entry carries every component's full replicas.
- */
-function componentsApply(spec: ResourceBindingSpec, gates: FeatureGates): boolean {
-  if (!gates.MultiplePodTemplatesScheduling) return false;
-  return (spec.placement?.spreadConstraints ?? []).some(
-    (s) => s.spreadByField === 'cluster' && s.minGroups === 1 && s.maxGroups === 1,
-  );
-}
-
-/**
  * Assign replicas to the selected clusters (in scheduler order).
  * Workloads (replicas > 0 or replica requirements, at most one component) are divided by the
  * placement's strategy (or overflow tiers) and zero entries removed; everything else propagates to
@@ -81,7 +70,9 @@ export function assignReplicas(
     const state: AssignState = { candidates, spec, status };
     return removeZeroReplicasCluster(assignByStrategy(state));
   }
-  const withComponents = components.length > 1 && componentsApply(spec, gates);
+  // Component results: only with the MultiplePodTemplatesScheduling gate, for a placement that pins
+  // the workload to one cluster; then each entry carries every component's full replicas.
+  const withComponents = components.length > 1 && schedulesByComponents(spec, gates);
   return candidates.map((c) => {
     const t: TargetCluster = { name: c.name, replicas: 0 };
     if (withComponents) t.components = components.map((k) => ({ name: k.name, replicas: k.replicas }));

@@ -3,8 +3,9 @@
  * spec §5.1: the minimum over the registered estimators, ignoring abstentions (-1).
  */
 import type { Cluster, FeatureGates, ResourceBindingSpec, TargetCluster } from './types.js';
-import { MAX_INT32 } from './types.js';
-import { generalMaxAvailableReplicas, type AssumedWorkload } from './general-estimator.js';
+import { DEFAULT_FEATURE_GATES, MAX_INT32 } from './types.js';
+import { generalMaxAvailableComponentSets, generalMaxAvailableReplicas, type AssumedWorkload } from './general-estimator.js';
+import { schedulesByComponents } from './multi-template.js';
 import { accurateMaxAvailableReplicas, UnauthenticReplica } from './accurate-estimator.js';
 
 export interface EstimatorOptions {
@@ -26,6 +27,14 @@ export function calAvailableReplicas(clusters: ReadonlyArray<Cluster>, spec: Res
   const est = clusters.map(() => MAX_INT32);
   if (spec.replicas === 0 && (spec.components?.length ?? 0) === 0) {
     return clusters.map((c, i) => ({ name: c.name, replicas: est[i] }));
+  }
+  if (schedulesByComponents(spec, { ...DEFAULT_FEATURE_GATES, ...(options.featureGates ?? {}) })) {
+    // `calculateMultiTemplateAvailableSets`: whole sets of the components (the accurate
+    // estimator's component sets are not modelled; the general estimate stands for both).
+    return clusters.map((c) => {
+      const sets = generalMaxAvailableComponentSets(c, spec.components!, { featureGates: options.featureGates, assumedWorkloads: options.assumedWorkloads?.[c.name] });
+      return { name: c.name, replicas: sets === UnauthenticReplica || sets >= MAX_INT32 ? spec.replicas : sets };
+    });
   }
   const req = spec.replicaRequirements ?? null;
   clusters.forEach((c, i) => {

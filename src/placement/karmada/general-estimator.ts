@@ -164,3 +164,38 @@ export function generalMaxAvailableReplicas(
   }
   return Math.min(allowed, getMaximumReplicasBasedOnClusterSummary(summary, req));
 }
+
+/**
+ * `GeneralEstimator.maxAvailableComponentSets` for one cluster: how many whole sets of the
+ * components (each `replicas` pods of its requests) fit the summary: 0 without one or without pod
+ * headroom; pod headroom ÷ pods per set, bounded by each resource's free amount ÷ a set's request
+ * of it (0 when a requested resource is exhausted); the pod headroom alone when the components
+ * have no pods. The resource-model bound (CustomizedClusterResourceModeling with allocatable
+ * modelings) is not applied: fleetsim's members report no modelings.
+ */
+export function generalMaxAvailableComponentSets(
+  cluster: Cluster,
+  components: ReadonlyArray<{ replicas: number; replicaRequirements?: ReplicaRequirements | null }>,
+  options: GeneralEstimatorOptions = {},
+): number {
+  if (!cluster.resourceSummary) return 0;
+  const gates = { ...DEFAULT_FEATURE_GATES, ...(options.featureGates ?? {}) };
+  const assumed = options.assumedWorkloads ?? [];
+  let summary = cluster.resourceSummary;
+  if (gates.SchedulingOvercommitProtection && assumed.length > 0) summary = deductAssumedWorkloads(summary, assumed);
+  const allowed = getAllowedPodNumber(summary);
+  if (allowed <= 0) return 0;
+  const podsPerSet = components.reduce((n, c) => n + c.replicas, 0);
+  if (podsPerSet <= 0) return allowed;
+  let sets = Math.trunc(allowed / podsPerSet);
+  const perSet = new Map<string, number>();
+  for (const c of components) for (const [r, want] of positiveRequests(c.replicaRequirements)) perSet.set(r, (perSet.get(r) ?? 0) + want * c.replicas);
+  for (const r of [...perSet.keys()].sort()) {
+    const want = perSet.get(r)!;
+    const avail = q(summary.allocatable, r) - q(summary.allocated, r) - q(summary.allocating, r);
+    if (avail <= 0) return 0;
+    const bound = Math.trunc(avail / want);
+    if (bound < sets) sets = bound;
+  }
+  return sets;
+}

@@ -49,6 +49,7 @@ export {
   type AssignState,
   type AssignmentMode,
 } from './assignment.js';
+export { isMultiTemplateSchedulingApplicable, schedulesByComponents } from './multi-template.js';
 export { assignReplicas, assignOverflowTiers, attachZeroReplicasCluster, overflowEnabled, type AssignReplicasOptions } from './assign-replicas.js';
 export {
   sumOfReplicas,
@@ -90,6 +91,7 @@ export {
 export {
   MODEL_NODE_PODS,
   generalMaxAvailableReplicas,
+  generalMaxAvailableComponentSets,
   getAllowedPodNumber,
   getMaximumReplicasBasedOnClusterSummary,
   getMaximumReplicasBasedOnResourceModels,

@@ -79,7 +79,7 @@ export function schedule(
   const ctx: PluginContext = { spec, status };
   const feasible = findClustersThatFit(ctx, live, options.filterPlugins ?? defaultFilterPlugins);
   const scores = prioritizeClusters(ctx, feasible, options.scorePlugins ?? defaultScorePlugins);
-  const selected = selectClusters(scores, spec.placement, spec, status, calculatorOf(options));
+  const selected = selectClusters(scores, spec.placement, spec, status, calculatorOf(options), options.featureGates);
   const result = assignReplicas(selected, spec, status, { featureGates: options.featureGates });
   return options.enableEmptyWorkloadPropagation ? attachZeroReplicasCluster(selected, result) : result;
 }

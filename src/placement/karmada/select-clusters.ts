@@ -2,7 +2,8 @@
  * Spread-constraint selection (`pkg/scheduler/core/spreadconstraint/select_clusters*.go`),
  * spec §6.3–§6.5, and `core.SelectClusters`.
  */
-import type { ClusterDetailInfo, Placement, ResourceBindingSpec, ResourceBindingStatus, SpreadConstraint } from './types.js';
+import type { ClusterDetailInfo, FeatureGates, Placement, ResourceBindingSpec, ResourceBindingStatus, SpreadConstraint } from './types.js';
+import { schedulesByComponents } from './multi-template.js';
 import { SchedulerError } from './errors.js';
 import {
   groupClustersWithScore,
@@ -109,14 +110,18 @@ export function selectBestClusters(placement: Placement | null | undefined, info
   throw new SchedulerError('just support cluster and region spread constraint');
 }
 
-/** `core.SelectClusters`: group the scored clusters, then select (needReplicas = spec.replicas). */
+/**
+ * `core.SelectClusters`: group the scored clusters, then select (needReplicas = spec.replicas;
+ * 1 for a workload scheduled by its components: one whole set).
+ */
 export function selectClusters(
   clustersScore: ReadonlyArray<ClusterScore>,
   placement: Placement | null | undefined,
   spec: ResourceBindingSpec,
   status: ResourceBindingStatus | undefined,
   calAvailableReplicas: AvailableReplicasCalculator,
+  featureGates: FeatureGates = {},
 ): ClusterDetailInfo[] {
   const info = groupClustersWithScore(clustersScore, placement, spec, status, calAvailableReplicas);
-  return selectBestClusters(placement, info, spec.replicas);
+  return selectBestClusters(placement, info, schedulesByComponents(spec, featureGates) ? 1 : spec.replicas);
 }

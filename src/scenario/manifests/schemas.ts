@@ -36,6 +36,62 @@ const container: JsonSchema = {
     name: { type: 'string' },
     image: { type: 'string', minLength: 1 },
     resources: { type: 'object', properties: { requests: resourceList, limits: resourceList } },
+    restartPolicy: { enum: ['Always'] },
+  },
+};
+
+const toleration: JsonSchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    operator: { enum: ['Exists', 'Equal'] },
+    value: { type: 'string' },
+    effect: { enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    tolerationSeconds: { type: 'integer' },
+  },
+};
+
+const nodeSelectorRequirement: JsonSchema = {
+  type: 'object',
+  required: ['key', 'operator'],
+  properties: { key: { type: 'string', minLength: 1 }, operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] }, values: { type: 'array', items: { type: 'string' } } },
+};
+
+/** core/v1 PodSpec: the fields fleetsim reads (requests, images, and node selection for DaemonSets). */
+const podSpec: JsonSchema = {
+  type: 'object',
+  required: ['containers'],
+  properties: {
+    containers: { type: 'array', minItems: 1, items: container },
+    initContainers: { type: 'array', items: container },
+    overhead: resourceList,
+    resources: { type: 'object', properties: { requests: resourceList, limits: resourceList } },
+    priority: { type: 'integer' },
+    priorityClassName: { type: 'string' },
+    schedulerName: { type: 'string' },
+    restartPolicy: { enum: ['Always', 'OnFailure', 'Never'] },
+    nodeSelector: stringMap,
+    tolerations: { type: 'array', items: toleration },
+    affinity: {
+      type: 'object',
+      properties: {
+        nodeAffinity: {
+          type: 'object',
+          properties: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              type: 'object',
+              required: ['nodeSelectorTerms'],
+              properties: {
+                nodeSelectorTerms: {
+                  type: 'array',
+                  items: { type: 'object', properties: { matchExpressions: { type: 'array', items: nodeSelectorRequirement }, matchFields: { type: 'array', items: nodeSelectorRequirement } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -44,15 +100,7 @@ const podTemplate: JsonSchema = {
   required: ['spec'],
   properties: {
     metadata: { type: 'object', properties: { labels: stringMap, annotations: stringMap } },
-    spec: {
-      type: 'object',
-      required: ['containers'],
-      properties: {
-        containers: { type: 'array', minItems: 1, items: container },
-        initContainers: { type: 'array', items: container },
-        priority: { type: 'integer' },
-      },
-    },
+    spec: podSpec,
   },
 };
 
@@ -60,7 +108,7 @@ const podTemplate: JsonSchema = {
  * A Kubernetes object's schema: `metadata` and a `spec` object with these fields (required unless
  * `specOptional`).
  */
-function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
+export function manifest(spec: JsonSchema, opts: { specOptional?: boolean } = {}): JsonSchema {
   return {
     type: 'object',
     required: opts.specOptional ? ['metadata'] : ['metadata', 'spec'],
@@ -73,14 +121,54 @@ export const deploymentSchema: JsonSchema = manifest({
   properties: { replicas: { type: 'integer', minimum: 0 }, template: podTemplate },
 });
 
-export const jobSchema: JsonSchema = manifest({
+/** ReplicaSet (apps/v1) and ReplicationController (v1): a Deployment's replicas without its rollouts. */
+export const replicaSetSchema = deploymentSchema;
+
+export const statefulSetSchema: JsonSchema = manifest({
+  required: ['template'],
+  properties: { replicas: { type: 'integer', minimum: 0 }, podManagementPolicy: { enum: ['OrderedReady', 'Parallel'] }, template: podTemplate },
+});
+
+export const daemonSetSchema: JsonSchema = manifest({ required: ['template'], properties: { template: podTemplate } });
+
+/** core/v1 Pod: its spec is the pod spec. */
+export const podSchema: JsonSchema = { type: 'object', required: ['metadata', 'spec'], properties: { metadata, spec: podSpec } };
+
+const jobSpec: JsonSchema = {
+  type: 'object',
   required: ['template'],
   properties: {
     parallelism: { type: 'integer', minimum: 1 },
     completions: { type: 'integer', minimum: 1 },
+    suspend: { type: 'boolean' },
     template: podTemplate,
   },
+};
+
+export const jobSchema: JsonSchema = manifest(jobSpec);
+
+export const cronJobSchema: JsonSchema = manifest({
+  required: ['schedule', 'jobTemplate'],
+  properties: {
+    schedule: { type: 'string', minLength: 1 },
+    timeZone: { type: 'string', minLength: 1 },
+    concurrencyPolicy: { enum: ['Allow', 'Forbid', 'Replace'] },
+    suspend: { type: 'boolean' },
+    startingDeadlineSeconds: { type: 'integer', minimum: 0 },
+    jobTemplate: { type: 'object', required: ['spec'], properties: { metadata: { type: 'object', properties: { labels: stringMap, annotations: stringMap } }, spec: jobSpec } },
+  },
 });
+
+export const priorityClassSchema: JsonSchema = {
+  type: 'object',
+  required: ['metadata', 'value'],
+  properties: {
+    metadata,
+    value: { type: 'integer', minimum: -2147483648, maximum: 1000000000 },
+    globalDefault: { type: 'boolean' },
+    preemptionPolicy: { enum: ['Never', 'PreemptLowerPriority'] },
+  },
+};
 
 export const propagationPolicySchema: JsonSchema = manifest({
   required: ['resourceSelectors'],
@@ -88,6 +176,7 @@ export const propagationPolicySchema: JsonSchema = manifest({
     resourceSelectors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/resourceSelector' } },
     priority: { type: 'integer' },
     placement: { $ref: '#/$defs/placement' },
+    schedulerName: { type: 'string' },
   },
 });
 
@@ -111,12 +200,17 @@ export const overridePolicySchema: JsonSchema = manifest({
                 items: {
                   type: 'object',
                   required: ['component', 'operator'],
-                  properties: { component: { enum: ['Registry', 'Repository', 'Tag'] }, operator: { enum: ['add', 'remove', 'replace'] }, value: { type: 'string' } },
+                  properties: {
+                    component: { enum: ['Registry', 'Repository', 'Tag'] },
+                    operator: { enum: ['add', 'remove', 'replace'] },
+                    value: { type: 'string' },
+                    predicate: { type: 'object', required: ['path'], properties: { path: { type: 'string', pattern: '^/' } } },
+                  },
                 },
               },
               plaintext: {
                 type: 'array',
-                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', minLength: 1 }, operator: { enum: ['add', 'remove', 'replace'] } } },
+                items: { type: 'object', required: ['path', 'operator'], properties: { path: { type: 'string', pattern: '^/' }, operator: { enum: ['add', 'remove', 'replace'] } } },
               },
             },
           },
@@ -126,22 +220,11 @@ export const overridePolicySchema: JsonSchema = manifest({
   },
 });
 
-export const kuratorFleetSchema: JsonSchema = manifest({
-  properties: { clusters: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' } } } } },
-});
-
-const destination: JsonSchema = {
+/** A Volcano Job lifecycle policy (`spec.policies[]`, `spec.tasks[].policies[]`). */
+const lifecyclePolicy: JsonSchema = {
   type: 'object',
-  properties: { fleet: { type: 'string', minLength: 1 }, clusterSelector: { type: 'object', properties: { matchLabels: stringMap } } },
+  properties: { event: { type: 'string' }, events: { type: 'array', items: { type: 'string' } }, action: { type: 'string' }, exitCode: { type: 'integer' } },
 };
-
-export const kuratorApplicationSchema: JsonSchema = manifest({
-  required: ['syncPolicies'],
-  properties: {
-    destination,
-    syncPolicies: { type: 'array', minItems: 1, items: { type: 'object', properties: { name: { type: 'string' }, destination } } },
-  },
-});
 
 /** Volcano Job (`batch.volcano.sh/v1alpha1`): the fields fleetsim reads. */
 export const volcanoJobSchema: JsonSchema = manifest({
@@ -151,13 +234,22 @@ export const volcanoJobSchema: JsonSchema = manifest({
     queue: { type: 'string', minLength: 1 },
     schedulerName: { type: 'string' },
     priorityClassName: { type: 'string' },
+    policies: { type: 'array', items: lifecyclePolicy },
+    plugins: { type: 'object' },
     tasks: {
       type: 'array',
       minItems: 1,
       items: {
         type: 'object',
         required: ['template'],
-        properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 1 }, minAvailable: { type: 'integer', minimum: 1 }, template: podTemplate },
+        properties: {
+          name: { type: 'string' },
+          replicas: { type: 'integer', minimum: 1 },
+          minAvailable: { type: 'integer', minimum: 0 },
+          policies: { type: 'array', items: lifecyclePolicy },
+          dependsOn: { type: 'object', properties: { name: { type: 'array', items: { type: 'string' } }, iteration: { enum: ['any', 'all'] } } },
+          template: podTemplate,
+        },
       },
     },
   },

@@ -1,8 +1,10 @@
 import { validateAgainst } from '../json-schema.js';
-import { template, type TemplateContext } from '../pod-template.js';
+import { podShape, template as makeTemplate, type TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { queueFromObj } from '../volcano-queues.js';
-import { annotationDuration, requestsOf, runTimeAnnotation, type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import type { JobSpec, LifecyclePolicy, TaskTemplate } from '../types.js';
+import { annotationDuration, jobRunTime, type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { readPodScheduling, setPriority } from './pod-scheduling.js';
 import { manifestRoot, volcanoJobSchema, volcanoQueueManifestSchema } from './schemas.js';
 
 /** Volcano: scheduling.volcano.sh Queue, batch.volcano.sh Job. */
@@ -15,11 +17,15 @@ function readQueue(m: YamlSource, o: Obj, _ctx: TemplateContext, sink: ManifestS
 }
 
 /**
- * A Volcano Job (`batch.volcano.sh/v1alpha1`): its tasks become one Job workload when they ask for
- * the same resources (replicas summed, gang = `minAvailable`); tasks that differ become one Job
- * workload each, with the task's `minAvailable` (or its replicas) as its own gang — fleetsim models
- * one pod template per workload, so a mixed gang (e.g. ps + workers) is approximated per task.
- * Run time: annotation `fleetsim.io/duration`, as for batch/v1 Jobs.
+ * A Volcano Job (`batch.volcano.sh/v1alpha1`): one workload of several pod templates, one per
+ * task (`tasks`), with Volcano's defaults (the mutating webhook, mutate_job.go): queue "default",
+ * schedulerName "volcano", a task's minAvailable its replicas, the job's minAvailable the sum of
+ * the tasks'. The job is one PodGroup: the job-level gang (`minAvailable` across the tasks) with
+ * each task's `minAvailable` as its minTaskMember, `dependsOn` between tasks, the PodGroup
+ * priority from `spec.priorityClassName`, each pod's from its template's class or else the
+ * job's. What the validating webhook checks is kept for the member that creates the job
+ * (batch/volcano/admission.ts). Run time: annotation `fleetsim.io/duration`, else
+ * `defaults.jobDuration`, as for batch/v1 Jobs.
  */
 function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: ManifestSink, source: string): void {
   const meta = o.metadata as Obj;
@@ -27,42 +33,80 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
   const name = meta.name as string;
   const namespace = (meta.namespace as string | undefined) ?? 'default';
   const ann = (meta.annotations as Record<string, string> | undefined) ?? {};
-  const duration = runTimeAnnotation(m, ann, ctx);
-  const tasks = spec.tasks as Obj[];
-  const parts = tasks.map((t, i) => {
-    const tpl = t.template as Obj;
-    const podSpec = tpl.spec as Obj;
-    const containers = podSpec.containers as Obj[];
-    const req = requestsOf(m, containers, ['spec', 'tasks', i, 'template', 'spec', 'containers']);
-    return { name: (t.name as string | undefined) ?? `task${i}`, replicas: (t.replicas as number | undefined) ?? 1, minAvailable: t.minAvailable as number | undefined, image: containers[0].image as string, req, priority: (podSpec.priority as number | undefined) ?? 0 };
+  const labels = (meta.labels as Record<string, string> | undefined) ?? {};
+  const duration = jobRunTime(m, ann, ctx, { apiVersion: o.apiVersion as string, kind: 'Job', namespace, name, labels }, sink);
+  const schedulerName = (spec.schedulerName as string | undefined) || 'volcano';
+  const jobClass = spec.priorityClassName ? { name: spec.priorityClassName as string, at: ['spec', 'priorityClassName'] } : undefined;
+  const startup = annotationDuration(m, ann, 'fleetsim.io/startup', []);
+  const tasks: TaskTemplate[] = (spec.tasks as Obj[]).map((t, i) => {
+    const podSpec = (t.template as Obj).spec as Obj;
+    const shape = podShape(podSpec, ['spec', 'tasks', i, 'template', 'spec'], (path, expected, found) => m.fail(path, expected, found));
+    const template = makeTemplate(ctx, { ...shape, imageSize: null, startup, priority: (podSpec.priority as number | undefined) ?? 0 });
+    const pod = readPodScheduling(m, ['spec', 'tasks', i, 'template'], sink, setPriority(template), { schedulerName, ...(jobClass ? { priorityClassName: jobClass } : {}) });
+    template.schedulerName = pod.schedulerName;
+    const dep = t.dependsOn as { name?: string[]; iteration?: string } | undefined;
+    return {
+      // The mutating webhook names an unnamed task "default<index>".
+      name: (t.name as string | undefined) || `default${i}`,
+      replicas: (t.replicas as number | undefined) ?? 1,
+      minAvailable: (t.minAvailable as number | undefined) ?? null,
+      template,
+      dependsOn: dep?.name?.length ? { names: dep.name, any: dep.iteration === 'any' } : null,
+    };
   });
-  const total = parts.reduce((s, p) => s + p.replicas, 0);
-  const minAvailable = (spec.minAvailable as number | undefined) ?? total;
-  if (minAvailable > total) m.fail(['spec', 'minAvailable'], `an integer <= the tasks' replicas (${total})`, minAvailable);
-  const same = parts.every((p) => JSON.stringify(p.req) === JSON.stringify(parts[0].req) && p.image === parts[0].image);
-  const groups = same ? [{ ...parts[0], name, replicas: total, minAvailable }] : parts.map((p) => ({ ...p, name: `${name}-${p.name}`, minAvailable: p.minAvailable ?? p.replicas }));
-  for (const g of groups) {
-    sink.workloads.push({
-      kind: 'Job',
-      apiVersion: 'batch.volcano.sh/v1alpha1',
-      name: g.name,
-      namespace,
-      uid: `${namespace}/vcjob/${g.name}`,
-      labels: (meta.labels as Record<string, string> | undefined) ?? {},
-      arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
-      template: template(ctx, { image: g.image, imageSize: null, startup: annotationDuration(m, ann, 'fleetsim.io/startup', []), ...g.req, priority: g.priority }),
-      policy: null,
-      placement: null,
-      kurator: null,
-      source,
-      parallelism: g.replicas,
-      completions: g.replicas,
-      minAvailable: Math.max(1, Math.min(g.minAvailable ?? g.replicas, g.replicas)),
-      ...(spec.queue ? { queue: spec.queue as string } : {}),
-      duration,
-      arrivals: null,
-    });
-  }
+  const total = tasks.reduce((n, t) => n + t.replicas, 0);
+  const written = (spec.minAvailable as number | undefined) ?? 0;
+  const minAvailable = written > 0 ? written : tasks.reduce((n, t) => n + (t.minAvailable ?? t.replicas), 0);
+  const queue = (spec.queue as string | undefined) || 'default';
+  const job: JobSpec = {
+    kind: 'Job',
+    apiVersion: 'batch.volcano.sh/v1alpha1',
+    name,
+    namespace,
+    uid: `${namespace}/vcjob/${name}`,
+    labels,
+    arrival: annotationDuration(m, ann, 'fleetsim.io/at', []) ?? 0,
+    template: tasks[0].template,
+    tasks,
+    // Overrides patch the manifest; each task's pod template is read from its own path (control/override.ts).
+    manifest: { object: o, podPath: ['spec', 'tasks', 0, 'template', 'spec'] },
+    policy: null,
+    placement: null,
+    kurator: null,
+    source,
+    parallelism: total,
+    completions: total,
+    // A job asking for more than it has is refused by the member's webhook; the gang is bounded here.
+    minAvailable: Math.max(1, Math.min(minAvailable, total)),
+    queue,
+    duration,
+    arrivals: null,
+    volcanoJob: {
+      name,
+      queue,
+      minAvailable: written,
+      tasks: (spec.tasks as Obj[]).map((t, i) => ({
+        name: tasks[i].name,
+        replicas: tasks[i].replicas,
+        minAvailable: tasks[i].minAvailable,
+        policies: (t.policies as LifecyclePolicy[] | undefined) ?? [],
+        dependsOn: tasks[i].dependsOn?.names ?? [],
+      })),
+      policies: (spec.policies as LifecyclePolicy[] | undefined) ?? [],
+      plugins: Object.fromEntries(Object.entries((spec.plugins as Obj | undefined) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : []])),
+    },
+  };
+  // The PodGroup's priority: its class (the job's), else the default priority.
+  sink.priorityRefs.push({
+    className: jobClass?.name ?? '',
+    priority: null,
+    preemptionPolicy: null,
+    where: () => ({ pos: m.at(['spec', 'priorityClassName']), path: 'spec.priorityClassName' }),
+    apply: (value) => {
+      job.podGroupPriority = value;
+    },
+  });
+  sink.workloads.push(job);
 }
 
 /** Job (batch.volcano.sh/v1alpha1). */

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { formatInputs } from '../../src/report/inputs-report.js';
+import { inputsReport } from '../../src/runner/run.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { ROOT } from './cli.js';
+
+/** The fixtures of Kurator Applications read from local copies of their sources (see its README.md). */
+export const KURATOR_APPS = join(ROOT, 'test/fixtures/kurator-apps');
+
+/** A small fleet for them: a host (where Kurator runs) and the two members of the fixtures' Fleet. */
+export function kuratorAppsScenario(name: string, duration: string, body: string): string {
+  return `name: ${name}
+duration: ${duration}
+fleet:
+  clusters:
+    - { name: host, role: host, region: r1, nodePools: [{ count: 1, cpu: 8, memory: 32Gi }] }
+    - { name: kurator-member1, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+    - { name: kurator-member2, region: r1, nodePools: [{ count: 2, cpu: 8, memory: 32Gi }] }
+${body}`;
+}
+
+/** Load scenario text as if it were `scenario.yaml` in `dir`. */
+export const loadIn = (dir: string, text: string): Scenario => parseScenario(text, 'scenario.yaml', dir);
+
+/** The ScenarioError loading it throws (anything else is rethrown; no error fails the test). */
+export function loadError(dir: string, text: string): ScenarioError {
+  try {
+    loadIn(dir, text);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e;
+    throw e;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+/** What validate and run print about the inputs. */
+export const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));
