@@ -6,6 +6,8 @@ import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../s
 import type { YamlSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/types.js';
 import { parseDuration } from '../scenario/units.js';
+import type { InputsReport } from '../runner/result.js';
+import { inputsReport } from '../runner/run.js';
 import { formatValue, replicationSeeds, runId, type AxisDef } from '../runner/sweep-keys.js';
 import { displayPath, readSingle, scenarioIdentity } from '../runner/sweep-plan.js';
 import { parseConstraint, type Constraint } from './constraints.js';
@@ -62,8 +64,9 @@ export interface PlanDefinition {
   readonly confidence: number;
   /** Replication r's seed (common random numbers: the same for every candidate and case). */
   readonly seeds: readonly number[];
-  /** What plan does not use or model, said in the output and the report. */
+  /** What plan does not use, said in the output and the report (what the scenario's inputs hold that fleetsim does not model: `inputs`). */
   readonly notes: readonly string[];
+  readonly inputs: InputsReport | null;
   /** Today's fleet, or the knobs at these values, with these faults added: a validated Scenario. */
   readonly build: (values: readonly number[] | null, faults: readonly Record<string, unknown>[], context: string) => Scenario;
   /** The id of a run (the same in every shard and on every resume). */
@@ -95,7 +98,6 @@ export function preparePlan(file: string, opts: PlanOptions): PlanDefinition {
   const scheduler = opts.scheduler ?? scenario.schedulers[0];
   const schedulerSpec = opts.scheduler === undefined ? scenario.schedulers[0] : isModulePath(opts.scheduler) ? resolve(opts.scheduler) : opts.scheduler;
   if (opts.scheduler === undefined && scenario.schedulers.length > 1) notes.push(`the plan is for scheduler ${scheduler}, the first of ${scenario.schedulers.join(', ')} (--scheduler picks another)`);
-  for (const m of scenario.ignoredManifests) notes.push(`${m.file}: ${m.kind} ${m.name} is not modelled and was skipped`);
 
   if (opts.vary.length === 0) throw new UserError('--vary: expected at least one knob, e.g. --vary \'fleet.clusters[name=serving-sh].nodePools[name=t4].count=4..32\'');
   const knobs = opts.vary.map((v) => parseKnob(v, raw));
@@ -190,6 +192,7 @@ export function preparePlan(file: string, opts: PlanOptions): PlanDefinition {
     confidence,
     seeds: replicationSeeds(scenario.seed, maxReplications),
     notes,
+    inputs: inputsReport(scenario),
     build,
     runId: (values, caseKey, replication) => {
       const axes = [...(scenario.variant ? [axisOf('variant', scenario.variant)] : []), ...knobs.map((k, i) => axisOf(formatPath(k.target), values[i])), axisOf('failure', caseKey)];

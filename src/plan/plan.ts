@@ -1,5 +1,5 @@
 import { FLEETSIM_VERSION } from '../version.js';
-import type { RunResult } from '../runner/result.js';
+import type { InputsReport, RunResult } from '../runner/result.js';
 import type { WorkerPool } from '../runner/pool.js';
 import type { Shard } from '../runner/sweep-keys.js';
 import type { PlanDefinition } from './definition.js';
@@ -87,6 +87,8 @@ export interface PlanResult {
     readonly failedRuns: number;
   };
   readonly notes: readonly string[];
+  /** What the scenario's inputs hold that fleetsim does not model, as `validate` and `run` say it. */
+  readonly inputs: InputsReport | null;
 }
 
 export async function runPlan(def: PlanDefinition, exec: PlanExecution): Promise<PlanResult> {
@@ -182,6 +184,7 @@ export async function runPlan(def: PlanDefinition, exec: PlanExecution): Promise
         failedRuns: evaluator.candidates.reduce((s, c) => s + c.cases.reduce((a, o) => a + o.failedRuns, 0), 0),
       },
       notes,
+      inputs: def.inputs,
     };
   } finally {
     runs.close();

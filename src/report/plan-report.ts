@@ -2,6 +2,7 @@ import type { CandidateResult, CheckFailure } from '../plan/evaluate.js';
 import type { PlanResult } from '../plan/plan.js';
 import { VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
+import { formatInputs, inputsSection } from './inputs-report.js';
 import { fmtSeconds } from './run-report.js';
 import { fmtMetric } from './sweep-report.js';
 
@@ -73,6 +74,7 @@ export function formatPlanSummary(r: PlanResult): string {
   lines.push(`plan ${r.scenario}${r.variant ? ` (variant ${r.variant})` : ''}, scheduler ${r.scheduler}: the ${r.objective.name === 'cost' ? 'cheapest' : 'smallest'} fleet meeting ${r.constraints.map((c) => c.text).join(', ')} in ${cases.length} failure case${cases.length === 1 ? '' : 's'}${r.mode === 'grid' ? ' (grid: every point judged)' : ''}`);
   lines.push(`  failure cases: ${cases.map((c) => c.label).join('; ')}${cases.length > 1 ? ` (outages at ${fmtSeconds(r.failures.at)} for ${fmtSeconds(r.failures.duration)}${r.failures.busyHour ? ', the busy hour' : ''})` : ''}`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
+  lines.push(...formatInputs(r.inputs));
   lines.push('');
   if (!r.recommended) {
     const top = r.candidates[0];
@@ -256,6 +258,8 @@ export async function renderPlanReport(r: PlanResult): Promise<string> {
   });
 
   if (r.notes.length) sections.push({ title: 'Notes', text: r.notes.join('\n\n') });
+  const inputs = inputsSection(r.inputs);
+  if (inputs) sections.push(inputs);
   sections.push({ title: 'Scenario', pre: r.scenarioText });
   return renderHtmlReport({
     title: `Capacity plan: ${r.scenario}`,

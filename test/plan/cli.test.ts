@@ -80,8 +80,9 @@ describe('fleetsim plan', () => {
     expect(flag('--failures', args)).toEqual(flag('--failures', PLAN));
     const def = preparePlan(join(ROOT, args[0]), { vary: flag('--vary', args), constraints: flag('--constraint', args), failures: flag('--failures', args) });
     expect(def.knobs.map((k) => [k.label, k.today, k.values.length])).toEqual([['serving-sh/t4', 12, 7], ['serving-gz/t4', 12, 7]]);
-    // Nothing silently: the manifest fleetsim does not model is named.
-    expect(def.notes).toEqual(['scenarios/manifests/recommender.yaml: v1/Service recommender is not modelled and was skipped']);
+    expect(def.notes).toEqual([]);
+    // Nothing silently: the manifest fleetsim does not model is named, as validate and run name it.
+    expect(def.inputs?.skipped.map((m) => `${m.kind} ${m.name}`)).toEqual(['v1/Service recommender']);
   });
 
   it('says what binds each knob, and finds the outages at the busy hour of today\'s fleet', () => {
