@@ -158,22 +158,27 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
     return range(b) - range(a) || a - b;
   });
 
+  /**
+   * Bisect knob i of `at` between `lo` (fails; −1: below the range) and `hi` (passes; sizes[i]:
+   * above it), using what is known before judging: the two values where it turns, [lo, hi].
+   */
+  const bisect = async (at: Point, i: number, lo: number, hi: number, phase: SearchPhase): Promise<[number, number]> => {
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const p = at.map((v, j) => (j === i ? mid : v));
+      if (k.status(p) ?? (await judgeMany([p], phase))[0]) hi = mid;
+      else lo = mid;
+    }
+    return [lo, hi];
+  };
+
   /** Coordinate descent from a passing point: bisect each knob down, until a pass changes nothing. */
   const descend = async (start: number[]): Promise<number[]> => {
     const best = [...start];
     for (let changed = true; changed; ) {
       changed = false;
       for (const i of order) {
-        // Invariant: best with knob i at `hi` passes; at `lo` fails (lo = −1: below the range).
-        let lo = -1;
-        let hi = best[i];
-        while (hi - lo > 1) {
-          const mid = lo + Math.floor((hi - lo) / 2);
-          const p = best.map((v, j) => (j === i ? mid : v));
-          const s = k.status(p) ?? (await judgeMany([p], 'descent'))[0];
-          if (s) hi = mid;
-          else lo = mid;
-        }
+        const [, hi] = await bisect(best, i, -1, best[i], 'descent');
         if (hi !== best[i]) {
           best[i] = hi;
           changed = true;
@@ -226,17 +231,8 @@ export async function searchCheapest(space: SearchSpace, judge: JudgeFn, opts: S
       const q = [...pick];
       for (const i of order) {
         if (!open.some((p) => p[i] > q[i] && p.every((x, j) => j === i || x <= q[j]))) continue;
-        let lo = q[i];
-        let hi = sizes[i];
         seen = k.steps.length;
-        while (hi - lo > 1) {
-          const mid = lo + Math.floor((hi - lo) / 2);
-          const r = q.map((x, j) => (j === i ? mid : x));
-          const st = k.status(r) ?? (await judgeMany([r], 'proof'))[0];
-          if (st) hi = mid;
-          else lo = mid;
-        }
-        q[i] = lo;
+        [q[i]] = await bisect(q, i, q[i], sizes[i], 'proof');
         settle(seen);
       }
     }

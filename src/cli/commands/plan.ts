@@ -12,6 +12,7 @@ import { SWEEP_TASK } from '../../runner/sweep.js';
 import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
 import { FLEETSIM_VERSION } from '../../version.js';
+import { positiveInt } from './sweep.js';
 
 interface Args {
   scenario: string;
@@ -39,10 +40,6 @@ interface Args {
   image?: string;
   pvc: string;
   namespace?: string;
-}
-
-function positiveInt(name: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name}: expected an integer >= 1, found ${v}`);
 }
 
 export const planCommand: CommandModule<object, Args> = {
