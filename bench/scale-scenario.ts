@@ -3,9 +3,12 @@
  * real fleet rather than a toy one. Everything below is a plain scenario document (the same one a
  * user would write in YAML), so the run goes through the loader and `runScenario` like any other.
  *
- * Fleet: `clusters` member clusters of `nodes` nodes each (128 cores, 1 TiB, 110 pods, 8 GPUs),
- * ten clusters per region (`region-<r>`, one zone per cluster), and one placement pool (`pool`
- * label) per region. Member scheduling: kube-scheduler, NodeResourcesFit LeastAllocated on even
+ * Fleet: `clusters` member clusters of `nodes` nodes each, ten clusters per region
+ * (`region-<r>`, one zone per cluster), and one placement pool (`pool` label) per region. A
+ * cluster's nodes are a GPU pool of at most `gpuNodes` nodes (128 cores, 1 TiB, 110 pods, 8 H100)
+ * and, beyond it, a CPU-only pool (96 cores, 384 GiB, 110 pods): large clusters are mostly CPU
+ * nodes, as in Karmada's own scale test (100 clusters x 5,000 nodes: 2,000 GPU + 3,000 CPU-only
+ * nodes each here). Up to `gpuNodes` nodes per cluster the fleet is all GPU nodes, as it always was. Member scheduling: kube-scheduler, NodeResourcesFit LeastAllocated on even
  * clusters and MostAllocated (bin packing, common on GPU fleets) on odd ones.
  *
  * Workload, `pods` pods over `hours` simulated hours (the expected count: Job arrivals are
@@ -21,7 +24,8 @@
  *   (as few clusters as fit) over their pool.
  *
  * At the default size (100 x 1,000 nodes, 1,000,000 pods, 24 h) this asks for roughly 30-45 % of
- * the fleet's 800,000 GPUs at the daily peak: a busy fleet, not an overloaded one.
+ * the fleet's 800,000 GPUs at the daily peak: a busy fleet, not an overloaded one. At Karmada's size
+ * (100 x 5,000 nodes, 2,000,000 pods) the GPU pools hold 1,600,000 GPUs: the same load per GPU.
  */
 import seedrandom from 'seedrandom';
 
@@ -30,13 +34,15 @@ export interface ScaleParams {
   /** Nodes per cluster. */
   nodes: number;
   gpusPerNode: number;
+  /** GPU nodes per cluster at most; the rest of a cluster's nodes are CPU-only. */
+  gpuNodes: number;
   /** Pods to create over the run (expected value). */
   pods: number;
   hours: number;
   seed: number;
 }
 
-export const DEFAULT_SCALE: ScaleParams = { clusters: 100, nodes: 1000, gpusPerNode: 8, pods: 1_000_000, hours: 24, seed: 1 };
+export const DEFAULT_SCALE: ScaleParams = { clusters: 100, nodes: 1000, gpusPerNode: 8, gpuNodes: 2000, pods: 1_000_000, hours: 24, seed: 1 };
 
 /** Share of the pods that are Deployment replicas (the rest are Job pods). */
 export const DEPLOYMENT_SHARE = 0.3;
@@ -61,6 +67,9 @@ export function scaleDocument(p: ScaleParams): ScaleDocument {
   const duration = p.hours * 3600;
   const regions = Math.max(1, Math.ceil(p.clusters / CLUSTERS_PER_REGION));
   const clusters = [];
+  const gpuNodes = Math.min(p.nodes, p.gpuNodes);
+  const nodePools: Record<string, unknown>[] = [{ name: 'h100', count: gpuNodes, cpu: 128, memory: '1024Gi', maxPods: 110, gpus: { count: p.gpusPerNode, model: 'H100', memory: '80Gi' } }];
+  if (p.nodes > gpuNodes) nodePools.push({ name: 'cpu', count: p.nodes - gpuNodes, cpu: 96, memory: '384Gi', maxPods: 110 });
   for (let c = 0; c < p.clusters; c++) {
     const r = c % regions;
     clusters.push({
@@ -70,7 +79,7 @@ export function scaleDocument(p: ScaleParams): ScaleDocument {
       provider: 'example-cloud',
       labels: { pool: `p${r}` },
       nodeScoring: c % 2 === 0 ? 'LeastAllocated' : 'MostAllocated',
-      nodePools: [{ name: 'h100', count: p.nodes, cpu: 128, memory: '1024Gi', maxPods: 110, gpus: { count: p.gpusPerNode, model: 'H100', memory: '80Gi' } }],
+      nodePools,
     });
   }
   const policies = [];

@@ -1,8 +1,8 @@
 /**
  * Scale benchmark (issue 9): a planner's real fleet through the real simulation.
  *
- *   npm run bench:scale -- [--clusters=100] [--nodes=1000] [--gpus=8] [--pods=1000000]
- *                          [--hours=24] [--seed=1] [--json] [--profile-phases]
+ *   npm run bench:scale -- [--clusters=100] [--nodes=1000] [--gpu-nodes=2000] [--gpus=8]
+ *                          [--pods=1000000] [--hours=24] [--seed=1] [--json]
  *
  * Generates the fleet and workload of `scale-scenario.ts` (seeded), loads it through the scenario
  * loader (`parseScenario`, as a YAML file would be) and runs it with `runScenario` (Karmada
@@ -10,25 +10,30 @@
  * as `fleetsim run`). Prints wall seconds (generation + load + run, the RunResult included: what
  * `fleetsim run` spends before writing its reports; not the process start and module imports, nor
  * this bench's own summary and digest, reported apart as check_s), CPU seconds over the same
- * span, peak RSS (`process.resourceUsage().maxRSS`), events,
+ * span, peak RSS (`process.resourceUsage().maxRSS`), the wall time of each phase (load, Karmada,
+ * kube-scheduler, kubelets, sampler, report) and of GC pauses, events,
  * events/s (over the run phase), pods, and the run's key results for a sanity check, with a
  * digest of the whole RunResult (so a change meant to be a pure speed-up can be checked to change
  * nothing: same digest).
  */
 import { createHash } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Kind } from '../src/control/state.js';
 import { parseScenario } from '../src/scenario/load.js';
-import { runScenario } from '../src/runner/run.js';
+import { runScenario, type RunTiming } from '../src/runner/run.js';
 import { DEFAULT_SCALE, scaleDocument, type ScaleParams } from './scale-scenario.js';
 
-const USAGE = 'usage: scale [--clusters=100] [--nodes=1000] [--gpus=8] [--pods=1000000] [--hours=24] [--seed=1] [--json]';
+const USAGE = 'usage: scale [--clusters=100] [--nodes=1000] [--gpu-nodes=2000] [--gpus=8] [--pods=1000000] [--hours=24] [--seed=1] [--json]';
 
 class ArgError extends Error {}
+
+const zeroOk = (k: keyof ScaleParams): boolean => k === 'seed' || k === 'gpusPerNode' || k === 'gpuNodes';
 
 function parseArgs(argv: string[]): { params: ScaleParams; json: boolean } {
   const params: ScaleParams = { ...DEFAULT_SCALE };
   let json = false;
-  const flags: Record<string, keyof ScaleParams> = { clusters: 'clusters', nodes: 'nodes', gpus: 'gpusPerNode', pods: 'pods', hours: 'hours', seed: 'seed' };
+  const flags: Record<string, keyof ScaleParams> = { clusters: 'clusters', nodes: 'nodes', 'gpu-nodes': 'gpuNodes', gpus: 'gpusPerNode', pods: 'pods', hours: 'hours', seed: 'seed' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') {
@@ -36,14 +41,14 @@ function parseArgs(argv: string[]): { params: ScaleParams; json: boolean } {
       continue;
     }
     if (a === '--help' || a === '-h') throw new ArgError('');
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m || !(m[1] in flags)) throw new ArgError(`unexpected argument '${a}'`);
     const value = m[2] ?? argv[++i];
     const x = Number(value);
     const key = flags[m[1]];
     const integer = key !== 'hours';
-    if (value === undefined || value.trim() === '' || !Number.isFinite(x) || (integer && !Number.isSafeInteger(x)) || x < (key === 'seed' || key === 'gpusPerNode' ? 0 : 1e-9)) {
-      throw new ArgError(`--${m[1]} must be a ${integer ? 'non-negative integer' : 'positive number'}${key === 'seed' || key === 'gpusPerNode' ? '' : ' > 0'}, got '${value}'`);
+    if (value === undefined || value.trim() === '' || !Number.isFinite(x) || (integer && !Number.isSafeInteger(x)) || x < (zeroOk(key) ? 0 : 1e-9)) {
+      throw new ArgError(`--${m[1]} must be a ${integer ? 'non-negative integer' : 'positive number'}${zeroOk(key) ? '' : ' > 0'}, got '${value}'`);
     }
     params[key] = x;
   }
@@ -64,6 +69,17 @@ export interface ScaleOutcome {
   run_s: number;
   /** Summarising the result for this report and hashing it (not part of wall_s). */
   check_s: number;
+  /**
+   * Wall seconds by phase (they add up to wall_s): load (generate, parse, build the world and the
+   * actors), karmada (detector, scheduler, binding controller, cluster status, taint and eviction
+   * controllers: their events, with the member's controllers creating the pods of a Work),
+   * kube_scheduler (scheduling cycles, binds and kubelet image-pull bookkeeping), kubelets (pods
+   * Ready and finishing, with the Job controller's replacements), sampler, other (faults etc.),
+   * report (the RunResult built from the run's state).
+   */
+  phases_s: { load: number; karmada: number; kube_scheduler: number; kubelets: number; sampler: number; other: number; report: number };
+  /** Garbage collection pauses (included in the phases). */
+  gc_s: number;
   peak_rss_mb: number;
   events: number;
   events_per_s: number;
@@ -93,7 +109,14 @@ export async function runScale(p: ScaleParams): Promise<ScaleOutcome> {
   // Counts every bind (a pod is bound once: there are no restarts in this workload); pods created
   // = pods bound + pods still Pending at the end.
   let binds = 0;
+  const timing: RunTiming = { setupMs: 0, eventMs: new Float64Array(0), resultMs: 0 };
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const result = await runScenario(scenario, {
+    timing,
     decisions: {
       placement: () => {},
       bind: () => {
@@ -104,6 +127,10 @@ export async function runScale(p: ScaleParams): Promise<ScaleOutcome> {
   const t3 = performance.now();
   const cpu = process.cpuUsage(c0);
   const rss = process.resourceUsage().maxRSS;
+  // GC entries reach the observer from a timer on the event loop, after the (synchronous) run.
+  await new Promise((r) => setTimeout(r, 20));
+  gc.disconnect();
+  const phases = phaseSeconds(timing, (t2 - t0) / 1000);
   // Key results, from the RunResult only.
   let running = 0;
   let pending = 0;
@@ -152,7 +179,7 @@ export async function runScale(p: ScaleParams): Promise<ScaleOutcome> {
   return {
     clusters: p.clusters,
     nodes: p.nodes,
-    gpus: p.clusters * p.nodes * p.gpusPerNode,
+    gpus: p.clusters * Math.min(p.nodes, p.gpuNodes) * p.gpusPerNode,
     hours: p.hours,
     pods_target: p.pods,
     wall_s: round((t3 - t0) / 1000, 3),
@@ -161,6 +188,8 @@ export async function runScale(p: ScaleParams): Promise<ScaleOutcome> {
     load_s: round((t2 - t1) / 1000, 3),
     run_s: round(runSeconds, 3),
     check_s: round((t4 - t3) / 1000, 3),
+    phases_s: phases,
+    gc_s: round(gcMs / 1000, 3),
     peak_rss_mb: round(rss / 1024, 1),
     events: result.events,
     events_per_s: Math.round(result.events / runSeconds),
@@ -178,6 +207,30 @@ export async function runScale(p: ScaleParams): Promise<ScaleOutcome> {
       digest,
     },
   };
+}
+
+/** Event kinds by phase (see ScaleOutcome.phases_s); kinds not listed count as `other`. */
+const PHASE_KINDS: Record<'karmada' | 'kube_scheduler' | 'kubelets' | 'sampler', Kind[]> = {
+  karmada: [Kind.WorkloadArrive, Kind.ScheduleBinding, Kind.DeliverWork, Kind.Requeue, Kind.StatusProbe, Kind.StatusReport, Kind.MonitorTick, Kind.TaintCheck, Kind.EvictionTick, Kind.FailoverTick, Kind.FleetRetry],
+  kube_scheduler: [Kind.MemberSchedule],
+  kubelets: [Kind.PodReady, Kind.PodFinish],
+  sampler: [Kind.Sample],
+};
+
+function phaseSeconds(t: RunTiming, loadBefore: number): ScaleOutcome['phases_s'] {
+  const ms = t.eventMs;
+  let all = 0;
+  for (let k = 0; k < ms.length; k++) all += ms[k];
+  const sum = (kinds: Kind[]): number => kinds.reduce((a, k) => a + ms[k], 0);
+  const out = { load: round(loadBefore + t.setupMs / 1000, 3), karmada: 0, kube_scheduler: 0, kubelets: 0, sampler: 0, other: 0, report: round(t.resultMs / 1000, 3) };
+  let listed = 0;
+  for (const phase of ['karmada', 'kube_scheduler', 'kubelets', 'sampler'] as const) {
+    const v = sum(PHASE_KINDS[phase]);
+    listed += v;
+    out[phase] = round(v / 1000, 3);
+  }
+  out.other = round((all - listed) / 1000, 3);
+  return out;
 }
 
 function round(x: number, d: number): number {
@@ -204,6 +257,7 @@ async function main(): Promise<void> {
   }
   console.log(`fleet: ${out.clusters} clusters x ${out.nodes} nodes (${out.gpus} GPUs), ${out.hours} h, ${out.workloads} workloads, ${out.pods} pods`);
   console.log(`wall ${out.wall_s} s, cpu ${out.cpu_s} s (generate ${out.generate_s}, load ${out.load_s}, run ${out.run_s}), peak RSS ${out.peak_rss_mb} MB`);
+  console.log(`phases (s): ${Object.entries(out.phases_s).map(([k, v]) => `${k} ${v}`).join(', ')}; gc ${out.gc_s}`);
   console.log(`events ${out.events} (${out.events_per_s}/s during the run)`);
   console.log(`results: ${JSON.stringify(out.results)}`);
 }

@@ -94,7 +94,7 @@ export class CronJobController implements EventHandler {
     const job: JobSpec = { ...jobFields, name, uid: `${c.spec.namespace}/Job/${name}`, arrival: now, stream: c.spec.name, createdIn: this.host.info.name };
     const s = this.state;
     const index = s.workloads.length;
-    const w = newRuntimeWorkload(index, job, s.world.clusters.length);
+    const w = newRuntimeWorkload(index, job);
     s.workloads.push(w);
     accrueUnavailability(w, now);
     w.firstPlacedAt = now;

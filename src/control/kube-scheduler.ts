@@ -1,4 +1,6 @@
 import type { ClusterInfo } from '../model/world.js';
+import type { PodTemplate } from '../scenario/types.js';
+import type { RequestClassIndex } from './free-capacity.js';
 import type { MemberScheduler, MemberSchedulerHost, NodeScorer } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
 import { asResourcesFit, resourcesFitScore } from './node-scoring.js';
@@ -47,7 +49,11 @@ export function numFeasibleNodesToFind(percentage: number, nodes: number): numbe
  * Speed: the host's free-capacity index (`host.capacity`) gives the largest free cpu, memory,
  * whole GPUs and pod slots of any schedulable node, so a pod that asks for more is skipped without
  * a node scan, and it jumps from one node covering the request to the next, skipping runs of full
- * nodes. GPU models and GPU shares are still checked node by node with `host.fits`.
+ * nodes. GPU models and GPU shares are still checked node by node with `host.fits`. For the
+ * NodeResourcesFit scorers and pods whose fit the index decides alone (no GPU share, no GPU
+ * model), the index keeps each request shape's fitting nodes and their scores current
+ * (`RequestClassIndex`), and the search and the choice of the best are two tree queries instead of
+ * hundreds of node visits: same nodes, same order, same choice (test/scale/kube-scheduler.test.ts).
  */
 export class KubeScheduler implements MemberScheduler {
   readonly name = 'kube-scheduler';
@@ -57,11 +63,50 @@ export class KubeScheduler implements MemberScheduler {
   /** Where the next search for feasible nodes starts (local node index), as `nextStartNodeIndex`. */
   private nextStart = 0;
   private readonly toFind: number;
+  /** Each pod template's request class (null: scan the nodes), as last looked up. */
+  private readonly classOf = new Map<PodTemplate, RequestClassIndex | null>();
+  private lastTemplate: PodTemplate | null = null;
+  private lastClass: RequestClassIndex | null = null;
+
+  /** Use the request-class index where it applies (off: visit the nodes one by one, for tests that compare the two). */
+  static useRequestClasses = true;
 
   constructor(info: ClusterInfo, scorer: NodeScorer) {
     this.info = info;
     this.scorer = scorer;
     this.toFind = numFeasibleNodesToFind(scorer.percentageOfNodesToScore ?? 100, info.nodeEnd - info.nodeStart);
+  }
+
+  /** The request class for a template's pods, if the index can decide their fit and score alone. */
+  private requestClass(host: MemberSchedulerHost, t: PodTemplate, wholeGpus: number, most: boolean): RequestClassIndex | null {
+    // Pods of one workload come in runs in the queue: the last answer first.
+    if (t === this.lastTemplate) return this.lastClass;
+    const c = this.lookUpClass(host, t, wholeGpus, most);
+    this.lastTemplate = t;
+    this.lastClass = c;
+    return c;
+  }
+
+  private lookUpClass(host: MemberSchedulerHost, t: PodTemplate, wholeGpus: number, most: boolean): RequestClassIndex | null {
+    let c = this.classOf.get(t);
+    if (c !== undefined) return c;
+    const idx = host.capacity;
+    c = null;
+    if (idx && KubeScheduler.useRequestClasses) {
+      const w = host.world;
+      const cpu = t.cpuMillis;
+      const mem = t.memoryMiB;
+      const cpuAlloc = w.cpuAlloc;
+      const memAlloc = w.memAlloc;
+      const cpuFree = w.cpuFree;
+      const memFree = w.memFree;
+      c = idx.requestClass(cpu, mem, wholeGpus, (n) => resourcesFitScore(cpuAlloc[n], cpuFree[n], memAlloc[n], memFree[n], cpu, mem, most));
+    }
+    // Templates are shared by a workload's pods (and a Job family's arrivals); overrides make new
+    // ones, so bound the map rather than keep one entry per rendered template for ever.
+    if (this.classOf.size >= 4096) this.classOf.clear();
+    this.classOf.set(t, c);
+    return c;
   }
 
   cycle(host: MemberSchedulerHost, pending: Int32Array, count: number): void {
@@ -89,6 +134,14 @@ export class KubeScheduler implements MemberScheduler {
       // The index checks cpu, memory, whole GPUs, pod slots and ready/cordoned; the rest is exact.
       const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0));
       const start = this.nextStart;
+      const rc = !exact && fit ? this.requestClass(host, t, wholeGpus, most) : null;
+      if (rc !== null) {
+        const i = rc.pick(start, this.toFind);
+        this.nextStart = (start + rc.processed) % total;
+        if (i >= 0) this.bindTo(host, pod, t, nodeStart + i);
+        else this.postFilter(host, pod);
+        continue;
+      }
       let found = 0;
       let processed = total;
       let best = -1;
@@ -130,16 +183,18 @@ export class KubeScheduler implements MemberScheduler {
         this.postFilter(host, pod);
         continue;
       }
-      const gpus = t.gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, best) : null;
-      host.bind(pod, best, gpus ?? undefined);
+      this.bindTo(host, pod, t, best);
     }
   }
 
   /** The pod fits on no node: PostFilter (the host's DefaultPreemption), then bind to the nominated node. */
   private postFilter(host: MemberSchedulerHost, pod: number): void {
     const node = host.preempt ? host.preempt(pod) : -1;
-    if (node < 0) return;
-    const gpus = host.template(pod).gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, node) : null;
+    if (node >= 0) this.bindTo(host, pod, host.template(pod), node);
+  }
+
+  private bindTo(host: MemberSchedulerHost, pod: number, t: PodTemplate, node: number): void {
+    const gpus = t.gpus > 0 && this.scorer.selectGpus ? this.scorer.selectGpus(host, pod, node) : null;
     host.bind(pod, node, gpus ?? undefined);
   }
 }

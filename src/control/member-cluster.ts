@@ -13,7 +13,7 @@ import {
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { DefaultPreemption, type PreemptionHost } from './preemption.js';
-import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, setClusterError, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -44,7 +44,7 @@ function sameSummary(p: ResourceSummary, c: RunState['counters'], k: number): bo
   );
 }
 
-/** Up to this many distinct images, a node's image times are kept in a typed array (see imageRows). */
+/** Up to this many distinct images, the nodes' image times are kept in a typed array (see imageAt). */
 const IMAGE_ROWS_MAX = 64;
 
 /** Showback price of one pod per hour: its requests at the cluster's prices. */
@@ -99,20 +99,23 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   /** (node * images + image) → time the image is present on the node. */
   private readonly imageReadyAt = new Map<number, number>();
   /**
-   * The same as rows, when the run has few images (IMAGE_ROWS_MAX): per node (local index) the time
-   * each image is present (NaN: never pulled), allocated at the node's first pull. A typed-array
-   * read instead of a lookup in a Map of up to nodes x images entries on every bind.
+   * The same as one table, when the run has few images (IMAGE_ROWS_MAX): at local node * imageStride
+   * + image, the time the image is present on the node (NaN: never pulled), made at the cluster's
+   * first bind. A typed-array read instead of a lookup in a Map of up to nodes x images entries on
+   * every bind; one table per cluster rather than one array per node (half a million small
+   * ArrayBuffers at Karmada's scale, each slow to allocate and counted as external memory).
    */
-  private readonly imageRows: (Float64Array | undefined)[];
+  private imageAt: Float64Array | null = null;
+  private imageStride = 0;
   /** Per node (index from nodeStart): the time its image puller is free. */
   private readonly pullerFreeAt: Float64Array;
   /** Run-time sampler of each Job here (by workload) and the name of its stream. */
   private readonly durations = new Map<number, { sampler: Sampler; stream: string }>();
   /**
-   * GPUs held by each bound pod that asked for GPUs: a bit mask over its node's GPUs (bit b = GPU
-   * gpuStart[node] + b) on nodes of at most GPU_MASK_MAX GPUs, else their ids.
+   * GPUs held by each bound pod on a node of more than GPU_MASK_MAX GPUs, by pod: their ids (on
+   * smaller nodes, the pod table's `gpuMask` column holds them).
    */
-  private readonly podGpus = new Map<number, number | Int32Array>();
+  private readonly podGpus = new Map<number, Int32Array>();
   /** Free-capacity index of the nodes, kept current on every bind, release and node change. */
   readonly capacity: FreeCapacityIndex;
   /** Owner index by workload (a workload has at most one owner per member). */
@@ -133,7 +136,6 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.world = state.world;
     this.pods = state.pods;
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
-    this.imageRows = new Array<Float64Array | undefined>(info.nodeEnd - info.nodeStart).fill(undefined);
     this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
     const scorerName = info.spec.nodeScoring;
     const sf = nodeScorerFactory(scorerName);
@@ -385,7 +387,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
         world.gpuMilliFree[g] -= t.gpuMilli;
         mask |= 1 << (g - lo);
       }
-      this.podGpus.set(id, hi - lo <= GPU_MASK_MAX ? mask : gpuScratch.slice(0, k));
+      if (hi - lo <= GPU_MASK_MAX) pods.gpuMask[id] = mask;
+      else this.podGpus.set(id, gpuScratch.slice(0, k));
     }
     world.cpuFree[node] -= t.cpuMillis;
     world.memFree[node] -= t.memoryMiB;
@@ -413,12 +416,11 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     const img = s.imageId(t.image);
     const local = node - this.info.nodeStart;
     const images = s.images.length;
-    let row: Float64Array | undefined;
+    let table: Float64Array | null = null;
     let present: number | undefined;
     if (images <= IMAGE_ROWS_MAX) {
-      row = this.imageRows[local];
-      if (row === undefined) this.imageRows[local] = row = new Float64Array(images).fill(NaN);
-      present = row[img];
+      table = this.imageTable(images);
+      present = table[local * images + img];
       if (Number.isNaN(present)) present = undefined;
     } else {
       present = this.imageReadyAt.get(node * images + img);
@@ -428,10 +430,22 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       const net = world.network;
       present = start + net.transferTime(net.regionIndex(t.registryRegion), this.info.regionIndex, t.imageSizeBytes);
       this.pullerFreeAt[local] = present;
-      if (row) row[img] = present;
+      if (table) table[local * images + img] = present;
       else this.imageReadyAt.set(node * images + img, present);
     }
     sim.schedule(Math.max(now, present) + t.startup, this, Kind.PodReady, id, Prio.Fact);
+  }
+
+  /** The image-time table for `images` images (laid out again should images be added after binds began). */
+  private imageTable(images: number): Float64Array {
+    const old = this.imageAt;
+    if (old !== null && this.imageStride === images) return old;
+    const nodes = this.info.nodeEnd - this.info.nodeStart;
+    const table = new Float64Array(nodes * images).fill(NaN);
+    if (old !== null) for (let n = 0; n < nodes; n++) for (let k = 0; k < this.imageStride; k++) table[n * images + k] = old[n * this.imageStride + k];
+    this.imageAt = table;
+    this.imageStride = images;
+    return table;
   }
 
   preempt(pod: number): number {
@@ -441,12 +455,14 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   }
 
   heldGpus(pod: number): readonly number[] {
-    const held = this.podGpus.get(pod);
-    if (held === undefined) return [];
-    if (typeof held !== 'number') return Array.from(held);
+    const mask = this.pods.gpuMask[pod];
+    if (mask === 0) {
+      const held = this.podGpus.get(pod);
+      return held === undefined ? [] : Array.from(held);
+    }
     const lo = this.world.gpuStart[this.pods.node[pod]];
     const out: number[] = [];
-    for (let b = 0, m = held; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
+    for (let b = 0, m = mask; m !== 0; b++, m >>= 1) if (m & 1) out.push(lo + b);
     return out;
   }
 
@@ -478,7 +494,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
       const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
       if (refusal !== null) {
-        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        setClusterError(w, this.info.index, `the Work failed to apply: ${refusal}`);
         return refusal;
       }
     }
@@ -528,7 +544,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
     if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
     if (scheduler < 0) {
-      w.clusterErrors.set(
+      setClusterError(
+        w,
         this.info.index,
         `no scheduler named "${template.schedulerName}" runs in cluster ${this.info.name} (it runs ${this.schedulers.map((x) => x.schedulerName).join(', ')}): its pods stay Pending`,
       );
@@ -659,7 +676,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     o.done = true;
     // A done owner creates no more pods (see above): its run-time stream is not needed again,
     // once every owner of the workload here (every task) is done.
-    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
+    const d = o.active === 0 && (!o.task || this.ownersOf(o.workload).every((x) => x.done && x.active === 0)) ? this.durations.get(o.workload) : undefined;
     if (d) {
       this.durations.delete(o.workload);
       this.sim.releaseStream(d.stream);
@@ -829,24 +846,26 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (w.spec.kind === 'Job' && Number.isNaN(w.gangStartedAt) && this.pods.phase[id] === PodPhase.Running && t.gpus > 0) {
       changeHeldGpus(w, -(t.gpus * t.gpuMilli) / MILLI_PER_GPU, this.sim.now);
     }
-    const held = this.podGpus.get(id);
-    if (held !== undefined) {
-      if (typeof held === 'number') {
-        const lo = world.gpuStart[node];
-        for (let b = 0, m = held; m !== 0; b++, m >>= 1) {
-          if ((m & 1) === 0) continue;
-          const g = lo + b;
-          world.gpuMilliFree[g] += t.gpuMilli;
-          if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
-        }
-      } else {
+    const mask = this.pods.gpuMask[id];
+    if (mask !== 0) {
+      const lo = world.gpuStart[node];
+      for (let b = 0, m = mask; m !== 0; b++, m >>= 1) {
+        if ((m & 1) === 0) continue;
+        const g = lo + b;
+        world.gpuMilliFree[g] += t.gpuMilli;
+        if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
+      }
+      this.pods.gpuMask[id] = 0;
+    } else if (this.podGpus.size > 0) {
+      const held = this.podGpus.get(id);
+      if (held !== undefined) {
         for (let k = 0; k < held.length; k++) {
           const g = held[k];
           world.gpuMilliFree[g] += t.gpuMilli;
           if (world.gpuMilliFree[g] === MILLI_PER_GPU) world.gpuFree[node]++;
         }
+        this.podGpus.delete(id);
       }
-      this.podGpus.delete(id);
     }
     this.capacity.update(node);
     const c = this.info.index;

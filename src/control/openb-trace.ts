@@ -217,7 +217,7 @@ export class TraceFeeder implements EventHandler {
       const spec = f.feed.pods[f.next];
       const s = this.state;
       const index = s.workloads.length;
-      s.workloads.push(newRuntimeWorkload(index, spec, s.world.clusters.length));
+      s.workloads.push(newRuntimeWorkload(index, spec));
       f.workload[f.next] = index;
       f.arrivedMilli += f.feed.demandMilli[f.next];
       f.next++;

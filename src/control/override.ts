@@ -33,6 +33,8 @@ export interface RenderedWork {
 const rendered = new WeakMap<WorkloadSpec, Map<string, RenderedWork>>();
 
 export function renderWork(w: WorkloadSpec, cluster: ClusterSpec, scenario: Scenario): RenderedWork {
+  // Most scenarios have no override policies: every Work is the workload's own, nothing to cache.
+  if (scenario.overridePolicies.length === 0) return { template: w.template, replicas: null, completions: null, error: null };
   let byCluster = rendered.get(w);
   const hit = byCluster?.get(cluster.name);
   if (hit) return hit;

@@ -29,6 +29,11 @@ export class PodTable {
   bound = new Float64Array(1024);
   ready = new Float64Array(1024);
   finished = new Float64Array(1024);
+  /**
+   * GPUs a bound pod holds, as a bit mask over its node's GPUs (bit b = GPU gpuStart[node] + b) on
+   * nodes of at most 30 GPUs; 0 when it holds none (or its node has more: the member keeps those).
+   */
+  gpuMask = new Int32Array(1024);
 
   add(workload: number, owner: number, cluster: number, priority: number, now: number): number {
     if (this.count === this.workload.length) this.grow();
@@ -43,6 +48,7 @@ export class PodTable {
     this.bound[id] = NaN;
     this.ready[id] = NaN;
     this.finished[id] = NaN;
+    this.gpuMask[id] = 0;
     return id;
   }
 
@@ -63,5 +69,6 @@ export class PodTable {
     this.bound = g(this.bound);
     this.ready = g(this.ready);
     this.finished = g(this.finished);
+    this.gpuMask = g(this.gpuMask);
   }
 }

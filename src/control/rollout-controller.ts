@@ -171,7 +171,7 @@ export class RolloutController implements EventHandler {
       kurator: null,
       source: spec.source,
     };
-    const canary = newRuntimeWorkload(s.workloads.length, canarySpec, s.world.clusters.length);
+    const canary = newRuntimeWorkload(s.workloads.length, canarySpec);
     canary.desired = 0;
     s.workloads.push(canary);
     const version = this.traffic.addVersion(w.index, spec.traits);

@@ -96,6 +96,8 @@ export class Simulation {
 
   private running = false;
   private stopRequested = false;
+  /** Wall milliseconds by event kind (see timeEventKinds); null when not timing. */
+  private kindMs: Float64Array | null = null;
   private readonly streams = new Map<string, RandomStream>();
 
   /** `seed` defaults to 0. It only feeds stream(); the event order never depends on it. */
@@ -120,6 +122,21 @@ export class Simulation {
   /** Total events handled over all run() calls. */
   get eventsProcessed(): number {
     return this._processed;
+  }
+
+  /**
+   * Start timing events by kind (for a benchmark's per-phase split): from now on run() adds the
+   * wall time from the start of each event to the start of the next one (the handler plus the
+   * kernel's own pop) to `eventKindMs[kind]` (kinds at or above `kinds` share the last slot). It
+   * costs one clock read per event and changes nothing else.
+   */
+  timeEventKinds(kinds = 64): void {
+    this.kindMs ??= new Float64Array(kinds);
+  }
+
+  /** Milliseconds per event kind since timeEventKinds(), or null. */
+  get eventKindMs(): Float64Array | null {
+    return this.kindMs;
   }
 
   /** Events scheduled and neither fired nor cancelled. */
@@ -210,6 +227,9 @@ export class Simulation {
     const queue = this.queue;
     const handlers = this.handlers;
     const datas = this.datas;
+    const kindMs = this.kindMs;
+    let timedKind = -1;
+    let timedFrom = 0;
     try {
       for (;;) {
         if (queue.size === 0) {
@@ -245,6 +265,12 @@ export class Simulation {
         this._now = t;
         count++;
         this._processed++;
+        if (kindMs !== null) {
+          const at = performance.now();
+          if (timedKind >= 0) kindMs[timedKind] += at - timedFrom;
+          timedKind = kind < kindMs.length && kind >= 0 ? kind : kindMs.length - 1;
+          timedFrom = at;
+        }
         handler.handleEvent(kind, data, this);
         if (this.stopRequested || (stopFn !== undefined && stopFn(this))) {
           reason = 'stopped';
@@ -254,6 +280,7 @@ export class Simulation {
     } finally {
       this.running = false;
       this.stopRequested = false;
+      if (kindMs !== null && timedKind >= 0) kindMs[timedKind] += performance.now() - timedFrom;
     }
     return { reason, events: count, now: this._now };
   }

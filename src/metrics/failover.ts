@@ -1,7 +1,7 @@
 import type { EventHandler, Simulation } from '../kernel/index.js';
 import type { Binding, ControlPlane, ControlPlaneObserver } from '../control/control-plane.js';
 import type { FaultListener, FaultRecord } from '../faults/injector.js';
-import { accrueUnavailability, Kind, Prio, type RunState } from '../control/state.js';
+import { accrueUnavailability, Kind, Prio, readyIn, type RunState } from '../control/state.js';
 
 /** Failover figures of one fault (times in seconds since the fault started; null: did not happen). */
 export interface FailoverResult {
@@ -124,7 +124,7 @@ export class FailoverTracker implements EventHandler, FaultListener, ControlPlan
       let full = true;
       for (const i of o.affected) {
         const w = this.state.workloads[i];
-        if (w.ready - w.readyByCluster[c] < w.desired) elsewhere = false;
+        if (w.ready - readyIn(w, c) < w.desired) elsewhere = false;
         if (w.ready < w.desired) full = false;
       }
       if (o.failover === null && elsewhere) o.failover = now;

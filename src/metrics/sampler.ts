@@ -80,8 +80,11 @@ export class Sampler implements EventHandler {
       s.costRate[i] = c.costRate[k];
     }
     for (const [wi, arrays] of this.workloadReady) {
-      const rbc = this.state.workloads[wi].readyByCluster;
-      for (let k = 0; k < arrays.length; k++) arrays[k][i] = rbc[k];
+      // Sparse: only the clusters that ever had a Ready pod of it (the others' slots stay 0).
+      const w = this.state.workloads[wi];
+      const clusters = w.readyClusters;
+      if (clusters === null) continue;
+      for (let j = 0; j < clusters.length; j++) arrays[clusters[j]][i] = w.readyCounts![j];
     }
     this.count++;
     if (this.count < this.times.length) sim.schedule((this.count) * this.interval, this, Kind.Sample, null, Prio.Sample);

@@ -29,6 +29,12 @@ export interface K8sJobOptions {
   readonly image: string;
   /** PersistentVolumeClaim mounted at /results (ReadWriteMany when pods may land on several nodes). */
   readonly pvc: string;
+  /**
+   * Peak memory of one run of the scenario's largest point (MiB; `runMemoryMiB`, the cost model of
+   * bench/README). A pod runs `workers` runs at once, one per worker thread: it requests that many
+   * times this, and may use half as much again (limit) before the kubelet kills it.
+   */
+  readonly runMemoryMiB: number;
   readonly namespace?: string;
 }
 
@@ -63,6 +69,10 @@ export function k8sJobManifest(o: K8sJobOptions): string {
     '--resume',
   ];
   const name = jobName(o.scenario, component);
+  // Whole 64 MiB steps, so the request reads as a size and not as a computed figure.
+  const step = (mib: number): number => Math.ceil(mib / 64) * 64;
+  const request = step(o.workers * o.runMemoryMiB);
+  const limit = step(1.5 * o.workers * o.runMemoryMiB);
   const labels = { 'app.kubernetes.io/name': 'fleetsim', 'app.kubernetes.io/component': component, 'fleetsim.io/scenario': o.scenario.slice(0, 63) };
   const job = {
     apiVersion: 'batch/v1',
@@ -83,7 +93,7 @@ export function k8sJobManifest(o: K8sJobOptions): string {
               image: o.image,
               command,
               env: [{ name: 'CI', value: '1' }],
-              resources: { requests: { cpu: String(o.workers), memory: '1Gi' }, limits: { memory: '4Gi' } },
+              resources: { requests: { cpu: String(o.workers), memory: `${request}Mi` }, limits: { memory: `${limit}Mi` } },
               volumeMounts: [{ name: 'results', mountPath: '/results' }],
             },
           ],
@@ -92,19 +102,22 @@ export function k8sJobManifest(o: K8sJobOptions): string {
       },
     },
   };
-  const head = o.command
-    ? [
-        `# fleetsim ${FLEETSIM_VERSION}: ${component} of ${o.scenario} as ${o.shards} shards (Indexed Job, one pod per shard).`,
-        `# Every pod walks the same search; pod i runs its share of each round's runs into /results/runs-shard-i-of-${o.shards}.jsonl`,
-        `# on the PVC ${o.pvc} (ReadWriteMany: the pods read each other's files) and pod 0 writes /results/plan.json and index.html.`,
-        '# The image must hold fleetsim installed (npm ci) and the scenario at the path below; see the README.',
-      ]
-    : [
-        `# fleetsim ${FLEETSIM_VERSION}: sweep of ${o.scenario} as ${o.shards} shards (Indexed Job, one pod per shard).`,
-        `# Pod i runs shard i/${o.shards} and writes /results/runs-shard-i-of-${o.shards}.jsonl on the PVC ${o.pvc}`,
-        '# (ReadWriteMany if pods may run on several nodes). When the Job completes, merge the shards:',
-        `#   fleetsim merge /results --out /results/merged   (in a pod mounting ${o.pvc}, or after copying the files out)`,
-        '# The image must hold fleetsim installed (npm ci) and the scenario at the path below; see the README.',
-      ];
+  const head = [
+    ...(o.command
+      ? [
+          `# fleetsim ${FLEETSIM_VERSION}: ${component} of ${o.scenario} as ${o.shards} shards (Indexed Job, one pod per shard).`,
+          `# Every pod walks the same search; pod i runs its share of each round's runs into /results/runs-shard-i-of-${o.shards}.jsonl`,
+          `# on the PVC ${o.pvc} (ReadWriteMany: the pods read each other's files) and pod 0 writes /results/plan.json and index.html.`,
+        ]
+      : [
+          `# fleetsim ${FLEETSIM_VERSION}: sweep of ${o.scenario} as ${o.shards} shards (Indexed Job, one pod per shard).`,
+          `# Pod i runs shard i/${o.shards} and writes /results/runs-shard-i-of-${o.shards}.jsonl on the PVC ${o.pvc}`,
+          '# (ReadWriteMany if pods may run on several nodes). When the Job completes, merge the shards:',
+          `#   fleetsim merge /results --out /results/merged   (in a pod mounting ${o.pvc}, or after copying the files out)`,
+        ]),
+    `# Memory: ${o.workers} worker thread(s) x ~${Math.round(o.runMemoryMiB)} MiB per run (peak RSS from the scenario's nodes and expected pods,`,
+    '# bench/README "Cost model"): request ' + `${request}Mi, limit ${limit}Mi.`,
+    '# The image must hold fleetsim installed (npm ci) and the scenario at the path below; see the README.',
+  ];
   return `${head.join('\n')}\n${stringify(job, { lineWidth: 0 })}`;
 }

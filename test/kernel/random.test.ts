@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { createStream, MT19937, streamKey } from '../../src/kernel/index.js';
 
@@ -80,5 +82,24 @@ describe('createStream', () => {
     expect(streamKey(1, '2x')).not.toBe(streamKey(12, 'x'));
     expect(take(1, '2x')).not.toEqual(take(12, 'x'));
     expect(take(1, 'x')).toEqual(take('1', 'x'));
+  });
+});
+
+describe('Arc4Stream (createStream) = seedrandom', () => {
+  it('gives the numbers seedrandom gives for the same key, for any seed and name', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string()), fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ minLength: 250, maxLength: 600 })), fc.integer({ min: 1, max: 40 }), (seed, name, draws) => {
+        const ours = createStream(seed, name);
+        const theirs = seedrandom(streamKey(seed, name));
+        for (let i = 0; i < draws; i++) expect(ours.random()).toBe(theirs());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('long sequences match too (the byte state wraps many times)', () => {
+    const ours = createStream(42, 'job-duration/default/train-p0-g1-x1-17/c000');
+    const theirs = seedrandom(streamKey(42, 'job-duration/default/train-p0-g1-x1-17/c000'));
+    for (let i = 0; i < 20000; i++) expect(ours.random()).toBe(theirs());
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fnv1a32 } from '../../src/placement/karmada/webster.js';
 import {
   allocateWebsterSeats,
   assignByStrategy,
@@ -357,6 +358,24 @@ describe('scheduleBinding', () => {
         expect(view(b)).toEqual(view(a));
       }),
       RUNS,
+    );
+  });
+});
+
+describe('fnv1a32 (Dispenser UID tie-break)', () => {
+  const reference = (s: string): number => {
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193);
+    return h >>> 0;
+  };
+  it('hashes the UTF-8 bytes TextEncoder writes, lone surrogates included', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c); // Go: fnv.New32a().Write([]byte("a"))
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.integer({ min: 0, max: 0xffff })).map((u) => String.fromCharCode(...u))), (s) => {
+        expect(fnv1a32(s)).toBe(reference(s));
+      }),
+      { numRuns: 500 },
     );
   });
 });

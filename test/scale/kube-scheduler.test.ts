@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FreeCapacityIndex } from '../../src/control/free-capacity.js';
+import { FreeCapacityIndex, MAX_REQUEST_CLASSES } from '../../src/control/free-capacity.js';
 import { KubeScheduler, numFeasibleNodesToFind } from '../../src/control/kube-scheduler.js';
 import type { MemberSchedulerHost, NodeScorer } from '../../src/control/member-scheduling.js';
 import { leastAllocated, mostAllocated, resourcesFitScore } from '../../src/control/node-scoring.js';
@@ -49,6 +49,17 @@ const nodeState = fc.tuple(
   fc.integer({ min: 0, max: 3 }),
   fc.integer({ min: 0, max: 9 }),
 );
+
+/** Give node i a random state and tell the index. */
+function setNode(w: World, idx: FreeCapacityIndex, i: number, [cpu, mem, gpu, pods, flag]: [number, number, number, number, number]): void {
+  w.cpuFree[i] = cpu;
+  w.memFree[i] = mem;
+  w.gpuFree[i] = gpu;
+  w.podsFree[i] = pods;
+  w.nodeReady[i] = flag === 1 ? 0 : 1;
+  w.nodeCordoned[i] = flag === 2 ? 1 : 0;
+  idx.update(i);
+}
 
 interface Bind {
   pod: number;
@@ -128,16 +139,7 @@ describe('FreeCapacityIndex', () => {
       fc.property(fc.integer({ min: 1, max: 300 }), fc.array(nodeState, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), nodeState), { maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat(), podTemplate), { minLength: 1, maxLength: 20 }), (n, state, updates, queries) => {
         const w = world(n, state);
         const idx = new FreeCapacityIndex(w, 0, n);
-        for (const [at, [cpu, mem, gpu, pods, flag]] of updates) {
-          const i = at % n;
-          w.cpuFree[i] = cpu;
-          w.memFree[i] = mem;
-          w.gpuFree[i] = gpu;
-          w.podsFree[i] = pods;
-          w.nodeReady[i] = flag === 1 ? 0 : 1;
-          w.nodeCordoned[i] = flag === 2 ? 1 : 0;
-          idx.update(i);
-        }
+        for (const [at, s] of updates) setNode(w, idx, at % n, s);
         const up = (i: number) => w.nodeReady[i] === 1 && w.nodeCordoned[i] === 0;
         let maxCpu = -1;
         let maxPods = -1;
@@ -166,6 +168,66 @@ describe('FreeCapacityIndex', () => {
   });
 });
 
+describe('RequestClassIndex', () => {
+  it("pick() finds what a visit of the nodes in kube-scheduler's rotating order finds, through random updates", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(nodeState, { minLength: 1, maxLength: 40 }),
+        podTemplate,
+        fc.boolean(),
+        fc.array(fc.oneof(fc.tuple(fc.constant('update' as const), fc.nat(), nodeState), fc.tuple(fc.constant('pick' as const), fc.nat(), fc.integer({ min: 1, max: 320 }))), { maxLength: 40 }),
+        (n, state, t, most, ops) => {
+          const w = world(n, state);
+          const idx = new FreeCapacityIndex(w, 0, n);
+          const score = (node: number) => resourcesFitScore(w.cpuAlloc[node], w.cpuFree[node], w.memAlloc[node], w.memFree[node], t.cpuMillis, t.memoryMiB, most);
+          const rc = idx.requestClass(t.cpuMillis, t.memoryMiB, t.gpus, score)!;
+          const fits = (i: number) => w.nodeReady[i] === 1 && w.nodeCordoned[i] === 0 && w.cpuFree[i] >= t.cpuMillis && w.memFree[i] >= t.memoryMiB && w.gpuFree[i] >= t.gpus && w.podsFree[i] >= 1;
+          for (const op of ops) {
+            if (op[0] === 'update') {
+              setNode(w, idx, op[1] % n, op[2]);
+              continue;
+            }
+            const start = op[1] % n;
+            const toFind = op[2];
+            let found = 0;
+            let processed = n;
+            let best = -1;
+            let bestScore = -1;
+            for (let k = 0; k < n; k++) {
+              const i = (start + k) % n;
+              if (!fits(i)) continue;
+              const sc = score(i);
+              if (sc > bestScore || (sc === bestScore && i < best)) {
+                bestScore = sc;
+                best = i;
+              }
+              if (++found === toFind) {
+                processed = k + 1;
+                break;
+              }
+            }
+            expect(rc.pick(start, toFind)).toBe(best);
+            expect(rc.processed).toBe(processed);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('one per request shape, at most MAX_REQUEST_CLASSES per cluster', () => {
+    const w = world(10, [[8000, 32768, 4, 50, 0]]);
+    const idx = new FreeCapacityIndex(w, 0, 10);
+    const zero = () => 0;
+    const a = idx.requestClass(1000, 1024, 0, zero);
+    expect(idx.requestClass(1000, 1024, 0, zero)).toBe(a);
+    for (let k = 1; k < MAX_REQUEST_CLASSES; k++) expect(idx.requestClass(1000 + k, 1024, 0, zero)).not.toBeNull();
+    expect(idx.requestClass(5000, 1024, 0, zero)).toBeNull();
+    expect(idx.requestClass(1000, 1024, 0, zero)).toBe(a);
+  });
+});
+
 describe('KubeScheduler: percentageOfNodesToScore sampling', () => {
   const scorers: [NodeScorer, boolean][] = [
     [leastAllocated, false],
@@ -188,7 +250,8 @@ describe('KubeScheduler: percentageOfNodesToScore sampling', () => {
           const podTemplates = pods.map((p) => templates[p]);
           const ids = pods.map((_, i) => i);
           const ref = reference(world(n, state), podTemplates, ids, pct, most, 0);
-          for (const withIndex of [true, false]) {
+          for (const [withIndex, classes] of [[true, true], [true, false], [false, false]]) {
+            KubeScheduler.useRequestClasses = classes;
             const w = world(n, state);
             const h = host(w, podTemplates, withIndex);
             const ks = new KubeScheduler(w.clusters[0], s);
@@ -197,6 +260,7 @@ describe('KubeScheduler: percentageOfNodesToScore sampling', () => {
             const queue = (xs: number[]) => [Int32Array.from(xs), xs.length] as const;
             ks.cycle(h, ...queue(ids.slice(0, half)));
             ks.cycle(h, ...queue(ids.slice(half)));
+            KubeScheduler.useRequestClasses = true;
             expect(h.binds).toEqual(ref.binds);
           }
         },

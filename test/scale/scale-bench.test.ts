@@ -12,7 +12,7 @@ import { parseScenario } from '../../src/scenario/load.js';
 
 // The scale benchmark's outputs on a small fleet (never its timings).
 describe('bench/scale', () => {
-  const p = { clusters: 12, nodes: 20, gpusPerNode: 8, pods: 3000, hours: 4, seed: 7 };
+  const p = { clusters: 12, nodes: 20, gpusPerNode: 8, gpuNodes: 2000, pods: 3000, hours: 4, seed: 7 };
 
   it('generates the fleet and workload it describes', () => {
     const g = scaleDocument(p);
@@ -27,6 +27,15 @@ describe('bench/scale', () => {
     expect(JSON.stringify(scaleDocument(p).doc)).toBe(JSON.stringify(g.doc));
   });
 
+  it('beyond --gpu-nodes per cluster, the nodes are a CPU-only pool (Karmada-size clusters)', () => {
+    const doc = scaleDocument({ ...p, nodes: 50, gpuNodes: 20 }).doc as { fleet: { clusters: { nodePools: { count: number; gpus?: unknown }[] }[] } };
+    for (const c of doc.fleet.clusters) {
+      expect(c.nodePools.map((x) => x.count)).toEqual([20, 30]);
+      expect(c.nodePools[0].gpus).toBeDefined();
+      expect(c.nodePools[1].gpus).toBeUndefined();
+    }
+  });
+
   it('runs it through runScenario, deterministically, and reports its figures', async () => {
     const a = await runScale(p);
     const b = await runScale(p);
@@ -39,6 +48,11 @@ describe('bench/scale', () => {
     expect(a.results.gpu_util_mean).toBeGreaterThan(0);
     expect(a.results.gpu_util_peak).toBeGreaterThanOrEqual(a.results.gpu_util_mean);
     for (const k of ['wall_s', 'cpu_s', 'peak_rss_mb', 'events_per_s'] as const) expect(a[k]).toBeGreaterThan(0);
+    // The phases cover the run: each is a time, together about the wall time.
+    const phases = Object.values(a.phases_s);
+    expect(phases.every((x) => x >= 0)).toBe(true);
+    expect(a.phases_s.kube_scheduler).toBeGreaterThan(0);
+    expect(a.phases_s.karmada).toBeGreaterThan(0);
     const other = await runScale({ ...p, seed: 8 });
     expect(other.results.digest).not.toBe(a.results.digest);
   });

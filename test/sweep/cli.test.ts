@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import * as aq from 'arquero';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runMemoryMiB } from '../../src/runner/footprint.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { fleetsim } from '../helpers/cli.js';
 import { ensureSweepBuilt } from './built.js';
 
@@ -92,5 +94,32 @@ describe('fleetsim sweep and merge (built CLI)', () => {
     const job = parse(r.stdout) as { spec: { completionMode: string; completions: number; parallelism: number; template: { spec: { containers: { command: string[] }[] } } } };
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 6 });
     expect(job.spec.template.spec.containers[0].command.join(' ')).toContain('--shard $(JOB_COMPLETION_INDEX)/6 --out /results');
+  });
+
+  it("the emitted Job's command, run for each index here, merges to what the unsharded sweep writes; memory from the cost model", () => {
+    const args = ['--replications', '3', '--workers', '2', ...SCHEDULERS];
+    const r = fleetsim(['sweep', SMALL, '--emit', 'k8s-job', '--shards', '3', ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    type Container = { command: string[]; resources: { requests: { memory: string }; limits: { memory: string } } };
+    const job = parse(r.stdout) as { spec: { completions: number; template: { spec: { containers: Container[] } } } };
+    const c = job.spec.template.spec.containers[0];
+    // Two worker threads, each one run of the small scenario at a time: 2 x runMemoryMiB, in 64 MiB steps.
+    const perRun = runMemoryMiB(loadScenario(SMALL));
+    expect(c.resources.requests.memory).toBe(`${Math.ceil((2 * perRun) / 64) * 64}Mi`);
+    expect(c.resources.limits.memory).toBe(`${Math.ceil((1.5 * 2 * perRun) / 64) * 64}Mi`);
+    expect(r.stdout).toContain(`# Memory: 2 worker thread(s) x ~${Math.round(perRun)} MiB per run`);
+    // What Kubernetes does for pod i: $(JOB_COMPLETION_INDEX) expanded, /results the claim's mount.
+    expect(c.command.slice(0, 2)).toEqual(['npx', 'fleetsim']);
+    const results = join(dir, 'job-results');
+    for (let i = 0; i < job.spec.completions; i++) {
+      const argv = c.command.slice(2).map((a) => a.replace('$(JOB_COMPLETION_INDEX)', String(i)).replace(/^\/results$/, results));
+      const pod = fleetsim(argv);
+      expect(pod.code, pod.stderr).toBe(0);
+    }
+    const merged = fleetsim(['merge', results, '--out', join(dir, 'job-merged')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const whole = fleetsim(['sweep', SMALL, ...args, '--out', join(dir, 'job-whole')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    for (const f of OUTPUTS) expect(readFileSync(join(dir, 'job-merged', f), 'utf8'), f).toBe(readFileSync(join(dir, 'job-whole', f), 'utf8'));
   });
 });

@@ -9,6 +9,7 @@ import { registerBuiltinSchedulers, resolveScheduler } from '../../placement/bui
 import { schedulerNames } from '../../placement/registry.js';
 import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { SWEEP_TASK } from '../../runner/sweep.js';
+import { runMemoryMiB } from '../../runner/footprint.js';
 import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
 import { FLEETSIM_VERSION } from '../../version.js';
@@ -100,7 +101,12 @@ export const planCommand: CommandModule<object, Args> = {
 
     if (args.emit === 'k8s-job') {
       const passThrough = process.argv.slice(process.argv.indexOf('plan'));
-      process.stdout.write(k8sJobManifest({ scenario: def.scenario.name, command: planJobCommand(passThrough), shards: args.shards, workers: args.workers ?? 2, image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`, pvc: args.pvc, ...(args.namespace ? { namespace: args.namespace } : {}) }));
+      // Pods are sized for the largest fleet a run may have: every knob at the top of its range (or today's).
+      const top = def.build(def.knobs.map((k) => k.values[k.values.length - 1]), [], 'the top of the ranges');
+      const memory = Math.max(runMemoryMiB(def.scenario), runMemoryMiB(top));
+      process.stdout.write(
+        k8sJobManifest({ scenario: def.scenario.name, command: planJobCommand(passThrough), shards: args.shards, workers: args.workers ?? 2, image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`, pvc: args.pvc, runMemoryMiB: memory, ...(args.namespace ? { namespace: args.namespace } : {}) }),
+      );
       return;
     }
 

@@ -8,6 +8,7 @@ import { warmChartRenderer } from '../../report/html.js';
 import { defaultWorkerCount, WorkerPool } from '../../runner/pool.js';
 import { executeSweep, SWEEP_TASK } from '../../runner/sweep.js';
 import type { AggregateRow, SweepData } from '../../runner/sweep-aggregate.js';
+import { runMemoryMiB } from '../../runner/footprint.js';
 import { k8sJobManifest } from '../../runner/sweep-k8s.js';
 import { parseShard } from '../../runner/sweep-keys.js';
 import { planSweep } from '../../runner/sweep-plan.js';
@@ -110,6 +111,7 @@ export const sweepCommand: CommandModule<object, Args> = {
             schedulers: args.scheduler ?? [],
             image: args.image ?? `fleetsim:${FLEETSIM_VERSION}`,
             pvc: args.pvc,
+            runMemoryMiB: Math.max(...plan.points.map((pt) => runMemoryMiB(pt.scenario))),
             ...(args.namespace ? { namespace: args.namespace } : {}),
           }),
         );

@@ -25,6 +25,13 @@ export interface GeneralEstimatorOptions {
   assumedWorkloads?: ReadonlyArray<AssumedWorkload>;
 }
 
+/** A gate as `{ ...DEFAULT_FEATURE_GATES, ...gates }` has it, without the copy (one per cluster per binding). */
+function gateOn(gates: FeatureGates | undefined, name: keyof FeatureGates): boolean {
+  return gates !== undefined && name in gates ? !!gates[name] : DEFAULT_FEATURE_GATES[name];
+}
+
+const NO_ASSUMED: ReadonlyArray<AssumedWorkload> = Object.freeze([]);
+
 function q(list: ResourceList | undefined, r: string): number {
   return list && typeof list[r] === 'number' ? list[r] : 0;
 }
@@ -50,8 +57,14 @@ function positiveRequests(req: ReplicaRequirements | null | undefined): Array<[s
  * (`getMaximumReplicasBasedOnClusterSummary`).
  */
 export function getMaximumReplicasBasedOnClusterSummary(summary: ResourceSummary, req: ReplicaRequirements | null | undefined): number {
+  // The answer does not depend on the order of the resources (any missing or exhausted one gives
+  // 0, else the minimum), so they are read in the object's own order: no sorted copy per cluster.
+  const rr = req?.resourceRequest;
+  if (!rr) return Infinity;
   let max = Infinity;
-  for (const [r, want] of positiveRequests(req)) {
+  for (const r in rr) {
+    const want = rr[r];
+    if (!(want > 0)) continue;
     if (!summary.allocatable || typeof summary.allocatable[r] !== 'number') return 0;
     const avail = summary.allocatable[r] - q(summary.allocated, r) - q(summary.allocating, r);
     if (avail <= 0) return 0;
@@ -148,14 +161,14 @@ export function generalMaxAvailableReplicas(
   options: GeneralEstimatorOptions = {},
 ): number {
   if (!cluster.resourceSummary) return 0;
-  const gates = { ...DEFAULT_FEATURE_GATES, ...(options.featureGates ?? {}) };
-  const assumed = options.assumedWorkloads ?? [];
+  const gates = options.featureGates;
+  const assumed = options.assumedWorkloads ?? NO_ASSUMED;
   let summary = cluster.resourceSummary;
-  if (gates.SchedulingOvercommitProtection && assumed.length > 0) summary = deductAssumedWorkloads(summary, assumed);
+  if (gateOn(gates, 'SchedulingOvercommitProtection') && assumed.length > 0) summary = deductAssumedWorkloads(summary, assumed);
   const allowed = getAllowedPodNumber(summary);
   if (allowed <= 0) return 0;
   if (!req) return allowed;
-  if (gates.CustomizedClusterResourceModeling && (cluster.resourceSummary.allocatableModelings?.length ?? 0) > 0) {
+  if (gateOn(gates, 'CustomizedClusterResourceModeling') && (cluster.resourceSummary.allocatableModelings?.length ?? 0) > 0) {
     try {
       return Math.min(allowed, getMaximumReplicasBasedOnResourceModels(cluster, req, assumed));
     } catch {

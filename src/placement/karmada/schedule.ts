@@ -45,14 +45,16 @@ export function findClustersThatFit(
   plugins: readonly FilterPlugin[] = defaultFilterPlugins,
 ): Cluster[] {
   const feasible: Cluster[] = [];
+  for (let i = 0; i < clusters.length; i++) if (runFilterPlugins(plugins, ctx, clusters[i]).code === 'Success') feasible.push(clusters[i]);
+  if (feasible.length > 0) return feasible;
+  // Every cluster failed: filter again for the reasons (filters are pure; most bindings never get
+  // here, so they do not build a reason per failing cluster).
   const reasons: Array<{ cluster: string; plugin: string; reason: string }> = [];
   for (const c of clusters) {
     const r = runFilterPlugins(plugins, ctx, c);
-    if (r.code === 'Success') feasible.push(c);
-    else reasons.push({ cluster: c.name, plugin: r.plugin ?? '', reason: r.reason ?? '' });
+    reasons.push({ cluster: c.name, plugin: r.plugin ?? '', reason: r.reason ?? '' });
   }
-  if (feasible.length === 0) throw new FitError(clusters.length, reasons);
-  return feasible;
+  throw new FitError(clusters.length, reasons);
 }
 
 /** Score: summed plugin scores per feasible cluster, in input order. */

@@ -25,7 +25,9 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
 
 /** Is the taint tolerated by at least one of the tolerations? */
 export function tolerationsTolerateTaint(tolerations: ReadonlyArray<Toleration> | null | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
+  if (!tolerations) return false;
+  for (let i = 0; i < tolerations.length; i++) if (toleratesTaint(tolerations[i], taint)) return true;
+  return false;
 }
 
 /**

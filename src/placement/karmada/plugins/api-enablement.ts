@@ -10,9 +10,12 @@ import { Success, targetContains, unschedulable, type FilterPlugin, type FilterR
 export const APIEnablementName = 'APIEnablement';
 
 export function apiEnabled(cluster: Cluster, apiVersion: string, kind: string): boolean {
-  for (const e of cluster.apiEnablements ?? []) {
-    if (e.groupVersion !== apiVersion) continue;
-    if ((e.resources ?? []).some((r) => r.kind === kind)) return true;
+  const enablements = cluster.apiEnablements;
+  if (!enablements) return false;
+  for (let i = 0; i < enablements.length; i++) {
+    const e = enablements[i];
+    if (e.groupVersion !== apiVersion || !e.resources) continue;
+    for (let k = 0; k < e.resources.length; k++) if (e.resources[k].kind === kind) return true;
   }
   return false;
 }

@@ -14,6 +14,8 @@ import { Success, unschedulable, type FilterPlugin, type FilterResult, type Plug
 
 export const ClusterAffinityName = 'ClusterAffinity';
 const REASON = 'cluster(s) did not match the placement cluster affinity constraint';
+/** The one failure this filter reports, made once (most clusters fail a pool's affinity, for every binding). */
+const NOT_MATCHED: FilterResult = Object.freeze(unschedulable(ClusterAffinityName, REASON)) as FilterResult;
 
 export const clusterAffinityPlugin: FilterPlugin & ScorePlugin = {
   name: ClusterAffinityName,
@@ -21,7 +23,7 @@ export const clusterAffinityPlugin: FilterPlugin & ScorePlugin = {
     const p = ctx.spec.placement;
     if (!p) return Success;
     if (p.clusterAffinity) {
-      return clusterMatches(cluster, p.clusterAffinity) ? Success : unschedulable(ClusterAffinityName, REASON);
+      return clusterMatches(cluster, p.clusterAffinity) ? Success : NOT_MATCHED;
     }
     const terms = p.clusterAffinities ?? [];
     if (terms.length > 0) {
@@ -29,7 +31,7 @@ export const clusterAffinityPlugin: FilterPlugin & ScorePlugin = {
       if (!term) return Success;
       if (clusterMatches(cluster, term)) return Success;
       if (isWorkload(ctx.spec) && (term.overflowAffinities ?? []).some((o) => clusterMatches(cluster, o))) return Success;
-      return unschedulable(ClusterAffinityName, REASON);
+      return NOT_MATCHED;
     }
     return Success;
   },

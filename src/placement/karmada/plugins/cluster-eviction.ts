@@ -12,12 +12,13 @@ export const ClusterEvictionName = 'ClusterEviction';
 export const clusterEvictionPlugin: FilterPlugin = {
   name: ClusterEvictionName,
   filter(ctx: PluginContext, cluster: Cluster): FilterResult {
-    const history = ctx.status.failoverHistory ?? [];
-    if (history.length > 0 && (history[history.length - 1].clustersBeforeFailover ?? []).includes(cluster.name)) {
+    const history = ctx.status.failoverHistory;
+    if (history && history.length > 0 && (history[history.length - 1].clustersBeforeFailover ?? []).includes(cluster.name)) {
       return unschedulable(ClusterEvictionName, `workload has been failed over from this cluster ${cluster.name}`);
     }
-    if ((ctx.spec.gracefulEvictionTasks ?? []).some((t) => t.fromCluster === cluster.name)) {
-      return unschedulable(ClusterEvictionName, 'cluster(s) is in the process of eviction');
+    const tasks = ctx.spec.gracefulEvictionTasks;
+    if (tasks) {
+      for (let i = 0; i < tasks.length; i++) if (tasks[i].fromCluster === cluster.name) return unschedulable(ClusterEvictionName, 'cluster(s) is in the process of eviction');
     }
     return Success;
   },

@@ -42,5 +42,9 @@ export interface ScorePlugin {
 
 /** `TargetContains`: is the cluster in the binding's current schedule result (`spec.clusters`)? */
 export function targetContains(spec: ResourceBindingSpec, clusterName: string): boolean {
-  return (spec.clusters ?? []).some((t) => t.name === clusterName);
+  // A plain loop: filters run for every cluster of every binding, and a closure per call was garbage.
+  const targets = spec.clusters;
+  if (!targets) return false;
+  for (let i = 0; i < targets.length; i++) if (targets[i].name === clusterName) return true;
+  return false;
 }

@@ -36,9 +36,13 @@ export function scorePluginByName(name: string): ScorePlugin | undefined {
   return p && 'score' in p ? p : undefined;
 }
 
+// Indexed loops: the plugin lists are frozen arrays, and for-of over them made an iterator result
+// object per plugin per cluster per binding (the largest source of garbage at scale).
+
 /** Run filters in order; the first failure wins. */
 export function runFilterPlugins(plugins: readonly FilterPlugin[], ctx: PluginContext, cluster: Cluster): FilterResult {
-  for (const p of plugins) {
+  for (let i = 0; i < plugins.length; i++) {
+    const p = plugins[i];
     const r = p.filter(ctx, cluster);
     if (r.code !== 'Success') return r.plugin ? r : { ...r, plugin: p.name };
   }
@@ -48,6 +52,6 @@ export function runFilterPlugins(plugins: readonly FilterPlugin[], ctx: PluginCo
 /** Sum of the score plugins (every plugin weight is 1). */
 export function runScorePlugins(plugins: readonly ScorePlugin[], ctx: PluginContext, cluster: Cluster): number {
   let s = 0;
-  for (const p of plugins) s += p.score(ctx, cluster);
+  for (let i = 0; i < plugins.length; i++) s += plugins[i].score(ctx, cluster);
   return s;
 }

@@ -10,7 +10,9 @@ export const SpreadConstraintName = 'SpreadConstraint';
 export const spreadConstraintPlugin: FilterPlugin = {
   name: SpreadConstraintName,
   filter(ctx: PluginContext, cluster: Cluster): FilterResult {
-    for (const sc of ctx.spec.placement?.spreadConstraints ?? []) {
+    const constraints = ctx.spec.placement?.spreadConstraints;
+    if (!constraints) return Success;
+    for (const sc of constraints) {
       switch (sc.spreadByField) {
         case 'provider':
           if (!cluster.provider) return unschedulable(SpreadConstraintName, 'cluster(s) did not have provider property');

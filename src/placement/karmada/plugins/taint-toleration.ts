@@ -10,15 +10,14 @@ import { Success, targetContains, unschedulable, type FilterPlugin, type FilterR
 
 export const TaintTolerationName = 'TaintToleration';
 
+const schedulingEffect = (t: { effect: string }): boolean => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+
 export const taintTolerationPlugin: FilterPlugin = {
   name: TaintTolerationName,
   filter(ctx: PluginContext, cluster: Cluster): FilterResult {
     if (targetContains(ctx.spec, cluster.name)) return Success;
-    const taint = findMatchingUntoleratedTaint(
-      cluster.taints,
-      ctx.spec.placement?.clusterTolerations,
-      (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
-    );
+    if (!cluster.taints || cluster.taints.length === 0) return Success;
+    const taint = findMatchingUntoleratedTaint(cluster.taints, ctx.spec.placement?.clusterTolerations, schedulingEffect);
     if (!taint) return Success;
     return unschedulable(TaintTolerationName, `cluster(s) had untolerated taint {${taintToString(taint)}}`);
   },
