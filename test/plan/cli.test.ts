@@ -9,6 +9,7 @@ import { ensureBuiltFiles } from '../helpers/built.js';
 import { CLI, fleetsim, ROOT } from '../helpers/cli.js';
 import { documentedPlan } from '../../bench/plan-vs-grid.js';
 import { preparePlan } from '../../src/plan/definition.js';
+import { runMemoryMiB } from '../../src/runner/footprint.js';
 import type { PlanResult } from '../../src/plan/plan.js';
 
 const SMALL = fileURLToPath(new URL('./fixtures/small-fleet.yaml', import.meta.url));
@@ -110,7 +111,7 @@ describe('fleetsim plan', () => {
 
     const again = fleetsim(['plan', SMALL, ...PLAN, '--out', one, '--workers', '1', '--resume']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/\d+ runs used, 0 run now, the rest reused/);
+    expect(again.stdout).toMatch(/(\d+) runs used, 0 run now, \1 reused/);
     expect(readFileSync(join(one, 'plan.json'), 'utf8')).toBe(readFileSync(join(searchDir, 'plan.json'), 'utf8'));
 
     // Another constraint over the same runs: the runs done are reused, only new ones run.
@@ -146,6 +147,16 @@ describe('fleetsim plan', () => {
     expect(cmd.join(' ')).toContain('--constraint slo(llm-inference).violationMinutes<=30');
     expect(cmd.slice(-7)).toEqual(['--workers', '2', '--shard', '$(JOB_COMPLETION_INDEX)/3', '--out', '/results', '--resume']);
     expect(cmd).not.toContain('--emit');
+
+    // Pods are sized for the largest fleet a run may have: the top of the ranges, not today's fleet.
+    const big = ['--vary', 'fleet.clusters[name=serving-sh].nodePools[name=t4].count=1..200001:50000', '--constraint', 'pods.pending<=0'];
+    const b = fleetsim(['plan', SMALL, ...big, '--emit', 'k8s-job', '--shards', '2']);
+    expect(b.code, b.stderr).toBe(0);
+    const def = preparePlan(SMALL, { vary: [big[1]], constraints: [big[3]], failures: [] });
+    const perRun = runMemoryMiB(def.build([200001], [], 'the top'));
+    expect(perRun).toBeGreaterThan(runMemoryMiB(def.scenario) + 64);
+    const resources = (parse(b.stdout) as { spec: { template: { spec: { containers: { resources: { requests: { memory: string } } }[] } } } }).spec.template.spec.containers[0].resources;
+    expect(resources.requests.memory).toBe(`${Math.ceil((2 * perRun) / 64) * 64}Mi`);
   });
 
   it('exits 1 and says so when no fleet in the ranges passes', () => {

@@ -144,7 +144,8 @@ export const planCommand: CommandModule<object, Args> = {
       else {
         process.stdout.write(formatPlanSummary(result));
         const where = written.length ? `wrote ${written.join(', ')} and the runs in ${outDir}` : `the runs are in ${outDir}; shard 0 writes plan.json and index.html`;
-        process.stdout.write(`\n${result.search.runs} runs used, ${executed} run now${shard ? ` by shard ${shard.index}/${shard.count}` : ''}, the rest reused (${wall.toFixed(2)} s wall); ${where}\n`);
+        const rest = shard ? ` by shard ${shard.index}/${shard.count}, the rest by the other shards or reused` : `, ${result.search.runs - executed} reused`;
+        process.stdout.write(`\n${result.search.runs} runs used, ${executed} run now${rest} (${wall.toFixed(2)} s wall); ${where}\n`);
       }
       if (result.search.failedRuns) {
         process.stderr.write(`fleetsim: ${result.search.failedRuns} runs failed; their candidates fail (errors in ${outDir})\n`);
