@@ -105,10 +105,6 @@ export const DEFAULT_DIRECTION: Readonly<Record<string, Direction>> = {
   'cpu.utilization': 'higher',
   'memory.utilization': 'higher',
   'gpu.utilization': 'higher',
-  'cost.total': 'lower',
-  'slo.violationMinutes': 'lower',
-  'slo.latencyP99': 'lower',
-  'slo.failedRatio': 'lower',
 };
 
 const TOLERANCE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$';
@@ -231,8 +227,8 @@ export function loadSuite(file: string): BenchSuite {
     const metric = m.metric as string;
     const def = SWEEP_METRICS.find((d) => d.name === metric)!;
     const scope = (m.scope as string | undefined) ?? FLEET;
-    if (scope !== FLEET && !def.perCluster && !def.perService) {
-      src.fail(['metrics', i, 'scope'], `fleet (${metric} is not reported per cluster or service; per-cluster metrics: ${SWEEP_METRICS.filter((d) => d.perCluster).map((d) => d.name).join(', ')}; per service: ${SWEEP_METRICS.filter((d) => d.perService).map((d) => d.name).join(', ')})`, scope);
+    if (scope !== FLEET && !def.perCluster && !def.perService && !def.perFault) {
+      src.fail(['metrics', i, 'scope'], `fleet (${metric} is not reported per cluster, service or fault; per-cluster metrics: ${SWEEP_METRICS.filter((d) => d.perCluster).map((d) => d.name).join(', ')})`, scope);
     }
     const direction = (m.direction as Direction | undefined) ?? DEFAULT_DIRECTION[metric];
     if (!direction) src.fail(['metrics', i], 'a direction: lower or higher (which way is better)', m);

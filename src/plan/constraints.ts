@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { FLEET, SWEEP_METRICS, type MetricDef } from '../runner/sweep-metrics.js';
+import { FLEET, SWEEP_METRICS } from '../runner/sweep-metrics.js';
 import { studentTQuantile } from '../runner/student-t.js';
 import type { Scenario } from '../scenario/types.js';
 import { parseDuration } from '../scenario/units.js';
@@ -13,28 +13,37 @@ import { parseDuration } from '../scenario/units.js';
  * pods.pending<=0                          fleet-wide
  * pods.pending[serving-sh]<=0              one member cluster (the runs table's column name)
  * cluster(serving-sh).gpu.utilization>=0.5 the same, spelled as a scope
- * slo(llm-inference).violationMinutes<=5   one service: the slo.* metrics
+ * slo(llm-inference).violationMinutes<=5   one service's SLO (traffic.sloViolation, in minutes)
+ * traffic.latency.p99[llm-inference]<800   a service metric by its name (the service, or namespace/name)
  * timeToAllReady.max<=10m                  seconds metrics take durations
  * ```
  */
 export type Op = '<=' | '<' | '>=' | '>';
 
 export interface Constraint {
-  /** As given. */
+  /** As people write it (`slo(llm-inference).violationMinutes<=30`). */
   readonly text: string;
   readonly metric: string;
-  /** `fleet`, a member cluster or a service. */
+  /** `fleet`, a member cluster or a service (`namespace/name`, as the runs record it). */
   readonly scope: string;
   readonly op: Op;
+  /** In the constraint's unit. */
   readonly bound: number;
-  readonly unit: MetricDef['unit'];
+  readonly unit: string;
+  /** The constraint's value is the metric's divided by this (60: seconds judged in minutes). */
+  readonly divisor: number;
 }
 
-/** A constraint's metric as people write it (`slo(llm-inference).violationMinutes`, `pods.pending[serving-sh]`). */
-export function metricLabel(metric: string, scope: string): string {
-  if (scope === FLEET) return metric;
-  if (metric.startsWith('slo.')) return `slo(${scope}).${metric.slice(4)}`;
-  return `${metric}[${scope}]`;
+/** `slo(<service>).<name>`: a service's SLO figures in the units people bound them in. */
+const SLO_ALIASES: Readonly<Record<string, { metric: string; unit: string; divisor: number }>> = {
+  violationMinutes: { metric: 'traffic.sloViolation', unit: 'min', divisor: 60 },
+  latencyP99: { metric: 'traffic.latency.p99', unit: 'ms', divisor: 1 },
+};
+
+/** A constraint's value in one run: its metric at its scope, in the constraint's unit. */
+export function constraintValue(c: Constraint, metrics: readonly { metric: string; scope: string; value: number | null }[] | undefined): number | null {
+  const v = metrics?.find((m) => m.metric === c.metric && m.scope === c.scope)?.value ?? null;
+  return v === null ? null : v / c.divisor;
 }
 
 const OPS: readonly Op[] = ['<=', '>=', '<', '>'];
@@ -53,11 +62,14 @@ export function parseConstraint(text: string, scenario: Scenario): Constraint {
   let metric = ref;
   let scope = FLEET;
   let kind: 'cluster' | 'service' | null = null;
+  let alias: (typeof SLO_ALIASES)[string] | null = null;
   let sm: RegExpExecArray | null;
   if ((sm = /^slo\(([^()]+)\)\.(.+)$/.exec(ref))) {
     scope = sm[1].trim();
-    metric = `slo.${sm[2]}`;
     kind = 'service';
+    alias = Object.hasOwn(SLO_ALIASES, sm[2]) ? SLO_ALIASES[sm[2]] : null;
+    if (!alias) return bad(`slo(<service>).${Object.keys(SLO_ALIASES).join(' or slo(<service>).')} (or a service metric: ${SWEEP_METRICS.filter((d) => d.perService).map((d) => `${d.name}[<service>]`).join(', ')})`, JSON.stringify(ref));
+    metric = alias.metric;
   } else if ((sm = /^cluster\(([^()]+)\)\.(.+)$/.exec(ref))) {
     scope = sm[1].trim();
     metric = sm[2];
@@ -70,28 +82,37 @@ export function parseConstraint(text: string, scenario: Scenario): Constraint {
   if (!def) {
     const names = SWEEP_METRICS.map((d) => d.name);
     const near = names.filter((n) => n.toLowerCase() === metric.toLowerCase() || n.endsWith(`.${metric}`) || n.startsWith(`${metric}.`));
-    return bad(`a metric of the sweep (${near.length ? `did you mean ${near.join(' or ')}? ` : ''}one of ${names.join(', ')})`, JSON.stringify(metric));
+    return bad(`a metric of the sweep (${near.length ? `did you mean ${near.join(' or ')}? ` : ''}one of ${names.join(', ')}; or slo(<service>).violationMinutes)`, JSON.stringify(metric));
   }
   const members = scenario.fleet.clusters.filter((c) => c.role === 'member').map((c) => c.name);
-  const services = scenario.traffic?.services.map((s) => s.name) ?? [];
+  const services = scenario.traffic?.services ?? [];
+  let label = ref;
   if (scope !== FLEET) {
     if (def.perService && kind !== 'cluster') {
-      if (!services.includes(scope)) return bad(`a service of the scenario (${services.join(', ') || 'it has none'})`, JSON.stringify(scope));
+      // The runs record a service as namespace/name; its name alone will do when no other namespace has it.
+      const named = services.filter((x) => `${x.namespace}/${x.name}` === scope || x.name === scope);
+      if (named.length !== 1) {
+        const all = services.map((x) => (services.filter((y) => y.name === x.name).length > 1 ? `${x.namespace}/${x.name}` : x.name));
+        return bad(`a service of the scenario (${all.join(', ') || 'it has none'})`, JSON.stringify(scope));
+      }
+      scope = `${named[0].namespace}/${named[0].name}`;
     } else if (def.perCluster && kind !== 'service') {
       if (!members.includes(scope)) return bad(`a member cluster of the scenario (${members.join(', ')})`, JSON.stringify(scope));
+      label = `${metric}[${scope}]`;
     } else {
       return bad(`${metric} fleet-wide (it is not reported per ${kind ?? (def.perService ? 'cluster' : 'cluster or service')})`, JSON.stringify(ref));
     }
-  } else if (metric === 'slo.latencyP99') {
-    return bad(`slo(<service>).latencyP99: it is reported per service only (${services.join(', ') || 'the scenario has no services'})`, JSON.stringify(ref));
+  } else if (metric === 'traffic.latency.p99') {
+    return bad(`slo(<service>).latencyP99: it is reported per service only (${services.map((x) => x.name).join(', ') || 'the scenario has no services'})`, JSON.stringify(ref));
   } else if (def.perService && services.length === 0) {
     return bad(`a metric the scenario reports (${metric} needs services:, and it has none)`, JSON.stringify(ref));
   }
 
+  const unit = alias?.unit ?? def.unit;
   let bound: number | null = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(boundText) ? Number(boundText) : null;
-  if (bound === null && def.unit === 's') bound = parseDuration(boundText);
-  if (bound === null || !Number.isFinite(bound)) return bad(`a number${def.unit === 's' ? ' or a duration (90s, 5m)' : ''} as the bound`, JSON.stringify(boundText));
-  return { text: `${metricLabel(metric, scope)}${op}${boundText}`, metric, scope, op, bound, unit: def.unit };
+  if (bound === null && unit === 's') bound = parseDuration(boundText);
+  if (bound === null || !Number.isFinite(bound)) return bad(`a number${unit === 's' ? ' or a duration (90s, 5m)' : ''} as the bound`, JSON.stringify(boundText));
+  return { text: `${label}${op}${boundText}`, metric, scope, op, bound, unit, divisor: alias?.divisor ?? 1 };
 }
 
 export type Verdict = 'pass' | 'fail' | 'undecided';

@@ -114,6 +114,7 @@ export function preparePlan(file: string, opts: PlanOptions): PlanDefinition {
   const objective = (opts.objective ?? 'cost') as Objective;
   if (!OBJECTIVES.includes(objective)) throw new UserError(`--objective: expected ${OBJECTIVES.join(' or ')}, found ${opts.objective}`);
   const replications = opts.replications ?? 2;
+  if (opts.replications === undefined && raw.replications !== undefined) notes.push(`the scenario's replications: ${String(raw.replications)} is not used: each candidate starts at --replications ${replications} per failure case, and more only where a constraint is undecided`);
   const maxReplications = opts.maxReplications ?? Math.max(8, replications);
   positiveInt('replications', replications);
   positiveInt('max-replications', maxReplications);

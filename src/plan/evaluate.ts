@@ -1,5 +1,5 @@
 import type { SweepRecord } from '../runner/sweep-results.js';
-import { judgeCheck, type CheckResult } from './constraints.js';
+import { constraintValue, judgeCheck, type CheckResult } from './constraints.js';
 import type { PlanDefinition } from './definition.js';
 import type { FailureCase } from './failures.js';
 import type { RunRequest } from './runs.js';
@@ -106,7 +106,7 @@ export class Evaluator {
           const failedRuns = recs.filter((x) => x.status !== 'ok').length;
           const checks = def.constraints.map((con) =>
             judgeCheck(
-              recs.filter((x) => x.status === 'ok').map((x) => x.metrics?.find((m) => m.metric === con.metric && m.scope === con.scope)?.value ?? null),
+              recs.filter((x) => x.status === 'ok').map((x) => constraintValue(con, x.metrics)),
               con,
               def.confidence,
             ),

@@ -4,8 +4,8 @@ import type { Scenario } from '../scenario/types.js';
  * What a plan minimises, for a fleet as configured (every node up):
  *
  * - `cost`: the fleet's node cost per hour at its clusters' prices, Σ nodes × (cores × price.cpu
- *   + GiB × price.memory + GPUs × price.gpu): what the simulator bills an up node (the run's
- *   `cost.total` is this rate integrated over the time nodes are up);
+ *   + GiB × price.memory + GPUs × price.gpu): what the simulator bills an up node (a run's
+ *   `cost.nodes.perHour` is this rate averaged over the time nodes are up);
  * - `nodes`: the member clusters' node count.
  */
 export type Objective = 'cost' | 'nodes';

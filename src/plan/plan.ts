@@ -54,7 +54,7 @@ export interface PlanResult {
   readonly scheduler: string;
   readonly objective: { readonly name: string; readonly unit: string; readonly today: number; readonly recommended: number | null };
   readonly knobs: readonly KnobResult[];
-  readonly constraints: readonly { readonly text: string; readonly metric: string; readonly scope: string; readonly op: string; readonly bound: number; readonly unit: string }[];
+  readonly constraints: readonly { readonly text: string; readonly metric: string; readonly scope: string; readonly op: string; readonly bound: number; readonly unit: string; readonly divisor: number }[];
   readonly failures: {
     readonly specs: readonly string[];
     /** How the outages' start was found: the busy hour of today's fleet, or --failure-at. */
@@ -167,7 +167,7 @@ export async function runPlan(def: PlanDefinition, exec: PlanExecution): Promise
       objective: { name: def.objective, unit: objectiveUnit(def.objective), today: def.todayObjective, recommended: best ? best.objective : null },
       today: onGrid ? (evaluator.get(todayPoint) ?? null) : null,
       knobs,
-      constraints: def.constraints.map((c) => ({ text: c.text, metric: c.metric, scope: c.scope, op: c.op, bound: c.bound, unit: c.unit })),
+      constraints: def.constraints.map((c) => ({ text: c.text, metric: c.metric, scope: c.scope, op: c.op, bound: c.bound, unit: c.unit, divisor: c.divisor })),
       failures: { specs: def.failures.map((f) => f.text), busyHour: hour, at, duration: def.failureDuration, cases: cases.map((c) => ({ key: c.key, label: c.label, faults: c.faults })) },
       statistics: { replications: def.replications, maxReplications: def.maxReplications, confidence: def.confidence },
       mode: exec.grid ? 'grid' : 'search',

@@ -81,7 +81,11 @@ describe('fleetsim plan', () => {
     expect(flag('--failures', args)).toEqual(flag('--failures', PLAN));
     const def = preparePlan(join(ROOT, args[0]), { vary: flag('--vary', args), constraints: flag('--constraint', args), failures: flag('--failures', args) });
     expect(def.knobs.map((k) => [k.label, k.today, k.values.length])).toEqual([['serving-sh/t4', 12, 7], ['serving-gz/t4', 12, 7]]);
-    expect(def.notes).toEqual([]);
+    // Said, not silently: the scenario compares schedulers over 3 replications; a plan is for one scheduler and sequential replications.
+    expect(def.notes).toEqual([
+      'the plan is for scheduler karmada, the first of karmada, dynamic-weight, federated-gang, cost-spot (--scheduler picks another)',
+      "the scenario's replications: 3 is not used: each candidate starts at --replications 2 per failure case, and more only where a constraint is undecided",
+    ]);
     // Nothing silently: the manifest fleetsim does not model is named, as validate and run name it.
     expect(def.inputs?.skipped.map((m) => `${m.kind} ${m.name}`)).toEqual(['v1/Service recommender']);
   });
@@ -179,7 +183,8 @@ describe('fleetsim plan', () => {
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     };
-    bad(['--constraint', 'slo(llm-inference).violationMinuts<=5'], /^fleetsim: --constraint slo\(llm-inference\)\.violationMinuts<=5: expected a metric of the sweep .*found "slo\.violationMinuts"\n$/);
+    bad(['--constraint', 'slo(llm-inference).violationMinuts<=5'], /^fleetsim: --constraint slo\(llm-inference\)\.violationMinuts<=5: expected slo\(<service>\)\.violationMinutes or .*found "slo\(llm-inference\)\.violationMinuts"\n$/);
+    bad(['--constraint', 'pods.pendng<=0'], /^fleetsim: --constraint pods\.pendng<=0: expected a metric of the sweep .*found "pods\.pendng"\n$/);
     // A value the scenario refuses: at the field it replaces, naming the knobs' values.
     bad(['--vary', 'workloads[0].replicas=-3..2'], /^fleetsim: .*small-fleet\.yaml:\d+:\d+: workloads\[0\]\.replicas: expected an integer >= 0, found -3 \(a number\) \(from --vary .*, --vary workloads\[0\]\.replicas=-3\)\n$/);
     expect(existsSync(join(dir, 'runs.jsonl'))).toBe(false);

@@ -17,7 +17,7 @@ const def = preparePlan(SMALL, {
 });
 const cases = failureCases(def.scenario, def.failures, 3000, 3600);
 
-/** Runs answered from a table: violation minutes by (failure case label, replication); every request logged. */
+/** Runs answered from a table: SLO violation minutes (recorded in seconds) by (failure case label, replication); every request logged. */
 function source(value: (caseLabel: string, replication: number) => number | 'throw'): RunSource & { log: RunRequest[] } {
   const log: RunRequest[] = [];
   return {
@@ -31,7 +31,7 @@ function source(value: (caseLabel: string, replication: number) => number | 'thr
           const rec: SweepRecord =
             v === 'throw'
               ? { type: 'run', id: r.id, index: 0, point: r.point, values: r.values, scheduler: 'karmada', replication: r.replication, seed: r.seed, status: 'failed', error: 'Error: boom\n  at x' }
-              : { type: 'run', id: r.id, index: 0, point: r.point, values: r.values, scheduler: 'karmada', replication: r.replication, seed: r.seed, status: 'ok', metrics: [{ metric: 'slo.violationMinutes', scope: 'llm-inference', value: v }] };
+              : { type: 'run', id: r.id, index: 0, point: r.point, values: r.values, scheduler: 'karmada', replication: r.replication, seed: r.seed, status: 'ok', metrics: [{ metric: 'traffic.sloViolation', scope: 'default/llm-inference', value: v * 60 }] };
           return [r.id, rec];
         }),
       );

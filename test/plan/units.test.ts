@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { preparePlan } from '../../src/plan/definition.js';
-import { judgeCheck, metricLabel, parseConstraint, type Constraint } from '../../src/plan/constraints.js';
+import { constraintValue, judgeCheck, parseConstraint, type Constraint } from '../../src/plan/constraints.js';
 import { busiestWindow, failureCases, parseFailureSpec } from '../../src/plan/failures.js';
 import { parseKnob } from '../../src/plan/knobs.js';
 import { readSingle } from '../../src/runner/sweep-plan.js';
@@ -30,33 +30,41 @@ describe('plan constraints', () => {
   it('reads fleet, cluster and service metrics in the forms people write them', () => {
     const c = (t: string) => {
       const x = parseConstraint(t, scenario);
-      return [x.metric, x.scope, x.op, x.bound];
+      return [x.metric, x.scope, x.op, x.bound, x.unit, x.divisor];
     };
-    expect(c('pods.pending<=0')).toEqual(['pods.pending', 'fleet', '<=', 0]);
-    expect(c('pods.pending[serving-sh] <= 0')).toEqual(['pods.pending', 'serving-sh', '<=', 0]);
-    expect(c('cluster(serving-gz).gpu.utilization>=0.25')).toEqual(['gpu.utilization', 'serving-gz', '>=', 0.25]);
-    expect(c('slo(llm-inference).violationMinutes<=5')).toEqual(['slo.violationMinutes', 'llm-inference', '<=', 5]);
-    expect(c('slo.latencyP99[llm-inference]<1500')).toEqual(['slo.latencyP99', 'llm-inference', '<', 1500]);
-    expect(c('timeToAllReady.max<=2m')).toEqual(['timeToAllReady.max', 'fleet', '<=', 120]);
-    expect(parseConstraint('slo.violationMinutes[llm-inference]<=5', scenario).text).toBe('slo(llm-inference).violationMinutes<=5');
-    expect(metricLabel('pods.pending', 'serving-sh')).toBe('pods.pending[serving-sh]');
+    expect(c('pods.pending<=0')).toEqual(['pods.pending', 'fleet', '<=', 0, 'count', 1]);
+    expect(c('pods.pending[serving-sh] <= 0')).toEqual(['pods.pending', 'serving-sh', '<=', 0, 'count', 1]);
+    expect(c('cluster(serving-gz).gpu.utilization>=0.25')).toEqual(['gpu.utilization', 'serving-gz', '>=', 0.25, 'ratio', 1]);
+    // A service's SLO minutes are the runs' traffic.sloViolation seconds, judged in minutes; the service is namespace/name in the runs.
+    expect(c('slo(llm-inference).violationMinutes<=5')).toEqual(['traffic.sloViolation', 'default/llm-inference', '<=', 5, 'min', 60]);
+    expect(c('slo(default/llm-inference).latencyP99<1500')).toEqual(['traffic.latency.p99', 'default/llm-inference', '<', 1500, 'ms', 1]);
+    expect(c('traffic.sloViolation[llm-inference]<=5m')).toEqual(['traffic.sloViolation', 'default/llm-inference', '<=', 300, 's', 1]);
+    expect(c('timeToAllReady.max<=2m')).toEqual(['timeToAllReady.max', 'fleet', '<=', 120, 's', 1]);
+    expect(parseConstraint('cluster(serving-sh).pods.pending<=0', scenario).text).toBe('pods.pending[serving-sh]<=0');
+    expect(parseConstraint('slo(llm-inference).violationMinutes <= 5', scenario).text).toBe('slo(llm-inference).violationMinutes<=5');
+    const minutes = parseConstraint('slo(llm-inference).violationMinutes<=5', scenario);
+    const metrics = [{ metric: 'traffic.sloViolation', scope: 'fleet', value: 900 }, { metric: 'traffic.sloViolation', scope: 'default/llm-inference', value: 420 }];
+    expect(constraintValue(minutes, metrics)).toBe(7);
+    expect(constraintValue(minutes, metrics.slice(0, 1))).toBeNull();
   });
 
   it('refuses what it cannot judge, naming the argument, what was expected and what was found', () => {
     const e = (t: string) => messageOf(() => parseConstraint(t, scenario));
     expect(e('pods.pendng<=0')).toMatch(/^--constraint pods\.pendng<=0: expected a metric of the sweep \(one of timeToAllReady\.mean, .*\), found "pods\.pendng"$/);
-    expect(e('violationMinutes<=5')).toMatch(/did you mean slo\.violationMinutes\?/);
+    expect(e('p99<=5')).toMatch(/did you mean traffic\.latency\.p99\?/);
+    expect(e('slo(llm-inference).violationMinuts<=5')).toMatch(/expected slo\(<service>\)\.violationMinutes or slo\(<service>\)\.latencyP99 \(or a service metric: traffic\.sloViolation\[<service>\], .*\), found "slo\(llm-inference\)\.violationMinuts"$/);
     expect(e('pods.pending==0')).toMatch(/expected one of <=, <, >=, > .*, found ==/);
     expect(e('pods.pending<=few')).toMatch(/expected a number as the bound, found "few"$/);
     expect(e('timeToAllReady.max<=soon')).toMatch(/expected a number or a duration \(90s, 5m\) as the bound/);
     expect(e('pods.pending[serving-xx]<=0')).toMatch(/expected a member cluster of the scenario \(training-bj, serving-sh, serving-gz\), found "serving-xx"/);
     expect(e('slo(web).violationMinutes<=5')).toMatch(/expected a service of the scenario \(llm-inference\), found "web"/);
+    expect(e('slo(prod/llm-inference).violationMinutes<=5')).toMatch(/expected a service of the scenario \(llm-inference\), found "prod\/llm-inference"/);
     expect(e('jobs.completed[serving-sh]>=1')).toMatch(/expected jobs\.completed fleet-wide/);
-    expect(e('slo.latencyP99<=100')).toMatch(/expected slo\(<service>\)\.latencyP99/);
+    expect(e('traffic.latency.p99<=100')).toMatch(/expected slo\(<service>\)\.latencyP99/);
     expect(e('just words')).toMatch(/expected METRIC<=BOUND/);
   });
 
-  const le: Constraint = { text: 'm<=5', metric: 'm', scope: 'fleet', op: '<=', bound: 5, unit: 'count' };
+  const le: Constraint = { text: 'm<=5', metric: 'm', scope: 'fleet', op: '<=', bound: 5, unit: 'count', divisor: 1 };
   it('passes only when the whole confidence interval meets the bound, fails when it all misses, else is undecided', () => {
     expect(judgeCheck([1, 2, 1.5], le, 0.95).verdict).toBe('pass');
     expect(judgeCheck([9, 10, 9.5], le, 0.95).verdict).toBe('fail');

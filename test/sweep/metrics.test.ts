@@ -62,28 +62,4 @@ describe('run metrics', () => {
     expect([...m.keys()].filter((k) => k.endsWith('@fleet'))).toHaveLength(SWEEP_METRICS.length);
     expect([...m.keys()].filter((k) => k.endsWith('@east'))).toHaveLength(SWEEP_METRICS.filter((d) => d.perCluster).length);
   });
-
-  it('reports node cost per cluster and the fleet, and the traffic metrics per service with an SLO', () => {
-    const svc = (service: string, slo: boolean, violation: number, offered: number, failed: number, timedOut: number, p99: number | null) => ({
-      service, namespace: 'default', workload: service, mode: 'fluid', offered, served: offered - failed - timedOut, failed, timedOut, tries: offered, errorRate: 0, timeoutRate: 0,
-      latencyMs: { mean: null, p50: null, p95: null, p99 }, slo: slo ? { latencyMs: 2000, percentile: 99, availability: 0.999, window: 60 } : null, sloViolationSeconds: violation, cdf: [], timeline: { t: [], rps: [], p50: [], pSlo: [], errorRate: [], timeoutRate: [], violated: [] },
-    });
-    const run = {
-      scenario: 's', variant: '', scheduler: 'karmada', seed: 1, duration: 60, events: 1,
-      clusters: [{ ...cluster('east', 4, 0.5, 0.75, 5, 1), cost: 12.5 }, { ...cluster('west', 0, 0.25, 0, 3, 2), cost: 7.5 }],
-      workloads: [], series: { interval: 30, t: [], clusters: {} }, failovers: [], timeline: [],
-      traffic: [svc('web', true, 300, 1000, 10, 30, 850), svc('api', false, 0, 3000, 0, 0, 120)],
-    } as unknown as RunResult;
-    const m = new Map(runMetrics(run, baseScenario()).map((x) => [`${x.metric}@${x.scope}`, x.value]));
-    expect(m.get('cost.total@fleet')).toBe(20);
-    expect(m.get('cost.total@east')).toBe(12.5);
-    expect(m.get('slo.violationMinutes@fleet')).toBe(5); // services with an SLO only
-    expect(m.get('slo.violationMinutes@web')).toBe(5);
-    expect(m.get('slo.violationMinutes@api')).toBeNull();
-    expect(m.get('slo.latencyP99@web')).toBe(850);
-    expect(m.get('slo.latencyP99@fleet')).toBeNull();
-    expect(m.get('slo.failedRatio@web')).toBe(0.04);
-    expect(m.get('slo.failedRatio@fleet')).toBe(0.01);
-    expect([...m.keys()].filter((k) => k.endsWith('@api'))).toHaveLength(SWEEP_METRICS.filter((d) => d.perService).length);
-  });
 });

@@ -23,7 +23,7 @@ interface Args {
   objective: string;
   'failure-at'?: string;
   'failure-duration'?: string;
-  replications: number;
+  replications?: number;
   'max-replications'?: number;
   confidence: number;
   scheduler?: string;
@@ -55,7 +55,7 @@ export const planCommand: CommandModule<object, Args> = {
       .option('objective', { type: 'string', default: 'cost', describe: 'what to minimise: cost (node cost per hour at the clusters\' prices) or nodes' })
       .option('failure-at', { type: 'string', describe: 'outages begin here (e.g. 19h30m) instead of at the busy hour of today\'s fleet' })
       .option('failure-duration', { type: 'string', describe: 'how long each generated outage lasts (default 1h)' })
-      .option('replications', { type: 'number', default: 2, describe: 'runs per candidate and failure case to start with (seeds shared by every candidate)' })
+      .option('replications', { type: 'number', describe: 'runs per candidate and failure case to start with (default 2; seeds shared by every candidate)' })
       .option('max-replications', { type: 'number', describe: 'at most, added where a constraint is undecided (default max(8, --replications))' })
       .option('confidence', { type: 'number', default: 0.95, describe: 'level of the confidence intervals the constraints are judged on' })
       .option('scheduler', { type: 'string', describe: "fleet scheduler (default the scenario's first): a registered name or a module path" })
