@@ -3,7 +3,7 @@ import type { PlanResult } from '../plan/plan.js';
 import { VEGA_LITE_SCHEMA } from './chart-parts.js';
 import { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './html.js';
 import { formatInputs, inputsSection } from './inputs-report.js';
-import { fmtSeconds } from './run-report.js';
+import { fmtSeconds } from './format.js';
 import { fmtMetric } from './sweep-report.js';
 
 /**
