@@ -971,7 +971,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       if (sched.whyPending) reason = sched.whyPending(this, pod);
       else {
         const t = this.template(pod);
-        const shape = `${t.cpuMillis}/${t.memoryMiB}/${t.gpus}/${t.gpuMilli}/${t.gpuModels.join(',')}`;
+        const shape = `${t.cpuMillis}/${t.memoryMiB}/${t.gpus}/${t.gpuMilli}/${t.gpuModels.join(',')}/${t.preemptionPolicy}`;
         let r = byShape.get(shape);
         if (r === undefined) byShape.set(shape, (r = fitError(this, pod)));
         reason = r;

@@ -204,9 +204,10 @@ export class VolcanoScheduler implements MemberScheduler {
   }
 
   /**
-   * In Volcano's words: the gang plugin's PodGroup condition (`3/4 tasks in gang unschedulable`,
-   * plugins/gang/gang.go), the queue when proportion found it overused (allocate.go skips it:
-   * "Queue <q> is overused"), and the nodes' FitErrors (api/unschedule_info.go).
+   * In Volcano's words: the gang plugin's PodGroup condition (`3/4 tasks in gang unschedulable:
+   * pod group is not ready, ...`, plugins/gang/gang.go with api/job_info.go's FitError), the queue
+   * when proportion found it overused (allocate.go skips it: "Queue <q> is overused"), and the
+   * pod's FitErrors (api/unschedule_info.go) unless the condition already gives an origin reason.
    */
   whyPending(host: MemberSchedulerHost, pod: number): string {
     const spec = host.workload(pod).spec;
@@ -217,7 +218,7 @@ export class VolcanoScheduler implements MemberScheduler {
     if (cond?.type === 'Unschedulable') parts.push(`PodGroup ${key} Unschedulable: ${cond.message}`);
     else if ((this.phases.get(key) ?? 'Pending') === 'Pending') parts.push(`PodGroup ${key} Pending: not admitted by the enqueue action`);
     if (this.lastOverused.has(queue)) parts.push(`Queue <${queue}> is overused`);
-    parts.push(fitError(host, pod, 'volcano'));
+    if (!cond?.message.includes('. Origin reason is ')) parts.push(fitError(host, pod, 'volcano'));
     return parts.join('; ');
   }
 

@@ -117,6 +117,17 @@ describe('volcano session: gang and statements', () => {
     expect(r.podGroupPhases['ns/done']).toBe('Completed');
     expect(r.podGroupConditions['ns/huge'].type).toBe('Unschedulable');
   });
+
+  it("writes the gang condition as Volcano does: gang.go's count, then JobInfo.FitError's histograms and origin reason", () => {
+    // Two nodes with room for one 5-CPU task each; the gang needs three at once.
+    const tasks = ['g-0', 'g-1', 'g-2'].map((n) => task(n, 5000, 1));
+    const r = runSession({ nodes: [node('n1', 8000, 32), node('n2', 8000, 32)], queues: [{ name: 'q' }], jobs: [job('g', 'q', 3, tasks, { phase: 'Inqueue' })] }, DEFAULT_SESSION_CONFIG);
+    expect(r.binds).toEqual([]);
+    expect(r.podGroupConditions['ns/g']).toEqual({
+      type: 'Unschedulable',
+      message: '3/3 tasks in gang unschedulable: pod group is not ready, 3 Pending, 3 minAvailable; Pending: 3 Unschedulable. Origin reason is g-2: 0/2 nodes are unavailable: 2 Insufficient cpu.',
+    });
+  });
 });
 
 describe('volcano session: node choice', () => {
