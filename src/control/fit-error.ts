@@ -1,4 +1,6 @@
 import { MILLI_PER_GPU } from '../model/world.js';
+import { tolerationsTolerateTaint } from '../placement/karmada/toleration.js';
+import { nodeLabels, podAllowedOnNode } from './daemon-set.js';
 import type { MemberSchedulerHost } from './member-scheduling.js';
 
 /**
@@ -10,9 +12,10 @@ import type { MemberSchedulerHost } from './member-scheduling.js';
  *
  * - NodeUnschedulable (a cordoned node): `node(s) were unschedulable`;
  * - TaintToleration (a node that is down carries the node lifecycle controller's
- *   `node.kubernetes.io/unreachable` NoSchedule taint): `node(s) had untolerated taint {node.kubernetes.io/unreachable: }`;
- * - NodeAffinity (a pod limited to GPU models the node has not, by node selector):
- *   `node(s) didn't match Pod's node affinity/selector`;
+ *   `node.kubernetes.io/unreachable` NoSchedule taint; a pool's NoSchedule or NoExecute taint the
+ *   pod does not tolerate, the first one): `node(s) had untolerated taint {node.kubernetes.io/unreachable: }`;
+ * - NodeAffinity (the pod's nodeSelector or required node affinity; a pod limited to GPU models
+ *   the node has not, by node selector): `node(s) didn't match Pod's node affinity/selector`;
  * - NodeResourcesFit (noderesources/fit.go, fitsRequest): every insufficient resource of the
  *   node, pod slots first (`Too many pods`), then `Insufficient cpu`, `Insufficient memory`,
  *   `Insufficient nvidia.com/gpu` (whole GPUs; a GPU share likewise, for want of any GPU with
@@ -41,8 +44,9 @@ import type { MemberSchedulerHost } from './member-scheduling.js';
 
 export type FitErrorStyle = 'kube-scheduler' | 'volcano';
 
-/** Filter reasons that preemption cannot change (UnschedulableAndUnresolvable upstream). */
-const UNRESOLVABLE = new Set(['node(s) were unschedulable', 'node(s) had untolerated taint {node.kubernetes.io/unreachable: }', "node(s) didn't match Pod's node affinity/selector"]);
+/** Filter reasons that preemption cannot change (UnschedulableAndUnresolvable upstream): every untolerated taint among them. */
+const UNRESOLVABLE = new Set(['node(s) were unschedulable', "node(s) didn't match Pod's node affinity/selector"]);
+const unresolvable = (reason: string): boolean => UNRESOLVABLE.has(reason) || reason.startsWith('node(s) had untolerated taint {');
 
 /** The reasons node `n` rejects `pod`, in filter order (empty when the pod fits). */
 export function nodeReasons(host: MemberSchedulerHost, pod: number, n: number, style: FitErrorStyle): string[] {
@@ -50,6 +54,14 @@ export function nodeReasons(host: MemberSchedulerHost, pod: number, n: number, s
   const t = host.template(pod);
   if (w.nodeCordoned[n]) return ['node(s) were unschedulable'];
   if (!w.nodeReady[n]) return ['node(s) had untolerated taint {node.kubernetes.io/unreachable: }'];
+  // A DaemonSet's pod is bound to its node by the controller: only room can keep it waiting.
+  if (host.owners[host.pods.owner[pod]].controller !== 'daemon') {
+    const pool = host.info.spec.nodePools[w.nodePool[n]];
+    const sel = t.nodeSelection;
+    const taint = (pool.taints ?? []).find((x) => x.effect !== 'PreferNoSchedule' && !(sel && tolerationsTolerateTaint(sel.tolerations, x)));
+    if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
+    if (sel && !podAllowedOnNode(sel, [], () => ({ name: w.nodeName(n), labels: nodeLabels(w, n) }))) return ["node(s) didn't match Pod's node affinity/selector"];
+  }
   if (t.gpus > 0 && t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) return ["node(s) didn't match Pod's node affinity/selector"];
   const out: string[] = [];
   if (w.podsFree[n] < 1) out.push('Too many pods');
@@ -76,7 +88,7 @@ export function fitError(host: MemberSchedulerHost, pod: number, style: FitError
     const reasons = nodeReasons(host, pod, n, style);
     for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
     if (reasons.length === 0) continue;
-    const p = UNRESOLVABLE.has(reasons[0]) ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
+    const p = unresolvable(reasons[0]) ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
     preemption.set(p, (preemption.get(p) ?? 0) + 1);
   }
   const head = style === 'volcano' ? `0/${nodeEnd - nodeStart} nodes are unavailable` : `0/${nodeEnd - nodeStart} nodes are available`;

@@ -156,6 +156,23 @@ describe('volcano session: node choice', () => {
     expect(r2.binds[0].node).not.toBe('cordoned');
   });
 
+  it('filters on required node affinity: terms ORed, matchExpressions on labels, matchFields on the node name, an empty term matching nothing', () => {
+    const nodes = [node('n1', 4000, 8, { labels: { zone: 'a' } }), node('n2', 4000, 8, { labels: { zone: 'b' } }), node('n3', 4000, 8, { labels: { zone: 'c' } })];
+    const term = (zones: string[], name?: string) => ({
+      matchExpressions: zones.length ? [{ key: 'zone', operator: 'In', values: zones }] : [],
+      matchFields: name ? [{ key: 'metadata.name', operator: 'In', values: [name] }] : [],
+    });
+    const placed = (terms: ReturnType<typeof term>[]) =>
+      runSession({ nodes, queues: [{ name: 'q' }], jobs: [job('j', 'q', 3, [0, 1, 2].map((i) => task(`t-${i}`, 3000, 1, { nodeSelectorTerms: terms })))] }, one(ALLOCATE_TIER, ['allocate']))
+        .binds.map((b) => b.node)
+        .sort();
+    // min 3 tasks: the gang binds only when each task has its own allowed node.
+    expect(placed([term(['b', 'c']), term([], 'n1')])).toEqual(['n1', 'n2', 'n3']);
+    expect(placed([term(['b', 'c'])])).toEqual([]);
+    expect(placed([term([]), term(['a', 'b', 'c'])])).toEqual(['n1', 'n2', 'n3']);
+    expect(placed([term([])])).toEqual([]);
+  });
+
   it('treats nvidia.com/gpu as a counted whole-unit resource', () => {
     const nodes = [node('g1', 16000, 64, { allocatable: { cpu: 16000, memory: 64 * GI, pods: 110, 'nvidia.com/gpu': 1 } })];
     const tasks = [0, 1].map((i) => task(`w-${i}`, 1000, 1, { request: { cpu: 1000, memory: GI, 'nvidia.com/gpu': 1 } }));
