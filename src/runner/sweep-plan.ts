@@ -2,7 +2,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { ScenarioError, formatPath, type SourcePosition } from '../scenario/errors.js';
 import { isModulePath, scenarioVariantsFromSource, type LoadOptions } from '../scenario/load.js';
-import { parseYamlText, readPolicyFor, readTextFile, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
+import { DEFAULT_MAX_FILE_BYTES, parseYamlText, readPolicyFor, readTextFile, readYamlFile, type PathElement, type YamlSource } from '../scenario/source.js';
 import { estimateSize, formatCount, RUNS_TOGETHER_FACTOR, togetherEvents } from '../scenario/size.js';
 import type { Scenario } from '../scenario/types.js';
 import { canonicalJson, cartesian, enumerateRuns, formatValue, pointLabels, replicationSeeds, sha256, type AxisDef, type PlannedRun } from './sweep-keys.js';
@@ -198,12 +198,13 @@ function resolveSegments(doc: unknown, segs: readonly Seg[]): PathElement[] | st
 }
 
 /** The document's display path (relative to the working directory when inside it). */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-function readSingle(absFile: string, display: string, load: SweepPlanOptions['load']): YamlSource {
+/** The one YAML document of a scenario file; the files it names are read under `load`'s rules. */
+export function readSingle(absFile: string, display: string, load?: SweepPlanOptions['load']): YamlSource {
   const docs = readYamlFile(absFile, display, readPolicyFor(absFile, load ?? {}));
   if (docs.length !== 1) throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
   return docs[0];
@@ -217,7 +218,7 @@ function textOf(file: string, maxBytes: number): string {
 }
 
 /** Split `path=v1,v2` at the first `=` outside brackets. */
-function splitSet(arg: string): { path: string; values: string } | null {
+export function splitSet(arg: string): { path: string; values: string } | null {
   let depth = 0;
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i];
@@ -247,21 +248,32 @@ function axisFromSweepBlock(src: YamlSource, raw: Record<string, unknown>, path:
   return { path, target, values, origin: 'sweep', positions };
 }
 
+/**
+ * A path given on the command line (`sweep --set`, `plan --vary`) resolved against the plain
+ * document: its YAML path, or why it is not a path to a field that can be set.
+ */
+export function resolveCliPath(raw: Record<string, unknown>, pathText: string): { target: PathElement[] } | { error: string } {
+  let segs: Seg[];
+  try {
+    segs = parseSweepPath(pathText);
+  } catch (e) {
+    return { error: `expected a path like fleet.clusters[1].nodePools[0].count (${(e as Error).message})` };
+  }
+  if (FORBIDDEN_ROOTS.has(String('key' in segs[0] ? segs[0].key : ''))) return { error: 'sweep, schedulers and variants cannot be set (use --scheduler for schedulers)' };
+  const target = resolveSegments(raw, segs);
+  if (typeof target === 'string') return { error: `not a path to a field of this scenario: ${target}` };
+  return { target };
+}
+
 function axisFromSet(src: YamlSource, arg: string, raw: Record<string, unknown>): SweepAxis {
   const fail = (why: string): never => {
     throw new UserError(`--set ${arg}: ${why}`);
   };
   const parts = splitSet(arg);
   if (!parts || !parts.path) return fail('expected path=value[,value...], e.g. fleet.clusters[1].nodePools[0].count=4,8,16');
-  let segs: Seg[] = [];
-  try {
-    segs = parseSweepPath(parts.path);
-  } catch (e) {
-    fail(`expected a path like fleet.clusters[1].nodePools[0].count (${(e as Error).message})`);
-  }
-  if (FORBIDDEN_ROOTS.has(String('key' in segs[0] ? segs[0].key : ''))) return fail('sweep, schedulers and variants cannot be set (use --scheduler for schedulers)');
-  const target = resolveSegments(raw, segs);
-  if (typeof target === 'string') return fail(`not a path to a field of this scenario: ${target}`);
+  const resolved = resolveCliPath(raw, parts.path);
+  if ('error' in resolved) return fail(resolved.error);
+  const target = resolved.target;
   let values: unknown;
   try {
     values = parseYamlText(`[${parts.values}]`, '--set')[0]?.value();
@@ -272,6 +284,14 @@ function axisFromSet(src: YamlSource, arg: string, raw: Record<string, unknown>)
   // Errors in a --set value are reported at the field it replaces (or its nearest ancestor in the file).
   const at = src.at(target);
   return { path: parts.path, target, values, origin: 'set', positions: values.map(() => at) };
+}
+
+/** The scenario's identity: sha256 of its document without the sweep block, and of its included files. */
+export function scenarioIdentity(raw: Record<string, unknown>, absFile: string, maxBytes = DEFAULT_MAX_FILE_BYTES): string {
+  const identity: unknown[] = [canonicalJson({ ...raw, sweep: undefined })];
+  // Files the loader has already read and checked (regular, within the cap), read again for the hash.
+  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(textOf(resolve(dirname(absFile), inc), maxBytes));
+  return sha256(canonicalJson(identity));
 }
 
 /** Read a scenario with its sweep axes (its sweep block, then --set) and build every point. */
@@ -304,10 +324,7 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     else axes.push(axis);
   }
 
-  // The scenario's identity: its document without the sweep block, and its included files.
-  const identity: unknown[] = [canonicalJson({ ...raw, sweep: undefined })];
-  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(textOf(resolve(dirname(absFile), inc), base.policy.maxBytes));
-  const scenarioHash = sha256(canonicalJson(identity));
+  const scenarioHash = scenarioIdentity(raw, absFile, base.policy.maxBytes);
 
   // Schedulers: as written (the ids), and what runScenario is given.
   const schedulers = opts.schedulers?.length ? [...opts.schedulers] : ((raw.schedulers as string[] | undefined) ?? ['karmada']);

@@ -25,6 +25,8 @@ export interface SweepTask {
   /** Record why workloads wait (RunResult.waits). */
   readonly waits?: boolean;
   readonly run: Pick<SweepRecord, 'id' | 'index' | 'point' | 'values' | 'scheduler' | 'replication' | 'seed'>;
+  /** `metrics`: the record without its RunResult (`fleetsim plan` judges metrics only, over hundreds of runs). */
+  readonly keep?: 'all' | 'metrics';
 }
 
 export interface SweepTaskResult {
@@ -56,7 +58,7 @@ export async function runSweepTask(task: SweepTask, ctx: { signal?: AbortSignal;
     ...task.run,
     status: 'ok',
     metrics: runMetrics(result, task.scenario),
-    result,
+    ...(task.keep === 'metrics' ? {} : { result }),
     wallSeconds: (performance.now() - t0) / 1000,
     thread: threadId,
   };
