@@ -195,6 +195,6 @@ describe('fleetsim plan', () => {
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(SMALL, 'utf8').replace('count: 6, cpu: 32', 'count: six, cpu: 32'));
     const r = fleetsim(['plan', join(dir, 'bad.yaml'), ...PLAN]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^fleetsim: .*bad\.yaml:\d+:\d+: fleet\.clusters\[2\]\.nodePools\[0\]\.count: expected an integer >= 0, found "six" \(a string\)\n$/);
+    expect(r.stderr).toMatch(/^fleetsim: .*bad\.yaml:\d+:\d+: fleet\.clusters\[2\]\.nodePools\[0\]\.count: expected an integer >= 0 and <= 1000000, found "six" \(a string\)\n$/);
   });
 });
