@@ -32,12 +32,38 @@ export interface Binding {
   attempts: number;
   /** Application failover: when each cluster was first seen Unhealthy. */
   firstSeenUnhealthy: Record<string, number>;
-  /** Replicas (and Job completions) delivered to each member cluster index. */
-  delivered: Map<number, { replicas: number; completions: number }>;
+  /**
+   * Replicas (and Job completions) delivered to each member cluster, one entry per cluster with a
+   * Work (a few at most: a list, not a Map of ~0.2 KB per binding).
+   */
+  delivered: Share[];
   /** A taint re-check is scheduled. */
   taintCheckAt: number;
   /** Replicas a spot notice displaced, until the scheduler has moved them. */
   displaced?: { cluster: string; replicas: number };
+}
+
+/** What one cluster's Work asks for: its replicas and, for a Job, completions. */
+interface Share {
+  cluster: number;
+  replicas: number;
+  completions: number;
+}
+
+function shareIn(list: readonly Share[], cluster: number): Share | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i].cluster === cluster) return list[i];
+  return undefined;
+}
+
+/** Put `s` in the list in place of the entry of its cluster, if any. */
+function setShare(list: Share[], s: Share): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].cluster === s.cluster) {
+      list[i] = s;
+      return;
+    }
+  }
+  list.push(s);
 }
 
 interface WorkDelivery {
@@ -244,7 +270,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       queued: false,
       attempts: 0,
       firstSeenUnhealthy: {},
-      delivered: new Map(),
+      delivered: [],
       taintCheckAt: Infinity,
     });
     this.enqueue(index);
@@ -492,7 +518,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const spec = w.spec;
     const world = this.state.world;
     const clusters = b.spec.clusters ?? [];
-    const want = new Map<number, { replicas: number; completions: number }>();
+    const want: Share[] = [];
     const completions = new Map<string, number>();
     const whole = !karmadaDividesReplicas(spec);
     if (spec.kind === 'Job' && !whole) {
@@ -507,24 +533,31 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, whole ? { replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 } : { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      setShare(
+        want,
+        whole
+          ? { cluster: ci.index, replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 }
+          : { cluster: ci.index, replicas: c.replicas, completions: completions.get(c.name) ?? 0 },
+      );
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
       const ci = world.clusterByName.get(task.fromCluster)!;
-      if (!want.has(ci.index)) want.set(ci.index, b.delivered.get(ci.index) ?? { replicas: task.replicas ?? 0, completions: 0 });
+      if (!shareIn(want, ci.index)) want.push(shareIn(b.delivered, ci.index) ?? { cluster: ci.index, replicas: task.replicas ?? 0, completions: 0 });
     }
-    const all = new Set<number>([...b.delivered.keys(), ...want.keys()]);
-    for (const ci of [...all].sort((x, y) => x - y)) {
-      const next = want.get(ci) ?? { replicas: 0, completions: 0 };
-      const prev = b.delivered.get(ci);
+    const all: number[] = [];
+    for (const x of b.delivered) all.push(x.cluster);
+    for (const x of want) if (!all.includes(x.cluster)) all.push(x.cluster);
+    for (const ci of all.sort((x, y) => x - y)) {
+      const next = shareIn(want, ci) ?? { cluster: ci, replicas: 0, completions: 0 };
+      const prev = shareIn(b.delivered, ci);
       if (prev && prev.replicas === next.replicas && prev.completions === next.completions) continue;
       if (next.replicas === 0 && !prev) continue;
-      if (next.replicas === 0) b.delivered.delete(ci);
-      else b.delivered.set(ci, next);
+      if (next.replicas === 0) b.delivered.splice(b.delivered.indexOf(prev!), 1);
+      else setShare(b.delivered, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
       // A cluster left out gets its Work deleted (no overrides to apply); the others get theirs rendered.
-      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, ...next } : this.work(b.index, b.workload, ci, next);
+      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, replicas: 0, completions: next.completions } : this.work(b.index, b.workload, ci, next);
       if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }

@@ -13,7 +13,7 @@ import {
 import './node-scoring.js';
 import { PodPhase, type PodTable } from './pods.js';
 import { DefaultPreemption, type PreemptionHost } from './preemption.js';
-import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
+import { accrueUnavailability, changeHeldGpus, changeReady, Kind, Prio, setClusterError, type GangMember, type RunState, type RuntimeWorkload } from './state.js';
 
 /** A node with at most this many GPUs records a bound pod's GPUs as a bit mask (a small integer: no allocation). */
 const GPU_MASK_MAX = 30;
@@ -494,7 +494,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (spec.kind === 'Job' && spec.volcanoJob && !this.ownerOf.has(workload) && replicas > 0) {
       const refusal = admitVolcanoJob(spec.volcanoJob, this.info);
       if (refusal !== null) {
-        w.clusterErrors.set(this.info.index, `the Work failed to apply: ${refusal}`);
+        setClusterError(w, this.info.index, `the Work failed to apply: ${refusal}`);
         return refusal;
       }
     }
@@ -544,7 +544,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.owners.push({ workload, kind: spec.kind, controller, created: 0, replicas: 0, completions, active: 0, succeeded: 0, done: false, pods: [], template, scheduler, task });
     if (spec.kind === 'Job' && controller !== 'cron') w.openParts++;
     if (scheduler < 0) {
-      w.clusterErrors.set(
+      setClusterError(
+        w,
         this.info.index,
         `no scheduler named "${template.schedulerName}" runs in cluster ${this.info.name} (it runs ${this.schedulers.map((x) => x.schedulerName).join(', ')}): its pods stay Pending`,
       );

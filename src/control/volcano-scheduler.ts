@@ -7,6 +7,7 @@ import type { VolcanoClusterSettings } from '../scenario/types.js';
 import type { MemberOwner, MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
 import { PodPhase } from './pods.js';
+import { setClusterError } from './state.js';
 
 /** Queue share samples of one Volcano queue in one cluster (the proportion plugin's view). */
 export interface QueueShareSeries {
@@ -105,7 +106,7 @@ export class VolcanoScheduler implements MemberScheduler {
       const queue = spec.queue ?? 'default';
       if (!this.queueNames.has(queue)) {
         // Volcano's PodGroup webhook refuses a PodGroup for a queue that does not exist, so its pods stay Pending.
-        wl.clusterErrors.set(this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
+        setClusterError(wl, this.info.index, `pods stay Pending: ${missingQueueMessage(queue)}`);
         continue;
       }
       const tasks: TaskSpec[] = [];
