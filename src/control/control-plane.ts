@@ -25,7 +25,7 @@ export interface Binding {
   status: {
     schedulerObservedAffinityName?: string;
     lastScheduledTime?: number | null;
-    /** Per member with a Work: applied, or why its API server refused it (`aggregatedStatus[].applied`, `appliedMessage`). */
+    /** Members whose API server refused the Work, and why (`aggregatedStatus[].applied` false, `appliedMessage`); a later success there turns it true. */
     aggregatedStatus?: { clusterName: string; applied: boolean; appliedMessage?: string }[];
   };
   queued: boolean;
@@ -306,8 +306,9 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const target = this.state.world.clusters[cluster].spec;
     const r = renderWork(w.spec, target, this.state.scenario);
     // A multi-template workload: each task's pod template, read from its own place in the patched manifest.
-    const tasks = taskSpecs(w.spec).map((t) => renderWork(t, target, this.state.scenario));
-    const error = r.error ?? tasks.find((x) => x.error)?.error ?? null;
+    const specs = taskSpecs(w.spec);
+    const tasks = specs.length === 0 ? [] : specs.map((t) => renderWork(t, target, this.state.scenario));
+    const error = r.error ?? (tasks.length ? (tasks.find((x) => x.error)?.error ?? null) : null);
     if (error) {
       w.schedulingError = error;
       return null;
@@ -574,10 +575,15 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     this.applied(d, m.applyWork(d.workload, d.replicas, d.completions, d.template, d.tasks));
   }
 
-  /** Record how a member took a Work in its binding's status (`aggregatedStatus`). */
+  /**
+   * Record how a member took a Work in its binding's status (`aggregatedStatus`). Only a refusal
+   * (and a later success on that member) is written: a binding whose Works were all applied keeps
+   * no list (applied is what a member without an entry did).
+   */
   private applied(d: WorkDelivery, refusal: string | null): void {
     if (d.binding < 0) return;
     const b = this.bindings[d.binding];
+    if (refusal === null && !b.status.aggregatedStatus) return;
     const clusterName = this.state.world.clusters[d.cluster].name;
     const rest = (b.status.aggregatedStatus ?? []).filter((x) => x.clusterName !== clusterName);
     const item = refusal === null ? { clusterName, applied: true } : { clusterName, applied: false, appliedMessage: `Failed to apply all manifests (0/1): ${refusal}` };
@@ -838,8 +844,9 @@ function placementOf(spec: WorkloadSpec, clusters: TargetCluster[]): TargetClust
  * template and where it sits in the manifest), for rendering each task's Work; made once per spec.
  */
 const taskSpecCache = new WeakMap<WorkloadSpec, WorkloadSpec[]>();
+const NO_TASKS: WorkloadSpec[] = [];
 function taskSpecs(spec: WorkloadSpec): WorkloadSpec[] {
-  if (spec.kind !== 'Job' || !spec.tasks) return [];
+  if (spec.kind !== 'Job' || !spec.tasks) return NO_TASKS;
   let out = taskSpecCache.get(spec);
   if (!out) {
     out = spec.tasks.map((t, i) => ({

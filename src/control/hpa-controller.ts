@@ -21,7 +21,7 @@ export interface AutoscalerDecision {
 
 export interface AutoscalerResult {
   name: string;
-  kind: 'FederatedHPA';
+  kind: 'FederatedHPA' | 'CronFederatedHPA';
   workload: string;
   minReplicas: number;
   maxReplicas: number;
@@ -59,7 +59,8 @@ export class HpaController implements EventHandler {
     this.cp = cp;
     this.members = members;
     this.traffic = traffic;
-    this.specs = specs;
+    // Own copies: a CronFederatedHPA may change a FederatedHPA's bounds during the run.
+    this.specs = specs.map((a) => ({ ...a }));
     this.memory = specs.map(() => newHpaMemory());
     this.workloads = specs.map((a) => {
       const w = state.workloads.find((x) => x.spec.kind === 'Deployment' && x.spec.namespace === a.namespace && x.spec.name === a.workload);
@@ -94,6 +95,23 @@ export class HpaController implements EventHandler {
 
   results(): AutoscalerResult[] {
     return this.out;
+  }
+
+  /**
+   * A CronFederatedHPA rule sets a FederatedHPA's bounds (karmada cronfederatedhpa_job.go
+   * ScaleFHPA); the next sync brings the replicas within them. False: no such FederatedHPA.
+   */
+  setBounds(namespace: string, name: string, min: number | null, max: number | null, now: number, reason: string): boolean {
+    const i = this.specs.findIndex((a) => a.namespace === namespace && a.name === name);
+    if (i < 0) return false;
+    const a = this.specs[i];
+    const next = { minReplicas: min ?? a.minReplicas, maxReplicas: max ?? a.maxReplicas };
+    if (next.minReplicas !== a.minReplicas || next.maxReplicas !== a.maxReplicas) {
+      this.specs[i] = { ...a, ...next };
+      const current = (this.state.workloads[this.workloads[i]].spec as DeploymentSpec).replicas;
+      this.out[i].decisions.push({ t: now, from: current, to: current, reason: `${reason}: minReplicas ${next.minReplicas}, maxReplicas ${next.maxReplicas}` });
+    }
+    return true;
   }
 
   private sync(i: number, now: number): void {

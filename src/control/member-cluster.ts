@@ -676,7 +676,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     o.done = true;
     // A done owner creates no more pods (see above): its run-time stream is not needed again,
     // once every owner of the workload here (every task) is done.
-    const d = o.active === 0 && this.ownersOf(o.workload).every((x) => x.done && x.active === 0) ? this.durations.get(o.workload) : undefined;
+    const d = o.active === 0 && (!o.task || this.ownersOf(o.workload).every((x) => x.done && x.active === 0)) ? this.durations.get(o.workload) : undefined;
     if (d) {
       this.durations.delete(o.workload);
       this.sim.releaseStream(d.stream);

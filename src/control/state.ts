@@ -85,9 +85,8 @@ export interface RuntimeWorkload {
   /** Its pods evicted to make room for others (kube-scheduler preemption, Volcano preempt and reclaim). */
   preemptedPods: number;
   /**
-   * Why its share in a member does not run, by cluster index (a rejected Work, no scheduler for its
-   * pods, a missing queue); null until there is one (`setClusterError`): a Map per workload was
-   * ~0.2 KB each, for nearly all of them empty.
+   * Why its share in a member does not run, by cluster index (a rejected Work, no scheduler for
+   * its pods, a missing queue); null until there is one (most workloads never have any).
    */
   clusterErrors: Map<number, string> | null;
 }
@@ -330,9 +329,9 @@ function primeDoubleFields(): void {
 }
 primeDoubleFields();
 
-/** Record why `w`'s share in cluster `cluster` does not run. */
-export function setClusterError(w: RuntimeWorkload, cluster: number, message: string): void {
-  (w.clusterErrors ??= new Map()).set(cluster, message);
+/** Record why a workload's share in a member does not run. */
+export function setClusterError(w: RuntimeWorkload, cluster: number, why: string): void {
+  (w.clusterErrors ??= new Map()).set(cluster, why);
 }
 
 /** Change the GPUs held by a gang that has not started (accrues GPU-seconds up to `now` first). */

@@ -1,5 +1,6 @@
 import type { ServiceTrafficResult } from '../traffic/service-model.js';
 import type { ControlPlane } from './control-plane.js';
+import { CronHpaController } from './cron-hpa-controller.js';
 import { HpaController, METRIC_WINDOW, type AutoscalerResult } from './hpa-controller.js';
 import type { MemberCluster } from './member-cluster.js';
 import { RolloutController, type RolloutResult } from './rollout-controller.js';
@@ -26,7 +27,7 @@ export interface TrafficRun {
  */
 export function startTraffic(state: RunState, members: MemberCluster[], cp: ControlPlane): TrafficRun | null {
   const blocks = state.scenario.traffic;
-  if (!blocks || (blocks.services.length === 0 && blocks.rollouts.length === 0 && blocks.autoscalers.length === 0)) return null;
+  if (!blocks || (blocks.services.length === 0 && blocks.rollouts.length === 0 && blocks.autoscalers.length === 0 && blocks.cronAutoscalers.length === 0)) return null;
   // Before any pod binds: member clusters key image presence by node x image count.
   for (const img of RolloutController.images(state, blocks.rollouts)) state.internImage(img);
   const lookback = Math.max(
@@ -37,15 +38,17 @@ export function startTraffic(state: RunState, members: MemberCluster[], cp: Cont
   const traffic = new TrafficModel(state, members, blocks, lookback);
   const rollouts = new RolloutController(state, members, traffic, blocks.rollouts);
   const hpa = new HpaController(state, cp, members, traffic, blocks.autoscalers);
+  const cronHpa = new CronHpaController(state, cp, hpa, blocks.cronAutoscalers);
   if (blocks.services.length) state.observedLatency = (w) => traffic.observedLatency(w);
   traffic.start();
   rollouts.start();
   hpa.start();
+  cronHpa.start();
   return {
     results(end: number): TrafficRunResults {
       return {
         ...(blocks.services.length ? { traffic: traffic.results(end) } : {}),
-        ...(blocks.autoscalers.length ? { autoscaling: hpa.results() } : {}),
+        ...(blocks.autoscalers.length || blocks.cronAutoscalers.length ? { autoscaling: [...hpa.results(), ...cronHpa.results()] } : {}),
         ...(blocks.rollouts.length ? { rollouts: rollouts.results() } : {}),
       };
     },

@@ -20,7 +20,7 @@ export function formatInputs(inputs: InputsReport | null | undefined): string[] 
   if (!inputs) return [];
   const out: string[] = [];
   if (Object.keys(inputs.kinds).length) out.push(`  read: ${kindsLine(inputs.kinds)}`);
-  for (const m of inputs.skipped) out.push(`  note: ${m.file}: ${m.kind} ${m.name} is not modelled and was skipped${m.reason ? ` (${m.reason})` : ''}`);
+  for (const m of inputs.skipped) out.push(`  note: ${m.file}: ${m.kind} ${m.name || '(no metadata.name)'} is not modelled and was skipped${m.reason ? ` (${m.reason})` : ''}`);
   for (const n of inputs.notes) out.push(`  note: ${n.source}: ${n.object}: ${n.text}`);
   return out;
 }

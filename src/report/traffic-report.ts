@@ -99,7 +99,7 @@ function replicasChart(a: NonNullable<RunResult['autoscaling']>[number], tag: st
   const metricRows = a.series.t.flatMap((t, i) => Object.entries(a.series.metrics).flatMap(([name, v]) => (v[i] === null ? [] : [{ minute: minute(t), metric: name, value: v[i] }])));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: `Replicas over time: FederatedHPA ${a.name} → ${a.workload}${tag}`,
+    title: `Replicas over time: ${a.kind} ${a.name} → ${a.workload}${tag}`,
     vconcat: [
       {
         width: 760,
@@ -177,13 +177,14 @@ export function trafficSections(run: RunResult, tag: string): ReportSection[] {
     out.push({
       title: `Autoscaling${tag}`,
       table: {
-        columns: ['FederatedHPA', 'target', 'min', 'max', 'scale events', 'lowest desired', 'highest desired', 'last decision'],
+        columns: ['autoscaler', 'target', 'min', 'max', 'scale events', 'lowest desired', 'highest desired', 'last decision'],
         rows: scalers.map((a) => {
           const last = a.decisions[a.decisions.length - 1];
-          return [a.name, a.workload, a.minReplicas, a.maxReplicas, a.decisions.length, a.series.desired.length ? Math.min(...a.series.desired) : null, a.series.desired.length ? Math.max(...a.series.desired) : null, last ? `${durationText(last.t)}: ${last.from} → ${last.to} (${last.reason})` : '—'];
+          const cron = a.kind === 'CronFederatedHPA';
+          return [`${a.kind} ${a.name}`, a.workload, cron ? null : a.minReplicas, cron ? null : a.maxReplicas, a.decisions.length, a.series.desired.length ? Math.min(...a.series.desired) : null, a.series.desired.length ? Math.max(...a.series.desired) : null, last ? `${durationText(last.t)}: ${last.from} → ${last.to} (${last.reason})` : '—'];
         }),
       },
-      charts: scalers.map((a) => replicasChart(a, tag)),
+      charts: scalers.filter((a) => a.kind === 'FederatedHPA').map((a) => replicasChart(a, tag)),
     });
   }
   const rollouts = run.rollouts ?? [];

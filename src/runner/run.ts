@@ -201,7 +201,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     unavailableReplicaSeconds: w.unavailableSeconds,
     cost: w.cost,
     ...(w.preemptedPods > 0 ? { preemptedPods: w.preemptedPods } : {}),
-    ...(w.clusterErrors !== null && w.clusterErrors.size > 0 ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
+    ...(w.clusterErrors ? { clusterErrors: Object.fromEntries([...w.clusterErrors].sort(([a], [b]) => a - b).map(([c, m]) => [world.clusters[c].name, m])) } : {}),
     ...(w.spec.kind === 'Job' && w.spec.stream !== undefined ? { stream: w.spec.stream } : {}),
     ...(w.spec.kind === 'Job' ? jobFigures(w, end) : {}),
   }));

@@ -6,6 +6,7 @@ import { describeValue, formatPath, ScenarioError, sourcePosition } from './erro
 import { validateAgainst } from './json-schema.js';
 import { readSources } from './manifests/flux-sources.js';
 import { DEFAULT_JOB_DURATION, type Located } from './manifests/common.js';
+import { withManifestAutoscalers } from './manifests/federated-hpa.js';
 import { applyKurator, newSink, readManifest } from './manifests/read.js';
 import { policyExtras } from './policies.js';
 import { resolvePriorities, SYSTEM_PRIORITY_CLASSES, type PriorityRef } from './priority-classes.js';
@@ -281,8 +282,22 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }
     p.schedulePriority.value = v;
   }
+  for (const p of policies) {
+    if (p.schedulerName === 'default-scheduler') continue;
+    const object = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
+    sink.notes.push({ source: p.source, object, text: `schedulerName "${p.schedulerName}": only karmada-scheduler ("default-scheduler") runs, so the workloads it claims are not placed` });
+  }
   // Volcano Queues are cluster-scoped objects; included ones exist in every Volcano member.
   for (const c of clusters) if (c.scheduler === 'volcano') for (const q of sink.queues) if (!c.volcano.queues.some((x) => x.name === q.name)) c.volcano.queues.push(q);
+  // Pods naming a scheduler that runs in no member (kube-scheduler is default-scheduler, Volcano volcano) stay Pending.
+  const running = new Set(['default-scheduler', ...(clusters.some((c) => c.scheduler === 'volcano') ? ['volcano'] : [])]);
+  for (const w of workloads) {
+    const names = new Set([w.template.schedulerName, ...(w.kind === 'Job' ? (w.tasks ?? []).map((t) => t.template.schedulerName) : [])]);
+    for (const n of names) {
+      if (n === undefined || running.has(n)) continue;
+      sink.notes.push({ source: w.source, object: `${w.resourceKind ?? w.kind} ${w.namespace}/${w.name}`, text: `its pods name scheduler "${n}", which no member cluster runs (they run ${[...running].join(' and ')}): they stay Pending` });
+    }
+  }
 
   // Cross-references.
   const seenWorkloads = new Map<string, string>();
@@ -312,7 +327,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     });
   }
 
-  const traffic = readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes });
+  const traffic = withManifestAutoscalers(readTrafficBlocks(src, doc, { workloads, clusters, regions: regionSet, registries, images, defaults, baseDir, imageHost, kuratorRollouts, notes: sink.notes }), sink);
   for (const k of kuratorRollouts) {
     const ref = `${k.workload.namespace}/${k.workload.name}`;
     if (!traffic?.rollouts.some((r) => `${r.namespace}/${r.workload}` === ref)) {

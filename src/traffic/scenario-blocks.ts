@@ -415,21 +415,19 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
       if (v === null || !(v > 0)) src.fail([...path, 'metrics', k, 'pods', 'target', 'averageValue'], 'a quantity > 0 (like 40 or "500m")', raw);
       return { type: 'rps', averageValue: v };
     });
-    const b = (a.behavior as Obj | undefined) ?? {};
-    return {
-      kind: 'FederatedHPA',
+    return federatedHpa({
       name: a.name as string,
       namespace,
       workload: w.name,
       minReplicas,
       maxReplicas,
       metrics,
-      behavior: { scaleUp: rules(b.scaleUp as Obj | undefined, defaultScaleUp()), scaleDown: rules(b.scaleDown as Obj | undefined, defaultScaleDown()) },
+      behavior: a.behavior as Obj | undefined,
       syncPeriod: a.syncPeriod === undefined ? 15 : parseDuration(a.syncPeriod)!,
       metricDelay: a.metricDelay === undefined ? 30 : parseDuration(a.metricDelay)!,
       tolerance: (a.tolerance as number | undefined) ?? 0.1,
       source: `${src.at(path).file}:${src.at(path).line}`,
-    };
+    });
   });
   const targets = new Map<string, number>();
   autoscalers.forEach((a, i) => {
@@ -437,7 +435,26 @@ export function readTrafficBlocks(src: YamlSource, doc: Obj, ctx: TrafficBlockCo
     if (targets.has(key)) src.fail(['autoscalers', i, 'scaleTargetRef', 'name'], `a Deployment no other autoscaler targets (autoscalers[${targets.get(key)}] does)`, a.workload);
     targets.set(key, i);
   });
-  return { traffic, services, rollouts, autoscalers };
+  return { traffic, services, rollouts, autoscalers, cronAutoscalers: [] };
+}
+
+/**
+ * A FederatedHPA of the model (an `autoscalers:` entry, or a manifest's): `behavior` as written,
+ * its rules completed from Kubernetes' defaults; Karmada's sync period 15 s, a metrics pipeline
+ * 30 s behind, the HPA tolerance 0.1 unless given.
+ */
+export function federatedHpa(
+  a: Omit<AutoscalerSpec, 'kind' | 'behavior' | 'syncPeriod' | 'metricDelay' | 'tolerance'> & { behavior: Obj | undefined; syncPeriod?: number; metricDelay?: number; tolerance?: number },
+): AutoscalerSpec {
+  const b = a.behavior ?? {};
+  return {
+    ...a,
+    kind: 'FederatedHPA',
+    behavior: { scaleUp: rules(b.scaleUp as Obj | undefined, defaultScaleUp()), scaleDown: rules(b.scaleDown as Obj | undefined, defaultScaleDown()) },
+    syncPeriod: a.syncPeriod ?? 15,
+    metricDelay: a.metricDelay ?? 30,
+    tolerance: a.tolerance ?? 0.1,
+  };
 }
 
 /** Kubernetes fills a rule's unset fields from the defaults of its direction. */

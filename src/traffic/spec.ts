@@ -158,6 +158,32 @@ export interface AutoscalerSpec {
   source: string;
 }
 
+/**
+ * A Karmada CronFederatedHPA (autoscaling.karmada.io/v1alpha1): at each rule's cron times it sets
+ * the target Deployment's replicas (`targetReplicas`), or the target FederatedHPA's
+ * `minReplicas`/`maxReplicas` (`targetMinReplicas`, `targetMaxReplicas`).
+ */
+export interface CronAutoscalerSpec {
+  kind: 'CronFederatedHPA';
+  name: string;
+  namespace: string;
+  /** What it scales: a Deployment (by name), or a FederatedHPA (by name). */
+  target: { kind: 'Deployment' | 'FederatedHPA'; name: string };
+  rules: CronAutoscalerRule[];
+  source: string;
+}
+
+export interface CronAutoscalerRule {
+  name: string;
+  schedule: string;
+  /** IANA time zone (default: the controller's, UTC here). */
+  timeZone: string | null;
+  suspend: boolean;
+  targetReplicas: number | null;
+  targetMinReplicas: number | null;
+  targetMaxReplicas: number | null;
+}
+
 /** Kubernetes autoscaling/v2 defaults (HPAScalingRules). */
 export function defaultScaleUp(): HpaScalingRules {
   return { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] };
@@ -172,4 +198,6 @@ export interface TrafficScenario {
   services: ServiceSpec[];
   rollouts: RolloutSpec[];
   autoscalers: AutoscalerSpec[];
+  /** CronFederatedHPAs (from included manifests). */
+  cronAutoscalers: CronAutoscalerSpec[];
 }

@@ -269,4 +269,44 @@ spec: { template: { spec: { restartPolicy: Never, containers: ${container('1')} 
       ['Job default/etl', 'no fleetsim.io/duration annotation: its pods run 20m (defaults.jobDuration[1])'],
     ]);
   });
+
+  it("a Volcano PodGroup gives the Jobs whose pods name it its queue and gang; what it cannot do is named", () => {
+    const s = scenario(`---
+apiVersion: scheduling.volcano.sh/v1beta1
+kind: PodGroup
+metadata: { name: trio }
+spec: { minMember: 3, queue: research, minResources: { cpu: 3 } }
+---
+apiVersion: scheduling.volcano.sh/v1beta1
+kind: PodGroup
+metadata: { name: lonely }
+spec: { minMember: 2 }
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: train }
+spec:
+  parallelism: 4
+  template:
+    metadata: { annotations: { scheduling.k8s.io/group-name: trio } }
+    spec: { schedulerName: volcano, restartPolicy: Never, containers: ${container('1')} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 3
+  template:
+    metadata: { annotations: { scheduling.k8s.io/group-name: trio } }
+    spec: { containers: ${container('1')} }
+`);
+    const by = Object.fromEntries(s.workloads.map((w) => [w.name, w]));
+    expect(by.train).toMatchObject({ queue: 'research', minAvailable: 3 });
+    expect(by.web.queue).toBe('research');
+    expect(s.inputs.notes.filter((n) => n.object.startsWith('PodGroup')).map((n) => n.text)).toEqual([
+      expect.stringMatching(/not modelled: spec.minResources/),
+      expect.stringMatching(/the gang of 3 over Deployment default\/web's pods is not modelled/),
+      expect.stringMatching(/no pod of the inputs names it/),
+    ]);
+  });
 });

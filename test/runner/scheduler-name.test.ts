@@ -71,10 +71,14 @@ describe('schedulerName and the Volcano queue of plain pods', () => {
     const r = await run({ 'queue.yaml': queue, 'deploy.yaml': deployment('plain', '') }, ['queue.yaml', 'deploy.yaml']);
     expect(ready(r, 'vc')).toBe(10);
     expect(ready(r, 'kube')).toBe(10);
-    // A scheduler nobody runs: Pending everywhere, and said so.
-    const other = await run({ 'deploy.yaml': deployment('custom', '      schedulerName: my-scheduler', 'a: b') }, ['deploy.yaml']);
+    // A scheduler nobody runs: Pending everywhere, and said so (validate's notes too).
+    const files = { 'deploy.yaml': deployment('custom', '      schedulerName: my-scheduler', 'a: b') };
+    const other = await run(files, ['deploy.yaml']);
     expect(other.workloads[0].ready).toBe(0);
     expect(Object.keys(other.workloads[0].clusterErrors!)).toEqual(['vc', 'kube']);
+    expect(loadScenario(writeScenario(files, fleet(['deploy.yaml']))).inputs.notes.map((n) => n.text)).toContain(
+      'its pods name scheduler "my-scheduler", which no member cluster runs (they run default-scheduler and volcano): they stay Pending',
+    );
   });
 
   it('a queue that does not exist: Volcano refuses the PodGroup, the pods stay Pending with the webhook\'s answer', async () => {

@@ -5,7 +5,7 @@ import type { TemplateContext } from '../pod-template.js';
 import type { PriorityRef } from '../priority-classes.js';
 import type { PathElement, YamlSource } from '../source.js';
 import type { LabelSelector, PodTemplate, WorkloadSpec } from '../types.js';
-import type { ManifestReader, ManifestSink, Obj } from './common.js';
+import { note, objectName, type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { scenarioSchema } from '../schema.js';
 import { manifestRoot, priorityClassSchema } from './schemas.js';
 
@@ -163,6 +163,7 @@ function readPodDisruptionBudget(m: YamlSource, o: Obj, _ctx: TemplateContext, s
     ...(spec.maxUnavailable !== undefined ? { maxUnavailable: spec.maxUnavailable as number | string } : {}),
     source,
   });
+  note(sink, m, ['spec'], objectName('PodDisruptionBudget', (meta.namespace as string | undefined) ?? 'default', meta.name as string), 'only kube-scheduler\'s preemption respects it: drains, failover and Volcano\'s evictions do not (taken to exist in every member)');
 }
 
 export const podSchedulingReaders: ManifestReader[] = [

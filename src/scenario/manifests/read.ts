@@ -1,10 +1,12 @@
 import type { TemplateContext } from '../pod-template.js';
 import type { YamlSource } from '../source.js';
 import { type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { federatedHpaReaders } from './federated-hpa.js';
 import { karmadaReaders } from './karmada.js';
 import { kubernetesReaders } from './kubernetes.js';
 import { kuratorReaders } from './kurator.js';
 import { addPodScheduling, podSchedulingReaders } from './pod-scheduling.js';
+import { podGroupReaders } from './volcano-podgroup.js';
 import { volcanoReaders } from './volcano.js';
 
 /**
@@ -17,7 +19,7 @@ import { volcanoReaders } from './volcano.js';
 export { newSink, type ManifestSink } from './common.js';
 export { applyKurator } from './kurator.js';
 
-const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...podSchedulingReaders, ...karmadaReaders, ...kuratorReaders, ...volcanoReaders];
+const READERS: readonly ManifestReader[] = [...kubernetesReaders, ...podSchedulingReaders, ...karmadaReaders, ...federatedHpaReaders, ...kuratorReaders, ...volcanoReaders, ...podGroupReaders];
 
 export function readManifest(m: YamlSource, ctx: TemplateContext, sink: ManifestSink): void {
   const v = m.value();
@@ -71,5 +73,6 @@ function retiredApi(apiVersion: string, kind: string): string | null {
     return `${apiVersion} ${kind} is not served since Kubernetes 1.16 (kubectl apply fails: no matches for kind "${kind}" in version "${apiVersion}"); apps/v1 is`;
   }
   if (apiVersion === 'batch/v1beta1' && kind === 'CronJob') return 'batch/v1beta1 CronJob is not served since Kubernetes 1.25; batch/v1 is';
+  if (apiVersion.startsWith('scheduling.incubator.k8s.io/')) return "kube-batch's API, which Volcano does not serve (scheduling.volcano.sh/v1beta1 is)";
   return null;
 }

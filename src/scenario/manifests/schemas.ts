@@ -18,7 +18,8 @@ const quantity: JsonSchema = { type: ['number', 'string'] };
 const resourceList: JsonSchema = { type: 'object', additionalProperties: quantity };
 const stringMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
 
-const metadata: JsonSchema = {
+/** ObjectMeta: the name, namespace, labels and annotations fleetsim reads. */
+export const metadata: JsonSchema = {
   type: 'object',
   required: ['name'],
   properties: {

@@ -3,7 +3,7 @@ import { podShape, template as makeTemplate, type TemplateContext } from '../pod
 import type { YamlSource } from '../source.js';
 import { queueFromObj } from '../volcano-queues.js';
 import type { JobSpec, LifecyclePolicy, TaskTemplate } from '../types.js';
-import { annotationDuration, jobRunTime, type ManifestReader, type ManifestSink, type Obj } from './common.js';
+import { annotationDuration, jobRunTime, note, notePodFields, objectName, type ManifestReader, type ManifestSink, type Obj } from './common.js';
 import { readPodScheduling, setPriority } from './pod-scheduling.js';
 import { manifestRoot, volcanoJobSchema, volcanoQueueManifestSchema } from './schemas.js';
 
@@ -107,6 +107,23 @@ function readVolcanoJob(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manif
     },
   });
   sink.workloads.push(job);
+  const object = objectName('Job', namespace, name);
+  (spec.tasks as Obj[]).forEach((_t, i) => notePodFields(sink, m, o, ['spec', 'tasks', i, 'template', 'spec'], object));
+  noteJobFields(sink, m, spec, object);
+}
+
+/** Volcano Job fields that change nothing fleetsim simulates (its pods never fail, no services run). */
+const JOB_FIELDS_NOT_MODELLED = ['policies', 'plugins', 'volumes', 'maxRetry', 'ttlSecondsAfterFinished', 'minSuccess', 'runningEstimate', 'networkTopology'];
+const TASK_FIELDS_NOT_MODELLED = ['policies', 'maxRetry', 'topologyPolicy', 'partitionPolicy'];
+
+function noteJobFields(sink: ManifestSink, m: YamlSource, spec: Obj, object: string): void {
+  const fields = JOB_FIELDS_NOT_MODELLED.filter((f) => spec[f] !== undefined).map((f) => `spec.${f}`);
+  (spec.tasks as Obj[]).forEach((t, i) => {
+    for (const f of TASK_FIELDS_NOT_MODELLED) if (t[f] !== undefined) fields.push(`spec.tasks[${i}].${f}`);
+  });
+  if (fields.length) {
+    note(sink, m, ['spec'], object, `not modelled: ${fields.join(', ')} (pods never fail, restart or run services here; Volcano's webhook still checks the policies and plugins)`);
+  }
 }
 
 /** Job (batch.volcano.sh/v1alpha1). */
