@@ -36,5 +36,7 @@ export type { TargetCluster } from './placement/karmada/types.js';
 export { Simulation, createStream, makeSampler, makeArrivals, MT19937 } from './kernel/index.js';
 export type { EventHandler, RandomStream, DistributionSpec, RateSpec } from './kernel/index.js';
 
-export { renderRunReport, formatRunSummary } from './report/run-report.js';
+export { renderRunReport } from './report/run-report.js';
+export { formatRunSummary, runSummaryFile, type RunSummaryFile, type RunDigest } from './report/run-summary.js';
+export { computeVerdict, type Verdict } from './report/verdict.js';
 export { renderHtmlReport, type ReportSection, type VegaLiteSpec } from './report/html.js';

@@ -173,6 +173,22 @@ export class ClusterHealth implements EventHandler {
     if (before !== after) this.listener?.clusterTaintsChanged(r, now);
   }
 
+  /**
+   * A taint put on (or taken off) the Cluster object by hand, as `kubectl taint clusters <c>
+   * <key>=<value>:<effect>` on the Karmada API does: it stays through condition changes (which
+   * manage only their own taints) until taken off; a change is a cluster update for Karmada.
+   */
+  setTaint(cluster: string, taint: Taint, on: boolean, now: number): void {
+    const r = this.records.find((x) => x.name === cluster);
+    if (!r) throw new Error(`setTaint: no cluster ${cluster}`);
+    const same = (x: Taint) => x.key === taint.key && x.effect === taint.effect;
+    const has = r.taints.some(same);
+    if (has === on) return;
+    r.taints = on ? [...r.taints, { ...taint, timeAdded: now }] : r.taints.filter((x) => !same(x));
+    this.history.push({ t: now, cluster: r.name, ready: r.ready, taints: r.taints.map((t) => `${t.key}:${t.effect}`) });
+    this.listener?.clusterTaintsChanged(r, now);
+  }
+
   private applyTaintPolicies(r: ClusterRecord, taints: Taint[], now: number): Taint[] {
     const conditions: Record<string, ConditionStatus> = { Ready: r.ready };
     const matches = (cs: MatchCondition[]) =>

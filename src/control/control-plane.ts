@@ -418,6 +418,11 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       const head = this.waiting[0];
       if (!fq.backfill || now - head.since >= fq.maxHeadWait) {
         this.wait(bi, now);
+        if (this.state.decisions?.queued) {
+          const hw = this.state.workloads[this.bindings[head.binding].workload].spec;
+          const why = fq.backfill ? `no backfill once the head has waited ${Math.round(fq.maxHeadWait / 60)} min` : 'FIFO, no backfill';
+          this.state.decisions.queued(now, b.workload, `waiting in ${this.scheduler.name}'s fleet queue behind ${hw.namespace}/${hw.name} (${why})`);
+        }
         return false;
       }
     }

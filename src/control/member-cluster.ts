@@ -3,6 +3,7 @@ import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
 import { CronJobController, type CronJobHost } from './cronjob-controller.js';
 import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
+import { fitError } from './fit-error.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
 import './kube-scheduler.js';
@@ -798,6 +799,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
         a.copyWithin(i, i + 1, n);
         this.pendingN = n - 1;
         this.pendingFor[this.owners[this.pods.owner[id]].scheduler]--;
+        const sink = this.state.decisions;
+        if (sink?.pending) this.pendingRemoved(this.pods.workload[id], sink.pending.bind(sink));
         return;
       }
     }
@@ -938,8 +941,53 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     }
     this.pendingN = n;
     if (this.schedulers.length === 1) this.pendingFor[0] = n;
+    if (this.state.decisions?.pending) this.reportPending(this.state.decisions.pending.bind(this.state.decisions));
     // A periodic scheduler keeps its session going while its pods wait.
     if (this.schedulers[k].period && this.pendingFor[k] > 0) this.requestCycle();
+  }
+
+  /** Workloads reported Pending here after the last cycle (for `reportPending`). */
+  private reportedPending = new Set<number>();
+
+  /**
+   * Tell the decision sink which workloads still have Pending pods after this cycle, and why (the
+   * scheduler's reason for the first of them: a workload's pods share one template), and which
+   * have none any more. The FitError is worked out once per pod shape (the Jobs of a stream share
+   * one), so a cycle costs a pass over the nodes per shape, not per pod.
+   */
+  private reportPending(sink: (t: number, workload: number, cluster: number, reason: string | null) => void): void {
+    const now = this.sim.now;
+    const c = this.info.index;
+    const seen = new Set<number>();
+    const byShape = new Map<string, string>();
+    for (let i = 0; i < this.pendingN; i++) {
+      const pod = this.pending[i];
+      const wi = this.pods.workload[pod];
+      if (seen.has(wi)) continue;
+      seen.add(wi);
+      // In the words of the scheduler that has the pod (a Volcano member also runs kube-scheduler).
+      const sched = this.schedulers[this.owners[this.pods.owner[pod]].scheduler] ?? this.scheduler;
+      let reason: string;
+      if (sched.whyPending) reason = sched.whyPending(this, pod);
+      else {
+        const t = this.template(pod);
+        const shape = `${t.cpuMillis}/${t.memoryMiB}/${t.gpus}/${t.gpuMilli}/${t.gpuModels.join(',')}`;
+        let r = byShape.get(shape);
+        if (r === undefined) byShape.set(shape, (r = fitError(this, pod)));
+        reason = r;
+      }
+      sink(now, wi, c, reason);
+    }
+    for (const wi of this.reportedPending) if (!seen.has(wi)) sink(now, wi, c, null);
+    this.reportedPending = seen;
+  }
+
+  /** A pod left the queue outside a cycle (deleted, evicted): its workload's last one ends its wait here. */
+  private pendingRemoved(wi: number, sink: (t: number, workload: number, cluster: number, reason: string | null) => void): void {
+    if (!this.reportedPending.has(wi)) return;
+    for (let i = 0; i < this.pendingN; i++) if (this.pods.workload[this.pending[i]] === wi) return;
+    this.reportedPending.delete(wi);
+    sink(this.sim.now, wi, this.info.index, null);
   }
 
   /**
@@ -1001,6 +1049,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     w.waitingPods.push(id);
     const t = this.template(id);
     if (t.gpus > 0) changeHeldGpus(w, (t.gpus * t.gpuMilli) / MILLI_PER_GPU, now);
+    this.state.decisions?.gang?.(now, w.index, w.ready, w.minAvailable);
     if (w.ready < w.minAvailable) return;
     w.gangStartedAt = now;
     changeHeldGpus(w, -w.heldGpus, now);

@@ -96,6 +96,11 @@ export interface MemberScheduler {
    * (a copy: the cycle may bind and evict freely; valid only during the call).
    */
   cycle(host: MemberSchedulerHost, pending: Int32Array, count: number): void;
+  /**
+   * Why `pod` is still Pending after the last cycle, in this scheduler's own words (kube-scheduler's
+   * FitError, Volcano's PodGroup condition...). Absent: kube-scheduler's FitError (fit-error.ts).
+   */
+  whyPending?(host: MemberSchedulerHost, pod: number): string;
 }
 
 /** A node scorer: higher is better; only called for nodes the pod fits on. */

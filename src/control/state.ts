@@ -27,6 +27,7 @@ export const enum Kind {
   FaultProcess = 53,
   SpotGone = 54,
   Action = 52,
+  OperatorAct = 55,
 }
 
 /** Event priorities at equal times: facts first, then scheduling cycles, then sampling. */
@@ -195,6 +196,16 @@ export interface DecisionSink {
   placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void;
   /** `node`'s state at the moment of the bind: up (Ready) and cordoned; `workload`: the pod's workload (index as in `placement`). */
   bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }, workload: number): void;
+  /**
+   * Optional: after a scheduling cycle of `cluster`, `workload` still has Pending pods there and
+   * its member scheduler says why (`0/24 nodes are available: ...`); `reason` null: none Pending
+   * any more. Asked only when the method exists: the reasons cost a pass over the nodes.
+   */
+  pending?(t: number, workload: number, cluster: number, reason: string | null): void;
+  /** Optional: the binding of `workload` waits in the fleet scheduler's queue without being tried (reason), or left it (null). */
+  queued?(t: number, workload: number, reason: string | null): void;
+  /** Optional: a gang Job's Ready pods changed while the gang has not started (`ready` of `minAvailable`); `ready >= minAvailable`: it started. */
+  gang?(t: number, workload: number, ready: number, minAvailable: number): void;
 }
 
 /** What a gang needs of a member cluster: start a waiting pod's run clock. */

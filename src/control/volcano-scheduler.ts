@@ -4,6 +4,7 @@ import {
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
 import type { VolcanoClusterSettings } from '../scenario/types.js';
+import { fitError } from './fit-error.js';
 import type { MemberOwner, MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
 import { PodPhase } from './pods.js';
@@ -60,6 +61,9 @@ export class VolcanoScheduler implements MemberScheduler {
   private readonly shares = new Map<string, QueueShareSeries>();
   private readonly sampleEvery: number;
   private nextSample = 0;
+  /** The last session's PodGroup conditions (by namespace/name) and overused queues, for whyPending. */
+  private lastConditions: Record<string, { type: string; message: string }> = {};
+  private lastOverused = new Set<string>();
 
   constructor(info: ClusterInfo, settings: VolcanoClusterSettings, sampleEvery: number) {
     this.info = info;
@@ -150,6 +154,8 @@ export class VolcanoScheduler implements MemberScheduler {
     const result = runSession({ nodes, queues: this.queues, jobs }, { ...this.config, nodeScanStart: this.nodeScanStart });
     this.nodeScanStart = result.nextNodeScanStart;
     for (const [k, ph] of Object.entries(result.podGroupPhases)) this.phases.set(k, ph);
+    this.lastConditions = result.podGroupConditions;
+    this.lastOverused = new Set(Object.entries(result.queues).filter(([, q]) => q.overused).map(([name]) => name));
     for (const e of result.evictions) {
       const pod = taskPod(e.task);
       host.workload(pod).preemptedPods++;
@@ -195,6 +201,24 @@ export class VolcanoScheduler implements MemberScheduler {
       s.deserved.push(q.deserved[resource] ?? 0);
       s.allocated.push(q.allocated[resource] ?? 0);
     }
+  }
+
+  /**
+   * In Volcano's words: the gang plugin's PodGroup condition (`3/4 tasks in gang unschedulable`,
+   * plugins/gang/gang.go), the queue when proportion found it overused (allocate.go skips it:
+   * "Queue <q> is overused"), and the nodes' FitErrors (api/unschedule_info.go).
+   */
+  whyPending(host: MemberSchedulerHost, pod: number): string {
+    const spec = host.workload(pod).spec;
+    const key = `${spec.namespace}/${spec.name}`;
+    const queue = spec.kind === 'Job' && spec.queue ? spec.queue : 'default';
+    const parts: string[] = [];
+    const cond = this.lastConditions[key];
+    if (cond?.type === 'Unschedulable') parts.push(`PodGroup ${key} Unschedulable: ${cond.message}`);
+    else if ((this.phases.get(key) ?? 'Pending') === 'Pending') parts.push(`PodGroup ${key} Pending: not admitted by the enqueue action`);
+    if (this.lastOverused.has(queue)) parts.push(`Queue <${queue}> is overused`);
+    parts.push(fitError(host, pod, 'volcano'));
+    return parts.join('; ');
   }
 
   queueShares(): QueueShareSeries[] {

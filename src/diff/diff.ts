@@ -5,7 +5,8 @@ import { resolveScheduler } from '../placement/builtin.js';
 import { expandWorkloads, runScenario } from '../runner/run.js';
 import type { RunResult } from '../runner/result.js';
 import type { Scenario } from '../scenario/types.js';
-import { decidingTerm, placementFacts, pluginsOf } from './explain.js';
+import { placementFacts, pluginsOf } from '../placement/explain.js';
+import { decidingTerm } from './explain.js';
 import { DecisionRecorder, type BindDecision, type Decision, type PlacementDecision } from './record.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { DecisionSink } from '../control/state.js';
+import { snapshotPlacement } from '../placement/explain.js';
 import type { BindingRequest, ClusterView, ScheduleOutcome } from '../placement/registry.js';
 
 /**
@@ -6,11 +7,8 @@ import type { BindingRequest, ClusterView, ScheduleOutcome } from '../placement/
  * (that is time order: the kernel fires events in (time, priority, sequence) order).
  *
  * What the scheduler saw is copied at the moment of the decision, as far as the control plane
- * could change it later: the request (and its previous result), the outcome's targets, each
- * cluster view with its taints, resource summary and node snapshots. Deeper parts (the workload
- * spec, the policy's placement, labels) are objects the control plane replaces rather than
- * edits (copy on write), so they are kept by reference: a full structuredClone of every view
- * made recording cost three times the run itself.
+ * could change it later (snapshotPlacement); a full structuredClone of every view made recording
+ * cost three times the run itself.
  */
 export interface PlacementDecision {
   readonly kind: 'placement';
@@ -39,19 +37,7 @@ export class DecisionRecorder implements DecisionSink {
   readonly decisions: Decision[] = [];
 
   placement(t: number, workload: number, outcome: ScheduleOutcome, request: BindingRequest, clusters: readonly ClusterView[]): void {
-    this.decisions.push({
-      kind: 'placement',
-      t,
-      workload,
-      outcome: outcome.ok ? { ...outcome, clusters: outcome.clusters.map((c) => ({ ...c })) } : { ...outcome },
-      request: { ...request, previous: request.previous.map((c) => ({ ...c })), ...(request.status ? { status: { ...request.status } } : {}) },
-      clusters: clusters.map((c) => ({
-        ...c,
-        ...(c.taints ? { taints: c.taints.map((x) => ({ ...x })) } : {}),
-        ...(c.resourceSummary ? { resourceSummary: structuredClone(c.resourceSummary) } : {}),
-        ...(c.nodes ? { nodes: c.nodes.map((n) => ({ ...n })) } : {}),
-      })),
-    });
+    this.decisions.push({ kind: 'placement', t, workload, ...snapshotPlacement(outcome, request, clusters) });
   }
 
   bind(t: number, pod: number, cluster: number, node: number, nodeState: { up: boolean; cordoned: boolean }, workload: number): void {

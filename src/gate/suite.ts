@@ -227,8 +227,8 @@ export function loadSuite(file: string): BenchSuite {
     const metric = m.metric as string;
     const def = SWEEP_METRICS.find((d) => d.name === metric)!;
     const scope = (m.scope as string | undefined) ?? FLEET;
-    if (scope !== FLEET && !def.perCluster) {
-      src.fail(['metrics', i, 'scope'], `fleet (${metric} is not reported per cluster; per-cluster metrics: ${SWEEP_METRICS.filter((d) => d.perCluster).map((d) => d.name).join(', ')})`, scope);
+    if (scope !== FLEET && !def.perCluster && !def.perService && !def.perFault) {
+      src.fail(['metrics', i, 'scope'], `fleet (${metric} is not reported per cluster, service or fault; per-cluster metrics: ${SWEEP_METRICS.filter((d) => d.perCluster).map((d) => d.name).join(', ')})`, scope);
     }
     const direction = (m.direction as Direction | undefined) ?? DEFAULT_DIRECTION[metric];
     if (!direction) src.fail(['metrics', i], 'a direction: lower or higher (which way is better)', m);

@@ -1,5 +1,5 @@
 import type { RunResult, WorkloadResult } from '../runner/result.js';
-import { TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
+import { hours, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import type { ReportSection, VegaLiteSpec } from './html.js';
 
 /**
@@ -96,11 +96,11 @@ export function batchComparison(runs: RunResult[], label: (r: RunResult) => stri
 export function queueShareSection(run: RunResult, tag: string): ReportSection | null {
   const shares = run.queueShares ?? [];
   if (shares.length === 0) return null;
-  const rows: { minute: number; series: string; value: number }[] = [];
+  const rows: { h: number; series: string; value: number }[] = [];
   for (const s of shares) {
     s.t.forEach((t, i) => {
-      rows.push({ minute: Math.round((t / 60) * 100) / 100, series: `${s.cluster}/${s.queue} deserved`, value: s.deserved[i] });
-      rows.push({ minute: Math.round((t / 60) * 100) / 100, series: `${s.cluster}/${s.queue} allocated`, value: s.allocated[i] });
+      rows.push({ h: hours(t), series: `${s.cluster}/${s.queue} deserved`, value: s.deserved[i] });
+      rows.push({ h: hours(t), series: `${s.cluster}/${s.queue} allocated`, value: s.allocated[i] });
     });
   }
   return {

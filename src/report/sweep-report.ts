@@ -2,9 +2,11 @@ import type { AggregateRow, SweepData } from '../runner/sweep-aggregate.js';
 import { formatValue } from '../runner/sweep-keys.js';
 import { FLEET, SWEEP_METRICS } from '../runner/sweep-metrics.js';
 import type { SweepRecord } from '../runner/sweep-results.js';
-import { stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
-import { renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
-import { fmtSeconds, pct } from './run-report.js';
+import { faultWindows, hours, stepSeries, VEGA_LITE_SCHEMA } from './chart-parts.js';
+import { escapeHtml, renderHtmlReport, type ReportSection, type ReportTable, type VegaLiteSpec } from './html.js';
+import { computeVerdict } from './verdict.js';
+import { verdictTable } from './verdict-html.js';
+import { fmtSeconds, pct } from './format.js';
 
 /**
  * The HTML report of a sweep (`fleetsim sweep`, `fleetsim merge`): one self-contained offline
@@ -67,27 +69,53 @@ function pointParam(data: SweepData): { params?: unknown[]; transform?: unknown[
 }
 
 /** A line or stacked-area chart over time, one panel per scheduler, colour per cluster. */
+/**
+ * A line or stacked-area chart over time, one panel per scheduler, colour per cluster; the fault
+ * windows of each configuration's replication 0 shaded in its panel (rows of their own in the
+ * same data: a facet's layers share its data).
+ */
 function seriesChart(data: SweepData, title: string, rows: object[], yTitle: string, format: string, stacked: boolean): VegaLiteSpec {
   const schedulers = data.header.schedulers;
+  const faults = faultRows(data);
+  const series = stepSeries({ color: 'cluster', colorTitle: 'cluster', yTitle, yFormat: format, valueFormat: format, stacked });
+  const x = (series.encoding as { x: object }).x;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title,
-    data: { values: rows },
+    title: faults.length ? `${title} (shaded: faults)` : title,
+    data: { values: faults.length ? [...faults, ...rows] : rows },
     ...pointParam(data),
     facet: { column: { field: 'scheduler', type: 'nominal', sort: [...schedulers], title: 'scheduler' } },
     spec: {
       width: schedulers.length > 1 ? 380 : 560,
       height: 200,
-      ...stepSeries({ color: 'cluster', colorTitle: 'cluster', yTitle, yFormat: format, valueFormat: format, stacked }),
+      ...(faults.length
+        ? {
+            layer: [
+              { transform: [{ filter: 'isValid(datum.fault)' }], mark: { type: 'rect', color: '#e45756', opacity: 0.13 }, encoding: { x: { ...x, field: 'from' }, x2: { field: 'to' }, tooltip: [{ field: 'fault', type: 'nominal' }] } },
+              { transform: [{ filter: '!isValid(datum.fault)' }], ...series },
+            ],
+          }
+        : series),
     },
   } as VegaLiteSpec;
+}
+
+/** The fault windows of each configuration's replication 0, as rows for its panel. */
+function faultRows(data: SweepData): { point: string; scheduler: string; from: number; to: number; fault: string }[] {
+  const out: { point: string; scheduler: string; from: number; to: number; fault: string }[] = [];
+  for (const { point, scheduler } of configs(data)) {
+    const run = okRecords(data, point, scheduler)[0]?.result;
+    if (!run) continue;
+    for (const w of faultWindows(run.timeline, run.duration)) out.push({ point: data.pointLabels[point], scheduler, from: w.from, to: w.to, fault: w.label });
+  }
+  return out;
 }
 
 type SeriesMetric = 'cpu' | 'gpu' | 'replicas' | 'pending';
 
 /** Mean over a configuration's replications of one per-cluster series (member clusters; GPU only where there are GPUs). */
-function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string; scheduler: string; cluster: string; minute: number; value: number }[] {
-  const rows: { point: string; scheduler: string; cluster: string; minute: number; value: number }[] = [];
+function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string; scheduler: string; cluster: string; h: number; value: number }[] {
+  const rows: { point: string; scheduler: string; cluster: string; h: number; value: number }[] = [];
   for (const { point, scheduler } of configs(data)) {
     const recs = okRecords(data, point, scheduler);
     if (recs.length === 0) continue;
@@ -106,7 +134,7 @@ function meanSeriesRows(data: SweepData, metric: SeriesMetric): { point: string;
             n++;
           }
         }
-        if (n > 0) rows.push({ point: data.pointLabels[point], scheduler, cluster: c.name, minute: Math.round((t[i] / 60) * 1000) / 1000, value: s / n });
+        if (n > 0) rows.push({ point: data.pointLabels[point], scheduler, cluster: c.name, h: hours(t[i]), value: s / n });
       }
     }
   }
@@ -269,6 +297,16 @@ export async function renderSweepReport(data: SweepData, agg: readonly Aggregate
   const st = countStatus(data);
   const many = data.pointLabels.length > 1;
   const sections: ReportSection[] = [];
+
+  // The decision first, as in the run report: one row per sweep point and scheduler.
+  const verdict = computeVerdict(data, agg);
+  if (verdict.rows.length > 1) {
+    sections.push({
+      id: 'verdict',
+      title: 'Verdict',
+      html: `${verdictTable(verdict, false)}<p>${escapeHtml('Each cell: the mean over the replications ± the half-width of its 95 % interval; ★ the best of its column. Below: the differences from each point\'s first scheduler (or the first point) that are significant on the common seeds and at least 1 % of it.')}</p>`,
+    });
+  }
 
   sections.push({
     title: 'Summary: mean [95 % confidence interval] per sweep point and scheduler',

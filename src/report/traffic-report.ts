@@ -1,5 +1,5 @@
 import type { RunResult } from '../runner/result.js';
-import { minute, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
+import { hours, sampleIndexes, stepSeries, TIME_X, VEGA_LITE_SCHEMA } from './chart-parts.js';
 import type { ReportSection, VegaLiteSpec } from './html.js';
 
 /**
@@ -42,11 +42,11 @@ function sloTimeline(svc: NonNullable<RunResult['traffic']>[number], tag: string
   const pct = svc.slo ? svc.slo.percentile : 99;
   const window = svc.slo?.window ?? 60;
   // A window that served nothing has no latency: a gap in the line.
-  const lines = tl.t.flatMap((t, i) => [
-    ...(tl.pSlo[i] === null ? [] : [{ minute: minute(t), series: `p${pct} latency (ms)`, value: tl.pSlo[i] }]),
-    ...(tl.p50[i] === null ? [] : [{ minute: minute(t), series: 'p50 latency (ms)', value: tl.p50[i] }]),
+  const lines = sampleIndexes(tl.t.length).flatMap((i) => [
+    ...(tl.pSlo[i] === null ? [] : [{ h: hours(tl.t[i]), series: `p${pct} latency (ms)`, value: tl.pSlo[i] }]),
+    ...(tl.p50[i] === null ? [] : [{ h: hours(tl.t[i]), series: 'p50 latency (ms)', value: tl.p50[i] }]),
   ]);
-  const bad = tl.t.flatMap((t, i) => (tl.violated[i] ? [{ from: minute(Math.max(0, t - window)), to: minute(t), errors: tl.errorRate[i], timeouts: tl.timeoutRate[i] }] : []));
+  const bad = tl.t.flatMap((t, i) => (tl.violated[i] ? [{ from: hours(Math.max(0, t - window)), to: hours(t), errors: tl.errorRate[i], timeouts: tl.timeoutRate[i] }] : []));
   const layers: object[] = [];
   if (bad.length) {
     layers.push({
@@ -77,9 +77,9 @@ function sloTimeline(svc: NonNullable<RunResult['traffic']>[number], tag: string
 
 function rpsChart(svc: NonNullable<RunResult['traffic']>[number], tag: string): VegaLiteSpec {
   const tl = svc.timeline;
-  const rows = tl.t.flatMap((t, i) => [
-    { minute: minute(t), series: 'offered (req/s)', value: tl.rps[i] },
-    { minute: minute(t), series: 'failed or timed out (req/s)', value: tl.rps[i] * (tl.errorRate[i] + tl.timeoutRate[i]) },
+  const rows = sampleIndexes(tl.t.length).flatMap((i) => [
+    { h: hours(tl.t[i]), series: 'offered (req/s)', value: tl.rps[i] },
+    { h: hours(tl.t[i]), series: 'failed or timed out (req/s)', value: tl.rps[i] * (tl.errorRate[i] + tl.timeoutRate[i]) },
   ]);
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -92,11 +92,12 @@ function rpsChart(svc: NonNullable<RunResult['traffic']>[number], tag: string): 
 }
 
 function replicasChart(a: NonNullable<RunResult['autoscaling']>[number], tag: string): VegaLiteSpec {
-  const rows = a.series.t.flatMap((t, i) => [
-    { minute: minute(t), series: 'desired (spec.replicas)', value: a.series.desired[i] },
-    { minute: minute(t), series: 'ready pods', value: a.series.ready[i] },
+  const idx = sampleIndexes(a.series.t.length);
+  const rows = idx.flatMap((i) => [
+    { h: hours(a.series.t[i]), series: 'desired (spec.replicas)', value: a.series.desired[i] },
+    { h: hours(a.series.t[i]), series: 'ready pods', value: a.series.ready[i] },
   ]);
-  const metricRows = a.series.t.flatMap((t, i) => Object.entries(a.series.metrics).flatMap(([name, v]) => (v[i] === null ? [] : [{ minute: minute(t), metric: name, value: v[i] }])));
+  const metricRows = idx.flatMap((i) => Object.entries(a.series.metrics).flatMap(([name, v]) => (v[i] === null ? [] : [{ h: hours(a.series.t[i]), metric: name, value: v[i] }])));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: `Replicas over time: ${a.kind} ${a.name} → ${a.workload}${tag}`,
@@ -119,7 +120,7 @@ function replicasChart(a: NonNullable<RunResult['autoscaling']>[number], tag: st
 }
 
 function rolloutChart(r: NonNullable<RunResult['rollouts']>[number], tag: string): VegaLiteSpec {
-  const rows = r.clusters.flatMap((c) => c.ticks.map((t) => ({ minute: minute(t.t), cluster: c.cluster, weight: t.canaryRouteWeight, phase: t.phase, event: t.event, failedChecks: t.failedChecks })));
+  const rows = r.clusters.flatMap((c) => c.ticks.map((t) => ({ h: hours(t.t), cluster: c.cluster, weight: t.canaryRouteWeight, phase: t.phase, event: t.event, failedChecks: t.failedChecks })));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: `Rollout ${r.name}: canary traffic weight per cluster${tag}`,
@@ -131,11 +132,11 @@ function rolloutChart(r: NonNullable<RunResult['rollouts']>[number], tag: string
       {
         mark: { type: 'point', filled: true, size: 50 },
         encoding: {
-          x: { field: 'minute', type: 'quantitative' },
+          x: { ...TIME_X },
           y: { field: 'weight', type: 'quantitative' },
           color: { field: 'cluster', type: 'nominal' },
           shape: { field: 'phase', type: 'nominal' },
-          tooltip: [{ field: 'cluster', type: 'nominal' }, { field: 'minute', type: 'quantitative', format: '.2f' }, { field: 'phase', type: 'nominal' }, { field: 'event', type: 'nominal' }, { field: 'failedChecks', type: 'quantitative' }],
+          tooltip: [{ field: 'cluster', type: 'nominal' }, { field: 'h', type: 'quantitative', title: 'hours from the start', format: '.2f' }, { field: 'phase', type: 'nominal' }, { field: 'event', type: 'nominal' }, { field: 'failedChecks', type: 'quantitative' }],
         },
       },
     ],

@@ -5,6 +5,7 @@ import type { QueueShareSeries } from '../control/volcano-scheduler.js';
 import type { AutoscalerResult } from '../control/hpa-controller.js';
 import type { RolloutResult } from '../control/rollout-controller.js';
 import type { ServiceTrafficResult } from '../traffic/service-model.js';
+import type { WorkloadWaits } from '../metrics/waits.js';
 
 /** The results of one run (one scenario, one scheduler, one seed): plain data, JSON-ready. */
 export interface RunResult {
@@ -34,6 +35,8 @@ export interface RunResult {
   autoscaling?: AutoscalerResult[];
   /** Per rollout: each cluster's Canary ticks (phase, weight, analysis) and outcome. */
   rollouts?: RolloutResult[];
+  /** When asked (`waits`): every workload that waited, its reasons over time and what decided its placement. */
+  waits?: WorkloadWaits[];
 }
 
 export interface Stat {
@@ -47,6 +50,8 @@ export interface ClusterResult {
   region: string;
   role: 'member' | 'host';
   nodes: number;
+  /** Allocatable CPU cores of its nodes. */
+  cpu: number;
   gpus: number;
   /** Ready pods at the end. */
   replicas: number;
@@ -116,7 +121,7 @@ export interface SeriesResult {
 }
 
 /** The whole output of `fleetsim run`: every scheduler's run of one scenario on one seed. */
-export type { FailoverResult, TimelineEvent };
+export type { FailoverResult, TimelineEvent, WorkloadWaits };
 
 export interface RunSummary {
   fleetsim: string;

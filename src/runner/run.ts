@@ -4,13 +4,16 @@ import { ControlPlane } from '../control/control-plane.js';
 import { MemberCluster, podCostPerHour } from '../control/member-cluster.js';
 import { PodPhase, PodTable } from '../control/pods.js';
 import { accrueUnavailability, changeHeldGpus, RunState, type DecisionSink, type RuntimeWorkload } from '../control/state.js';
-import { FaultInjector } from '../faults/injector.js';
+import { FaultInjector, type FaultListener } from '../faults/injector.js';
+import { Operator } from '../control/operator.js';
 import { startTraffic } from '../control/traffic-run.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
+import { pluginsOf } from '../placement/explain.js';
+import { WaitRecorder } from '../metrics/waits.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { FLEETSIM_VERSION } from '../version.js';
 import type { ClusterResult, InputsReport, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
@@ -24,6 +27,8 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Receives every placement and bind decision (see DecisionSink). */
   decisions?: DecisionSink;
+  /** Record why workloads wait and why they went where they went (RunResult.waits). */
+  waits?: boolean;
   /** Filled with where the run's wall time went (benchmarks); the result is the same with or without. */
   timing?: RunTiming;
 }
@@ -134,7 +139,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const specs = expandWorkloads(scenario, sim);
   const traceFeeds = openbTraceFeeds(scenario, seed);
   const images = [...new Set([...specs.map((w) => w.template.image), ...traceImages(traceFeeds)])];
-  const state = new RunState(sim, scenario, world, specs, images, opts.decisions ?? null);
+  const waits = opts.waits ? new WaitRecorder(scheduler, await pluginsOf(schedulerName), world.clusters.map((c) => c.name)) : null;
+  const sink = waits && opts.decisions ? teeSink(waits, opts.decisions) : (waits ?? opts.decisions ?? null);
+  const state = new RunState(sim, scenario, world, specs, images, sink);
   const members = world.clusters.map((c) => new MemberCluster(state, c));
   state.members = members;
   const cp = new ControlPlane(state, scheduler, members);
@@ -142,7 +149,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const sampler = new Sampler(state, scenario.metricsInterval, scenario.duration);
   const faults = new FaultInjector(state, members, cp);
   const tracker = new FailoverTracker(state, cp);
-  faults.listener = tracker;
+  const operator = scenario.operator.failover ? new Operator(state, cp, scenario.operator.failover, tracker) : null;
+  faults.listener = operator ? bothListen(tracker, operator) : tracker;
   cp.observer = tracker;
   cp.start();
   traceFeeder.start();
@@ -169,6 +177,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       region: c.spec.region,
       role: c.spec.role,
       nodes: c.nodeEnd - c.nodeStart,
+      cpu: world.clusterSum(world.cpuAlloc, c.index) / 1000,
       gpus: state.counters.gpuAlloc[c.index],
       replicas: state.counters.podsReady[c.index],
       pending: state.counters.podsPending[c.index],
@@ -245,6 +254,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...queueSharesOf(members),
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
+    ...(waits ? { waits: waits.results(state.workloads, end) } : {}),
   };
   if (opts.timing) {
     opts.timing.setupMs = t1 - t0;
@@ -252,6 +262,26 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     opts.timing.resultMs = performance.now() - t2;
   }
   return result;
+}
+
+/** The failover tracker first (it records the fault), then the operator. */
+function bothListen(a: FaultListener, b: FaultListener): FaultListener {
+  return {
+    faultStarted: (r, now) => (a.faultStarted(r, now), b.faultStarted(r, now)),
+    faultEnded: (r, now) => (a.faultEnded(r, now), b.faultEnded(r, now)),
+    faultEvent: (r, e, now) => (a.faultEvent?.(r, e, now), b.faultEvent?.(r, e, now)),
+  };
+}
+
+/** Both sinks get every decision (the optional methods only where the first has them: the wait recorder has all). */
+function teeSink(a: WaitRecorder, b: DecisionSink): DecisionSink {
+  return {
+    placement: (...x) => (a.placement(...x), b.placement(...x)),
+    bind: (...x) => (a.bind(), b.bind(...x)),
+    pending: (...x) => (a.pending(...x), b.pending?.(...x)),
+    queued: (...x) => (a.queued(...x), b.queued?.(...x)),
+    gang: (...x) => (a.gang(...x), b.gang?.(...x)),
+  };
 }
 
 /**

@@ -217,6 +217,16 @@ export function aggregateTable(data: SweepData, rows: readonly AggregateRow[]): 
 }
 
 /**
+ * Write a table as an Arrow IPC file (what `pyarrow.ipc.open_file` and `arquero.loadArrow` read),
+ * through arquero (flechette): given by columns (`{ name: values }`) or by rows. Throws when a
+ * column has a type Arrow cannot take.
+ */
+export function writeArrowFile(file: string, table: Record<string, unknown[]> | readonly Record<string, unknown>[]): void {
+  const t = Array.isArray(table) ? aq.from(table as Record<string, unknown>[]) : aq.table(table as Record<string, unknown[]>);
+  writeFileSync(file, aq.toArrowIPC(t, { format: 'file' }));
+}
+
+/**
  * Write runs.{csv,json,arrow} and aggregate.{csv,json,arrow} into dir. Arrow (IPC file format,
  * via arquero's flechette) is written where the table has a column type Arrow can take; a table
  * that cannot be encoded is skipped with a note. Returns the files written and notes.
@@ -240,7 +250,7 @@ export function writeTables(dir: string, data: SweepData, agg: readonly Aggregat
     files.push(csv);
     try {
       const arrow = join(dir, `${name}.arrow`);
-      writeFileSync(arrow, aq.toArrowIPC(t, { format: 'file' }));
+      writeArrowFile(arrow, rows);
       files.push(arrow);
     } catch (e) {
       notes.push(`${name}.arrow not written: ${(e as Error).message}`);

@@ -80,7 +80,14 @@ export interface SweepPlanOptions {
   readonly set?: readonly string[];
   /** Schedulers instead of the scenario's list (names or module paths relative to the working directory). */
   readonly schedulers?: readonly string[];
+  /** Replications; default: the scenario's `replications:`, else `defaultReplications`. */
   readonly replications?: number;
+  /** Replications when neither the caller nor the scenario says (default 1). */
+  readonly defaultReplications?: number;
+  /** Replication 0's seed instead of the scenario's (`--seed`); the others derive from it. */
+  readonly seed?: number;
+  /** Leave the scenario's `sweep:` block out: variants × schedulers × replications only (`fleetsim run`). */
+  readonly ignoreSweepBlock?: boolean;
   readonly knownSchedulers?: LoadOptions['knownSchedulers'];
 }
 
@@ -208,7 +215,7 @@ function splitSet(arg: string): { path: string; values: string } | null {
   return null;
 }
 
-const FORBIDDEN_ROOTS = new Set(['sweep', 'schedulers', 'variants', 'variant']);
+const FORBIDDEN_ROOTS = new Set(['sweep', 'schedulers', 'variants', 'variant', 'replications']);
 
 function axisFromSweepBlock(src: YamlSource, raw: Record<string, unknown>, path: string): SweepAxis {
   let segs: Seg[];
@@ -261,20 +268,21 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
   const display = displayPath(absFile);
   const base = readSingle(absFile, display);
   const scenarioText = readFileSync(absFile, 'utf8');
-  const replications = opts.replications ?? 1;
-  if (!Number.isInteger(replications) || replications < 1) throw new UserError(`--replications: expected an integer >= 1, found ${replications}`);
+  if (opts.replications !== undefined && (!Number.isInteger(opts.replications) || opts.replications < 1)) throw new UserError(`--replications: expected an integer >= 1, found ${opts.replications}`);
+  if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0)) throw new UserError(`--seed: expected a non-negative integer, found ${opts.seed}`);
   const loadOpts: LoadOptions = opts.knownSchedulers ? { knownSchedulers: opts.knownSchedulers } : {};
 
   // Validate the plain scenario first: a mistake outside the sweep block is reported as `validate` would.
   const baseScenarios = scenarioVariantsFromSource(base, absFile, loadOpts);
   const baseScenario = baseScenarios[0];
   const raw = base.value() as Record<string, unknown>;
+  const replications = opts.replications ?? (raw.replications !== undefined ? baseScenario.replications : (opts.defaultReplications ?? 1));
 
   // Axes: the scenario's variants (if any) first, then the sweep block, then --set.
   const axes: SweepAxis[] = [];
   const hasVariants = raw.variants !== undefined;
   if (hasVariants) axes.push({ path: 'variant', target: null, values: baseScenarios.map((s) => s.variant), origin: 'variants', positions: [] });
-  if (raw.sweep !== undefined && isMap(base.doc.get('sweep', true))) {
+  if (!opts.ignoreSweepBlock && raw.sweep !== undefined && isMap(base.doc.get('sweep', true))) {
     for (const path of Object.keys(raw.sweep as object)) axes.push(axisFromSweepBlock(base, raw, path));
   }
   for (const arg of opts.set ?? []) {
@@ -320,13 +328,13 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     return { index: p, values, label: labels[p], scenario };
   });
 
-  const seedsByPoint = points.map((pt) => replicationSeeds(pt.scenario.seed, replications));
+  const seedsByPoint = points.map((pt) => replicationSeeds(opts.seed ?? pt.scenario.seed, replications));
   const runs: PlannedSweepRun[] = enumerateRuns(axes, schedulers, replications).map((r) => ({
     ...r,
     seed: seedsByPoint[r.point][r.replication],
     schedulerSpec: specs[schedulers.indexOf(r.scheduler)],
   }));
-  const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications]));
+  const planHash = sha256(canonicalJson([scenarioHash, axes.map((a) => [a.path, a.values]), schedulers, replications, ...(opts.seed !== undefined ? [opts.seed] : [])]));
   return {
     file: display,
     absFile,

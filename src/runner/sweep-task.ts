@@ -14,6 +14,8 @@ import type { SweepRecord } from './sweep-results.js';
 export interface SweepTask {
   readonly scenario: Scenario;
   readonly scheduler: string;
+  /** Record why workloads wait (RunResult.waits). */
+  readonly waits?: boolean;
   readonly run: Pick<SweepRecord, 'id' | 'index' | 'point' | 'values' | 'scheduler' | 'replication' | 'seed'>;
 }
 
@@ -24,7 +26,7 @@ export interface SweepTaskResult {
 
 export async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   const t0 = performance.now();
-  const result = await runScenario(task.scenario, { scheduler: task.scheduler, seed: task.run.seed });
+  const result = await runScenario(task.scenario, { scheduler: task.scheduler, seed: task.run.seed, ...(task.waits ? { waits: true } : {}) });
   const record: SweepRecord = {
     type: 'run',
     ...task.run,

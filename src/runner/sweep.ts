@@ -15,6 +15,13 @@ import { canUseThreads, runPoolStreaming, type TaskOutcome, type WorkerPool } fr
  */
 export interface ExecuteOptions {
   readonly outDir: string;
+  /**
+   * Append each run to `runs.jsonl` in `outDir` (default true). `fleetsim run` keeps its runs in
+   * memory instead: its outputs are the summary, the tables and the report built from them.
+   */
+  readonly resultsFile?: boolean;
+  /** Record why workloads wait (RunResult.waits) in every run: `fleetsim run`'s report explains them. */
+  readonly waits?: boolean;
   readonly workers?: number;
   readonly resume?: boolean;
   readonly shard?: Shard | null;
@@ -45,7 +52,8 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // Resolve every scheduler once here: an unknown name is the user's mistake (exit 2), not N failed runs.
   for (const spec of new Set(plan.runs.map((r) => r.schedulerSpec))) await resolveScheduler(spec);
   const shard = opts.shard ?? null;
-  mkdirSync(opts.outDir, { recursive: true });
+  const keepFile = opts.resultsFile !== false;
+  if (keepFile) mkdirSync(opts.outDir, { recursive: true });
   const file = join(opts.outDir, resultsFileName(shard));
   const header = headerOf(plan, shard);
   const selected = plan.runs.filter((r) => inShard(r, shard));
@@ -56,8 +64,10 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   // back of a big sweep's results is a second parse of every RunResult after the runs (0.6 s for
   // 105 MB), with the report waiting.
   const records = new Map<string, SweepRecord>();
-  let writer: ResultsWriter;
-  if (opts.resume && fileExists(file)) {
+  let writer: ResultsWriter | null = null;
+  if (!keepFile) {
+    if (opts.resume) throw new Error('internal: --resume needs a results file');
+  } else if (opts.resume && fileExists(file)) {
     const existing = readResultsFile(file);
     if (existing.header.scenarioHash !== plan.scenarioHash) {
       throw new UserError(`${file} holds results of a different scenario (the scenario file or an included manifest changed): use another --out, or run without --resume to start over`);
@@ -74,6 +84,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   const tasks: SweepTask[] = todo.map((r) => ({
     scenario: plan.points[r.point].scenario,
     scheduler: r.schedulerSpec,
+    ...(opts.waits ? { waits: true } : {}),
     run: { id: r.id, index: r.index, point: r.point, values: plan.points[r.point].values, scheduler: r.scheduler, replication: r.replication, seed: r.seed },
   }));
   const moduleUrl = SWEEP_TASK;
@@ -83,7 +94,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
   try {
     const onOutcome = (i: number, outcome: TaskOutcome<SweepTaskResult>): void => {
       const line = outcome.ok ? outcome.value.line : JSON.stringify({ type: 'run', ...tasks[i].run, status: 'failed', error: outcome.error } satisfies SweepRecord);
-      writer.writeLine(line);
+      writer?.writeLine(line);
       const rec = JSON.parse(line) as SweepRecord;
       records.set(rec.id, rec);
       finished++;
@@ -93,7 +104,7 @@ export async function executeSweep(plan: SweepPlan, opts: ExecuteOptions): Promi
     if (opts.pool && tasks.length > 1 && canUseThreads(moduleUrl)) await opts.pool.run<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { onOutcome });
     else await runPoolStreaming<SweepTask, SweepTaskResult>(moduleUrl, 'runSweepTask', tasks, { ...(opts.workers !== undefined ? { workers: opts.workers } : {}), onOutcome });
   } finally {
-    writer.close();
+    writer?.close();
   }
-  return { file, header: writer.header, records, ran: todo.length, skipped: done.size };
+  return { file, header: writer?.header ?? header, records, ran: todo.length, skipped: done.size };
 }

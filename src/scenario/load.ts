@@ -2,6 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { admitPlacement } from './admission.js';
 import { durationSpec, rateSpec } from './distributions.js';
 import { readFaults } from './faults.js';
+import { readOperatorBlocks } from './operator.js';
 import { describeValue, formatPath, ScenarioError, sourcePosition } from './errors.js';
 import { validateAgainst } from './json-schema.js';
 import { readSources } from './manifests/flux-sources.js';
@@ -354,6 +355,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     workloads,
     policies,
     schedulers,
+    replications: (doc.replications as number | undefined) ?? 1,
     ignoredManifests: sink.ignored,
     inputs: { kinds: sink.kinds, notes: sink.notes },
     priorityClasses,
@@ -376,6 +378,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
       }
       return { at: parseDuration(a.at)!, scale: { namespace, name, replicas: sc.replicas as number } };
     }),
+    ...readOperatorBlocks(src, doc, (v, path) => durationSpec(src, v, path, baseDir), !isVariant),
     variant: '',
     ...trafficField(traffic),
   };

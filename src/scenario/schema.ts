@@ -1,3 +1,4 @@
+import { CLAIM_METRICS } from './types.js';
 import type { JsonSchema } from './json-schema.js';
 import { trafficSchemaProperties } from '../traffic/scenario-blocks.js';
 
@@ -589,6 +590,7 @@ export const scenarioSchema: JsonSchema = {
       },
     },
     schedulers: { type: 'array', minItems: 1, items: str(), description: 'fleet schedulers to run (default [karmada])' },
+    replications: { type: 'integer', minimum: 1, maximum: 1000, description: 'runs of each scheduler (and variant) on common seeds: fleetsim run\'s default (1 without it; --replications overrides), and fleetsim sweep\'s (5 without it)' },
     karmada,
     faults: { type: 'array', items: fault },
     priorityClasses: {
@@ -624,6 +626,48 @@ export const scenarioSchema: JsonSchema = {
       properties: { onDemandFloor: { type: 'number', minimum: 0, maximum: 1, description: 'share of replicas kept on on-demand clusters (default 0.2)' } },
     },
     faultTrace: str('a CSV of failures (columns time,target,kind,duration[,mode]), relative to the scenario'),
+    operator: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'people acting by hand',
+      properties: {
+        failover: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reaction'],
+          description:
+            "manual failover: on each cluster-level fault, after a reaction time (alert, page, decide, act) the operator taints the Cluster NoExecute, as `kubectl taint clusters <c> <key>=:NoExecute` on the Karmada API, and Karmada's taint manager evicts its workloads (needs karmada.featureGates.Failover and enableNoExecuteTaintEviction); a reaction after the cluster recovers, the taint goes",
+          properties: {
+            reaction: { description: 'from the fault to the taint (a duration or a distribution)', oneOf: [duration, { $ref: '#/$defs/distribution' }] },
+            taint: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['key'],
+              description: 'the taint put on the Cluster (default fleetsim.io/manual-failover:NoExecute)',
+              properties: { key: str(), value: str(), effect: { enum: ['NoExecute', 'NoSchedule'] } },
+            },
+          },
+        },
+      },
+    },
+    claims: {
+      type: 'array',
+      description: 'figures claimed elsewhere (a vendor page, a talk), printed in the report beside the simulated ones',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['claim', 'metric', 'min', 'max'],
+        properties: {
+          claim: str('what is claimed, in words'),
+          source: str('where it is claimed'),
+          metric: { enum: [...CLAIM_METRICS], description: 'the simulated figure to set beside it (a sweep metric, fleet-wide)' },
+          variant: str('the variant whose runs it is about (default: every variant)'),
+          min: { description: 'the claimed range: a duration for times, a ratio (0.35) or percentage ("35%") for utilisation, a number otherwise', oneOf: [{ type: 'number' }, { type: 'string' }] },
+          max: { description: 'the claimed range, as min', oneOf: [{ type: 'number' }, { type: 'string' }] },
+        },
+      },
+    },
+    assumptions: { type: 'array', items: str(), description: 'assumptions behind the scenario, printed with the claims' },
     actions: {
       type: 'array',
       description: 'operator actions at given times',

@@ -30,6 +30,8 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   policies: PolicySpec[];
   schedulers: string[];
+  /** Runs of each scheduler and variant on common seeds (`replications:`; 1 when absent): `fleetsim run`'s default. */
+  replications: number;
   /** Manifests from `include:` files that fleetsim read but does not model (kind, name, file). */
   ignoredManifests: { kind: string; name: string; file: string; reason?: string }[];
   /** What the inputs held beyond the workloads and policies: every kind read, and the notes on what is not modelled or was filled in. */
@@ -46,6 +48,12 @@ export interface Scenario {
   costSpot: { onDemandFloor: number };
   /** Operator actions: scale a Deployment at a time. */
   actions: { at: number; scale: { namespace: string; name: string; replicas: number } }[];
+  /** People acting by hand (`operator:`): manual failover after a reaction time; null: nobody. */
+  operator: { failover: ManualFailoverSpec | null };
+  /** Figures claimed elsewhere, to print beside the simulated ones (`claims:`). */
+  claims: ClaimSpec[];
+  /** Assumptions behind the scenario, printed with the claims (`assumptions:`). */
+  assumptions: string[];
   /** Karmada OverridePolicy / ClusterOverridePolicy, applied per cluster when Works are rendered. */
   overridePolicies: OverridePolicySpec[];
   /** Kurator Fleets (cluster membership). */
@@ -195,6 +203,30 @@ export interface RegistrySpec {
   name: string;
   host: string;
   region: string;
+}
+
+/**
+ * Manual failover: on each cluster-level fault, after `reaction` (alert, page, decide, act), the
+ * operator taints the Cluster (as `kubectl taint clusters <c> <key>=<value>:NoExecute` on the
+ * Karmada API), and Karmada's taint manager evicts its workloads (Failover gate and
+ * enableNoExecuteTaintEviction); a reaction after the cluster recovers, the taint goes.
+ */
+export interface ManualFailoverSpec {
+  reaction: DistributionSpec;
+  taint: { key: string; value?: string; effect: 'NoExecute' | 'NoSchedule' };
+}
+
+/** The metrics a claim may name (each one of the sweep metrics, runner/sweep-metrics.ts). */
+export const CLAIM_METRICS = ['failover.time.mean', 'failover.afterDetection', 'cpu.utilization', 'gpu.utilization', 'memory.utilization', 'timeToAllReady.mean', 'timeToAllReady.p95', 'gangs.queueingDelay.mean', 'jobs.queueingDelay.mean', 'unavailableReplicaSeconds', 'cost.workloads.perHour', 'cost.nodes.perHour', 'traffic.sloViolation'] as const;
+
+/** A figure claimed elsewhere, for the runs of one variant (or all): a range in the metric's unit (seconds, ratio 0..1, ...). */
+export interface ClaimSpec {
+  claim: string;
+  source: string;
+  metric: (typeof CLAIM_METRICS)[number];
+  variant: string | null;
+  min: number;
+  max: number;
 }
 
 export interface Taint {

@@ -54,7 +54,10 @@ describe('fleetsim CLI end to end', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/<link[^>]+href="https?:/i);
-    expect(html).toContain('<svg');
+    // The verdict is the first section; the charts' specs and data travel in the page.
+    expect(html.indexOf('<section id="verdict">')).toBe(html.indexOf('<section'));
+    expect(html).toContain('id="fleetsim-specs"');
+    for (const f of ['series.arrow', 'workloads.arrow']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.stderr).toBe('');
   });
 
@@ -87,20 +90,37 @@ describe('fleetsim CLI end to end', () => {
     expect(bad.stderr).toMatch(/unknown scheduler 'nope' \(registered: karmada/);
   });
 
-  it('the default scenario is byte-identical across two runs (summary.json)', () => {
+  it('the default scenario is byte-identical across two runs and any worker count (summary.json, report, series)', () => {
+    // The default scenario's first 8 hours; two schedulers and two replications each: 4 runs, on one thread and on two.
+    const dir = mkdtempSync(join(tmpdir(), 'fleetsim-det-'));
+    const scenario = join(dir, 'kf.yaml');
+    writeFileSync(
+      scenario,
+      readFileSync('scenarios/kurator-fleet.yaml', 'utf8')
+        .replace(/^duration: 24h$/m, 'duration: 8h')
+        .replace('manifests/recommender.yaml', join(ROOT, 'scenarios/manifests/recommender.yaml'))
+        .replace(/at: 19h30m/, 'at: 6h30m'),
+    );
+    const args = ['run', scenario, '--scheduler', 'karmada', '--scheduler', 'federated-gang', '--replications', '2'];
     const a = mkdtempSync(join(tmpdir(), 'fleetsim-det-a-'));
     const b = mkdtempSync(join(tmpdir(), 'fleetsim-det-b-'));
-    expect(fleetsim(['run', 'scenarios/kurator-fleet.yaml', '--out', a]).code).toBe(0);
-    expect(fleetsim(['run', 'scenarios/kurator-fleet.yaml', '--out', b]).code).toBe(0);
-    const ja = readFileSync(join(a, 'summary.json'));
-    const jb = readFileSync(join(b, 'summary.json'));
-    expect(ja.equals(jb)).toBe(true);
-    expect(readFileSync(join(a, 'index.html')).equals(readFileSync(join(b, 'index.html')))).toBe(true);
+    const ra = fleetsim([...args, '--out', a, '--workers', '1']);
+    expect(ra.code, ra.stderr).toBe(0);
+    const rb = fleetsim([...args, '--out', b, '--workers', '2']);
+    expect(rb.code, rb.stderr).toBe(0);
+    for (const f of ['summary.json', 'index.html', 'series.arrow', 'workloads.arrow']) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    const summary = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8'));
+    expect(summary.runs.map((r: { scheduler: string; replication: number }) => `${r.scheduler}/${r.replication}`)).toEqual(['karmada/0', 'karmada/1', 'federated-gang/0', 'federated-gang/1']);
+    // Common random numbers: replication r has the same seed under every scheduler; replication 0 is the scenario's.
+    expect(summary.runs[0].seed).toBe(42);
+    expect(summary.runs[2].seed).toBe(42);
+    expect(summary.runs[1].seed).toBe(summary.runs[3].seed);
     // A different seed changes the stochastic parts.
     const c = mkdtempSync(join(tmpdir(), 'fleetsim-det-c-'));
-    expect(fleetsim(['run', 'scenarios/kurator-fleet.yaml', '--out', c, '--seed', '43']).code).toBe(0);
-    expect(readFileSync(join(c, 'summary.json')).equals(ja)).toBe(false);
-  });
+    expect(fleetsim(['run', scenario, '--out', c, '--seed', '43', '--scheduler', 'karmada', '--replications', '1']).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(c, 'summary.json'), 'utf8')).runs[0].seed).toBe(43);
+    expect(readFileSync(join(c, 'summary.json')).equals(readFileSync(join(a, 'summary.json')))).toBe(false);
+  }, 300_000);
 
   it('the package exports the library API', async () => {
     const api = await import(join(ROOT, 'dist/src/index.js'));

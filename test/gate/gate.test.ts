@@ -103,7 +103,7 @@ metrics: [{ metric: jobs.timeToComplete.mean, tolerance: 500% }]
       throw new Error('no error');
     };
     expect(err(write('a.yaml', 'scenarios: [x.yaml]\nmetrics:\n  - { metric: jobs.timeToCompletion.mean }\n'))).toMatch(/a\.yaml:3:15: metrics\[0\]\.metric: expected one of .*"jobs\.timeToComplete\.mean"/);
-    expect(err(write('b.yaml', 'scenarios: [x.yaml]\nmetrics:\n  - { metric: timeToAllReady.mean, scope: c1 }\n'))).toMatch(/b\.yaml:3:43: metrics\[0\]\.scope: expected fleet \(timeToAllReady\.mean is not reported per cluster/);
+    expect(err(write('b.yaml', 'scenarios: [x.yaml]\nmetrics:\n  - { metric: timeToAllReady.mean, scope: c1 }\n'))).toMatch(/b\.yaml:3:43: metrics\[0\]\.scope: expected fleet \(timeToAllReady\.mean is not reported per cluster, service or fault/);
     expect(err(write('c.yaml', 'scenarios: [x.yaml]\nreplications: 1\nmetrics: [{ metric: pods.pending }]\n'))).toMatch(/c\.yaml:2:15: replications: expected an integer >= 2, found 1/);
     expect(err(write('d.yaml', 'scenarios: [x.yaml]\nmetrics: [{ metric: pods.pending, tolerance: five }]\n'))).toMatch(/metrics\[0\]\.tolerance: expected a number >= 0 or a string matching/);
   });

@@ -44,7 +44,7 @@ export async function openReport(file: string): Promise<{
   });
   try {
     await page.goto('file://' + file);
-    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 30_000 });
+    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 60_000 });
   } catch (e) {
     await browser.close();
     throw e;

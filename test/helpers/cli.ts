@@ -8,7 +8,7 @@ export const CLI = join(ROOT, 'dist/src/cli/main.js');
 export const SHARED = resolve(ROOT, '../shared');
 
 /** Run the built CLI (npm test builds first via pretest). */
-export function fleetsim(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { code: number; stdout: string; stderr: string } {
+export function fleetsim(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): { code: number; stdout: string; stderr: string } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' (npm test does it in pretest)`);
   const srcTime = statSync(join(ROOT, 'src/cli/main.ts')).mtimeMs;
   if (statSync(CLI).mtimeMs + 1000 < srcTime) throw new Error(`${CLI} is older than its source: run 'npm run build'`);
@@ -16,7 +16,7 @@ export function fleetsim(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     cwd: opts.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, CI: '1', ...(opts.env ?? {}) },
-    timeout: 120_000,
+    timeout: opts.timeout ?? 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,4 +36,52 @@ describe.skipIf(!HAVE_CHROMIUM)('report in headless Chromium', () => {
       await browser.close();
     }
   });
+});
+
+/** The default report, as `npm start` writes it: the four schedulers on three seeds. */
+describe.skipIf(!HAVE_CHROMIUM)('the default report in headless Chromium', () => {
+  it('opens with the verdict, one row per scheduler; says why a workload waited in Karmada\'s or Kubernetes\' words; stays under 2 MB; no console error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fleetsim-default-'));
+    const r = fleetsim(['run', 'scenarios/kurator-fleet.yaml', '--out', out], { timeout: 600_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(out, 'index.html');
+    expect(statSync(file).size).toBeLessThanOrEqual(2 * 1024 * 1024);
+
+    const { browser, page, errors, requests } = await openReport(file);
+    try {
+      // The first section is the verdict: one row per scheduler, the best of each column marked.
+      expect(await page.evaluate(() => document.querySelector('main section')?.id)).toBe('verdict');
+      const rows = await page.evaluate(() => [...document.querySelectorAll('#verdict table.verdict tbody tr')].map((tr) => tr.querySelector('td strong')?.textContent));
+      expect(rows).toEqual(['karmada', 'dynamic-weight', 'federated-gang', 'cost-spot']);
+      expect(await page.locator('#verdict td.best').count()).toBeGreaterThan(0);
+      // Each cell links to its section, and that section is in the page.
+      const targets = await page.evaluate(() => [...new Set([...document.querySelectorAll('#verdict td a')].map((a) => a.getAttribute('href')))]);
+      for (const t of targets) expect(await page.locator(t!).count(), t!).toBe(1);
+
+      // Why it waited: open the first stream of the first configuration, then its longest wait.
+      const group = page.locator('#why-pending details.config[open] details.wait-group').filter({ hasText: 'finetune' }).first();
+      await group.locator(':scope > summary').click();
+      const wait = group.locator('details.wait').first();
+      await wait.locator(':scope > summary').click();
+      // The reasons are built when the entry opens (its toggle event).
+      await wait.locator('td.reason').first().waitFor();
+      const reasons = await wait.locator('td.reason').allTextContents();
+      expect(reasons.length).toBeGreaterThan(0);
+      expect(reasons.some((x) => /\d+\/\d+ (nodes|clusters) are available: |Clusters available replicas \d+ are not enough to schedule/.test(x))).toBe(true);
+
+      // The workloads table: a stream is one row that opens to its Jobs, a page of them at a time.
+      const table = page.locator('#time-to-ready details.config[open] .itable').first();
+      const before = await table.locator('tbody tr').count();
+      await table.locator('tr.group').first().click();
+      await table.locator('tr.member').first().waitFor();
+      expect(await table.locator('tbody tr').count()).toBeGreaterThan(before);
+      await table.locator('input[type=search]').fill('recommender');
+      await page.waitForFunction(() => document.querySelectorAll('#time-to-ready details.config[open] .itable tbody tr').length === 1);
+
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 900_000);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
-import type { RunSummary } from '../../src/runner/result.js';
+import type { RunSummaryFile } from '../../src/report/run-summary.js';
 import { loadScenarioVariants, parseScenario } from '../../src/scenario/load.js';
 import { fleetsim, ROOT } from '../helpers/cli.js';
 
@@ -13,7 +13,7 @@ const diurnalText = readFileSync(join(ROOT, 'scenarios/diurnal-autoscale.yaml'),
 describe('scenario canary-rollout (CLI end to end)', () => {
   const out = mkdtempSync(join(tmpdir(), 'fleetsim-canary-'));
   const r = fleetsim(['run', 'scenarios/canary-rollout.yaml', '--out', out]);
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummaryFile;
 
   it('runs and writes its report with traffic and rollout sections', () => {
     expect(r.code, r.stderr).toBe(0);
@@ -53,7 +53,7 @@ describe('scenario diurnal-autoscale (CLI end to end, 3 hours of it)', () => {
   const file = join(dir, 'diurnal.yaml');
   writeFileSync(file, diurnalText.replace(/^duration: 24h$/m, 'duration: 3h'));
   const r = fleetsim(['run', file, '--out', join(dir, 'out')]);
-  const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as RunSummary;
+  const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as RunSummaryFile;
 
   it('runs its variants and writes the replicas-over-time report', () => {
     expect(r.code, r.stderr).toBe(0);
@@ -64,14 +64,15 @@ describe('scenario diurnal-autoscale (CLI end to end, 3 hours of it)', () => {
 
   it('the FederatedHPA follows the night-time fall in load within its bounds', () => {
     for (const run of summary.runs) {
+      // summary.json keeps its decisions; the replicas at every sync are in series.arrow.
       const a = run.autoscaling![0];
       expect(a.decisions.length).toBeGreaterThan(0);
-      for (const d of a.series.desired) {
-        expect(d).toBeGreaterThanOrEqual(a.minReplicas);
-        expect(d).toBeLessThanOrEqual(a.maxReplicas);
+      for (const d of a.decisions) {
+        expect(d.to).toBeGreaterThanOrEqual(a.minReplicas);
+        expect(d.to).toBeLessThanOrEqual(a.maxReplicas);
       }
       // Karmada carries the template's replicas out: the workload ends at the last decision.
-      expect(run.workloads.find((w) => w.name === 'api')!.desired).toBe(a.series.desired[a.series.desired.length - 1]);
+      expect(run.workloads!.find((w) => w.name === 'api')!.desired).toBe(a.decisions[a.decisions.length - 1].to);
     }
     // Slow scale-up never adds more than 2 pods within a minute.
     const slow = summary.runs[1].autoscaling![0];

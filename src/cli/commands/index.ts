@@ -13,6 +13,7 @@ export const commandLoaders: readonly { readonly name: string; readonly load: ()
   { name: 'sweep', load: async () => (await import('./sweep.js')).sweepCommand as unknown as AnyCommand },
   { name: 'merge', load: async () => (await import('./merge.js')).mergeCommand as unknown as AnyCommand },
   { name: 'bench', load: async () => (await import('./bench.js')).benchCommand as unknown as AnyCommand },
+  { name: 'explain', load: async () => (await import('./explain.js')).explainCommand as unknown as AnyCommand },
   { name: 'diff', load: async () => (await import('./diff.js')).diffCommand as unknown as AnyCommand },
   { name: 'check', load: async () => (await import('./check.js')).checkCommand as unknown as AnyCommand },
   { name: 'validate', load: async () => (await import('./validate.js')).validateCommand as unknown as AnyCommand },

@@ -19,7 +19,7 @@ import { ProgressBar } from '../progress.js';
 interface Args {
   scenario: string;
   workers?: number;
-  replications: number;
+  replications?: number;
   out?: string;
   set?: string[];
   scheduler?: string[];
@@ -66,7 +66,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (its sweep: block gives the axes)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
-      .option('replications', { type: 'number', default: DEFAULT_REPLICATIONS, describe: 'seeds per sweep point and scheduler (replication 0 = the scenario seed)' })
+      .option('replications', { type: 'number', describe: `seeds per sweep point and scheduler (replication 0 = the scenario seed; default: the scenario's replications:, else ${DEFAULT_REPLICATIONS})` })
       .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>-sweep/)' })
       .option('set', { type: 'string', array: true, describe: 'a sweep axis path=v1,v2,... (values are YAML), added to or replacing the sweep: block\'s' })
       .option('scheduler', { type: 'string', array: true, describe: "fleet scheduler(s) instead of the scenario's list" })
@@ -92,7 +92,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     try {
       registerBuiltinSchedulers();
       const plan = planSweep(args.scenario, {
-        replications: args.replications,
+        ...(args.replications !== undefined ? { replications: args.replications } : {}),
+        defaultReplications: DEFAULT_REPLICATIONS,
         ...(args.set?.length ? { set: args.set } : {}),
         ...(args.scheduler?.length ? { schedulers: args.scheduler } : {}),
         knownSchedulers: schedulerNames(),
@@ -104,7 +105,7 @@ export const sweepCommand: CommandModule<object, Args> = {
             scenario: plan.name,
             scenarioPath: args.scenario,
             shards: args.shards,
-            replications: args.replications,
+            replications: plan.replications,
             workers: args.workers ?? 2,
             set: args.set ?? [],
             schedulers: args.scheduler ?? [],
