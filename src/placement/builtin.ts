@@ -11,6 +11,9 @@ import { getScheduler, loadSchedulerModule, placedWhole, registerScheduler, sche
  * replica assignment, with the clusterAffinities fall-through), implemented purely in
  * `placement/karmada/` and checked against the conformance vectors.
  */
+/** The fast path below, switchable so a test can compare it with the plain one (test/scale/fast-paths). */
+export const karmadaFastPaths = { affinityPrefilter: true };
+
 export const karmadaScheduler: FleetScheduler = {
   name: 'karmada',
   description: "Karmada's scheduler: each workload's PropagationPolicy as written",
@@ -21,7 +24,7 @@ export const karmadaScheduler: FleetScheduler = {
     // clusters for a pool's binding at scale). A failure is redone over every cluster, so its
     // message (a FitError names each cluster) stays Karmada's.
     const affinity = b.placement.clusterAffinity;
-    if (affinity) {
+    if (affinity && karmadaFastPaths.affinityPrefilter) {
       const matching = clusters.filter((c) => clusterMatches(c, affinity));
       if (matching.length < clusters.length) {
         const out = karmadaSchedule(b, matching);
