@@ -381,7 +381,10 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
   /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
     const withNodes = this.state.scenario.karmada.enableSchedulerEstimator || this.scheduler.liveNodeView === true;
-    return this.health.records.map((r, i) => {
+    // No view changed since the last call (most bindings: a status report every 10 s per cluster):
+    // the same list again, never mutated, instead of a new one per binding.
+    if (!withNodes && this.lastViews !== null && this.viewsUnchanged()) return this.lastViews;
+    const views = this.health.records.map((r, i) => {
       const live = withNodes && r.member.apiReachable;
       const cached = this.viewCache[i];
       if (!live && cached && cached.taints === r.taints && cached.ready === r.ready && cached.summary === r.summary) return cached.view;
@@ -405,6 +408,21 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       else this.viewCache[i] = { view, taints: r.taints, ready: r.ready, summary: r.summary };
       return view;
     });
+    this.lastViews = withNodes ? null : views;
+    return views;
+  }
+
+  private lastViews: ClusterView[] | null = null;
+
+  private viewsUnchanged(): boolean {
+    const records = this.health.records;
+    if (records.length !== this.lastViews!.length) return false;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const c = this.viewCache[i];
+      if (c.taints !== r.taints || c.ready !== r.ready || c.summary !== r.summary) return false;
+    }
+    return true;
   }
 
   private doScheduleBinding(bi: number, now: number, fromFleetQueue = false): boolean {
