@@ -180,9 +180,69 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
   /** Schedule every workload's creation and start the health controllers. */
   start(): void {
     for (const w of this.state.workloads) {
+      // A workload of the initial state is already placed (warm-start.ts): it does not arrive.
+      if (w.spec.initial) continue;
       this.state.sim.schedule(w.spec.arrival, this, Kind.WorkloadArrive, w.index, Prio.Fact);
     }
     this.health.start();
+  }
+
+  /**
+   * Warm start: a workload Karmada already propagates, with its ResourceBinding's current placement
+   * (`spec.clusters`) as the dump had it. The binding has been scheduled with its placement (the
+   * applied-placement annotation is set), so it is sticky like any other; it is queued only if a
+   * trigger holds already (spec/karmada.md §1: e.g. its replicas differ from the sum placed). Its
+   * Works are the members' copies, adopted by the caller: returned per cluster index, with each
+   * cluster's share of a Job's completions. Null when no policy places it (nothing will move it).
+   */
+  adoptBinding(workload: number, clusters: TargetCluster[]): Map<number, { replicas: number; completions: number }> | null {
+    const w = this.state.workloads[workload];
+    const spec = w.spec;
+    const policy = spec.placement ? null : matchPolicy(this.state.scenario.policies, spec);
+    const placement = spec.placement ?? policy?.placement;
+    w.placement = clusters.map((c) => ({ name: c.name, replicas: c.replicas }));
+    w.firstPlacedAt = this.state.sim.now;
+    if (!placement) {
+      w.schedulingError = 'no PropagationPolicy of the scenario matches this workload: Karmada will not reschedule it';
+      return null;
+    }
+    const t = spec.template;
+    const index = this.bindings.length;
+    const b: Binding = {
+      index,
+      workload,
+      policy,
+      placement,
+      applied: placement,
+      spec: {
+        resource: { apiVersion: spec.apiVersion, kind: spec.kind, namespace: spec.namespace, name: spec.name, uid: spec.uid },
+        replicas: spec.kind === 'Deployment' ? spec.replicas : spec.parallelism,
+        replicaRequirements: {
+          resourceRequest: { cpu: t.cpuMillis, memory: t.memoryMiB * 2 ** 20, pods: 1, ...(t.gpus ? { 'nvidia.com/gpu': (t.gpus * t.gpuMilli) / 1000 } : {}) },
+        },
+        placement: placement as KarmadaPlacement,
+        clusters: w.placement.map((c) => ({ ...c })),
+        gracefulEvictionTasks: [],
+      },
+      status: { lastScheduledTime: this.state.sim.now },
+      queued: false,
+      attempts: 0,
+      firstSeenUnhealthy: {},
+      delivered: [],
+      taintCheckAt: Infinity,
+    };
+    this.bindings.push(b);
+    const completions = this.completionsByCluster(b);
+    const shares = new Map<number, { replicas: number; completions: number }>();
+    for (const c of clusters) {
+      const ci = this.state.world.clusterByName.get(c.name)!;
+      const share: Share = { cluster: ci.index, replicas: c.replicas, completions: completions.get(c.name) ?? 0 };
+      setShare(b.delivered, share);
+      shares.set(ci.index, share);
+    }
+    if (scheduleTrigger({ spec: b.spec, status: b.status, appliedPlacement: b.applied as KarmadaPlacement | null }) !== null) this.enqueue(index);
+    if (policy?.failover?.application && policy.propagateDeps) this.requestFailoverTick();
+    return shares;
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
@@ -543,17 +603,8 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const world = this.state.world;
     const clusters = b.spec.clusters ?? [];
     const want: Share[] = [];
-    const completions = new Map<string, number>();
     const whole = !karmadaDividesReplicas(spec);
-    if (spec.kind === 'Job' && !whole) {
-      // A Job's completions are divided in proportion to the parallelism each cluster got (Webster),
-      // or repeated in full under Duplicated.
-      if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
-      else if (clusters.length) {
-        const shares = new Dispenser(spec.completions, null, spec.uid).allocateByWeight(clusters.map((c) => ({ clusterName: c.name, weight: c.replicas })));
-        for (const s of shares) completions.set(s.name, s.replicas);
-      }
-    }
+    const completions = this.completionsByCluster(b);
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
@@ -584,6 +635,23 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, replicas: 0, completions: next.completions } : this.work(b.index, b.workload, ci, next);
       if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
+  }
+
+  /**
+   * A Job's completions per cluster: in proportion to the parallelism each cluster got (Webster), or
+   * in full on each under Duplicated. Empty for a Deployment.
+   */
+  private completionsByCluster(b: Binding): Map<string, number> {
+    const spec = this.state.workloads[b.workload].spec;
+    const clusters = b.spec.clusters ?? [];
+    const completions = new Map<string, number>();
+    if (spec.kind !== 'Job' || !karmadaDividesReplicas(spec)) return completions;
+    if (resolveStrategyType(b.placement as KarmadaPlacement) === 'Duplicated') for (const c of clusters) completions.set(c.name, spec.completions);
+    else if (clusters.length) {
+      const shares = new Dispenser(spec.completions, null, spec.uid).allocateByWeight(clusters.map((c) => ({ clusterName: c.name, weight: c.replicas })));
+      for (const s of shares) completions.set(s.name, s.replicas);
+    }
+    return completions;
   }
 
   private deliver(d: WorkDelivery): void {

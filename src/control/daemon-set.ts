@@ -1,7 +1,7 @@
 import { nodeSelectorRequirementsMatch } from '../placement/karmada/label-selector.js';
 import { tolerationsTolerateTaint } from '../placement/karmada/toleration.js';
 import type { World } from '../model/world.js';
-import type { NodeSelection, Taint } from '../scenario/types.js';
+import type { ClusterSpec, NodePoolSpec, NodeSelection, Taint } from '../scenario/types.js';
 
 /**
  * The DaemonSet controller's node predicate (kubernetes pkg/controller/daemon
@@ -40,17 +40,38 @@ export function nodeShouldRunDaemonPod(sel: NodeSelection, node: { name: string;
 }
 
 /**
+ * kube-scheduler's TaintToleration and NodeAffinity filters for any pod: the node's NoSchedule and
+ * NoExecute taints tolerated, its labels matching the pod's nodeSelector and required node
+ * affinity. No selection: any node without such a taint.
+ */
+export function podAllowedOnNode(sel: NodeSelection | undefined, taints: readonly Taint[], node: () => { name: string; labels: Readonly<Record<string, string>> }): boolean {
+  for (const taint of taints) {
+    if (taint.effect === 'PreferNoSchedule') continue;
+    if (!sel || !tolerationsTolerateTaint(sel.tolerations, taint)) return false;
+  }
+  if (!sel || (Object.keys(sel.nodeSelector).length === 0 && sel.nodeSelectorTerms === null)) return true;
+  // The node's name and labels are asked for only here: most pods select nothing.
+  return nodeShouldRunDaemonPod({ ...sel, tolerations: [{ operator: 'Exists' }] }, { ...node(), taints: [] });
+}
+
+/**
  * A node's labels as the kubelet and the scenario give them: its pool's labels, plus the
  * well-known ones every node carries (kubernetes.io/hostname, kubernetes.io/os: linux,
- * kubernetes.io/arch: amd64, topology.kubernetes.io/region: its cluster's region).
+ * kubernetes.io/arch: amd64, topology.kubernetes.io/region: its cluster's region,
+ * topology.kubernetes.io/zone: its pool's zone when it has one).
  */
-export function nodeLabels(world: World, node: number): Record<string, string> {
-  const c = world.clusters[world.nodeCluster[node]];
+export function poolNodeLabels(cluster: ClusterSpec, pool: NodePoolSpec, name: string): Record<string, string> {
   return {
-    'kubernetes.io/hostname': world.nodeName(node),
+    'kubernetes.io/hostname': name,
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
-    'topology.kubernetes.io/region': c.spec.region,
-    ...c.spec.nodePools[world.nodePool[node]].labels,
+    'topology.kubernetes.io/region': cluster.region,
+    ...(pool.zone ? { 'topology.kubernetes.io/zone': pool.zone } : {}),
+    ...pool.labels,
   };
+}
+
+export function nodeLabels(world: World, node: number): Record<string, string> {
+  const c = world.clusters[world.nodeCluster[node]];
+  return poolNodeLabels(c.spec, c.spec.nodePools[world.nodePool[node]], world.nodeName(node));
 }

@@ -132,7 +132,7 @@ export class KubeScheduler implements MemberScheduler {
         continue;
       }
       // The index checks cpu, memory, whole GPUs, pod slots and ready/cordoned; the rest is exact.
-      const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0));
+      const exact = !idx || (t.gpus > 0 && (t.gpuMilli < 1000 || t.gpuModels.length > 0)) || host.constrained?.(t) === true;
       const start = this.nextStart;
       const rc = !exact && fit ? this.requestClass(host, t, wholeGpus, most) : null;
       if (rc !== null) {

@@ -2,7 +2,7 @@ import { makeSampler, type EventHandler, type RandomStream, type Sampler, type S
 import { MILLI_PER_GPU, type ClusterInfo, type World } from '../model/world.js';
 import type { DeploymentSpec, JobSpec, PodTemplate } from '../scenario/types.js';
 import { CronJobController, type CronJobHost } from './cronjob-controller.js';
-import { nodeLabels, nodeShouldRunDaemonPod } from './daemon-set.js';
+import { nodeLabels, nodeShouldRunDaemonPod, podAllowedOnNode } from './daemon-set.js';
 import { fitError } from './fit-error.js';
 import { FreeCapacityIndex } from './free-capacity.js';
 import './gpu-scoring.js';
@@ -138,6 +138,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.pods = state.pods;
     this.pullerFreeAt = new Float64Array(info.nodeEnd - info.nodeStart);
     this.capacity = new FreeCapacityIndex(state.world, info.nodeStart, info.nodeEnd);
+    this.notReadyAtStart = state.world.nodeReady.slice(info.nodeStart, info.nodeEnd).map((r) => 1 - r);
+    this.taintedPools = info.spec.nodePools.some((p) => (p.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule'));
     const scorerName = info.spec.nodeScoring;
     const sf = nodeScorerFactory(scorerName);
     if (!sf) throw new Error(`cluster ${info.name}: unknown node scoring ${scorerName}`);
@@ -189,7 +191,8 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     this.nodesDown = down;
     const w = this.world;
     for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      w.nodeReady[n] = down ? 0 : 1;
+      // A node not Ready from the start (an imported NotReady node) does not come back with the others.
+      w.nodeReady[n] = down || this.notReadyAtStart[n - this.info.nodeStart] ? 0 : 1;
       this.capacity.update(n);
     }
     this.state.counters.recomputeUp(this.info.index, this.sim.now);
@@ -209,6 +212,9 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       this.state.onCapacityFreed(this.info.index);
     }
   }
+
+  /** Nodes not Ready from the start (1), by local index. */
+  private readonly notReadyAtStart: Uint8Array;
 
   /** Set while the member is cut off from the control plane but runs on its own (KubeEdge-style). */
   edgeAutonomy = false;
@@ -323,8 +329,33 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
   }
 
   fits(pod: number, n: number): boolean {
-    return this.fitsTemplate(this.template(pod), n);
+    const t = this.template(pod);
+    if (!this.fitsTemplate(t, n)) return false;
+    return this.allows(pod, n);
   }
+
+  allows(pod: number, n: number): boolean {
+    // The DaemonSet controller has chosen its pod's node by its own rules (daemon-set.ts).
+    return this.owners[this.pods.owner[pod]].controller === 'daemon' || this.allowedOn(this.template(pod), n);
+  }
+
+  constrained(t: PodTemplate): boolean {
+    return this.taintedPools || t.nodeSelection !== undefined;
+  }
+
+  /** Some pool of the cluster has a NoSchedule or NoExecute taint. */
+  private readonly taintedPools: boolean;
+
+  /**
+   * kube-scheduler's TaintToleration and NodeAffinity filters: the node's NoSchedule and NoExecute
+   * taints tolerated, its labels matching the pod's nodeSelector and required node affinity.
+   */
+  private allowedOn(t: PodTemplate, n: number): boolean {
+    const w = this.world;
+    const pool = this.info.spec.nodePools[w.nodePool[n]];
+    return podAllowedOnNode(t.nodeSelection, pool.taints ?? [], () => ({ name: w.nodeName(n), labels: nodeLabels(w, n) }));
+  }
+
 
   defaultGpus(pod: number, n: number): number[] | null {
     const t = this.template(pod);
@@ -362,9 +393,15 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (pods.phase[id] !== PodPhase.Pending) throw new Error(`bind: pod ${id} is not Pending`);
     if (node < this.info.nodeStart || node >= this.info.nodeEnd) throw new Error(`bind: node ${node} is not in cluster ${this.info.name}`);
     if (!this.fits(id, node)) throw new Error(`bind: pod ${id} does not fit on node ${this.world.nodeName(node)}`);
+    this.occupy(id, node, gpus);
+    this.startOnKubelet(id, node);
+  }
+
+  /** A Pending pod takes its node: resources, GPUs, counters; it is Starting from now on. */
+  private occupy(id: number, node: number, gpus?: readonly number[], asFound = false): void {
+    const pods = this.pods;
     const s = this.state;
-    const sim = this.sim;
-    const now = sim.now;
+    const now = this.sim.now;
     const w = s.workloads[pods.workload[id]];
     const t = this.template(id);
     const world = this.world;
@@ -376,8 +413,12 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
         k = gpus.length;
       } else {
         k = this.chooseDefaultGpus(t, node);
+        // A warm start's pod is where the dump found it, even on a node whose GPUs are now fewer
+        // than its pods hold (a device plugin that lost some): it takes the free ones, and the
+        // node stays overcommitted, as in the dump.
+        if (k < 0 && asFound) k = this.freeWholeGpus(t, node);
       }
-      if (k !== t.gpus) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
+      if (k !== t.gpus && !(asFound && k >= 0)) throw new Error(`bind: pod ${id} needs ${t.gpus} GPU(s) on ${world.nodeName(node)}`);
       const lo = world.gpuStart[node];
       const hi = world.gpuStart[node + 1];
       let mask = 0;
@@ -412,8 +453,15 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     w.bound++;
     if (w.bound === w.desired && Number.isNaN(w.allBoundAt)) w.allBoundAt = now;
     this.scorer.nodeChanged?.(this, node);
+  }
 
-    // kubelet: image present, being pulled, or to be pulled after the node's current pull.
+  /** kubelet: image present, being pulled, or to be pulled after the node's current pull; then the container starts. */
+  private startOnKubelet(id: number, node: number): void {
+    const s = this.state;
+    const sim = this.sim;
+    const now = sim.now;
+    const t = this.template(id);
+    const world = this.world;
     const img = s.imageId(t.image);
     const local = node - this.info.nodeStart;
     const images = s.images.length;
@@ -709,7 +757,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     const missing: number[] = [];
     let want = 0;
     for (let n = this.info.nodeStart; n < this.info.nodeEnd; n++) {
-      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: [] })) continue;
+      if (!world.nodeReady[n] || !nodeShouldRunDaemonPod(sel, { name: world.nodeName(n), labels: nodeLabels(world, n), taints: this.info.spec.nodePools[world.nodePool[n]].taints ?? [] })) continue;
       want++;
       if (!served.has(n)) missing.push(n);
     }
@@ -743,6 +791,55 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
     if (t.gpuMilli >= MILLI_PER_GPU) return w.gpuFree[n] >= t.gpus;
     for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1]; g++) if (w.gpuMilliFree[g] >= t.gpuMilli) return true;
     return false;
+  }
+
+  /**
+   * Warm start (an imported initial state, t = 0): the workload is already here as the dump found
+   * it. Its bound pods take their nodes and are Running at once (their images are on the nodes;
+   * nothing is checked: a cordoned or overcommitted node keeps what it had); Pending pods join the
+   * scheduling queue; then its controller does what it would (creates pods still missing, scales
+   * down a surplus, puts a DaemonSet's pod on a node that lacks it).
+   */
+  adopt(workload: number, a: { replicas: number; completions: number; template: PodTemplate; bound: readonly (readonly [number, number])[]; pending: number }): void {
+    const spec = this.state.workloads[workload].spec;
+    if (this.ownerOf.has(workload)) throw new Error(`adopt: workload ${workload} is already in ${this.info.name}`);
+    const ownerIdx = this.addOwner(workload, a.completions, a.template, null);
+    const o = this.owners[ownerIdx];
+    o.replicas = a.replicas;
+    const now = this.sim.now;
+    const img = this.state.imageId(a.template.image);
+    for (const [node, count] of a.bound) {
+      this.markImagePresent(node, img, now);
+      for (let k = 0; k < count; k++) {
+        const id = this.createPod(o, ownerIdx, now, false);
+        this.occupy(id, node, undefined, true);
+        this.podReady(id, this.sim);
+      }
+    }
+    for (let k = 0; k < a.pending; k++) this.createPod(o, ownerIdx, now);
+    if (spec.kind === 'Job') o.active = o.pods.length;
+    this.reconcile(ownerIdx);
+  }
+
+  /** The free whole GPUs of node n, at most the template's count, into gpuScratch: their count. */
+  private freeWholeGpus(t: PodTemplate, n: number): number {
+    const w = this.world;
+    let k = 0;
+    if (t.gpuMilli < MILLI_PER_GPU) return 0;
+    for (let g = w.gpuStart[n]; g < w.gpuStart[n + 1] && k < t.gpus; g++) if (w.gpuMilliFree[g] === MILLI_PER_GPU) gpuScratch[k++] = g;
+    return k;
+  }
+
+  /** The image is on the node already (a warm start's running pods pulled it before t = 0). */
+  private markImagePresent(node: number, img: number, at: number): void {
+    const local = node - this.info.nodeStart;
+    const images = this.state.images.length;
+    if (images <= IMAGE_ROWS_MAX) {
+      const table = this.imageTable(images);
+      if (Number.isNaN(table[local * images + img])) table[local * images + img] = at;
+    } else if (!this.imageReadyAt.has(node * images + img)) {
+      this.imageReadyAt.set(node * images + img, at);
+    }
   }
 
   /** A new Pending pod of the owner; `queue` false for a pod its controller binds itself (DaemonSet). */
@@ -971,7 +1068,7 @@ export class MemberCluster implements EventHandler, PreemptionHost, GangMember, 
       if (sched.whyPending) reason = sched.whyPending(this, pod);
       else {
         const t = this.template(pod);
-        const shape = `${t.cpuMillis}/${t.memoryMiB}/${t.gpus}/${t.gpuMilli}/${t.gpuModels.join(',')}`;
+        const shape = `${t.cpuMillis}/${t.memoryMiB}/${t.gpus}/${t.gpuMilli}/${t.gpuModels.join(',')}/${t.preemptionPolicy}${t.nodeSelection ? JSON.stringify(t.nodeSelection) : ''}`;
         let r = byShape.get(shape);
         if (r === undefined) byShape.set(shape, (r = fitError(this, pod)));
         reason = r;

@@ -62,8 +62,15 @@ export interface MemberSchedulerHost {
   readonly capacity?: FreeCapacityIndex;
   template(pod: number): PodTemplate;
   workload(pod: number): RuntimeWorkload;
-  /** Does the pod fit on the node now (ready node; cpu, memory, a pod slot; GPUs by the fit rules)? */
+  /**
+   * Must `fits` be asked for every node, not only the free-capacity index: the cluster has tainted
+   * nodes, or the template selects nodes.
+   */
+  constrained?(t: PodTemplate): boolean;
+  /** Does the pod fit on the node now (ready node; cpu, memory, a pod slot; GPUs by the fit rules; its taints tolerated, its selection matched)? */
   fits(pod: number, node: number): boolean;
+  /** May the pod run on the node whatever is free there (its taints tolerated, its node selection matched)? */
+  allows(pod: number, node: number): boolean;
   /** The GPUs a pod would take on a node by default (whole: lowest free ids; shared: best fit), or null. */
   defaultGpus(pod: number, node: number): number[] | null;
   /** Bind a Pending pod to a node (and GPUs, default `defaultGpus`); starts the kubelet's work. */

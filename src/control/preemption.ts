@@ -23,8 +23,9 @@ export interface PreemptionHost extends MemberSchedulerHost {
  * binds it there right away.
  *
  * Eligible preemptors: every pod but those whose PriorityClass says `preemptionPolicy: Never`.
- * Potential nodes: Ready, not cordoned, and of an allowed GPU model (what preemption cannot change
- * is UnschedulableAndUnresolvable upstream). Within one scheduling cycle a pod template that found
+ * Potential nodes: Ready, not cordoned, of an allowed GPU model, their taints tolerated and the
+ * pod's node selection matched (what preemption cannot change is UnschedulableAndUnresolvable
+ * upstream: TaintToleration and NodeAffinity say so). Within one scheduling cycle a pod template that found
  * no candidate is not tried again: preemptions and binds in the same cycle never make it feasible
  * (only pods of lower priority bind after it, and they become victims in turn).
  */
@@ -61,6 +62,7 @@ export class DefaultPreemption {
     for (let n = host.info.nodeStart; n < host.info.nodeEnd; n++) {
       if (!w.nodeReady[n] || w.nodeCordoned[n]) continue;
       if (t.gpus > 0 && t.gpuModels.length > 0 && !t.gpuModels.includes(w.gpuModel[n])) continue;
+      if (!host.allows(pod, n)) continue;
       nodes.push(n);
     }
     const budgets = this.disruptionBudgets();

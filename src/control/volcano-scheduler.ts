@@ -3,11 +3,13 @@ import {
   type JobSpec as VcJob, type NodeSpec, type PodGroupPhase, type QueueSpec, type SessionConfig, type TaskSpec,
 } from '../batch/volcano/index.js';
 import type { ClusterInfo } from '../model/world.js';
-import type { VolcanoClusterSettings } from '../scenario/types.js';
+import type { Taint, Toleration, VolcanoClusterSettings } from '../scenario/types.js';
 import { fitError } from './fit-error.js';
 import type { MemberOwner, MemberScheduler, MemberSchedulerHost } from './member-scheduling.js';
 import { registerMemberScheduler } from './member-scheduling.js';
+import { nodeLabels } from './daemon-set.js';
 import { PodPhase } from './pods.js';
+import type { Toleration as VolcanoToleration } from '../batch/volcano/types.js';
 import { setClusterError } from './state.js';
 
 /** Queue share samples of one Volcano queue in one cluster (the proportion plugin's view). */
@@ -58,6 +60,8 @@ export class VolcanoScheduler implements MemberScheduler {
   private readonly phases = new Map<string, PodGroupPhase>();
   private nodeScanStart = 0;
   private nodeIds: Map<string, number> | null = null;
+  /** Each node's labels and taints, by local index (from its pool; built at the first cycle). */
+  private nodeMeta: { labels: Record<string, string>; taints: readonly Taint[] }[] | null = null;
   private readonly shares = new Map<string, QueueShareSeries>();
   private readonly sampleEvery: number;
   private nextSample = 0;
@@ -84,6 +88,11 @@ export class VolcanoScheduler implements MemberScheduler {
     }
     const others = this.othersUsed(host);
     const nodes: NodeSpec[] = [];
+    // Labels and taints come from the node's pool (they never change during a run).
+    this.nodeMeta ??= Array.from({ length: nodeEnd - nodeStart }, (_, k) => {
+      const pool = this.info.spec.nodePools[w.nodePool[nodeStart + k]];
+      return { labels: nodeLabels(w, nodeStart + k), taints: pool.taints ?? [] };
+    });
     for (let n = nodeStart; n < nodeEnd; n++) {
       const used = others?.get(n);
       nodes.push({
@@ -91,6 +100,7 @@ export class VolcanoScheduler implements MemberScheduler {
         allocatable: { cpu: w.cpuAlloc[n], memory: w.memAlloc[n] * 2 ** 20, pods: w.podsAlloc[n], ...(w.gpuAlloc[n] ? { 'nvidia.com/gpu': w.gpuAlloc[n] } : {}) },
         ready: w.nodeReady[n] === 1,
         unschedulable: w.nodeCordoned[n] === 1,
+        ...this.nodeMeta[n - nodeStart],
         ...(used ? { used } : {}),
       });
     }
@@ -136,6 +146,13 @@ export class VolcanoScheduler implements MemberScheduler {
             ...(t.preemptionPolicy === 'Never' ? { preemptionPolicy: 'Never' as const } : {}),
             ...(o.task ? { role: o.task.name } : {}),
             creationTime: host.pods.created[p],
+            ...(t.nodeSelection
+              ? {
+                  nodeSelector: t.nodeSelection.nodeSelector,
+                  ...(t.nodeSelection.nodeSelectorTerms ? { nodeSelectorTerms: t.nodeSelection.nodeSelectorTerms } : {}),
+                  tolerations: volcanoTolerations(t.nodeSelection.tolerations),
+                }
+              : {}),
           });
         }
       }
@@ -204,9 +221,10 @@ export class VolcanoScheduler implements MemberScheduler {
   }
 
   /**
-   * In Volcano's words: the gang plugin's PodGroup condition (`3/4 tasks in gang unschedulable`,
-   * plugins/gang/gang.go), the queue when proportion found it overused (allocate.go skips it:
-   * "Queue <q> is overused"), and the nodes' FitErrors (api/unschedule_info.go).
+   * In Volcano's words: the gang plugin's PodGroup condition (`3/4 tasks in gang unschedulable:
+   * pod group is not ready, ...`, plugins/gang/gang.go with api/job_info.go's FitError), the queue
+   * when proportion found it overused (allocate.go skips it: "Queue <q> is overused"), and the
+   * pod's FitErrors (api/unschedule_info.go) unless the condition already gives an origin reason.
    */
   whyPending(host: MemberSchedulerHost, pod: number): string {
     const spec = host.workload(pod).spec;
@@ -217,7 +235,7 @@ export class VolcanoScheduler implements MemberScheduler {
     if (cond?.type === 'Unschedulable') parts.push(`PodGroup ${key} Unschedulable: ${cond.message}`);
     else if ((this.phases.get(key) ?? 'Pending') === 'Pending') parts.push(`PodGroup ${key} Pending: not admitted by the enqueue action`);
     if (this.lastOverused.has(queue)) parts.push(`Queue <${queue}> is overused`);
-    parts.push(fitError(host, pod, 'volcano'));
+    if (!cond?.message.includes('. Origin reason is ')) parts.push(fitError(host, pod, 'volcano'));
     return parts.join('; ');
   }
 
@@ -258,3 +276,8 @@ registerMemberScheduler('volcano', (info, _scorer) => {
   const settings = info.spec.volcano;
   return new VolcanoScheduler(info, settings, settings.sampleInterval);
 });
+
+/** Kubernetes tolerations as Volcano's session types them (an empty effect means every effect). */
+function volcanoTolerations(ts: readonly Toleration[]): VolcanoToleration[] {
+  return ts.map(({ effect, ...rest }) => (effect ? { ...rest, effect } : rest));
+}

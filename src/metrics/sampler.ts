@@ -59,7 +59,7 @@ export class Sampler implements EventHandler {
     if (this.workloadReady.size >= MAX_TRACKED) return;
     for (const w of this.state.workloads) {
       if (this.workloadReady.size >= MAX_TRACKED) break;
-      if (w.spec.kind !== 'Deployment' || this.workloadReady.has(w.index) || w.spec.trace) continue;
+      if (w.spec.kind !== 'Deployment' || this.workloadReady.has(w.index) || w.spec.trace || (w.spec.initial && !w.spec.initial.binding)) continue;
       this.workloadReady.set(w.index, this.state.world.clusters.map(() => new Int32Array(this.times.length)));
     }
   }

@@ -49,9 +49,12 @@ export interface WorkloadWaits {
 /** A reason with its numbers written N, so that the same cause groups together (`0/N nodes are available: N Insufficient nvidia.com/gpu.`). */
 export function reasonKind(reason: string): string {
   const k = reason.replace(/\d+(\.\d+)?/g, 'N');
-  // A FitError's histogram is sorted with its counts, so the same reasons can come in another order.
-  const m = /^(N\/N nodes are (?:un)?available: )(.*)\.$/.exec(k);
-  return m ? `${m[1]}${m[2].split(', ').sort().join(', ')}.` : k;
+  // A FitError's histograms are sorted with their counts, so the same reasons can come in another
+  // order; kube-scheduler's has a second one, its PostFilter's, after ` preemption: `.
+  return k.split(' preemption: ').map((part) => {
+    const m = /^(N\/N nodes are (?:un)?available: )(.*)\.$/.exec(part);
+    return m ? `${m[1]}${m[2].split(', ').sort().join(', ')}.` : part;
+  }).join(' preemption: ');
 }
 
 /** At most this many reason intervals per workload are kept. */

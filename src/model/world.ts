@@ -76,20 +76,35 @@ export class World {
     this.gpuFree = this.gpuAlloc.slice();
     this.nodeReady = new Uint8Array(n).fill(1);
     this.nodeCordoned = new Uint8Array(n);
+    for (const c of this.clusters) markNodeStates(this, c);
     this.gpuStart = new Int32Array(n + 1);
     this.gpuModel = new Array<string>(n).fill('');
     layOutGpus(this);
     this.gpuMilliFree = new Int32Array(this.gpuStart[n]).fill(MILLI_PER_GPU);
   }
 
-  /** A node's name: `<cluster>-<pool>-<k>`. */
+  /** A node's name: its own (an imported pool's `nodes:`), else `<cluster>-<pool>-<k>`. */
   nodeName(id: number): string {
     const c = this.clusters[this.nodeCluster[id]];
     const pool = c.spec.nodePools[this.nodePool[id]];
     let k = id - c.nodeStart;
     for (let p = 0; p < this.nodePool[id]; p++) k -= c.spec.nodePools[p].count;
-    return `${c.name}-${pool.name}-${k}`;
+    return pool.nodes?.[k] ?? `${c.name}-${pool.name}-${k}`;
   }
+
+  /** A cluster's nodes by name (built on first use: the cold path of a warm start, a fault naming a node). */
+  nodeByName(cluster: number): ReadonlyMap<string, number> {
+    let m = this.nodeNames[cluster];
+    if (!m) {
+      m = new Map();
+      const c = this.clusters[cluster];
+      for (let id = c.nodeStart; id < c.nodeEnd; id++) m.set(this.nodeName(id), id);
+      this.nodeNames[cluster] = m;
+    }
+    return m;
+  }
+
+  private readonly nodeNames: (Map<string, number> | undefined)[] = [];
 
   /** Sum of a per-node array over a cluster's nodes. */
   clusterSum(arr: Int32Array, cluster: number): number {
@@ -115,6 +130,22 @@ function fillPool(w: World, first: number, cluster: number, p: number, pool: Clu
     w.memAlloc[id] = pool.memoryMiB;
     w.podsAlloc[id] = pool.maxPods;
     w.gpuAlloc[id] = pool.gpus.count;
+  }
+}
+
+/** Nodes an imported pool lists as cordoned or not Ready start so. */
+function markNodeStates(w: World, c: ClusterInfo): void {
+  let id = c.nodeStart;
+  for (const pool of c.spec.nodePools) {
+    if (pool.nodes && (pool.cordoned?.length || pool.notReady?.length)) {
+      const cordoned = new Set(pool.cordoned ?? []);
+      const notReady = new Set(pool.notReady ?? []);
+      pool.nodes.forEach((name, k) => {
+        if (cordoned.has(name)) w.nodeCordoned[id + k] = 1;
+        if (notReady.has(name)) w.nodeReady[id + k] = 0;
+      });
+    }
+    id += pool.count;
   }
 }
 

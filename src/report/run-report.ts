@@ -10,6 +10,7 @@ import { escapeHtml, renderHtmlReport, type ReportSection, type VegaLiteSpec } f
 import { columnar, Dictionary, interactiveTable, type CellKind, type Columnar, type InteractiveTable } from './page-data.js';
 import { reasonKind } from '../metrics/waits.js';
 import { streamSummaries, workloadNotes } from './run-summary.js';
+import { initialStateSection } from './initial-state-report.js';
 import { inputsSection } from './inputs-report.js';
 import type { InputsReport } from '../runner/result.js';
 import { traceSection } from './trace-report.js';
@@ -571,6 +572,9 @@ export async function renderRunReport(
     { id: 'verdict', title: 'Verdict', html: `${verdictTable(verdict)}${verdictText(verdict).split('\n\n').map((p) => `<p class="muted method">${escapeHtml(p)}</p>`).join('')}` },
   ];
   if (extra.claims?.length || extra.assumptions?.length) sections.push(claimsSection(extra.claims ?? [], extra.assumptions ?? [], page));
+  // A run of an imported fleet: where it started, before what happened to it.
+  const warm = initialStateSection(configs);
+  if (warm) sections.push(warm);
   sections.push(whySection(configs, page, h.scenarioFile));
   const traffic = trafficCompare(configs, page, ctx, agg);
   if (traffic) sections.push(traffic);

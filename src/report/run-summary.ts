@@ -5,6 +5,7 @@ import { FLEETSIM_VERSION } from '../version.js';
 import { batchLine, quantile } from './batch-report.js';
 import { costLine } from './cost-report.js';
 import { fmtSeconds, pct } from './format.js';
+import { initialStateLines } from './initial-state-report.js';
 import { traceLine } from './trace-report.js';
 import { trafficSummaryLines } from './traffic-report.js';
 import type { ClaimRow } from './claims.js';
@@ -61,6 +62,8 @@ export interface RunDigest {
   readonly rollouts?: RunResult['rollouts'];
   readonly traces?: RunResult['traces'];
   readonly waits?: WaitDigest;
+  /** A run of an imported fleet: where it started (t = 0) and what became of the members' own workloads. */
+  readonly initialState?: RunResult['initialState'];
 }
 
 export interface RunSummaryFile {
@@ -163,6 +166,7 @@ export function digestRun(run: RunResult, replication: number): RunDigest {
     ...(run.rollouts ? { rollouts: run.rollouts } : {}),
     ...(run.traces ? { traces: run.traces } : {}),
     ...(run.waits ? { waits: waitDigest(run) } : {}),
+    ...(run.initialState ? { initialState: run.initialState } : {}),
   };
 }
 
@@ -258,6 +262,7 @@ export function formatRun(run: RunResult): string[] {
   }
   const notes = new Map<string, string[]>();
   for (const w of run.workloads) for (const n of workloadNotes(w)) notes.set(n, [...(notes.get(n) ?? []), `${w.namespace}/${w.name}`]);
+  out.push(...initialStateLines(run));
   const bl = batchLine(run);
   if (bl) out.push(`  ${bl}`);
   const cl = costLine(run);

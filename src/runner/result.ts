@@ -35,8 +35,31 @@ export interface RunResult {
   autoscaling?: AutoscalerResult[];
   /** Per rollout: each cluster's Canary ticks (phase, weight, analysis) and outcome. */
   rollouts?: RolloutResult[];
+  /** With an imported initial state: the fleet at t = 0 and what became of the members' own workloads. */
+  initialState?: InitialStateResult;
   /** When asked (`waits`): every workload that waited, its reasons over time and what decided its placement. */
   waits?: WorkloadWaits[];
+}
+
+/** A run's imported initial state (`initialState:`). */
+export interface InitialStateResult {
+  /** Pods put in place at t = 0 (bound and pending). */
+  pods: number;
+  clusters: {
+    name: string;
+    /** Requested ÷ allocatable at t = 0, as the dump had it. */
+    cpu: number;
+    memory: number;
+    gpu: number;
+    /** Pods bound and pending at t = 0 (before the first scheduling cycle). */
+    bound: number;
+    pending: number;
+    /** The member's own workloads (not propagated by Karmada): how many, their desired pods, Ready at the end, unavailable replica-seconds. */
+    ownWorkloads: number;
+    ownDesired: number;
+    ownReadyAtEnd: number;
+    ownUnavailableReplicaSeconds: number;
+  }[];
 }
 
 export interface Stat {

@@ -10,13 +10,15 @@ import { startTraffic } from '../control/traffic-run.js';
 import { openbTraceFeeds, traceImages, TraceFeeder } from '../control/openb-trace.js';
 import { FailoverTracker } from '../metrics/failover.js';
 import { VolcanoScheduler, type QueueShareSeries } from '../control/volcano-scheduler.js';
+import { warmStart } from '../control/warm-start.js';
 import { Sampler } from '../metrics/sampler.js';
 import { resolveScheduler } from '../placement/builtin.js';
 import { pluginsOf } from '../placement/explain.js';
 import { WaitRecorder } from '../metrics/waits.js';
 import type { JobSpec, Scenario, WorkloadSpec } from '../scenario/types.js';
 import { FLEETSIM_VERSION } from '../version.js';
-import type { ClusterResult, InputsReport, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
+import { selectionNotes } from './selection-notes.js';
+import type { ClusterResult, InitialStateResult, InputsReport, RunResult, RunSummary, Stat, WorkloadResult } from './result.js';
 
 export interface RunOptions {
   /** Scheduler name (registered) or module path; default: the scenario's first. */
@@ -159,6 +161,43 @@ function countPending(pods: PodTable): number {
   return n;
 }
 
+/** A workload of the initial state that is a member's own (no Karmada binding). */
+const isMembersOwn = (w: RuntimeWorkload): boolean => w.spec.initial !== undefined && w.spec.initial.binding === null;
+
+/** Each cluster's requested ÷ allocatable and its bound and pending pods, right after the warm start. */
+function initialFigures(state: RunState): InitialStateResult['clusters'] {
+  const c = state.counters;
+  return state.world.clusters.map((info) => {
+    const k = info.index;
+    return {
+      name: info.name,
+      cpu: c.cpuAlloc[k] > 0 ? c.cpuUsed[k] / c.cpuAlloc[k] : 0,
+      memory: c.memAlloc[k] > 0 ? c.memUsed[k] / c.memAlloc[k] : 0,
+      gpu: c.gpuAlloc[k] > 0 ? c.gpuUsed[k] / c.gpuAlloc[k] : 0,
+      bound: c.podsBound[k],
+      pending: c.podsPending[k],
+      ownWorkloads: 0,
+      ownDesired: 0,
+      ownReadyAtEnd: 0,
+      ownUnavailableReplicaSeconds: 0,
+    };
+  });
+}
+
+function initialStateResult(state: RunState, warm: { pods: number; at0: InitialStateResult['clusters'] }, end: number): InitialStateResult {
+  const clusters = warm.at0.map((c) => ({ ...c }));
+  for (const w of state.workloads) {
+    if (!isMembersOwn(w)) continue;
+    const c = clusters[state.world.clusterByName.get(w.spec.initial!.clusters[0].cluster)!.index];
+    accrueUnavailability(w, end);
+    c.ownWorkloads++;
+    c.ownDesired += w.desired;
+    c.ownReadyAtEnd += w.ready;
+    c.ownUnavailableReplicaSeconds += w.unavailableSeconds;
+  }
+  return { pods: warm.pods, clusters };
+}
+
 /** Run one scenario with one scheduler on one seed. Pure function of its inputs: same inputs, same result. */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const schedulerName = opts.scheduler ?? scenario.schedulers[0] ?? 'karmada';
@@ -184,6 +223,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const operator = scenario.operator.failover ? new Operator(state, cp, scenario.operator.failover, tracker) : null;
   faults.listener = operator ? bothListen(tracker, operator) : tracker;
   cp.observer = tracker;
+  // An imported initial state: the fleet as it was, at t = 0, before anything else happens.
+  const warm = scenario.initialState ? { ...warmStart(state, cp, members), at0: initialFigures(state) } : null;
   cp.start();
   traceFeeder.start();
   faults.start();
@@ -223,9 +264,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const end = sim.now;
   const failovers = tracker.results(end);
   for (const w of state.workloads) accrueUnavailability(w, end);
-  // A trace's pods are reported per trace (`traces`), not one by one; a CronJob by the Jobs it made.
+  // A trace's pods are reported per trace (`traces`), not one by one; a CronJob by the Jobs it made;
+  // a member's own workloads of an initial state per cluster (`initialState`).
   const workloads: WorkloadResult[] = [];
-  for (const w of state.workloads) if (!w.spec.trace && !(w.spec.kind === 'Job' && w.spec.cron)) workloads.push(workloadRow(w, world, end));
+  for (const w of state.workloads) if (!w.spec.trace && !(w.spec.kind === 'Job' && w.spec.cron) && !isMembersOwn(w)) workloads.push(workloadRow(w, world, end));
   const series: RunResult['series'] = { interval: scenario.metricsInterval, t: Array.from(sampler.times.subarray(0, n)), clusters: {}, workloads: {} };
   for (const [wi, arrays] of sampler.workloadReady) {
     const w = state.workloads[wi];
@@ -265,6 +307,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     timeline: tracker.events(),
     ...queueSharesOf(members),
     ...(traceFeeds.length > 0 ? { traces: traceFeeder.results() } : {}),
+    ...(warm ? { initialState: initialStateResult(state, warm, end) } : {}),
     ...(trafficRun ? trafficRun.results(end) : {}),
     ...(waits ? { waits: waits.results(state.workloads, end) } : {}),
   };
@@ -335,7 +378,8 @@ export async function runAll(
 
 /** What `validate` and `run` say about a scenario's included manifests; null when there is nothing to say. */
 export function inputsReport(s: Scenario): InputsReport | null {
-  const { kinds, notes } = s.inputs;
+  const { kinds } = s.inputs;
+  const notes = [...s.inputs.notes, ...selectionNotes(s)];
   if (Object.keys(kinds).length === 0 && s.ignoredManifests.length === 0 && notes.length === 0) return null;
   return { kinds, skipped: s.ignoredManifests, notes };
 }

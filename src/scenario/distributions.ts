@@ -6,7 +6,7 @@ import { parseDuration } from './units.js';
 type Obj = Record<string, unknown>;
 
 /** A duration or a distribution of durations (seconds) as the kernel's DistributionSpec; an empirical CSV resolves against `baseDir`. */
-export function durationSpec(src: YamlSource, v: unknown, path: PathElement[], baseDir: string): DistributionSpec {
+export function durationSpec(src: Pick<YamlSource, 'fail'>, v: unknown, path: PathElement[], baseDir: string): DistributionSpec {
   if (typeof v === 'number' || typeof v === 'string') {
     const d = parseDuration(v);
     if (d === null) src.fail(path, 'a duration (seconds, or like "10m") or a distribution', v);

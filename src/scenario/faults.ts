@@ -63,7 +63,7 @@ export function readFaults(
     if (NODE_KINDS.includes(kind)) {
       if (f.node !== undefined) {
         const c = clusters.find((x) => x.name === f.cluster)!;
-        const all = c.nodePools.flatMap((p) => Array.from({ length: p.count }, (_, k) => `${c.name}-${p.name}-${k}`));
+        const all = c.nodePools.flatMap((p) => p.nodes ?? Array.from({ length: p.count }, (_, k) => `${c.name}-${p.name}-${k}`));
         if (!all.includes(f.node as string)) src.fail([...path, 'node'], `a node of ${c.name} (${all.slice(0, 4).join(', ')}${all.length > 4 ? ', ...' : ''})`, f.node);
         nodes = f.node as string;
       } else {

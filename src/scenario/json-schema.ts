@@ -227,7 +227,7 @@ export function check(value: unknown, schema: JsonSchema, root: JsonSchema, path
 }
 
 /** Validate and throw the first violation as a located ScenarioError. */
-export function validateAgainst(src: YamlSource, value: unknown, schema: JsonSchema, root: JsonSchema = schema, base: PathElement[] = []): void {
+export function validateAgainst(src: Pick<YamlSource, 'fail'>, value: unknown, schema: JsonSchema, root: JsonSchema = schema, base: PathElement[] = []): void {
   const v = check(value, schema, root, base);
   if (v) src.fail(v.path, v.expected, v.found, { atKey: v.atKey, rawFound: v.rawFound });
 }

@@ -19,6 +19,7 @@ import type {
   ClusterSpec, JobSpec, NodePoolSpec, Placement, PolicySpec, PriorityClassSpec, RegistrySpec, Scenario, WorkloadSpec,
 } from './types.js';
 import { parseBandwidth, parseBytes, parseCpuMillis, parseDuration, parseMemoryMiB } from './units.js';
+import { initialStateNotes, readInitialState } from './initial-state.js';
 import { queueFromObj } from './volcano-queues.js';
 import { paperModeProblem, readOpenbTraceBlock } from '../trace/openb-scenario.js';
 import { readTrafficBlocks, trafficRegions } from '../traffic/scenario-blocks.js';
@@ -145,6 +146,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     if (seenClusters.has(name)) src.fail(['fleet', 'clusters', i, 'name'], `a cluster name not used before (fleet.clusters[${seenClusters.get(name)}] is "${name}")`, name);
     seenClusters.set(name, i);
     const zones = (c.zones as string[] | undefined) ?? (c.zone ? [c.zone as string] : []);
+    const nodeNames = new Map<string, number>();
     const pools = ((c.nodePools as Obj[] | undefined) ?? []).map((p, j): NodePoolSpec => {
       const gpus = (p.gpus as Obj | undefined) ?? {};
       return {
@@ -159,6 +161,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
           model: (gpus.model as string | undefined) ?? (gpus.count ? 'generic' : ''),
           memoryMiB: gpus.memory === undefined ? 0 : parseMemoryMiB(gpus.memory)!,
         },
+        ...namedNodes(src, p, ['fleet', 'clusters', i, 'nodePools', j], nodeNames),
       };
     });
     // A trace: nodes from its node CSV (instead of nodePools) and/or the cluster's own pods.
@@ -273,6 +276,17 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   const priorityClasses: Record<string, PriorityClassSpec> = { ...SYSTEM_PRIORITY_CLASSES, ...scenarioPriorityClasses(doc), ...sink.priorityClasses };
   // Every pod template's priority, as the Priority admission plugin computes it.
   resolvePriorities(priorityRefs, priorityClasses);
+  // The imported state: workloads already running at t = 0 (their priorities are numbers already).
+  let initialState: Scenario['initialState'];
+  if (doc.initialState !== undefined) {
+    const abs = resolve(baseDir, doc.initialState as string);
+    const read = readInitialState(abs, displayPath(abs), clusters, ctx);
+    workloads.push(...read.workloads);
+    initialState = { file: abs, workloads: read.workloads.length, pods: read.pods, notes: read.notes };
+    // What the importer left out or decided is named by validate, run and the report, as the manifests' notes are.
+    sink.kinds['fleetsim/v1 InitialState workload'] = read.workloads.length;
+    sink.notes.push(...initialStateNotes(read.notes, displayPath(abs)));
+  }
   // Karmada resolves a policy's schedulePriority from the PriorityClass of that name.
   for (const p of policies) {
     if (!p.schedulePriority) continue;
@@ -304,7 +318,8 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
   const seenWorkloads = new Map<string, string>();
   for (const w of workloads) {
     const kind = w.resourceKind ?? w.kind;
-    const key = `${w.namespace}/${kind}/${w.name}`;
+    // A member's own workload of an initial state is keyed by its cluster too (its uid).
+    const key = w.initial && !w.initial.binding ? w.uid : `${w.namespace}/${kind}/${w.name}`;
     if (seenWorkloads.has(key)) failAt(sink.located.get(w), 'name', [], w.source, `a workload name not used before (${seenWorkloads.get(key)} defines ${kind} ${w.namespace}/${w.name})`, w.name);
     seenWorkloads.set(key, w.source);
     if (w.policy !== null && !policies.some((p) => p.name === w.policy)) {
@@ -380,6 +395,7 @@ function buildScenario(src: YamlSource, absFile: string, opts: LoadOptions, isVa
     }),
     ...readOperatorBlocks(src, doc, (v, path) => durationSpec(src, v, path, baseDir), !isVariant),
     variant: '',
+    ...(initialState ? { initialState } : {}),
     ...trafficField(traffic),
   };
 }
@@ -557,6 +573,34 @@ function workloadFromScenario(src: YamlSource, w: Obj, path: PathElement[], ctx:
   return job;
 }
 
+
+/**
+ * A pool's own node names (`nodes:`, one per node), its zone and taints, and the nodes cordoned or
+ * not Ready at the start (each one of `nodes:`). Node names are unique within the cluster.
+ */
+function namedNodes(src: YamlSource, p: Obj, path: PathElement[], seen: Map<string, number>): Partial<NodePoolSpec> {
+  const out: Partial<NodePoolSpec> = {};
+  if (p.zone !== undefined) out.zone = p.zone as string;
+  if (p.taints !== undefined) out.taints = (p.taints as Taint[]).map((t) => ({ ...t }));
+  const nodes = p.nodes as string[] | undefined;
+  if (nodes !== undefined) {
+    if (nodes.length !== p.count) src.fail([...path, 'nodes'], `one name per node (count is ${p.count as number})`, nodes);
+    nodes.forEach((n, k) => {
+      if (seen.has(n)) src.fail([...path, 'nodes', k], 'a node name not used before in this cluster', n);
+      seen.set(n, k);
+    });
+    out.nodes = [...nodes];
+  }
+  for (const key of ['cordoned', 'notReady'] as const) {
+    const list = p[key] as string[] | undefined;
+    if (list === undefined) continue;
+    list.forEach((n, k) => {
+      if (!nodes?.includes(n)) src.fail([...path, key, k], `a node of this pool's nodes: list`, n);
+    });
+    out[key] = [...list];
+  }
+  return out;
+}
 
 /** Volcano settings of a cluster; queues given in the scenario, in Kubernetes units. */
 function volcanoSettings(v: Obj | undefined, doc: Obj): VolcanoClusterSettings {

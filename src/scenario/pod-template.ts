@@ -1,5 +1,5 @@
 import { containerRequests, podRequests, type PathElement, type QuantityProblem, type ResourceList } from './pod-requests.js';
-import type { ManifestTemplate, PodTemplate, RegistrySpec, Scenario, WorkloadSpec } from './types.js';
+import type { ManifestTemplate, NodeSelection, NodeSelectorTerm, PodTemplate, RegistrySpec, Scenario, Toleration, WorkloadSpec } from './types.js';
 
 /** What a pod template is completed from: the scenario's registries, image sizes and defaults. */
 export interface TemplateContext {
@@ -30,6 +30,7 @@ export function template(
     gpuModels?: string[];
     priority: number;
     replicaRequest?: PodTemplate['replicaRequest'];
+    nodeSelection?: NodeSelection;
   },
 ): PodTemplate {
   const host = imageHost(f.image);
@@ -47,6 +48,7 @@ export function template(
     startup: f.startup ?? ctx.defaults.podStartup,
     priority: f.priority,
     ...(f.replicaRequest ? { replicaRequest: f.replicaRequest } : {}),
+    ...(f.nodeSelection ? { nodeSelection: f.nodeSelection } : {}),
   };
 }
 
@@ -66,6 +68,8 @@ export interface PodShape {
   gpus: number;
   image: string;
   replicaRequest?: { cpuMillis: number; memoryMiB: number };
+  /** Its nodeSelector, required node affinity and tolerations; absent when it says none of them. */
+  nodeSelection?: NodeSelection;
 }
 
 export function podShape(podSpec: Obj, path: PathElement[], problem: QuantityProblem): PodShape {
@@ -90,7 +94,30 @@ export function podShape(podSpec: Obj, path: PathElement[], problem: QuantityPro
   };
   const est = { cpuMillis: karmada.cpu ?? 0, memoryMiB: mib(karmada.memory ?? 0) };
   if (est.cpuMillis !== shape.cpuMillis || est.memoryMiB !== shape.memoryMiB) shape.replicaRequest = est;
+  const sel = podNodeSelection(podSpec);
+  if (sel) shape.nodeSelection = sel;
   return shape;
+}
+
+/**
+ * A pod spec's node selection as kube-scheduler's NodeAffinity and TaintToleration filters read
+ * it (nodeSelector, required node affinity, tolerations); undefined when it has none of them.
+ */
+export function podNodeSelection(podSpec: Obj): NodeSelection | undefined {
+  const required = (((podSpec.affinity as Obj | undefined)?.nodeAffinity as Obj | undefined)?.requiredDuringSchedulingIgnoredDuringExecution as Obj | undefined) ?? null;
+  const nodeSelector = (podSpec.nodeSelector as Record<string, string> | undefined) ?? {};
+  const tolerations = (podSpec.tolerations as Toleration[] | undefined) ?? [];
+  if (!required && Object.keys(nodeSelector).length === 0 && tolerations.length === 0) return undefined;
+  return {
+    nodeSelector,
+    nodeSelectorTerms: required
+      ? ((required.nodeSelectorTerms as Obj[] | undefined) ?? []).map((t) => ({
+          matchExpressions: (t.matchExpressions as NodeSelectorTerm['matchExpressions'] | undefined) ?? [],
+          matchFields: (t.matchFields as NodeSelectorTerm['matchFields'] | undefined) ?? [],
+        }))
+      : null,
+    tolerations,
+  };
 }
 
 /** Bytes → MiB, rounded up (as the scenario's own memory quantities are). */
@@ -152,15 +179,21 @@ export function rederiveTemplate(base: PodTemplate, podSpec: Obj, ctx: Omit<Temp
 
 /**
  * The workload's manifest; for one written in the scenario, the Deployment or Job a user would
- * write for it (one container with its image and requests), so that Karmada's overrides apply
- * to every workload alike.
+ * write for it (one container with its image and requests, and the node selection an imported
+ * workload carries), so that Karmada's overrides apply to every workload alike.
  */
 export function manifestOf(w: WorkloadSpec): ManifestTemplate {
   if (w.manifest) return w.manifest;
   const t = w.template;
   const requests: Record<string, string | number> = { cpu: `${t.cpuMillis}m`, memory: `${t.memoryMiB}Mi` };
   if (t.gpus) requests['nvidia.com/gpu'] = t.gpus;
-  const pod = { containers: [{ name: w.name, image: t.image, resources: { requests } }] };
+  const sel = t.nodeSelection;
+  const pod = {
+    containers: [{ name: w.name, image: t.image, resources: { requests } }],
+    ...(sel && Object.keys(sel.nodeSelector).length ? { nodeSelector: sel.nodeSelector } : {}),
+    ...(sel?.nodeSelectorTerms ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: sel.nodeSelectorTerms } } } } : {}),
+    ...(sel?.tolerations.length ? { tolerations: sel.tolerations } : {}),
+  };
   const spec = w.kind === 'Deployment' ? { replicas: w.replicas, template: { spec: pod } } : { parallelism: w.parallelism, completions: w.completions, template: { spec: pod } };
   return {
     object: { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace, labels: w.labels }, spec },

@@ -292,6 +292,11 @@ const nodePool: JsonSchema = {
       required: ['count'],
       properties: { count: nonNegInt, model: str(), memory },
     },
+    nodes: { type: 'array', items: str(), description: "the nodes' names, one per node (count of them); default <cluster>-<pool>-<k>" },
+    zone: str('the zone the nodes are in (topology.kubernetes.io/zone)'),
+    taints: { type: 'array', items: taint, description: "the nodes' taints" },
+    cordoned: { type: 'array', items: str(), description: 'nodes (of nodes:) cordoned at the start: running pods stay, nothing new binds' },
+    notReady: { type: 'array', items: str(), description: 'nodes (of nodes:) not Ready at the start' },
   },
 };
 
@@ -573,6 +578,7 @@ export const scenarioSchema: JsonSchema = {
     workloads: { type: 'array', items: workload },
     policies: { type: 'array', items: policy },
     include: { type: 'array', items: str('a multi-document YAML file of Kubernetes/Karmada manifests, relative to the scenario') },
+    initialState: str("the fleet's state at t = 0 as `fleetsim import` writes it (a JSON file, relative to the scenario): running and pending pods, Karmada's placements"),
     sources: {
       type: 'array',
       description: "local copies of what Kurator Applications' sources deliver: a GitRepository or OCIRepository url mapped to a checkout, or a Helm chart mapped to its pre-rendered manifests (fleetsim does not fetch, and does not run Helm)",

@@ -40,6 +40,8 @@ export interface Scenario {
   priorityClasses: Record<string, PriorityClassSpec>;
   /** Included policy/v1 PodDisruptionBudgets (kube-scheduler's preemption respects them). */
   podDisruptionBudgets: PodDisruptionBudgetSpec[];
+  /** The imported initial state (`initialState:`): its file and what the importer left out or changed. */
+  initialState?: { file: string; workloads: number; pods: number; notes: { object: string; where: string; reason: string }[] };
   karmada: KarmadaSettings;
   faults: FaultSpec[];
   /** The dynamic-weight scheduler's weighting. */
@@ -299,6 +301,15 @@ export interface NodePoolSpec {
   maxPods: number;
   labels: Record<string, string>;
   gpus: { count: number; model: string; memoryMiB: number };
+  /** The nodes' own names (an imported pool), in order; absent: `<cluster>-<pool>-<k>`. */
+  nodes?: string[];
+  /** The pool's zone (`topology.kubernetes.io/zone`), when it is in one. */
+  zone?: string;
+  /** The nodes' taints. */
+  taints?: Taint[];
+  /** Nodes cordoned (`spec.unschedulable`) and nodes not Ready at the start. */
+  cordoned?: string[];
+  notReady?: string[];
 }
 
 export interface LabelSelectorRequirement {
@@ -398,6 +409,12 @@ export interface PodTemplate {
    * (karmada pkg/util/resource.go `AddPodTemplateRequest`). The estimator divides by this.
    */
   replicaRequest?: { cpuMillis: number; memoryMiB: number };
+  /**
+   * Where its pods may run, as the pod spec says it (nodeSelector, required node affinity,
+   * tolerations): checked by the member scheduler against the nodes' pool labels and taints.
+   * Absent: any node without a NoSchedule or NoExecute taint.
+   */
+  nodeSelection?: NodeSelection;
 }
 
 /**
@@ -465,7 +482,44 @@ interface WorkloadCommon {
   queue?: string;
   /** Labels of its pods (the pod template's), which PodDisruptionBudgets select; default `labels`. */
   podLabels?: Record<string, string>;
+  /** Set for a workload of an imported initial state: it is already running at t = 0 (see InitialPlacement). */
+  initial?: InitialPlacement;
   source: string;
+}
+
+/**
+ * Where a workload of an imported initial state (`initialState:`) stands at t = 0: its pods bound
+ * to their nodes and Running, or Pending, in each cluster; and, when Karmada propagates it, its
+ * ResourceBinding's current placement (`spec.clusters`), which a rescheduling starts from.
+ * A workload without a binding is the member's own: created in that cluster, never seen by Karmada.
+ */
+export interface InitialPlacement {
+  /** The controller as the dump named it: Deployment, StatefulSet, DaemonSet, Job, CronJob, StaticPod, Pod, ... */
+  controller: string;
+  /**
+   * service: N pods kept running anywhere in the cluster; per-node: one pod on each of its nodes,
+   * back whenever the node is (DaemonSet, static pods); batch: pods run to completion (a Job);
+   * bare: pods nobody replaces.
+   */
+  lifecycle: 'service' | 'per-node' | 'batch' | 'bare';
+  /** The ResourceBinding (`namespace/name`), or null for a member's own workload. */
+  binding: string | null;
+  clusters: InitialClusterPods[];
+}
+
+export interface InitialClusterPods {
+  cluster: string;
+  /** Desired pods here (the binding's replicas for this cluster, else the pods found). */
+  replicas: number;
+  /** Bound pods per node name. */
+  bound: [node: string, pods: number][];
+  /** Pods waiting to be scheduled, and how long the oldest has waited (seconds before t = 0). */
+  pending: number;
+  pendingFor: number;
+  /** per-node: nodes with a pod of it waiting to start there. */
+  pendingOn: string[];
+  /** The pods' template here, when it differs from the workload's (an override, another shape). */
+  template?: PodTemplate;
 }
 
 export interface DeploymentSpec extends WorkloadCommon {

@@ -117,6 +117,17 @@ describe('volcano session: gang and statements', () => {
     expect(r.podGroupPhases['ns/done']).toBe('Completed');
     expect(r.podGroupConditions['ns/huge'].type).toBe('Unschedulable');
   });
+
+  it("writes the gang condition as Volcano does: gang.go's count, then JobInfo.FitError's histograms and origin reason", () => {
+    // Two nodes with room for one 5-CPU task each; the gang needs three at once.
+    const tasks = ['g-0', 'g-1', 'g-2'].map((n) => task(n, 5000, 1));
+    const r = runSession({ nodes: [node('n1', 8000, 32), node('n2', 8000, 32)], queues: [{ name: 'q' }], jobs: [job('g', 'q', 3, tasks, { phase: 'Inqueue' })] }, DEFAULT_SESSION_CONFIG);
+    expect(r.binds).toEqual([]);
+    expect(r.podGroupConditions['ns/g']).toEqual({
+      type: 'Unschedulable',
+      message: '3/3 tasks in gang unschedulable: pod group is not ready, 3 Pending, 3 minAvailable; Pending: 3 Unschedulable. Origin reason is g-2: 0/2 nodes are unavailable: 2 Insufficient cpu.',
+    });
+  });
 });
 
 describe('volcano session: node choice', () => {
@@ -143,6 +154,23 @@ describe('volcano session: node choice', () => {
     expect(r.binds).toEqual([{ task: 'ns/s-0', node: 'ok' }]);
     const r2 = runSession({ nodes, queues: [{ name: 'q' }], jobs: [job('tol', 'q', 1, [task('t-0', 1000, 1, { tolerations: [{ key: 'gpu', operator: 'Exists' }] })])] }, one(ALLOCATE_TIER, ['allocate']));
     expect(r2.binds[0].node).not.toBe('cordoned');
+  });
+
+  it('filters on required node affinity: terms ORed, matchExpressions on labels, matchFields on the node name, an empty term matching nothing', () => {
+    const nodes = [node('n1', 4000, 8, { labels: { zone: 'a' } }), node('n2', 4000, 8, { labels: { zone: 'b' } }), node('n3', 4000, 8, { labels: { zone: 'c' } })];
+    const term = (zones: string[], name?: string) => ({
+      matchExpressions: zones.length ? [{ key: 'zone', operator: 'In', values: zones }] : [],
+      matchFields: name ? [{ key: 'metadata.name', operator: 'In', values: [name] }] : [],
+    });
+    const placed = (terms: ReturnType<typeof term>[]) =>
+      runSession({ nodes, queues: [{ name: 'q' }], jobs: [job('j', 'q', 3, [0, 1, 2].map((i) => task(`t-${i}`, 3000, 1, { nodeSelectorTerms: terms })))] }, one(ALLOCATE_TIER, ['allocate']))
+        .binds.map((b) => b.node)
+        .sort();
+    // min 3 tasks: the gang binds only when each task has its own allowed node.
+    expect(placed([term(['b', 'c']), term([], 'n1')])).toEqual(['n1', 'n2', 'n3']);
+    expect(placed([term(['b', 'c'])])).toEqual([]);
+    expect(placed([term([]), term(['a', 'b', 'c'])])).toEqual(['n1', 'n2', 'n3']);
+    expect(placed([term([])])).toEqual([]);
   });
 
   it('treats nvidia.com/gpu as a counted whole-unit resource', () => {

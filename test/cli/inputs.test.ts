@@ -17,7 +17,7 @@ describe('validate, run and the report name the same inputs', () => {
       `apiVersion: batch/v1
 kind: Job
 metadata: { name: pi }
-spec: { template: { spec: { restartPolicy: Never, nodeSelector: { disk: ssd }, containers: [{ name: pi, image: perl }] } } }
+spec: { template: { spec: { restartPolicy: Never, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule }], containers: [{ name: pi, image: perl }] } } }
 ---
 apiVersion: v1
 kind: Service
@@ -49,7 +49,7 @@ spec:
       '  read: batch/v1 Job, scheduling.volcano.sh/v1beta1 Queue, scheduling.k8s.io/v1 PriorityClass, policy.karmada.io/v1alpha1 ClusterOverridePolicy',
       '  note: m.yaml: v1/Service web is not modelled and was skipped',
       "  note: m.yaml:1: Job default/pi: no fleetsim.io/duration annotation: its pods run 10m (fleetsim's default; set defaults.jobDuration to change it)",
-      '  note: m.yaml:4: Job default/pi: not modelled: spec.template.spec.nodeSelector (member schedulers place pods by their requests only)',
+      '  note: m.yaml:4: Job default/pi: not modelled: spec.template.spec.topologySpreadConstraints (pods are not spread over topology domains)',
       '  note: m.yaml:25: ClusterOverridePolicy labels: not modelled: labelsOverrider (they change nothing fleetsim simulates; applied by Karmada, ignored here)',
     ]);
     const r = fleetsim(['run', 's.yaml', '--out', join(dir, 'out')], { cwd: dir });

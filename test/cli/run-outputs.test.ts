@@ -84,12 +84,12 @@ workloads:
     const r = fleetsim(['explain', join(dir, 's.yaml'), 'trainer']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^default\/trainer \(Deployment\): scheduler karmada, seed 1\n/);
-    expect(r.stdout).toMatch(/\n {2}00:00:0\d → the end +a +0\/2 nodes are available: 2 Insufficient nvidia\.com\/gpu\.\n/);
+    expect(r.stdout).toMatch(/\n {2}00:00:0\d → the end +a +0\/2 nodes are available: 2 Insufficient nvidia\.com\/gpu\. preemption: 0\/2 nodes are available: 2 No preemption victims found for incoming pod\.\n/);
     const quiet = fleetsim(['explain', join(dir, 's.yaml'), 'default/web']);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stdout).toMatch(/It did not wait/);
     const json = JSON.parse(fleetsim(['explain', join(dir, 's.yaml'), 'trainer', '--json']).stdout);
-    expect(json.waits.reasons[0].reason).toBe('0/2 nodes are available: 2 Insufficient nvidia.com/gpu.');
+    expect(json.waits.reasons[0].reason).toBe('0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.');
   });
 
   it('an unknown workload is a usage error that lists what there is', () => {

@@ -71,6 +71,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the default report in headless Chromium', () =>
 
       // The workloads table: a stream is one row that opens to its Jobs, a page of them at a time.
       const table = page.locator('#time-to-ready details.config[open] .itable').first();
+      // Sortable: a click on a column's head sorts its rows (streams and workloads) by it, a second the other way.
+      const names = async () => (await table.locator('tbody tr td:first-child').allTextContents()).map((x) => x.replace(/^[▸▾] /, ''));
+      const head = table.locator('thead th').first();
+      await head.click();
+      const up = await names();
+      expect(up.length).toBeGreaterThan(1);
+      expect(up).toEqual([...up].sort());
+      await head.click();
+      expect(await names()).toEqual([...up].reverse());
       const before = await table.locator('tbody tr').count();
       await table.locator('tr.group').first().click();
       await table.locator('tr.member').first().waitFor();

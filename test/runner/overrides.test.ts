@@ -143,7 +143,7 @@ spec:
           - { path: /spec/template/spec/containers/0/resources/limits/cpu, operator: replace, value: "4" }
           - { path: /spec/template/spec/containers/2/resources/limits/memory, operator: replace, value: 512Mi }
           - { path: /spec/template/spec/containers/0/image, operator: replace, value: "far.example/nginx:big" }
-          - { path: /spec/template/spec/nodeSelector, operator: add, value: { disk: ssd } }
+          - { path: /spec/template/spec/topologySpreadConstraints, operator: add, value: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule }] }
         labelsOverrider: [{ operator: add, value: { env: prod } }]
 `;
     const file = fleet({ 'app.yaml': deployment, 'override.yaml': override }, ['app.yaml', 'override.yaml']);
@@ -163,7 +163,7 @@ spec:
     // Named: the overriders and plaintext paths fleetsim does not model.
     expect(s.inputs.notes.map((n) => n.text)).toEqual([
       'not modelled: labelsOverrider (they change nothing fleetsim simulates; applied by Karmada, ignored here)',
-      'plaintext /spec/template/spec/nodeSelector is applied but not modelled (member schedulers and kubelets read requests and the first image only)',
+      'plaintext /spec/template/spec/topologySpreadConstraints is applied but not modelled (member schedulers and kubelets read requests, node selection and the first image only)',
     ]);
   });
 

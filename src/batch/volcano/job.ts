@@ -210,6 +210,28 @@ export class JobInfo {
     this.failedRoles.add(t.role);
   }
 
+  /**
+   * Volcano's `JobInfo.FitError` (api/job_info.go), the tail of the gang condition's message:
+   * `pod group is not ready, 4 Pending, 4 minAvailable; Pending: 4 Unschedulable. Origin reason
+   * is w-0: 0/12 nodes are unavailable: 12 Insufficient nvidia.com/gpu.` Each histogram is
+   * `<count> <key>` sorted as Go's sort.Strings does. Every Pending task counts as Unschedulable:
+   * Volcano says Schedulable for one a discarded statement had allocated (its LastTransaction),
+   * which fleetsim does not keep. The origin is the first task with a fit error in task order
+   * (Go walks a map there, in no fixed order).
+   */
+  fitError(): string {
+    const byStatus = new Map<string, number>();
+    for (const t of this.tasks) byStatus.set(t.status, (byStatus.get(t.status) ?? 0) + 1);
+    byStatus.set('minAvailable', this.minAvailable);
+    const histogram = (m: Map<string, number>) => [...m].map(([k, v]) => `${v} ${k}`).sort().join(', ');
+    let msg = `${this.isReady() ? 'pod group is ready' : 'pod group is not ready'}, ${histogram(byStatus)}`;
+    const pending = this.count('Pending');
+    if (pending > 0) msg += `; Pending: ${histogram(new Map([['Unschedulable', pending]]))}`;
+    const origin = this.tasks.find((t) => this.fitErrors.has(t.uid));
+    if (origin) msg += `. Origin reason is ${origin.name}: ${this.fitErrors.get(origin.uid)}`;
+    return msg;
+  }
+
   /** Roles of the tasks that failed predicates this session. */
   fitFailedRoles(): ReadonlySet<string> {
     return this.failedRoles;

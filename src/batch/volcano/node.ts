@@ -88,12 +88,22 @@ export class NodeInfo {
 
   /** `req <= FutureIdle` without allocating. */
   fitsFutureIdle(schema: ResourceSchema, req: Float64Array): boolean {
+    return this.shortOfFutureIdle(schema, req) < 0;
+  }
+
+  /**
+   * The first dimension in which `req` exceeds FutureIdle, -1 if none: allocate's resource
+   * predicate names it (`LessEqualWithResourcesName`, then `WrapInsufficientResourceReason`:
+   * "Insufficient " + the first name; cpu, memory, then the scalars, in Go's map order upstream
+   * and in the schema's here).
+   */
+  shortOfFutureIdle(schema: ResourceSchema, req: Float64Array): number {
     const eps = schema.eps;
     for (let i = 0; i < req.length; i++) {
       const r = this.idle[i] + this.releasing[i] - this.pipelined[i];
       const l = req[i];
-      if (!(l <= r || Math.abs(l - r) < eps[i])) return false;
+      if (!(l <= r || Math.abs(l - r) < eps[i])) return i;
     }
-    return true;
+    return -1;
   }
 }

@@ -1,5 +1,5 @@
 /** Volcano `TaskInfo` (api/pod_info.go): one pod of a job, as the session sees it. */
-import type { TaskSpec, TaskStatus, Toleration } from './types.js';
+import type { NodeSelectorTerm, TaskSpec, TaskStatus, Toleration } from './types.js';
 import type { JobInfo } from './job.js';
 
 /** Statuses whose tasks hold node resources as "allocated" (Volcano `AllocatedStatus`). */
@@ -58,6 +58,7 @@ export class TaskInfo {
   readonly preemptionPolicy: 'Never' | 'PreemptLowerPriority';
   readonly priorityClassName: string;
   readonly nodeSelector: Readonly<Record<string, string>> | undefined;
+  readonly nodeSelectorTerms: readonly NodeSelectorTerm[] | undefined;
   readonly tolerations: readonly Toleration[];
   readonly schedulingGated: boolean;
   readonly gpuIndex: readonly number[] | undefined;
@@ -80,6 +81,7 @@ export class TaskInfo {
     this.preemptionPolicy = spec.preemptionPolicy ?? 'PreemptLowerPriority';
     this.priorityClassName = spec.priorityClassName ?? '';
     this.nodeSelector = spec.nodeSelector;
+    this.nodeSelectorTerms = spec.nodeSelectorTerms;
     this.tolerations = spec.tolerations ?? [];
     this.schedulingGated = spec.schedulingGated ?? false;
     this.gpuIndex = spec.gpuIndex;

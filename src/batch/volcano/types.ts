@@ -31,6 +31,18 @@ export interface Taint {
   effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/** A `core/v1` NodeSelectorTerm: matchExpressions on the node's labels, matchFields on `metadata.name`. */
+export interface NodeSelectorTerm {
+  matchExpressions: readonly NodeSelectorRequirement[];
+  matchFields: readonly NodeSelectorRequirement[];
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
 export interface Toleration {
   key?: string;
   operator?: 'Equal' | 'Exists';
@@ -78,6 +90,8 @@ export interface TaskSpec {
   /** `volcano.sh/task-spec` role, the key of `minTaskMember`. Default ''. */
   role?: string;
   nodeSelector?: Readonly<Record<string, string>>;
+  /** Required node affinity's `nodeSelectorTerms` (ORed; absent: none). */
+  nodeSelectorTerms?: readonly NodeSelectorTerm[];
   tolerations?: readonly Toleration[];
   /** `volcano.sh/preemptable` (default true). */
   preemptable?: boolean;

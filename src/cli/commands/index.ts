@@ -16,6 +16,7 @@ export const commandLoaders: readonly { readonly name: string; readonly load: ()
   { name: 'explain', load: async () => (await import('./explain.js')).explainCommand as unknown as AnyCommand },
   { name: 'diff', load: async () => (await import('./diff.js')).diffCommand as unknown as AnyCommand },
   { name: 'check', load: async () => (await import('./check.js')).checkCommand as unknown as AnyCommand },
+  { name: 'import', load: async () => (await import('./import.js')).importCommand as unknown as AnyCommand },
   { name: 'validate', load: async () => (await import('./validate.js')).validateCommand as unknown as AnyCommand },
   { name: 'schema', load: async () => (await import('./schema.js')).schemaCommand as unknown as AnyCommand },
   { name: 'conformance', load: async () => (await import('./conformance.js')).conformanceCommand as unknown as AnyCommand },

@@ -216,15 +216,16 @@ export function describeDuration(d: DistributionSpec): string {
 }
 
 /**
- * Pod-spec fields that change where or when pods run but that fleetsim does not model (member
- * schedulers look at requests only; the kubelet's start is image pull + startup). Each present
- * field is named in a note; `modelled` lists what the caller's kind does model.
+ * Pod-spec fields that change where or when pods run but that fleetsim does not model. Modelled,
+ * so not named: requests, the image, `nodeSelector`, required node affinity and `tolerations`
+ * (kube-scheduler's NodeAffinity and TaintToleration filters, Volcano's predicates, the DaemonSet
+ * controller, against the pools' labels and taints). Each present field is named in a note.
  */
 const POD_FIELDS_NOT_MODELLED: Record<string, string> = {
-  nodeSelector: 'member schedulers place pods by their requests only',
-  affinity: 'member schedulers place pods by their requests only',
-  tolerations: 'node pools have no taints',
-  topologySpreadConstraints: 'member schedulers place pods by their requests only',
+  'affinity.podAffinity': 'pods are not placed by the other pods on a node or in a zone',
+  'affinity.podAntiAffinity': 'pods are not placed by the other pods on a node or in a zone',
+  'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution': 'preferred node affinity does not score nodes',
+  topologySpreadConstraints: 'pods are not spread over topology domains',
   nodeName: 'pods are placed by the member scheduler',
   schedulingGates: 'gated pods are scheduled as if ungated',
   hostNetwork: 'host ports are not counted',
@@ -232,6 +233,19 @@ const POD_FIELDS_NOT_MODELLED: Record<string, string> = {
   runtimeClassName: 'only spec.overhead, as written, is counted',
   activeDeadlineSeconds: 'pods are not killed at a deadline',
 };
+
+/** The fields of POD_FIELDS_NOT_MODELLED a pod spec sets (dotted paths), each with why it matters. */
+export function podFieldsNotModelled(podSpec: Obj): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [f, path, why] of NOT_MODELLED_PATHS) {
+    const v = at(podSpec, path);
+    if (f === 'hostNetwork' ? v === true : v !== undefined) out.push([f, why]);
+  }
+  return out;
+}
+
+/** POD_FIELDS_NOT_MODELLED with each path split once (the importer asks this of every pod of a dump). */
+const NOT_MODELLED_PATHS = Object.entries(POD_FIELDS_NOT_MODELLED).map(([f, why]) => [f, f.split('.'), why] as const);
 
 /** Resources fleetsim counts on nodes; others in requests or limits are named. */
 const MODELLED_RESOURCES = new Set(['cpu', 'memory', 'nvidia.com/gpu']);
@@ -244,9 +258,8 @@ export function notePodFields(sink: ManifestSink, m: YamlSource, o: Obj, podPath
   const podSpec = (at(o, podPath) as Obj | undefined) ?? {};
   const fields: string[] = [];
   const reasons = new Set<string>();
-  for (const [f, why] of Object.entries(POD_FIELDS_NOT_MODELLED)) {
-    if (podSpec[f] === undefined || except.includes(f)) continue;
-    if (f === 'hostNetwork' && podSpec[f] !== true) continue;
+  for (const [f, why] of podFieldsNotModelled(podSpec)) {
+    if (except.includes(f)) continue;
     fields.push([...podPath, f].join('.'));
     reasons.add(why);
   }

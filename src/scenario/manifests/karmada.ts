@@ -108,7 +108,8 @@ function checkOverrides(m: YamlSource, policy: OverridePolicySpec, rules: number
 /**
  * Why a plaintext path changes nothing fleetsim simulates, or null when fleetsim reads what it
  * changes: the replicas (parallelism, completions), the pod spec's containers and init
- * containers (requests, limits, the first container's image), overhead and pod-level resources.
+ * containers (requests, limits, the first container's image), overhead and pod-level resources,
+ * its nodeSelector, tolerations and required node affinity.
  */
 function plaintextNotModelled(path: string, podPath: PathElement[], w: WorkloadSpec): string | null {
   const t = pointerTokens(path);
@@ -119,12 +120,13 @@ function plaintextNotModelled(path: string, podPath: PathElement[], w: WorkloadS
   if (t.length === jobPath.length + 1 && jobPath.every((x, i) => x === t[i]) && counts.includes(t[jobPath.length])) return null;
   if (!pod.every((x, i) => x === t[i])) return 'fleetsim reads the replicas and the pod spec only';
   const rest = t.slice(pod.length);
-  if (['overhead', 'resources', 'priority'].includes(rest[0])) return null;
+  if (['overhead', 'resources', 'priority', 'nodeSelector', 'tolerations'].includes(rest[0])) return null;
+  if (rest[0] === 'affinity' && (rest.length === 1 || (rest[1] === 'nodeAffinity' && (rest.length === 2 || rest[2] === 'requiredDuringSchedulingIgnoredDuringExecution')))) return null;
   if (rest[0] === 'containers' || rest[0] === 'initContainers') {
     if (rest.length <= 2 || rest[2] === 'resources' || (rest[0] === 'initContainers' && rest[2] === 'restartPolicy')) return null;
     if (rest[2] === 'image') return rest[0] === 'containers' && rest[1] === '0' ? null : "fleetsim pulls the first container's image only";
   }
-  return 'member schedulers and kubelets read requests and the first image only';
+  return 'member schedulers and kubelets read requests, node selection and the first image only';
 }
 
 export const karmadaReaders: ManifestReader[] = [

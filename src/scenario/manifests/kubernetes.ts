@@ -2,7 +2,8 @@ import { CronSyntaxError, parseCronSchedule } from '../../batch/cron-schedule.js
 import { validateAgainst, type JsonSchema } from '../json-schema.js';
 import type { TemplateContext } from '../pod-template.js';
 import type { PathElement, YamlSource } from '../source.js';
-import type { CronJobSchedule, DeploymentSpec, JobSpec, NodeSelection, NodeSelectorTerm, Toleration } from '../types.js';
+import { podNodeSelection } from '../pod-template.js';
+import type { CronJobSchedule, DeploymentSpec, JobSpec } from '../types.js';
 import {
   annotationsOf, at, jobRunTime, manifestBase, note, notePodFields, objectName, type ManifestReader, type ManifestSink, type Obj,
 } from './common.js';
@@ -59,27 +60,10 @@ function readDaemonSet(m: YamlSource, o: Obj, ctx: TemplateContext, sink: Manife
     ...base,
     replicas: 0,
     controller: 'daemon',
-    daemon: nodeSelection(podSpec),
+    daemon: podNodeSelection(podSpec) ?? { nodeSelector: {}, nodeSelectorTerms: null, tolerations: [] },
   });
-  // Node selection is what a DaemonSet models; pod (anti-)affinity is not.
-  const affinity = (podSpec.affinity as Obj | undefined) ?? {};
-  const onlyNodeAffinity = Object.keys(affinity).every((k) => k === 'nodeAffinity');
-  notePodFields(sink, m, o, POD, objectName('DaemonSet', base.namespace, base.name), ['nodeSelector', 'tolerations', ...(onlyNodeAffinity ? ['affinity'] : [])]);
-}
-
-/** A pod spec's node selection (nodeSelector, required node affinity, tolerations). */
-export function nodeSelection(podSpec: Obj): NodeSelection {
-  const required = (((podSpec.affinity as Obj | undefined)?.nodeAffinity as Obj | undefined)?.requiredDuringSchedulingIgnoredDuringExecution as Obj | undefined) ?? null;
-  return {
-    nodeSelector: (podSpec.nodeSelector as Record<string, string> | undefined) ?? {},
-    nodeSelectorTerms: required
-      ? ((required.nodeSelectorTerms as Obj[] | undefined) ?? []).map((t) => ({
-          matchExpressions: (t.matchExpressions as NodeSelectorTerm['matchExpressions'] | undefined) ?? [],
-          matchFields: (t.matchFields as NodeSelectorTerm['matchFields'] | undefined) ?? [],
-        }))
-      : null,
-    tolerations: (podSpec.tolerations as Toleration[] | undefined) ?? [],
-  };
+  // Its pods are bound to their node: a preference among nodes changes nothing.
+  notePodFields(sink, m, o, POD, objectName('DaemonSet', base.namespace, base.name), ['affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution']);
 }
 
 /**

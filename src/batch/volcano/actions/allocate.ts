@@ -54,10 +54,7 @@ export function allocate(ssn: Session): void {
     jobs.push(job);
   }
 
-  const fits = (t: TaskInfo, n: NodeInfo): string | null => {
-    if (!n.fitsFutureIdle(ssn.schema, t.resreq)) return 'Insufficient resources';
-    return ssn.predicate(t, n);
-  };
+  const fits = allocatePredicate(ssn);
 
   while (!queues.empty()) {
     const queue = queues.pop();
@@ -114,12 +111,22 @@ function allocateForJob(
   return null;
 }
 
+/** allocate's predicate (allocate.go `predicate`): room in FutureIdle, then the plugins' predicates. */
+function allocatePredicate(ssn: Session): (t: TaskInfo, n: NodeInfo) => string | null {
+  return (t, n) => {
+    const short = n.shortOfFutureIdle(ssn.schema, t.resreq);
+    if (short >= 0) return `Insufficient ${ssn.schema.names[short]}`;
+    return ssn.predicate(t, n);
+  };
+}
+
+/** Volcano's `FitErrors.Error` (api/unschedule_info.go): `0/12 nodes are unavailable: 12 <reason>.` */
 function summarize(errors: Map<string, string> | undefined): string {
-  if (!errors || errors.size === 0) return '0 nodes are available';
+  if (!errors || errors.size === 0) return '0/0 nodes are unavailable';
   const counts = new Map<string, number>();
   for (const e of errors.values()) counts.set(e, (counts.get(e) ?? 0) + 1);
   const parts = [...counts.entries()].map(([e, n]) => `${n} ${e}`).sort();
-  return `0/${errors.size} nodes are available: ${parts.join(', ')}.`;
+  return `0/${errors.size} nodes are unavailable: ${parts.join(', ')}.`;
 }
 
 /**
@@ -149,10 +156,7 @@ function allocateV151(ssn: Session): void {
     }
     jobs.push(job);
   }
-  const fits = (t: TaskInfo, n: NodeInfo): string | null => {
-    if (!n.fitsFutureIdle(ssn.schema, t.resreq)) return 'Insufficient resources';
-    return ssn.predicate(t, n);
-  };
+  const fits = allocatePredicate(ssn);
   while (!namespaces.empty()) {
     const ns = namespaces.pop();
     const queues = byNamespace.get(ns) as Map<QueueInfo, PriorityQueue<JobInfo>>;

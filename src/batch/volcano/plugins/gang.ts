@@ -112,7 +112,7 @@ class GangPlugin implements Plugin {
         const unready = job.minAvailable - job.readyTaskNum();
         this.conds.set(job.uid, {
           type: 'Unschedulable',
-          message: `${unready}/${job.tasks.length} tasks in gang unschedulable`,
+          message: `${unready}/${job.tasks.length} tasks in gang unschedulable: ${job.fitError()}`,
         });
       } else {
         this.conds.set(job.uid, { type: 'Scheduled', message: 'tasks in gang are ready to be scheduled' });

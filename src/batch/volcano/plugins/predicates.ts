@@ -1,6 +1,6 @@
 /**
  * predicates (plugins/predicates/predicates.go), the filters a simulator needs: node
- * unschedulable (cordoned), node selector, and taints with NoSchedule / NoExecute effect that the
+ * unschedulable (cordoned), node selector and required node affinity, and taints with NoSchedule / NoExecute effect that the
  * pod does not tolerate. Resource fit is not checked here (allocate checks `request <=
  * FutureIdle` itself). Each filter can be switched off with the Volcano-style arguments
  * `predicate.NodeUnschedulableEnable`, `predicate.NodeAffinityEnable`,
@@ -10,7 +10,9 @@ import { boolArg, type Plugin, type PluginArguments } from '../plugin.js';
 import type { Session } from '../session.js';
 import type { NodeInfo } from '../node.js';
 import type { TaskInfo } from '../task.js';
-import type { Taint, Toleration } from '../types.js';
+import type { NodeSelectorTerm, Taint, Toleration } from '../types.js';
+// Kubernetes' node-selector semantics, shared with Karmada's cluster field selector.
+import { nodeSelectorRequirementsMatch } from '../../../placement/karmada/label-selector.js';
 
 export function tolerates(tol: Toleration, taint: Taint): boolean {
   if (tol.effect !== undefined && tol.effect !== taint.effect) return false;
@@ -26,6 +28,7 @@ export function checkNode(task: TaskInfo, node: NodeInfo, opts = { unschedulable
       if (node.labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector";
     }
   }
+  if (opts.affinity && task.nodeSelectorTerms && !matchesSomeTerm(task.nodeSelectorTerms, node)) return "node(s) didn't match Pod's node affinity/selector";
   if (opts.taints) {
     for (const taint of node.taints) {
       if (taint.effect === 'PreferNoSchedule') continue;
@@ -33,6 +36,14 @@ export function checkNode(task: TaskInfo, node: NodeInfo, opts = { unschedulable
     }
   }
   return null;
+}
+
+/** Required node affinity: some term whose requirements all match (an empty term matches nothing, core/v1 NodeSelectorTerm). */
+function matchesSomeTerm(terms: readonly NodeSelectorTerm[], node: NodeInfo): boolean {
+  const fields = { 'metadata.name': node.name };
+  return terms.some(
+    (t) => (t.matchExpressions.length > 0 || t.matchFields.length > 0) && nodeSelectorRequirementsMatch(t.matchExpressions, node.labels) && nodeSelectorRequirementsMatch(t.matchFields, fields),
+  );
 }
 
 class PredicatesPlugin implements Plugin {
