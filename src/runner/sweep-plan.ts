@@ -192,19 +192,20 @@ function resolveSegments(doc: unknown, segs: readonly Seg[]): PathElement[] | st
 }
 
 /** The document's display path (relative to the working directory when inside it). */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-function readSingle(absFile: string, display: string): YamlSource {
+/** The one YAML document of a scenario file. */
+export function readSingle(absFile: string, display: string): YamlSource {
   const docs = readYamlFile(absFile, display);
   if (docs.length !== 1) throw new ScenarioError({ file: display, line: 1, col: 1 }, '', 'exactly one YAML document (put manifests in an include: file)', `${docs.length} documents`);
   return docs[0];
 }
 
 /** Split `path=v1,v2` at the first `=` outside brackets. */
-function splitSet(arg: string): { path: string; values: string } | null {
+export function splitSet(arg: string): { path: string; values: string } | null {
   let depth = 0;
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i];
@@ -235,21 +236,32 @@ function axisFromSweepBlock(src: YamlSource, raw: Record<string, unknown>, path:
   return { path, target, values, origin: 'sweep', positions };
 }
 
+/**
+ * A path given on the command line (`sweep --set`, `plan --vary`) resolved against the plain
+ * document: its YAML path, or why it is not a path to a field that can be set.
+ */
+export function resolveCliPath(raw: Record<string, unknown>, pathText: string): { target: PathElement[] } | { error: string } {
+  let segs: Seg[];
+  try {
+    segs = parseSweepPath(pathText);
+  } catch (e) {
+    return { error: `expected a path like fleet.clusters[1].nodePools[0].count (${(e as Error).message})` };
+  }
+  if (FORBIDDEN_ROOTS.has(String('key' in segs[0] ? segs[0].key : ''))) return { error: 'sweep, schedulers and variants cannot be set (use --scheduler for schedulers)' };
+  const target = resolveSegments(raw, segs);
+  if (typeof target === 'string') return { error: `not a path to a field of this scenario: ${target}` };
+  return { target };
+}
+
 function axisFromSet(src: YamlSource, arg: string, raw: Record<string, unknown>): SweepAxis {
   const fail = (why: string): never => {
     throw new UserError(`--set ${arg}: ${why}`);
   };
   const parts = splitSet(arg);
   if (!parts || !parts.path) return fail('expected path=value[,value...], e.g. fleet.clusters[1].nodePools[0].count=4,8,16');
-  let segs: Seg[] = [];
-  try {
-    segs = parseSweepPath(parts.path);
-  } catch (e) {
-    fail(`expected a path like fleet.clusters[1].nodePools[0].count (${(e as Error).message})`);
-  }
-  if (FORBIDDEN_ROOTS.has(String('key' in segs[0] ? segs[0].key : ''))) return fail('sweep, schedulers and variants cannot be set (use --scheduler for schedulers)');
-  const target = resolveSegments(raw, segs);
-  if (typeof target === 'string') return fail(`not a path to a field of this scenario: ${target}`);
+  const resolved = resolveCliPath(raw, parts.path);
+  if ('error' in resolved) return fail(resolved.error);
+  const target = resolved.target;
   let values: unknown;
   try {
     values = parseYamlText(`[${parts.values}]`, '--set')[0]?.value();
@@ -260,6 +272,13 @@ function axisFromSet(src: YamlSource, arg: string, raw: Record<string, unknown>)
   // Errors in a --set value are reported at the field it replaces (or its nearest ancestor in the file).
   const at = src.at(target);
   return { path: parts.path, target, values, origin: 'set', positions: values.map(() => at) };
+}
+
+/** The scenario's identity: sha256 of its document without the sweep block, and of its included files. */
+export function scenarioIdentity(raw: Record<string, unknown>, absFile: string): string {
+  const identity: unknown[] = [canonicalJson({ ...raw, sweep: undefined })];
+  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(readFileSync(resolve(dirname(absFile), inc), 'utf8'));
+  return sha256(canonicalJson(identity));
 }
 
 /** Read a scenario with its sweep axes (its sweep block, then --set) and build every point. */
@@ -292,10 +311,7 @@ export function planSweep(file: string, opts: SweepPlanOptions = {}): SweepPlan 
     else axes.push(axis);
   }
 
-  // The scenario's identity: its document without the sweep block, and its included files.
-  const identity: unknown[] = [canonicalJson({ ...raw, sweep: undefined })];
-  for (const inc of (raw.include as string[] | undefined) ?? []) identity.push(readFileSync(resolve(dirname(absFile), inc), 'utf8'));
-  const scenarioHash = sha256(canonicalJson(identity));
+  const scenarioHash = scenarioIdentity(raw, absFile);
 
   // Schedulers: as written (the ids), and what runScenario is given.
   const schedulers = opts.schedulers?.length ? [...opts.schedulers] : ((raw.schedulers as string[] | undefined) ?? ['karmada']);

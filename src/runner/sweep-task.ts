@@ -17,6 +17,8 @@ export interface SweepTask {
   /** Record why workloads wait (RunResult.waits). */
   readonly waits?: boolean;
   readonly run: Pick<SweepRecord, 'id' | 'index' | 'point' | 'values' | 'scheduler' | 'replication' | 'seed'>;
+  /** `metrics`: the record without its RunResult (`fleetsim plan` judges metrics only, over hundreds of runs). */
+  readonly keep?: 'all' | 'metrics';
 }
 
 export interface SweepTaskResult {
@@ -32,7 +34,7 @@ export async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
     ...task.run,
     status: 'ok',
     metrics: runMetrics(result, task.scenario),
-    result,
+    ...(task.keep === 'metrics' ? {} : { result }),
     wallSeconds: (performance.now() - t0) / 1000,
     thread: threadId,
   };

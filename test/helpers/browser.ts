@@ -51,3 +51,12 @@ export async function openReport(file: string): Promise<{
   }
   return { browser, page, errors, requests, dialogs: () => dialogs };
 }
+
+/** The charts of an open report: how many there are, how many vega-embed drew, and the marks (paths, lines) in each one's SVG. */
+export async function chartsOf(page: import('playwright-core').Page): Promise<{ charts: number; rendered: number; marks: number[] }> {
+  return page.evaluate(() => ({
+    charts: document.querySelectorAll('[data-chart]').length,
+    rendered: (window as unknown as { fleetsimChartsRendered: number }).fleetsimChartsRendered,
+    marks: [...document.querySelectorAll('[data-chart] svg')].map((s) => s.querySelectorAll('path, line').length),
+  }));
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
+import { chartsOf, HAVE_CHROMIUM, openReport } from '../helpers/browser.js';
 import { fleetsim } from '../helpers/cli.js';
 import { ensureSweepBuilt } from './built.js';
 
@@ -23,12 +23,10 @@ describe.skipIf(!HAVE_CHROMIUM)('sweep report in headless Chromium', () => {
 
     const { browser, page, errors, requests, dialogs } = await openReport(join(out, 'index.html'));
     try {
-      const charts = await page.evaluate(() => document.querySelectorAll('[data-chart]').length);
-      const rendered = await page.evaluate(() => (window as unknown as { fleetsimChartsRendered: number }).fleetsimChartsRendered);
+      const { charts, rendered, marks } = await chartsOf(page);
       // 6 comparisons, CPU, GPU, replicas, pending, CDF.
       expect(charts).toBe(11);
       expect(rendered).toBe(charts);
-      const marks = await page.evaluate(() => [...document.querySelectorAll('[data-chart] svg')].map((s) => s.querySelectorAll('path, line').length));
       expect(marks).toHaveLength(charts);
       expect(marks.every((n) => n > 0)).toBe(true);
 

@@ -11,6 +11,7 @@ type AnyCommand = CommandModule<object, never>;
 export const commandLoaders: readonly { readonly name: string; readonly load: () => Promise<AnyCommand> }[] = [
   { name: 'run', load: async () => (await import('./run.js')).runCommand as unknown as AnyCommand },
   { name: 'sweep', load: async () => (await import('./sweep.js')).sweepCommand as unknown as AnyCommand },
+  { name: 'plan', load: async () => (await import('./plan.js')).planCommand as unknown as AnyCommand },
   { name: 'merge', load: async () => (await import('./merge.js')).mergeCommand as unknown as AnyCommand },
   { name: 'bench', load: async () => (await import('./bench.js')).benchCommand as unknown as AnyCommand },
   { name: 'explain', load: async () => (await import('./explain.js')).explainCommand as unknown as AnyCommand },

@@ -55,7 +55,8 @@ export async function writeSweepOutputs(outDir: string, header: SweepHeader, rec
   return { data, agg, files, notes, summary: formatSweepSummary(data, agg) };
 }
 
-function positiveInt(name: string, v: number | undefined): void {
+/** A flag that must be a whole number >= 1 (when given). */
+export function positiveInt(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name}: expected an integer >= 1, found ${v}`);
 }
 
