@@ -59,8 +59,8 @@ describe('WorkerPool (compiled, worker threads)', () => {
     }
   });
 
-  it('a throwing task is an outcome; a dying thread fails only its task and is replaced', async () => {
-    const pool = new WorkerPool(2);
+  it.each([1, 2])('a throwing task is an outcome; a dying thread fails only its task and is replaced (%i threads)', async (size) => {
+    const pool = new WorkerPool(size);
     try {
       const out = await pool.map<{ x: number }, Sq>(TASKS, 'square', Array.from({ length: 20 }, (_, x) => ({ x })));
       out.forEach((o, i) => {
@@ -68,7 +68,11 @@ describe('WorkerPool (compiled, worker threads)', () => {
         else if (i === 17) expect(!o.ok && o.error).toMatch(/worker died while running task 17/);
         else expect(o.ok && o.value.y).toBe(i * i);
       });
-      expect(pool.started).toBe(2);
+      // With one thread, tasks 18 and 19 ran on the replacement, so exactly one thread is alive.
+      // With two, the other thread may have taken the last tasks before the death was seen (then
+      // there is nothing left to replace it for): which one happens depends on the machine's load.
+      if (size === 1) expect(pool.started).toBe(1);
+      else expect([1, 2]).toContain(pool.started);
     } finally {
       await pool.close();
     }
