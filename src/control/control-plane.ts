@@ -32,12 +32,38 @@ export interface Binding {
   attempts: number;
   /** Application failover: when each cluster was first seen Unhealthy. */
   firstSeenUnhealthy: Record<string, number>;
-  /** Replicas (and Job completions) delivered to each member cluster index. */
-  delivered: Map<number, { replicas: number; completions: number }>;
+  /**
+   * Replicas (and Job completions) delivered to each member cluster, one entry per cluster with a
+   * Work (a few at most: a list, not a Map of ~0.2 KB per binding).
+   */
+  delivered: Share[];
   /** A taint re-check is scheduled. */
   taintCheckAt: number;
   /** Replicas a spot notice displaced, until the scheduler has moved them. */
   displaced?: { cluster: string; replicas: number };
+}
+
+/** What one cluster's Work asks for: its replicas and, for a Job, completions. */
+interface Share {
+  cluster: number;
+  replicas: number;
+  completions: number;
+}
+
+function shareIn(list: readonly Share[], cluster: number): Share | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i].cluster === cluster) return list[i];
+  return undefined;
+}
+
+/** Put `s` in the list in place of the entry of its cluster, if any. */
+function setShare(list: Share[], s: Share): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].cluster === s.cluster) {
+      list[i] = s;
+      return;
+    }
+  }
+  list.push(s);
 }
 
 interface WorkDelivery {
@@ -202,18 +228,21 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       queued: false,
       attempts: 0,
       firstSeenUnhealthy: {},
-      delivered: new Map(),
+      delivered: [],
       taintCheckAt: Infinity,
     };
     this.bindings.push(b);
     const completions = this.completionsByCluster(b);
+    const shares = new Map<number, { replicas: number; completions: number }>();
     for (const c of clusters) {
       const ci = this.state.world.clusterByName.get(c.name)!;
-      b.delivered.set(ci.index, { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      const share: Share = { cluster: ci.index, replicas: c.replicas, completions: completions.get(c.name) ?? 0 };
+      setShare(b.delivered, share);
+      shares.set(ci.index, share);
     }
     if (scheduleTrigger({ spec: b.spec, status: b.status, appliedPlacement: b.applied as KarmadaPlacement | null }) !== null) this.enqueue(index);
     if (policy?.failover?.application && policy.propagateDeps) this.requestFailoverTick();
-    return b.delivered;
+    return shares;
   }
 
   handleEvent(kind: number, data: unknown, sim: Simulation): void {
@@ -301,7 +330,7 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       queued: false,
       attempts: 0,
       firstSeenUnhealthy: {},
-      delivered: new Map(),
+      delivered: [],
       taintCheckAt: Infinity,
     });
     this.enqueue(index);
@@ -412,7 +441,10 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
   /** What the scheduler sees of each member: its Cluster object as the control plane holds it. */
   clusterViews(): ClusterView[] {
     const withNodes = this.state.scenario.karmada.enableSchedulerEstimator || this.scheduler.liveNodeView === true;
-    return this.health.records.map((r, i) => {
+    // No view changed since the last call (most bindings: a status report every 10 s per cluster):
+    // the same list again, never mutated, instead of a new one per binding.
+    if (!withNodes && this.lastViews !== null && this.viewsUnchanged()) return this.lastViews;
+    const views = this.health.records.map((r, i) => {
       const live = withNodes && r.member.apiReachable;
       const cached = this.viewCache[i];
       if (!live && cached && cached.taints === r.taints && cached.ready === r.ready && cached.summary === r.summary) return cached.view;
@@ -436,6 +468,21 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
       else this.viewCache[i] = { view, taints: r.taints, ready: r.ready, summary: r.summary };
       return view;
     });
+    this.lastViews = withNodes ? null : views;
+    return views;
+  }
+
+  private lastViews: ClusterView[] | null = null;
+
+  private viewsUnchanged(): boolean {
+    const records = this.health.records;
+    if (records.length !== this.lastViews!.length) return false;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const c = this.viewCache[i];
+      if (c.taints !== r.taints || c.ready !== r.ready || c.summary !== r.summary) return false;
+    }
+    return true;
   }
 
   private doScheduleBinding(bi: number, now: number, fromFleetQueue = false): boolean {
@@ -555,30 +602,37 @@ export class ControlPlane implements EventHandler, ClusterChangeListener {
     const spec = w.spec;
     const world = this.state.world;
     const clusters = b.spec.clusters ?? [];
-    const want = new Map<number, { replicas: number; completions: number }>();
+    const want: Share[] = [];
     const whole = !karmadaDividesReplicas(spec);
     const completions = this.completionsByCluster(b);
     for (const c of clusters) {
       const ci = world.clusterByName.get(c.name);
       if (!ci) throw new Error(`scheduler ${this.scheduler.name} placed replicas on unknown cluster ${c.name}`);
-      want.set(ci.index, whole ? { replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 } : { replicas: c.replicas, completions: completions.get(c.name) ?? 0 });
+      setShare(
+        want,
+        whole
+          ? { cluster: ci.index, replicas: wholeObjectReplicas(spec), completions: spec.kind === 'Job' ? spec.completions : 0 }
+          : { cluster: ci.index, replicas: c.replicas, completions: completions.get(c.name) ?? 0 },
+      );
     }
     for (const task of b.spec.gracefulEvictionTasks ?? []) {
       if (task.purgeMode === 'Directly') continue;
       const ci = world.clusterByName.get(task.fromCluster)!;
-      if (!want.has(ci.index)) want.set(ci.index, b.delivered.get(ci.index) ?? { replicas: task.replicas ?? 0, completions: 0 });
+      if (!shareIn(want, ci.index)) want.push(shareIn(b.delivered, ci.index) ?? { cluster: ci.index, replicas: task.replicas ?? 0, completions: 0 });
     }
-    const all = new Set<number>([...b.delivered.keys(), ...want.keys()]);
-    for (const ci of [...all].sort((x, y) => x - y)) {
-      const next = want.get(ci) ?? { replicas: 0, completions: 0 };
-      const prev = b.delivered.get(ci);
+    const all: number[] = [];
+    for (const x of b.delivered) all.push(x.cluster);
+    for (const x of want) if (!all.includes(x.cluster)) all.push(x.cluster);
+    for (const ci of all.sort((x, y) => x - y)) {
+      const next = shareIn(want, ci) ?? { cluster: ci, replicas: 0, completions: 0 };
+      const prev = shareIn(b.delivered, ci);
       if (prev && prev.replicas === next.replicas && prev.completions === next.completions) continue;
       if (next.replicas === 0 && !prev) continue;
-      if (next.replicas === 0) b.delivered.delete(ci);
-      else b.delivered.set(ci, next);
+      if (next.replicas === 0) b.delivered.splice(b.delivered.indexOf(prev!), 1);
+      else setShare(b.delivered, next);
       const latency = world.network.latency(this.regionIndex, world.clusters[ci].regionIndex);
       // A cluster left out gets its Work deleted (no overrides to apply); the others get theirs rendered.
-      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, ...next } : this.work(b.index, b.workload, ci, next);
+      const d: WorkDelivery | null = next.replicas === 0 ? { binding: b.index, workload: b.workload, cluster: ci, replicas: 0, completions: next.completions } : this.work(b.index, b.workload, ci, next);
       if (d) this.state.sim.scheduleAfter(latency, this, Kind.DeliverWork, d, Prio.Fact);
     }
   }

@@ -33,14 +33,24 @@ export interface RenderedWork {
 const rendered = new WeakMap<WorkloadSpec, Map<string, RenderedWork>>();
 
 export function renderWork(w: WorkloadSpec, cluster: ClusterSpec, scenario: Scenario): RenderedWork {
-  // Most scenarios have no override policies: every Work is the workload's own, nothing to cache.
-  if (scenario.overridePolicies.length === 0) return { template: w.template, replicas: null, completions: null, error: null };
+  // No OverridePolicy in the scenario (most runs): every Work is the template itself. One result
+  // per template (a Job family's arrivals share theirs), not a Map and a result kept per workload.
+  if (scenario.overridePolicies.length === 0) return plainWork(w.template);
   let byCluster = rendered.get(w);
   const hit = byCluster?.get(cluster.name);
   if (hit) return hit;
   const r = render(w, cluster, scenario);
   if (!byCluster) rendered.set(w, (byCluster = new Map()));
   byCluster.set(cluster.name, r);
+  return r;
+}
+
+const plainWorks = new WeakMap<PodTemplate, RenderedWork>();
+
+/** The Work of a template no override touches (what `render` gives when no rule applies). */
+function plainWork(template: PodTemplate): RenderedWork {
+  let r = plainWorks.get(template);
+  if (r === undefined) plainWorks.set(template, (r = { template, replicas: null, completions: null, error: null }));
   return r;
 }
 

@@ -1,16 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KubeScheduler } from '../../src/control/kube-scheduler.js';
+import { karmadaFastPaths } from '../../src/placement/builtin.js';
 import { runScenario } from '../../src/runner/run.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
 /**
  * The scale work's fast paths (bench/README, issue 20) against the plain ones on random small
  * fleets: the whole RunResult must be the same, decision for decision. Switched off, kube-scheduler
- * visits the nodes one by one (`KubeScheduler.useRequestClasses`).
+ * visits the nodes one by one (`KubeScheduler.useRequestClasses`) and Karmada runs every filter on
+ * every cluster (`karmadaFastPaths.affinityPrefilter`).
  */
 function setFastPaths(on: boolean): void {
   KubeScheduler.useRequestClasses = on;
+  karmadaFastPaths.affinityPrefilter = on;
 }
 
 const pool = fc.record({
@@ -19,7 +22,7 @@ const pool = fc.record({
   memory: fc.constantFrom('32Gi', '128Gi'),
   gpus: fc.constantFrom(0, 0, 4, 8),
 });
-const cluster = fc.record({ pools: fc.array(pool, { minLength: 1, maxLength: 2 }), most: fc.boolean() });
+const cluster = fc.record({ pools: fc.array(pool, { minLength: 1, maxLength: 2 }), most: fc.boolean(), tier: fc.constantFrom('a', 'b') });
 const workload = fc.record({
   job: fc.boolean(),
   replicas: fc.integer({ min: 1, max: 60 }),
@@ -33,9 +36,17 @@ const fleet = fc.record({
   clusters: fc.array(cluster, { minLength: 1, maxLength: 3 }),
   workloads: fc.array(workload, { minLength: 1, maxLength: 12 }),
   crash: fc.option(fc.record({ cluster: fc.nat(), at: fc.integer({ min: 60, max: 3000 }) })),
+  // A clusterAffinity on the policy: by label (some, all or no clusters match) or by name.
+  affinity: fc.constantFrom(null, 'tier-a', 'tier-b', 'c0'),
 });
 
 type Fleet = typeof fleet extends fc.Arbitrary<infer T> ? T : never;
+
+function affinityOf(f: Fleet): object {
+  if (f.affinity === null) return {};
+  if (f.affinity === 'c0') return { clusterAffinity: { clusterNames: ['c0'] } };
+  return { clusterAffinity: { labelSelector: { matchLabels: { tier: f.affinity.slice(5) } } } };
+}
 
 function scenarioText(f: Fleet): string {
   const doc = {
@@ -47,11 +58,12 @@ function scenarioText(f: Fleet): string {
       clusters: f.clusters.map((c, i) => ({
         name: `c${i}`,
         region: `r${i % 2}`,
+        labels: { tier: c.tier },
         nodeScoring: c.most ? 'MostAllocated' : 'LeastAllocated',
         nodePools: c.pools.map((p, k) => ({ name: `p${k}`, count: p.count, cpu: p.cpu, memory: p.memory, ...(p.gpus ? { gpus: { count: p.gpus } } : {}) })),
       })),
     },
-    policies: [{ name: 'all', resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'batch/v1', kind: 'Job' }], placement: { replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted', weightPreference: { dynamicWeight: 'AvailableReplicas' } } } }],
+    policies: [{ name: 'all', resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'batch/v1', kind: 'Job' }], placement: { ...affinityOf(f), replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted', weightPreference: { dynamicWeight: 'AvailableReplicas' } } } }],
     workloads: f.workloads.map((w, i) => ({
       kind: w.job ? 'Job' : 'Deployment',
       name: `w${i}`,
