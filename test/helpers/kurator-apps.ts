@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { formatInputs } from '../../src/report/inputs-report.js';
 import { inputsReport } from '../../src/runner/run.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
+import type { ScenarioError } from '../../src/scenario/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { ROOT } from './cli.js';
+import { scenarioErrorOf } from './files.js';
 
 /** The fixtures of Kurator Applications read from local copies of their sources (see its README.md). */
 export const KURATOR_APPS = join(ROOT, 'test/fixtures/kurator-apps');
@@ -25,15 +26,7 @@ ${body}`;
 export const loadIn = (dir: string, text: string, allowRead: string[] = []): Scenario => parseScenario(text, 'scenario.yaml', dir, { allowRead });
 
 /** The ScenarioError loading it throws (anything else is rethrown; no error fails the test). */
-export function loadError(dir: string, text: string, allowRead: string[] = []): ScenarioError {
-  try {
-    loadIn(dir, text, allowRead);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScenarioError');
-}
+export const loadError = (dir: string, text: string, allowRead: string[] = []): ScenarioError => scenarioErrorOf(() => loadIn(dir, text, allowRead));
 
 /** What validate and run print about the inputs. */
 export const noteLines = (s: Scenario): string[] => formatInputs(inputsReport(s));

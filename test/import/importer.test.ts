@@ -6,7 +6,7 @@ import { nodeObject, podObject, type ExportNode, type ExportPod } from '../../sr
 import { importFleet } from '../../src/import/fleet.js';
 import { fitDiurnal } from '../../src/import/history.js';
 import { clusterNameOf } from '../../src/import/layout.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
+import { scenarioErrorOf } from '../helpers/files.js';
 
 const AT = '2024-05-01T12:00:00Z';
 const root = mkdtempSync(join(tmpdir(), 'fleetsim-importer-'));
@@ -31,15 +31,7 @@ function dump(files: Record<string, unknown[]>): string {
   return dir;
 }
 
-function fails(f: () => unknown): ScenarioError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const fails = scenarioErrorOf;
 
 describe('nodes into pools, by what scheduling sees', () => {
   it('identical nodes are one pool whatever their host names; allocatable, GPUs, taints and zones split pools', () => {

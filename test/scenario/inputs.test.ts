@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { parseYamlText } from '../../src/scenario/source.js';
+import { scenarioErrorOf } from '../helpers/files.js';
 
 /**
  * Files a scenario reads: only inside its folder (or an --allow-read one), symlinks followed; only
@@ -19,15 +19,7 @@ fleet:
 `;
 const job = (duration: string): string => `workloads:\n  - kind: Job\n    name: j\n    duration: ${duration}\n`;
 
-function errorOf(f: () => unknown): ScenarioError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const errorOf = scenarioErrorOf;
 
 /** A scenario folder with `files`, and a secret file beside it (outside the folder). */
 function layout(text: string, files: Record<string, string> = {}): { dir: string; file: string; secret: string } {
